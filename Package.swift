@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "nslab",
+    products: [
+        .executable(name: "nslab", targets: ["nslab"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C: everything between clone() and execve(), pty allocation, namespace ioctls.
+        .target(
+            name: "CNamespaces",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .systemLibrary(
+            name: "CVTerm",
+            pkgConfig: "vterm",
+            providers: [.apt(["libvterm-dev"])]
+        ),
+        .target(name: "NamespaceKit", dependencies: ["CNamespaces"]),
+        .target(name: "TerminalKit", dependencies: ["CVTerm"]),
+        .target(
+            name: "Dashboard",
+            dependencies: ["NamespaceKit", "TerminalKit", "CNcurses", "TOMLKit"]
+        ),
+        .executableTarget(
+            name: "nslab",
+            dependencies: [
+                "NamespaceKit",
+                "Dashboard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NamespaceKitTests", dependencies: ["NamespaceKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
+        .testTarget(name: "nslabTests", dependencies: ["NamespaceKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+#ifndef NSLAB_CNAMESPACES_H
+#define NSLAB_CNAMESPACES_H
+#endif

@@ -1,0 +1,4 @@
+import ArgumentParser
+struct LsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ls")
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+struct PsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ps")
+}
