@@ -191,3 +191,34 @@ struct RunCommandTests {
         #expect(result.stdout.isEmpty)
     }
 }
+
+/// Refusals that protect the host and explain themselves.
+@Suite("nslab run refusals")
+struct RunRefusalTests {
+    @Test("a namespace limit names the /proc/sys/user knob")
+    func namespaceLimit() throws {
+        try requireRoot()
+        // Limits are per user namespace: lower one inside a child's own user namespace and let a
+        // nested nslab hit it, leaving the host's limits alone.
+        let result = try Binary.runScript("""
+            "$NSLAB" run --user -- /bin/sh -c 'echo 0 > /proc/sys/user/max_uts_namespaces && "$NSLAB" run --uts -- true'
+            """)
+        #expect(result.status != 0)
+        #expect(result.stderr == "nslab: clone: No space left on device: a limit on the number of namespaces is "
+            + "reached; see /proc/sys/user/max_uts_namespaces\n")
+    }
+
+    @Test("a setuid nslab refuses to run")
+    func refusesSetuid() throws {
+        try requireRoot()
+        let copy = Binary.publicCopy + "-setuid"
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.copyItem(atPath: Binary.path, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        chmod(copy, 0o4755)
+        let result = try Binary.runProgram(
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "run", "--", "true"])
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("nslab: refusing to run setuid or setgid"), "\(result.stderr)")
+    }
+}
