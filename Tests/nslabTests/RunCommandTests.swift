@@ -47,11 +47,12 @@ struct RunCommandTests {
               procs_before=$(grep -c " /proc " /proc/self/mountinfo)
               ready=$(mktemp -u)
               "$NSLAB" run --pid --mount --mount-proc -- /bin/sh -c "touch $ready; exec sleep 30" &
+              nslab=$!
               for i in $(seq 200); do [ -e "$ready" ] && break; sleep 0.05; done
               [ -e "$ready" ] || exit 91
               after=$(wc -l < /proc/self/mountinfo)
               procs_after=$(grep -c " /proc " /proc/self/mountinfo)
-              kill -KILL %1; wait; rm -f "$ready"
+              kill -KILL $nslab; wait; rm -f "$ready"
               echo "$before $after $procs_before $procs_after"'
             """
         let result = try Binary.runScript(script)
