@@ -142,10 +142,12 @@ struct RunCommandTests {
         try requireRoot()
         // nslab is killed with SIGKILL, so it cannot clean up: the death signal must do it.
         let script = """
-            "$NSLAB" run \(flags.joined(separator: " ")) -- sleep 1000 &
+            # A duration unique to this script tells its sleeper apart from other tests' ones.
+            mark="1000.$$"
+            "$NSLAB" run \(flags.joined(separator: " ")) -- sleep "$mark" &
             nslab=$!
-            for i in $(seq 100); do pgrep -f '^sleep 1000$' >/dev/null && break; sleep 0.05; done
-            victims=$(pgrep -f '^sleep 1000$' | tr '\\n' ' ')
+            for i in $(seq 100); do pgrep -f "^sleep $mark\\$" >/dev/null && break; sleep 0.05; done
+            victims=$(pgrep -f "^sleep $mark\\$" | tr '\\n' ' ')
             kill -KILL $nslab; wait $nslab 2>/dev/null
             # The death signal is immediate; reaping by the new parent may take a moment.
             for i in $(seq 40); do
