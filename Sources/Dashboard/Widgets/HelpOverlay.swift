@@ -48,7 +48,7 @@ public enum DialogView {
     /// Draws `dialog` centred over `bounds`.
     public static func render(_ dialog: EditDialog, in bounds: Rect, buffer: inout ScreenBuffer, theme: Theme) {
         let labelWidth = dialog.fields.map { DisplayWidth.width(of: $0.label) }.max() ?? 0
-        let width = min(bounds.width, max(50, DisplayWidth.width(of: dialog.title) + 4))
+        let width = min(bounds.width, max(64, DisplayWidth.width(of: dialog.title) + 4))
         let height = 2 + dialog.fields.count * 2 + 1
         let rect = bounds.centered(width: width, height: height)
         buffer.fill(rect, style: theme[.dialog])

@@ -25,7 +25,7 @@ public enum MapPanel {
 
     /// The panel's text lines for a map view (also used by tests and the compact layout).
     public static func lines(for view: MapView) -> [(text: String, role: ThemeRole)] {
-        var result: [(String, ThemeRole)] = [(view.subject, .title), ("     inside    outside      count", .hint)]
+        var result: [(String, ThemeRole)] = [(view.subject, .title), ("     inside outside   count", .hint)]
         for (name, lines) in [("uid", view.uidLines), ("gid", view.gidLines)] {
             if lines.isEmpty {
                 result.append(("\(name)  (no map: every \(name) reads as the overflow id 65534)", .differs))
@@ -42,7 +42,7 @@ public enum MapPanel {
 
     static func pad(_ value: UInt32) -> String {
         let text = String(value)
-        return String(repeating: " ", count: max(0, 10 - text.count)) + text
+        return String(repeating: " ", count: max(0, 7 - text.count)) + text
     }
 
     /// Draws the panel into `rect`.

@@ -63,7 +63,7 @@ public enum NamespacesPanel {
         }
         let hint: String
         if !state.isRoot {
-            hint = "Not root: the other kinds need User (6) ticked too."
+            hint = "Not root: the other kinds need User (6)."
         } else {
             hint = "Space tick · Enter option · h hostname · m maps"
         }

@@ -44,19 +44,37 @@ public enum TooSmallScreen {
         "terminal too small: need \(DashboardLayout.minimum), have \(size)"
     }
 
+    /// Splits `text` into rows of at most `width` columns at spaces (words longer than a row are cut).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var rows: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            var word = String(word)
+            while word.count > width {
+                if !current.isEmpty { rows.append(current) }
+                rows.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+                current = ""
+            }
+            if current.isEmpty {
+                current = word
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                rows.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { rows.append(current) }
+        return rows
+    }
+
     /// Draws the message, wrapped over several rows when the screen is narrow.
     public static func render(size: TerminalSize, buffer: inout ScreenBuffer, theme: Theme) {
         let bounds = buffer.bounds
         buffer.fill(bounds, style: theme[.normal])
         guard bounds.width > 0 else { return }
-        var rows: [String] = []
-        var rest = Substring(message(have: size))
-        while !rest.isEmpty {
-            let chunk = rest.prefix(bounds.width)
-            rows.append(String(chunk).trimmingSpaces)
-            rest = rest.dropFirst(chunk.count)
-            while rest.first == " " { rest = rest.dropFirst() }
-        }
+        let rows = wrap(message(have: size), width: bounds.width)
         let top = max(0, (bounds.height - rows.count) / 2)
         for (offset, row) in rows.enumerated() {
             let x = max(0, (bounds.width - row.count) / 2)
