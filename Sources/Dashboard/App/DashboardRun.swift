@@ -48,8 +48,10 @@ public struct DashboardHooks {
     public var launch: (LaunchRequest) -> LaunchOutcome = { _ in
         .failed("Launching is not wired up in this build.")
     }
-    /// An fd from `LaunchOutcome.started(watch:)` is readable (or hung up).
+    /// An fd from `LaunchOutcome.started(watch:)` is readable.
     public var readable: (Int32, EventLoop) -> Void = { _, _ in }
+    /// An fd from `LaunchOutcome.started(watch:)` hung up; the default stops watching it.
+    public var hangup: (Int32, EventLoop) -> Void = { fd, loop in loop.unwatch(fd) }
     /// SIGCHLD arrived: reap what exited; one status message per child that ended.
     public var reapChildren: () -> [String] = { [] }
     /// A key for the child's terminal.
@@ -146,6 +148,10 @@ struct Session {
                     }
                 case .readable(let fd):
                     hooks.readable(fd, loop)
+                case .hangup(STDIN_FILENO):
+                    return 128 + SIGHUP  // the terminal is gone: leave as if hung up
+                case .hangup(let fd):
+                    hooks.hangup(fd, loop)
                 case .signal(SIGWINCH):
                     _ = state.handle(.resize(terminal.updateSize()))
                 case .signal(SIGCHLD):

@@ -5,8 +5,11 @@ import Glibc
 public final class EventLoop {
     /// Something that happened.
     public enum Event: Equatable, Sendable {
-        /// The fd has data, or hung up (read it to find out).
+        /// The fd has data.
         case readable(Int32)
+        /// The fd hung up or failed with nothing left to read (a closed terminal, a child's pty after it
+        /// exited); the owner must unwatch it, or poll would report it forever.
+        case hangup(Int32)
         /// A routed signal arrived (SIGWINCH, SIGCHLD, SIGTERM, ...); repeats of one signal are merged.
         case signal(Int32)
         /// A timer fired.
@@ -103,7 +106,11 @@ public final class EventLoop {
             if ready < 0 && errno != EINTR { return events }
             if ready > 0 {
                 if pollFDs[0].revents != 0 { events += drainSignals() }
-                for entry in pollFDs.dropFirst() where entry.revents != 0 { events.append(.readable(entry.fd)) }
+                for entry in pollFDs.dropFirst() where entry.revents != 0 {
+                    let hungUp = entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+                    let hasData = entry.revents & Int16(POLLIN) != 0
+                    events.append(hungUp && !hasData ? .hangup(entry.fd) : .readable(entry.fd))
+                }
             }
             events += firedTimers()
             if !events.isEmpty { return events }

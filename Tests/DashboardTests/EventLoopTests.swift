@@ -1,0 +1,59 @@
+import Glibc
+import Testing
+
+@testable import Dashboard
+
+/// The event loop routes process-wide signal handlers, so these tests run one at a time.
+@Suite("Event loop", .serialized)
+struct EventLoopTests {
+    @Test("a readable fd wakes the loop; a closed writer is a hangup")
+    func readable() throws {
+        let loop = try EventLoop(signals: [])
+        var ends: [Int32] = [-1, -1]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        loop.watch(ends[0])
+        #expect(write(ends[1], "x", 1) == 1)
+        #expect(loop.wait() == [.readable(ends[0])])
+        var byte: UInt8 = 0
+        #expect(read(ends[0], &byte, 1) == 1)
+        close(ends[1])
+        #expect(loop.wait() == [.hangup(ends[0])])
+        loop.unwatch(ends[0])
+        loop.addTimer(seconds: 0.01, repeating: false)
+        #expect(loop.wait().allSatisfy { if case .timer = $0 { true } else { false } })
+    }
+
+    @Test("timers fire on time without spinning, and repeating ones keep firing")
+    func timers() throws {
+        let loop = try EventLoop(signals: [])
+        let id = loop.addTimer(seconds: 0.05, repeating: true)
+        // This thread's CPU time: other tests run in parallel and would blur a process-wide figure.
+        func threadCPU() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
+        let cpuBefore = threadCPU()
+        let start = EventLoop.now()
+        #expect(loop.wait() == [.timer(id)])
+        #expect(loop.wait() == [.timer(id)])
+        let elapsed = Double(EventLoop.now() - start) / 1e9
+        #expect(elapsed >= 0.095 && elapsed < 0.5)
+        // Two 50 ms sleeps must cost next to no CPU: a busy loop would burn about 100 ms.
+        #expect(threadCPU() - cpuBefore < 0.03)
+        loop.removeTimer(id)
+    }
+
+    // kill, not raise: test threads block most signals, and raise targets the calling thread.
+    @Test("routed signals arrive as events, merged when repeated")
+    func signals() throws {
+        let loop = try EventLoop(signals: [SIGWINCH, SIGUSR1])
+        kill(getpid(), SIGWINCH)
+        kill(getpid(), SIGUSR1)
+        kill(getpid(), SIGWINCH)
+        let events = loop.wait()
+        #expect(Set(events.map { "\($0)" }) == Set([EventLoop.Event.signal(SIGWINCH), .signal(SIGUSR1)].map { "\($0)" }))
+        #expect(events.count == 2)
+    }
+}
