@@ -29,7 +29,7 @@ public final class NcursesTerminal {
     /// - Parameter colors: false for NO_COLOR; the theme should then be mono, and no colour is ever sent.
     public init(colors: Bool = true) throws(TerminalError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError(message: "nslab's dashboard needs a terminal on stdin and stdout; "
+            throw TerminalError(message: "the dashboard needs a terminal on stdin and stdout; "
                 + "use `nslab run`, `nslab ps` or `nslab ls` in scripts.")
         }
         _ = nslab_save_termios()
