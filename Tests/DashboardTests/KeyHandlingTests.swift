@@ -62,8 +62,10 @@ struct KeyHandlingTests {
         var state = makeState()
         state.childStarted(message: "child 42 started")
         #expect(state.focus == .child)
-        #expect(state.press(.character("1"), .tab, .character("q")) ==
-            [.forwardToChild(.character("1")), .forwardToChild(.tab), .forwardToChild(.character("q"))])
+        #expect(
+            state.press(.character("1"), .tab, .character("q")) == [
+                .forwardToChild(.character("1")), .forwardToChild(.tab), .forwardToChild(.character("q")),
+            ])
         #expect(state.ticked.isEmpty)
         #expect(state.press(Key.leavePane).isEmpty)
         #expect(state.focus == .namespaces)
@@ -229,8 +231,11 @@ struct KeyHandlingTests {
         let actions = state.handle(.mouse(MouseEvent(x: processes.x + 5, y: processes.y + 3, kind: .leftClick)))
         #expect(state.focus == .processes)
         #expect(actions == [.selectProcess(412)])
-        let launch = state.handle(.mouse(MouseEvent(x: namespaces.x + 4, y: namespaces.y + 1 + NamespacesPanel.launchRow,
-                                                    kind: .leftClick)))
+        let launch = state.handle(
+            .mouse(
+                MouseEvent(
+                    x: namespaces.x + 4, y: namespaces.y + 1 + NamespacesPanel.launchRow,
+                    kind: .leftClick)))
         #expect(launch == [.launch(state.launchRequest)])
         #expect(state.focus == .namespaces)
         let maps = layout.panels[.maps]!

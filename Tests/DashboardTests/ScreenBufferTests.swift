@@ -7,7 +7,8 @@ struct ScreenBufferTests {
     @Test("text is clipped to the rect and the buffer")
     func clipping() {
         var buffer = ScreenBuffer(size: TerminalSize(columns: 10, rows: 2))
-        let advanced = buffer.write("hello world", x: 2, y: 0, style: .plain, clip: Rect(x: 0, y: 0, width: 8, height: 1))
+        let advanced = buffer.write(
+            "hello world", x: 2, y: 0, style: .plain, clip: Rect(x: 0, y: 0, width: 8, height: 1))
         #expect(advanced == 6)
         #expect(buffer.lines() == ["  hello   ", "          "])
         buffer.write("far away", x: 50, y: 7, style: .plain)

@@ -4,7 +4,8 @@ import Testing
 @testable import Dashboard
 
 /// Where the text snapshots live: Tests/DashboardTests/Snapshots, found from this file.
-let snapshotsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots").path
+let snapshotsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    .path
 
 /// Compares a rendered screen with `Snapshots/<name>.txt`.
 ///
@@ -19,7 +20,8 @@ func expectSnapshot(_ buffer: ScreenBuffer, named name: String, sourceLocation: 
         return
     }
     guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
-        Issue.record("missing snapshot \(path); record it with NSLAB_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+        Issue.record(
+            "missing snapshot \(path); record it with NSLAB_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
         return
     }
     #expect(actual == expected, "screen differs from snapshot \(name).txt:\n\(actual)", sourceLocation: sourceLocation)

@@ -26,8 +26,10 @@ struct SnapshotTests {
                 var buffer = ScreenBuffer(size: TerminalSize(columns: rect.width, rows: rect.height))
                 let area = Rect(x: 0, y: 0, width: rect.width, height: rect.height)
                 switch panel {
-                case .namespaces: NamespacesPanel.render(state: state, in: area, focused: false, buffer: &buffer, theme: theme)
-                case .processes: ProcessTreePanel.render(state: state, in: area, focused: true, buffer: &buffer, theme: theme)
+                case .namespaces:
+                    NamespacesPanel.render(state: state, in: area, focused: false, buffer: &buffer, theme: theme)
+                case .processes:
+                    ProcessTreePanel.render(state: state, in: area, focused: true, buffer: &buffer, theme: theme)
                 default: MapPanel.render(state: state, in: area, focused: false, buffer: &buffer, theme: theme)
                 }
                 expectSnapshot(buffer, named: "panel-\(panel)-\(size)")
@@ -107,19 +109,27 @@ struct SnapshotTests {
 
     @Test("plain-words readings of map lines")
     func mapReadings() {
-        #expect(MapPanel.reading(MapLine(inside: 0, outside: 1000, count: 1), idName: "uid") == "uid 0 inside is uid 1000 outside")
-        #expect(MapPanel.reading(MapLine(inside: 1, outside: 100_000, count: 65536), idName: "gid")
-            == "gids 1-65536 inside are gids 100000-165535 outside")
-        #expect(MapPanel.reading(MapLine(inside: 0, outside: 0, count: UInt32.max), idName: "uid")
-            == "every uid is the same inside and outside")
+        #expect(
+            MapPanel.reading(MapLine(inside: 0, outside: 1000, count: 1), idName: "uid")
+                == "uid 0 inside is uid 1000 outside")
+        #expect(
+            MapPanel.reading(MapLine(inside: 1, outside: 100_000, count: 65536), idName: "gid")
+                == "gids 1-65536 inside are gids 100000-165535 outside")
+        #expect(
+            MapPanel.reading(MapLine(inside: 0, outside: 0, count: UInt32.max), idName: "uid")
+                == "every uid is the same inside and outside")
         #expect(MapPanel.setgroupsReading("deny").hasPrefix("setgroups: deny"))
     }
 
     @Test("the too-small message names both sizes")
     func tooSmallMessage() {
-        #expect(TooSmallScreen.message(have: TerminalSize(columns: 40, rows: 10))
-            == "terminal too small: need 60x20, have 40x10")
-        #expect(TooSmallScreen.wrap("terminal too small: need 60x20", width: 10) == ["terminal", "too small:", "need 60x20"])
+        #expect(
+            TooSmallScreen.message(have: TerminalSize(columns: 40, rows: 10))
+                == "terminal too small: need 60x20, have 40x10")
+        #expect(
+            TooSmallScreen.wrap("terminal too small: need 60x20", width: 10) == [
+                "terminal", "too small:", "need 60x20",
+            ])
     }
 }
 
@@ -145,5 +155,39 @@ struct SizeSweepTests {
                 _ = DashboardView.render(dialogState, theme: .builtinMono)
             }
         }
+    }
+}
+
+@Suite("Layout")
+struct LayoutTests {
+    /// Guards the mouse: panels that overlapped would steal each other's clicks.
+    @Test(
+        "full layouts tile the screen above the status bar without overlaps",
+        arguments: [
+            TerminalSize(columns: 100, rows: 30), TerminalSize(columns: 140, rows: 40),
+            TerminalSize(columns: 211, rows: 57),
+        ])
+    func fullLayout(size: TerminalSize) {
+        let layout = DashboardLayout(size: size, focus: .namespaces)
+        #expect(layout.tabBar == nil && !layout.tooSmall)
+        #expect(Set(layout.panels.keys) == Set(Panel.allCases))
+        var covered = 0
+        for y in 0..<size.rows - 1 {
+            for x in 0..<size.columns {
+                let owners = layout.panels.values.filter { $0.contains(x: x, y: y) }.count
+                #expect(owners == 1, "cell \(x),\(y) is in \(owners) panels")
+                covered += owners
+            }
+        }
+        #expect(covered == size.columns * (size.rows - 1))
+        #expect(layout.statusBar == Rect(x: 0, y: size.rows - 1, width: size.columns, height: 1))
+        #expect(layout.panels[.comparison]!.height == 10)  // one row per kind plus the frame
+    }
+
+    @Test("between the minimum and the full size, one panel at a time under a tab bar")
+    func compactLayout() {
+        let layout = DashboardLayout(size: TerminalSize(columns: 99, rows: 40), focus: .maps)
+        #expect(layout.tabBar == Rect(x: 0, y: 0, width: 99, height: 1))
+        #expect(layout.panels == [.maps: Rect(x: 0, y: 1, width: 99, height: 38)])
     }
 }

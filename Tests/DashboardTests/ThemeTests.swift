@@ -28,9 +28,11 @@ struct ThemeTests {
         }
     }
 
-    @Test("every theme file parses and gives every role a style", arguments: [
-        "default", "light", "mono", "high-contrast", "solarized",
-    ])
+    @Test(
+        "every theme file parses and gives every role a style",
+        arguments: [
+            "default", "light", "mono", "high-contrast", "solarized",
+        ])
     func everyTheme(name: String) throws {
         let theme = try parseFile(name)
         #expect(theme.name == name)
@@ -62,7 +64,8 @@ struct ThemeTests {
     @Test("errors name the file, the key and the problem")
     func errors() {
         let colour = error(parsing: "[border]\nfg = \"blu\"\n")
-        #expect(colour.contains("/t/bad.toml") && colour.contains("'border.fg'") && colour.contains("unknown colour 'blu'"))
+        #expect(
+            colour.contains("/t/bad.toml") && colour.contains("'border.fg'") && colour.contains("unknown colour 'blu'"))
         let range = error(parsing: "[title]\nbg = 300\n")
         #expect(range.contains("'title.bg'") && range.contains("out of range"))
         let role = error(parsing: "[bordr]\nfg = 1\n")
@@ -87,9 +90,11 @@ struct ThemeTests {
         let folder = NSTemporaryDirectory() + "nslab-themes-\(getpid())"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "name = \"mine\"\n[title]\nfg = \"#ff0000\"\n".write(toFile: folder + "/mine.toml", atomically: true, encoding: .utf8)
-        let loader = ThemeLoader(environment: ["NSLAB_THEME_PATH": "/nonexistent:" + folder, "HOME": "/home/x"],
-                                 executableDirectory: "/opt/nslab/bin")
+        try "name = \"mine\"\n[title]\nfg = \"#ff0000\"\n".write(
+            toFile: folder + "/mine.toml", atomically: true, encoding: .utf8)
+        let loader = ThemeLoader(
+            environment: ["NSLAB_THEME_PATH": "/nonexistent:" + folder, "HOME": "/home/x"],
+            executableDirectory: "/opt/nslab/bin")
         #expect(loader.searchPath.prefix(3) == ["/nonexistent", folder, "/home/x/.config/nslab/themes"])
         #expect(loader.searchPath.contains("/opt/nslab/bin/themes"))
         #expect(try loader.load("mine").name == "mine")
@@ -108,8 +113,9 @@ struct ThemeTests {
         }
         let noColor = ThemeLoader(environment: ["NO_COLOR": "1"], executableDirectory: nil)
         #expect(try noColor.load("solarized") == .builtinMono)
-        let emptyNoColor = ThemeLoader(environment: ["NO_COLOR": "", "NSLAB_THEME_PATH": themesFolder],
-                                       executableDirectory: nil)
+        let emptyNoColor = ThemeLoader(
+            environment: ["NO_COLOR": "", "NSLAB_THEME_PATH": themesFolder],
+            executableDirectory: nil)
         #expect(try emptyNoColor.load("light").name == "light")
     }
 }

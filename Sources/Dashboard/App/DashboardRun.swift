@@ -198,7 +198,9 @@ struct Session {
     }
 
     func draw() {
-        terminal.present(DashboardView.render(state, theme: theme, childPane: hooks.childPane,
-                                              comparison: hooks.comparison))
+        terminal.present(
+            DashboardView.render(
+                state, theme: theme, childPane: hooks.childPane,
+                comparison: hooks.comparison))
     }
 }

@@ -8,15 +8,19 @@ public enum DemoData {
         ProcessRow(pid: 412, user: "root", command: "/usr/sbin/sshd -D", depth: 1, hasChildren: true),
         ProcessRow(pid: 1337, user: "alice", command: "-bash", depth: 2, hasChildren: true),
         ProcessRow(pid: 2001, user: "alice", command: "nslab", depth: 3, hasChildren: true),
-        ProcessRow(pid: 2002, pidInside: 1, user: "alice", command: "/bin/bash", depth: 4,
-                   differingKinds: [.uts, .pid, .mount], isChild: true, hasChildren: true),
-        ProcessRow(pid: 2010, pidInside: 7, user: "alice", command: "sleep 100", depth: 5,
-                   differingKinds: [.uts, .pid, .mount], isChild: true),
+        ProcessRow(
+            pid: 2002, pidInside: 1, user: "alice", command: "/bin/bash", depth: 4,
+            differingKinds: [.uts, .pid, .mount], isChild: true, hasChildren: true),
+        ProcessRow(
+            pid: 2010, pidInside: 7, user: "alice", command: "sleep 100", depth: 5,
+            differingKinds: [.uts, .pid, .mount], isChild: true),
         ProcessRow(pid: 600, user: "root", command: "/usr/bin/containerd", depth: 1, hasChildren: true),
-        ProcessRow(pid: 3100, pidInside: 1, user: "100000", command: "nginx: master process", depth: 2,
-                   differingKinds: [.uts, .ipc, .pid, .mount, .net, .user, .cgroup], hasChildren: true),
-        ProcessRow(pid: 3101, pidInside: 29, user: "100101", command: "nginx: worker process", depth: 3,
-                   differingKinds: [.uts, .ipc, .pid, .mount, .net, .user, .cgroup]),
+        ProcessRow(
+            pid: 3100, pidInside: 1, user: "100000", command: "nginx: master process", depth: 2,
+            differingKinds: [.uts, .ipc, .pid, .mount, .net, .user, .cgroup], hasChildren: true),
+        ProcessRow(
+            pid: 3101, pidInside: 29, user: "100101", command: "nginx: worker process", depth: 3,
+            differingKinds: [.uts, .ipc, .pid, .mount, .net, .user, .cgroup]),
         ProcessRow(pid: 700, user: "root", command: "/usr/sbin/cron -f", depth: 1),
     ]
 

@@ -59,8 +59,10 @@ public struct DashboardLayout: Equatable, Sendable {
             let (namespaces, processes) = left.splitTop(12)
             let (upper, maps) = right.splitBottom(7)
             let (child, comparison) = upper.splitBottom(10)
-            panels = [.namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,
-                      .child: child]
+            panels = [
+                .namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,
+                .child: child,
+            ]
         } else {
             let (bar, rest) = body.splitTop(1)
             tabBar = bar

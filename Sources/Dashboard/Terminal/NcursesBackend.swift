@@ -29,16 +29,18 @@ public final class NcursesTerminal {
     /// - Parameter colors: false for NO_COLOR; the theme should then be mono, and no colour is ever sent.
     public init(colors: Bool = true) throws(TerminalError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError(message: "the dashboard needs a terminal on stdin and stdout; "
-                + "use `nslab run`, `nslab ps` or `nslab ls` in scripts.")
+            throw TerminalError(
+                message: "the dashboard needs a terminal on stdin and stdout; "
+                    + "use `nslab run`, `nslab ps` or `nslab ls` in scripts.")
         }
         _ = nslab_save_termios()
         setlocale(LC_ALL, "")  // before newterm, or ncursesw treats UTF-8 as bytes
         // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting the process.
         guard nslab_newterm() != nil else {
             let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
-            throw TerminalError(message: "cannot drive terminal type '\(term)'; set TERM to one that terminfo knows, "
-                + "e.g. TERM=xterm-256color.")
+            throw TerminalError(
+                message: "cannot drive terminal type '\(term)'; set TERM to one that terminfo knows, "
+                    + "e.g. TERM=xterm-256color.")
         }
         active = true
         _ = nslab_install_crash_handlers()

@@ -24,7 +24,8 @@ public struct ThemeLoader: Sendable {
 
     /// A loader over the process's real environment and `/proc/self/exe`.
     public static func current() -> ThemeLoader {
-        ThemeLoader(environment: ProcessEnvironment.all(), executableDirectory: ProcessEnvironment.executableDirectory())
+        ThemeLoader(
+            environment: ProcessEnvironment.all(), executableDirectory: ProcessEnvironment.executableDirectory())
     }
 
     /// The folders searched for a theme name, in order.

@@ -75,7 +75,8 @@ public enum ThemeParser {
                     let word = item.string ?? ""
                     guard let attribute = TextAttributes.names.first(where: { $0.0 == word })?.1 else {
                         let known = TextAttributes.names.map(\.0).joined(separator: ", ")
-                        throw ThemeError("theme file \(file): key '\(path)': unknown attribute '\(item)' (known: \(known)).")
+                        throw ThemeError(
+                            "theme file \(file): key '\(path)': unknown attribute '\(item)' (known: \(known)).")
                     }
                     style.attributes.insert(attribute)
                 }

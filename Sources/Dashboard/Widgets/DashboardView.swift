@@ -43,8 +43,11 @@ public enum DashboardView {
                     childPane(rect, focused, &buffer, theme)
                 } else {
                     PlaceholderPanel.render(
-                        panel.title, lines: ["tick kinds with 1-8, then F5 to launch a shell in them",
-                                             "its terminal appears here; Ctrl-] comes back"],
+                        panel.title,
+                        lines: [
+                            "tick kinds with 1-8, then F5 to launch a shell in them",
+                            "its terminal appears here; Ctrl-] comes back",
+                        ],
                         in: rect, focused: focused, buffer: &buffer, theme: theme)
                 }
             }

@@ -36,8 +36,9 @@ public enum HelpOverlay {
         let inner = rect.inset(by: 1)
         for (offset, entry) in entries.enumerated() {
             let y = inner.y + offset
-            buffer.write(" " + entry.key, x: inner.x, y: y, style: theme[.key].on(theme[.dialog].background),
-                         clip: inner)
+            buffer.write(
+                " " + entry.key, x: inner.x, y: y, style: theme[.key].on(theme[.dialog].background),
+                clip: inner)
             buffer.write(entry.text, x: inner.x + keyWidth + 3, y: y, style: theme[.dialog], clip: inner)
         }
     }
@@ -56,10 +57,12 @@ public enum DialogView {
         let inner = rect.inset(by: 1)
         for (index, field) in dialog.fields.enumerated() {
             let y = inner.y + index * 2
-            buffer.write(DisplayWidth.padded(field.label, to: labelWidth) + " ", x: inner.x + 1, y: y,
-                         style: theme[.dialog], clip: inner)
-            let fieldRect = Rect(x: inner.x + labelWidth + 2, y: y, width: inner.maxX - inner.x - labelWidth - 3,
-                                 height: 1)
+            buffer.write(
+                DisplayWidth.padded(field.label, to: labelWidth) + " ", x: inner.x + 1, y: y,
+                style: theme[.dialog], clip: inner)
+            let fieldRect = Rect(
+                x: inner.x + labelWidth + 2, y: y, width: inner.maxX - inner.x - labelWidth - 3,
+                height: 1)
             let style = field.problem == nil ? theme[.input] : theme[.inputInvalid]
             buffer.fill(fieldRect, style: style)
             var text = field.text
@@ -68,12 +71,14 @@ public enum DialogView {
             let cursor = index == dialog.focusedField ? "▏" : ""
             buffer.write(text + cursor, x: fieldRect.x, y: y, style: style, clip: fieldRect)
             let note = field.problem ?? (index == dialog.focusedField ? "ok" : "")
-            buffer.write(DisplayWidth.truncated(note, to: max(0, fieldRect.width)), x: fieldRect.x, y: y + 1,
-                         style: field.problem == nil ? theme[.hint].on(theme[.dialog].background) : theme[.error],
-                         clip: inner)
+            buffer.write(
+                DisplayWidth.truncated(note, to: max(0, fieldRect.width)), x: fieldRect.x, y: y + 1,
+                style: field.problem == nil ? theme[.hint].on(theme[.dialog].background) : theme[.error],
+                clip: inner)
         }
         let footer = dialog.isValid ? "Enter apply · Esc cancel" : "fix the field to apply · Esc cancel"
-        buffer.write(footer, x: inner.x + 1, y: inner.maxY - 1, style: theme[.hint].on(theme[.dialog].background),
-                     clip: inner)
+        buffer.write(
+            footer, x: inner.x + 1, y: inner.maxY - 1, style: theme[.hint].on(theme[.dialog].background),
+            clip: inner)
     }
 }

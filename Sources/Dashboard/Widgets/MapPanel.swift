@@ -49,13 +49,15 @@ public enum MapPanel {
     public static func render(state: AppState, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
         let inner = PanelFrame.draw(Panel.maps.title, in: rect, focused: focused, buffer: &buffer, theme: theme)
         guard let view = state.maps else {
-            buffer.write("select a process or launch a child to see its maps", x: inner.x, y: inner.y,
-                         style: theme[.hint], clip: inner)
+            buffer.write(
+                "select a process or launch a child to see its maps", x: inner.x, y: inner.y,
+                style: theme[.hint], clip: inner)
             return
         }
         for (offset, line) in lines(for: view).enumerated() {
-            buffer.write(DisplayWidth.truncated(line.text, to: inner.width), x: inner.x, y: inner.y + offset,
-                         style: theme[line.role], clip: inner)
+            buffer.write(
+                DisplayWidth.truncated(line.text, to: inner.width), x: inner.x, y: inner.y + offset,
+                style: theme[line.role], clip: inner)
         }
     }
 }

@@ -16,7 +16,8 @@ public enum NamespacesPanel {
         case .net: return "loopback " + (options.loopbackUp ? "up" : "down")
         case .user:
             if options.uidMaps.isEmpty && options.gidMaps.isEmpty { return "maps: root = you" }
-            return "maps " + (options.uidMaps.first ?? "-") + (options.uidMaps.count + options.gidMaps.count > 1 ? " …" : "")
+            return "maps " + (options.uidMaps.first ?? "-")
+                + (options.uidMaps.count + options.gidMaps.count > 1 ? " …" : "")
         case .time: return "mono \(signed(options.monotonicOffset))s boot \(signed(options.boottimeOffset))s"
         case .ipc, .cgroup: return nil
         }
@@ -43,14 +44,18 @@ public enum NamespacesPanel {
             x += buffer.write(title, x: x, y: y, style: reason != nil ? theme[.disabled] : theme[.normal], clip: inner)
             let rest = Rect(x: x, y: y, width: inner.maxX - x, height: 1)
             if let reason {
-                buffer.write(DisplayWidth.truncated("unavailable: " + reason, to: rest.width), x: x, y: y,
-                             style: theme[.disabled], clip: rest)
+                buffer.write(
+                    DisplayWidth.truncated("unavailable: " + reason, to: rest.width), x: x, y: y,
+                    style: theme[.disabled], clip: rest)
             } else {
-                let option = optionText(for: kind, options: state.options).map { DisplayWidth.truncated($0, to: optionWidth) }
+                let option = optionText(for: kind, options: state.options).map {
+                    DisplayWidth.truncated($0, to: optionWidth)
+                }
                 let isolatesWidth = rest.width - (optionWidth > 0 ? optionWidth + 1 : 0)
                 if isolatesWidth >= 8 {
-                    buffer.write(DisplayWidth.truncated(kind.isolates, to: isolatesWidth), x: x, y: y,
-                                 style: theme[.hint], clip: rest)
+                    buffer.write(
+                        DisplayWidth.truncated(kind.isolates, to: isolatesWidth), x: x, y: y,
+                        style: theme[.hint], clip: rest)
                 }
                 if let option {
                     let ox = rest.maxX - optionWidth
@@ -67,12 +72,14 @@ public enum NamespacesPanel {
         } else {
             hint = "Space tick · Enter option · h hostname · m maps"
         }
-        buffer.write(DisplayWidth.truncated(hint, to: inner.width), x: inner.x, y: inner.y + hintRow,
-                     style: state.isRoot ? theme[.hint] : theme[.key], clip: inner)
+        buffer.write(
+            DisplayWidth.truncated(hint, to: inner.width), x: inner.x, y: inner.y + hintRow,
+            style: state.isRoot ? theme[.hint] : theme[.key], clip: inner)
         let y = inner.y + launchRow
         let onButton = focused && state.overlay == .none && state.namespaceCursor == AppState.launchIndex
-        let width = buffer.write("[ Launch  F5 ]", x: inner.x, y: y, style: onButton ? theme[.selection] : theme[.button],
-                                 clip: inner)
+        let width = buffer.write(
+            "[ Launch  F5 ]", x: inner.x, y: y, style: onButton ? theme[.selection] : theme[.button],
+            clip: inner)
         let kinds = NamespaceKind.allCases.filter { state.ticked.contains($0) }.map(\.title)
         let summary = kinds.isEmpty ? "nothing ticked" : kinds.joined(separator: " ")
         buffer.write(" " + summary, x: inner.x + width, y: y, style: theme[.hint], clip: inner)

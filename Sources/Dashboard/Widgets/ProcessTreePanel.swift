@@ -4,6 +4,8 @@ import NamespaceKit
 public enum ProcessTreePanel {
     /// The column header.
     static let header = "    PID  INSIDE USER     KINDS    COMMAND"
+    /// Where the kind letters start in a row: after pid (7), pid inside (7) and user (8), each plus a space.
+    static let kindsColumn = 25
 
     /// The kind letters of a row: the letter where it differs from the host, "·" where it does not.
     public static func kindLetters(_ kinds: Set<NamespaceKind>) -> String {
@@ -48,8 +50,9 @@ public enum ProcessTreePanel {
             if selected { buffer.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style) }
             if !row.differingKinds.isEmpty && !selected {
                 // The letters carry the lesson ("this one differs"), so they keep the differs colour.
-                buffer.restyle(Rect(x: inner.x + 25, y: y, width: 8, height: 1).intersection(inner),
-                               style: theme[.differs])
+                buffer.restyle(
+                    Rect(x: inner.x + kindsColumn, y: y, width: 8, height: 1).intersection(inner),
+                    style: theme[.differs])
             }
         }
         if rows.isEmpty {
@@ -59,8 +62,9 @@ public enum ProcessTreePanel {
             let y = inner.maxY - 1
             let text = "/" + search.query + (search.editing ? "▏" : "   (n next, Esc clear)")
             buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: theme[.input])
-            buffer.write(DisplayWidth.truncated(text, to: inner.width), x: inner.x, y: y, style: theme[.input],
-                         clip: inner)
+            buffer.write(
+                DisplayWidth.truncated(text, to: inner.width), x: inner.x, y: y, style: theme[.input],
+                clip: inner)
         }
     }
 }

@@ -20,19 +20,22 @@ public enum StatusBar {
         var message = state.message
         if state.overlay == .confirmQuit {
             let count = state.childrenRunning
-            message = StatusMessage("Quit and kill \(count) running child\(count == 1 ? "" : "ren")? y/n", isError: true)
+            message = StatusMessage(
+                "Quit and kill \(count) running child\(count == 1 ? "" : "ren")? y/n", isError: true)
         }
         let hintsWidth = DisplayWidth.width(of: hints)
         var messageWidth = rect.width
         if rect.width - hintsWidth >= 20 || message == nil {
             let x = rect.maxX - min(hintsWidth, rect.width)
-            buffer.write(DisplayWidth.truncated(hints, to: rect.width), x: max(rect.x, x), y: rect.y,
-                         style: theme[.status], clip: rect)
+            buffer.write(
+                DisplayWidth.truncated(hints, to: rect.width), x: max(rect.x, x), y: rect.y,
+                style: theme[.status], clip: rect)
             messageWidth = rect.width - hintsWidth - 2
         }
         if let message, messageWidth > 0 {
             let text = " " + DisplayWidth.truncated(message.text, to: messageWidth - 1)
-            buffer.write(text, x: rect.x, y: rect.y, style: message.isError ? theme[.error] : theme[.status], clip: rect)
+            buffer.write(
+                text, x: rect.x, y: rect.y, style: message.isError ? theme[.error] : theme[.status], clip: rect)
         }
     }
 }
