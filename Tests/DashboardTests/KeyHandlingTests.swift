@@ -87,7 +87,7 @@ struct KeyHandlingTests {
         #expect(state.focus == .child)
     }
 
-    @Test("q quits at once without children, asks y/n with them")
+    @Test("q and Ctrl-C quit at once without children, ask y/n with them")
     func quit() {
         var state = makeState()
         #expect(state.press(.character("q")) == [.quit])
@@ -97,6 +97,8 @@ struct KeyHandlingTests {
         #expect(state.press(.character("n")).isEmpty)
         #expect(state.overlay == .none)
         #expect(state.press(.character("q"), .character("y")) == [.quit])
+        state.childrenRunning = 0
+        #expect(state.press(.control(3)) == [.quit])
     }
 
     @Test("F1 and ? open help; any key closes it without acting")

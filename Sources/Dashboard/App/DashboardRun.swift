@@ -62,6 +62,8 @@ public struct DashboardHooks {
     public var shutdown: () -> Void = {}
     /// Draws the child pane (nil: a placeholder).
     public var childPane: PanelRenderer? = nil
+    /// Where the child's cursor is on screen while the pane has focus (nil: hidden).
+    public var childCursor: () -> (x: Int, y: Int)? = { nil }
     /// Draws the host-vs-child panel (nil: a placeholder).
     public var comparison: PanelRenderer? = nil
     /// Rules for the edit dialogs (the lead passes the same rules as `nslab run`).
@@ -183,6 +185,7 @@ struct Session {
                 case .started(let message, let fds):
                     fds.forEach(loop.watch)
                     state.childStarted(message: message)
+                    refresh()  // show the child in the tree at once, not at the next tick
                 case .failed(let message):
                     state.show(message, isError: true)
                 }
@@ -198,9 +201,9 @@ struct Session {
     }
 
     func draw() {
+        let cursor = state.focus == .child && state.overlay == .none ? hooks.childCursor() : nil
         terminal.present(
-            DashboardView.render(
-                state, theme: theme, childPane: hooks.childPane,
-                comparison: hooks.comparison))
+            DashboardView.render(state, theme: theme, childPane: hooks.childPane, comparison: hooks.comparison),
+            cursor: cursor)
     }
 }

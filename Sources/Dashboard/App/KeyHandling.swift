@@ -63,7 +63,7 @@ extension AppState {
         case .function(1), .character("?"):
             overlay = .help
             return []
-        case .character("q"):
+        case .character("q"), .control(3):  // raw mode turns Ctrl-C into a key; it quits like q
             if childrenRunning > 0 {
                 overlay = .confirmQuit
                 return []

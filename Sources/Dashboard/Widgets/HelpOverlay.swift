@@ -15,7 +15,7 @@ public enum HelpOverlay {
             ("h / m", "edit the hostname / the uid and gid maps"),
             ("/  n", "search processes / next match"),
             ("F1 or ?", "this help"),
-            ("q", "quit (asks first while children run)"),
+            ("q, Ctrl-C", "quit (asks first while children run)"),
             ("mouse", "click a checkbox to tick it, a panel to focus it"),
             ("", ""),
         ]
