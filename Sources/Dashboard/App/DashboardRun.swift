@@ -104,6 +104,7 @@ public enum Dashboard {
         return status
     }
 
+    /// Writes one line to stderr (the terminal is not ours yet, or no longer).
     static func printError(_ line: String) {
         var text = line + "\n"
         text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
@@ -112,14 +113,22 @@ public enum Dashboard {
 
 /// One running dashboard: the state, the loop and the terminal tied together.
 struct Session {
+    /// The screen.
     let terminal: NcursesTerminal
+    /// The event loop.
     let loop: EventLoop
+    /// The rest of nslab.
     let hooks: DashboardHooks
+    /// The styles.
     let theme: Theme
+    /// What is shown.
     var state: AppState
+    /// `--launch`.
     let launchAtStart: Bool
+    /// `--interval` in seconds.
     let interval: Double
 
+    /// Sets up the state from the options and the hooks.
     init(terminal: NcursesTerminal, loop: EventLoop, hooks: DashboardHooks, theme: Theme, options: DashboardOptions) {
         self.terminal = terminal
         self.loop = loop
@@ -200,6 +209,7 @@ struct Session {
         return false
     }
 
+    /// Renders the state and sends the changed cells.
     func draw() {
         let cursor = state.focus == .child && state.overlay == .none ? hooks.childCursor() : nil
         terminal.present(

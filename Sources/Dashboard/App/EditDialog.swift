@@ -108,6 +108,7 @@ public struct EditDialog: Equatable, Sendable {
     }
 }
 
+/// Small string helpers the dashboard needs without Foundation.
 extension String {
     /// The string without leading and trailing spaces (Foundation-free).
     var trimmingSpaces: String {

@@ -16,6 +16,7 @@ extension AppState {
         }
     }
 
+    /// Routes a key: overlays first, then the child pane, the search field, global keys, the focused panel.
     mutating func handleKey(_ key: Key) -> [DashboardAction] {
         switch overlay {
         case .help:
@@ -108,12 +109,14 @@ extension AppState {
         return [.launch(launchRequest)]
     }
 
+    /// Moves the focus `step` panels along the Tab order, wrapping around.
     mutating func moveFocus(by step: Int) {
         let order = focusablePanels
         let index = order.firstIndex(of: focus) ?? 0
         focus = order[(index + step + order.count) % order.count]
     }
 
+    /// Keys of the Namespaces panel: move the cursor, tick, open options, launch.
     mutating func handleNamespacesKey(_ key: Key) -> [DashboardAction] {
         switch key {
         case .up, .character("k"):
@@ -156,6 +159,7 @@ extension AppState {
         }
     }
 
+    /// Keys of an open edit dialog: typing, field changes, apply (only when valid) and cancel.
     mutating func handleDialogKey(_ key: Key, dialog: inout EditDialog) -> [DashboardAction] {
         switch key {
         case .escape:
@@ -191,6 +195,7 @@ extension AppState {
         return []
     }
 
+    /// Keys of the process tree: move, page, collapse and expand, search.
     mutating func handleProcessesKey(_ key: Key) -> [DashboardAction] {
         let rows = visibleProcesses
         guard !rows.isEmpty else { return key == .character("/") ? startSearch() : [] }
@@ -225,6 +230,7 @@ extension AppState {
         return select(rows[min(max(0, target), rows.count - 1)].pid)
     }
 
+    /// Hides or shows the descendants of `row`.
     mutating func toggleCollapse(_ row: ProcessRow) {
         guard row.hasChildren else { return }
         if collapsed.contains(row.pid) {
@@ -235,12 +241,14 @@ extension AppState {
         keepSelectionVisible()
     }
 
+    /// Opens the search field under the tree.
     mutating func startSearch() -> [DashboardAction] {
         search = ProcessSearch(query: "", editing: true)
         keepSelectionVisible()
         return []
     }
 
+    /// Keys while the search query is typed; each change jumps to the first match.
     mutating func handleSearchKey(_ key: Key) -> [DashboardAction] {
         guard var current = search else { return [] }
         switch key {
@@ -278,6 +286,7 @@ extension AppState {
         return select(rows[hit].pid)
     }
 
+    /// Expands every collapsed ancestor of the row at `index`, so a search hit becomes visible.
     mutating func expandAncestors(ofRowAt index: Int) {
         var depth = processes[index].depth
         for row in processes[..<index].reversed() where row.depth < depth {
@@ -286,6 +295,7 @@ extension AppState {
         }
     }
 
+    /// Selects a process; reports it only when the selection really changed.
     mutating func select(_ pid: Int32) -> [DashboardAction] {
         let changed = pid != selectedPID
         selectedPID = pid
@@ -303,6 +313,7 @@ extension AppState {
         processScroll = max(0, min(processScroll, max(0, rows.count - height)))
     }
 
+    /// Mouse clicks focus panels and tabs, tick checkboxes, press Launch and select processes; the wheel scrolls.
     mutating func handleMouse(_ mouse: MouseEvent) -> [DashboardAction] {
         guard overlay == .none else {
             if overlay == .help, mouse.kind == .leftClick { overlay = .none }
@@ -344,6 +355,7 @@ extension AppState {
     }
 }
 
+/// Bounds-checked access, for rows that may have vanished since the last refresh.
 extension Array {
     /// The element at `index`, or nil outside the array.
     subscript(safe index: Int) -> Element? {

@@ -18,6 +18,7 @@ public final class EventLoop {
 
     /// Names a timer.
     public struct TimerID: Hashable, Sendable {
+        /// A number unique within the loop.
         let value: Int
     }
 

@@ -21,6 +21,7 @@ public enum KeyDecoder {
         case mouse
     }
 
+    /// KEY_* codes from <ncursesw/curses.h>.
     static let keyDown: UInt32 = 0o402, keyUp: UInt32 = 0o403, keyLeft: UInt32 = 0o404, keyRight: UInt32 = 0o405
     static let keyHome: UInt32 = 0o406, keyBackspace: UInt32 = 0o407, keyF0: UInt32 = 0o410
     static let keyDC: UInt32 = 0o512, keyIC: UInt32 = 0o513, keyNPage: UInt32 = 0o522, keyPPage: UInt32 = 0o523

@@ -17,6 +17,7 @@ public struct Theme: Equatable, Sendable {
     }
 }
 
+/// The themes compiled into nslab.
 extension Theme {
     /// The built-in dark theme; identical to `themes/default.toml`, so nslab works with no files installed.
     public static let builtinDefault = Theme(

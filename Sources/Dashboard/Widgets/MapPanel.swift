@@ -40,6 +40,7 @@ public enum MapPanel {
         return result
     }
 
+    /// Right-aligns a number in 7 columns (wider numbers just take more).
     static func pad(_ value: UInt32) -> String {
         let text = String(value)
         return String(repeating: " ", count: max(0, 7 - text.count)) + text

@@ -23,6 +23,7 @@ public enum NamespacesPanel {
         }
     }
 
+    /// "+5" or "-5": offsets read better with their sign.
     static func signed(_ value: Int64) -> String { value >= 0 ? "+\(value)" : "\(value)" }
 
     /// Draws the panel into `rect`.
