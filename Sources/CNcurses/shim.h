@@ -97,9 +97,12 @@ static inline void nslab_crash_handler(int sig, siginfo_t *info, void *context) 
     nslab_restore_terminal_now();
     struct sigaction *previous = nslab_previous_action(sig);
     sigaction(sig, previous, NULL);
-    // Let the previous handler (the Swift runtime's backtracer) report the crash, with the original
-    // fault's info and context, now that the screen is readable again.
-    if (previous->sa_flags & SA_SIGINFO) {
+    // Let the previous handler (the Swift runtime's backtracer) report a real fault, with its original
+    // info and context, now that the screen is readable again. A signal sent with kill (si_code <= 0) is
+    // no fault of ours: skip the backtracer, whose interactive prompt would hold the tty for 30 s.
+    if (info != NULL && info->si_code <= 0) {
+        // nothing to report
+    } else if (previous->sa_flags & SA_SIGINFO) {
         if (previous->sa_sigaction) previous->sa_sigaction(sig, info, context);
     } else if (previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN) {
         previous->sa_handler(sig);
