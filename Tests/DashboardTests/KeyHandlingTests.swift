@@ -286,3 +286,23 @@ struct KeyDecoderTests {
         #expect(KeyDecoder.decode(0o777, kind: .keyCode) == nil)
     }
 }
+
+@Suite("Robustness")
+struct RobustnessTests {
+    /// Guards against crashes from odd data the owner may pass: negative depths, a cursor out of range,
+    /// a selection that vanished.
+    @Test("odd inputs from the owner never crash")
+    func oddInputs() {
+        var state = makeState()
+        state.setProcesses([ProcessRow(pid: 5, user: "", command: "", depth: -3, hasChildren: true)])
+        state.namespaceCursor = 99
+        _ = state.press(.character(" "), .enter)
+        #expect(state.namespaceCursor == AppState.launchIndex)
+        state.selectedPID = 12345
+        state.focus = .processes
+        _ = state.press(.down, .up, .character(" "), .character("n"))
+        state.setProcesses([])
+        _ = state.press(.down, .character("/"), .character("x"), .enter, .character("n"))
+        _ = DashboardView.render(state, theme: .builtinDefault)
+    }
+}

@@ -118,6 +118,7 @@ extension AppState {
 
     /// Keys of the Namespaces panel: move the cursor, tick, open options, launch.
     mutating func handleNamespacesKey(_ key: Key) -> [DashboardAction] {
+        namespaceCursor = min(max(0, namespaceCursor), Self.launchIndex)  // the owner may have set anything
         switch key {
         case .up, .character("k"):
             namespaceCursor = max(0, namespaceCursor - 1)

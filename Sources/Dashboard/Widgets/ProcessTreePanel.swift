@@ -17,7 +17,7 @@ public enum ProcessTreePanel {
         let pid = String(row.pid)
         let inside = row.pidInside.map(String.init) ?? "-"
         let user = DisplayWidth.padded(row.user, to: 8)
-        let indent = String(repeating: " ", count: min(row.depth, 12))  // one column per level: commands matter more
+        let indent = String(repeating: " ", count: max(0, min(row.depth, 12)))  // one column per level: commands matter more
         let marker = row.hasChildren ? (collapsed ? "▸ " : "▾ ") : "  "
         return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " " + kindLetters(row.differingKinds) + " "
             + indent + marker + row.command
