@@ -60,8 +60,9 @@ public struct AppState: Sendable {
     public var processScroll = 0
     /// The search, if one was started.
     public var search: ProcessSearch?
-    /// The maps of the selected process or child (from the owner).
-    public var maps: MapView?
+    /// The maps of the selected process or child (from the owner), one view per reader: the same
+    /// /proc/PID/uid_map reads differently from the host and from inside, and both are shown.
+    public var maps: [MapView] = []
     /// The status bar's message.
     public var message: StatusMessage?
     /// What covers the panels.

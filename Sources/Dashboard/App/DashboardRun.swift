@@ -40,8 +40,8 @@ public enum LaunchOutcome: Sendable {
 public struct DashboardHooks {
     /// The process tree, in tree order; called at start and at every refresh.
     public var processes: () -> [ProcessRow] = { DemoData.processes }
-    /// The maps of a pid, for the map viewer.
-    public var maps: (Int32) -> MapView? = { DemoData.maps(pid: $0) }
+    /// The maps of a pid for the map viewer, one view per reader (e.g. the host, then the child itself).
+    public var maps: (Int32) -> [MapView] = { DemoData.maps(pid: $0) }
     /// Kinds the kernel lacks, with the reason.
     public var unavailable: () -> [NamespaceKind: String] = { [:] }
     /// Launches a child.

@@ -25,14 +25,22 @@ public enum DemoData {
     ]
 
     /// Maps for a demo pid: the container's are shifted, everyone else's are the identity.
-    public static func maps(pid: Int32) -> MapView? {
-        guard let row = processes.first(where: { $0.pid == pid }) else { return nil }
+    public static func maps(pid: Int32) -> [MapView] {
+        guard let row = processes.first(where: { $0.pid == pid }) else { return [] }
         let subject = "pid \(pid) (\(row.command)), read from the host"
         if row.differingKinds.contains(.user) {
             let line = MapLine(inside: 0, outside: 100_000, count: 65_536)
-            return MapView(subject: subject, uidLines: [line], gidLines: [line], setgroups: "allow")
+            // Read from a sibling namespace, outside ids are relative to the reader: here the
+            // container's root shows as 0 from a namespace that maps 100000 to 0 as well.
+            let sibling = MapLine(inside: 0, outside: 0, count: 65_536)
+            return [
+                MapView(subject: subject, uidLines: [line], gidLines: [line], setgroups: "allow"),
+                MapView(
+                    subject: "the same files, read by pid 3101 inside", uidLines: [sibling], gidLines: [sibling],
+                    setgroups: "allow"),
+            ]
         }
         let identity = MapLine(inside: 0, outside: 0, count: UInt32.max)
-        return MapView(subject: subject, uidLines: [identity], gidLines: [identity], setgroups: "allow")
+        return [MapView(subject: subject, uidLines: [identity], gidLines: [identity], setgroups: "allow")]
     }
 }

@@ -57,7 +57,8 @@ public struct DashboardLayout: Equatable, Sendable {
             let leftWidth = min(72, max(50, size.columns * 45 / 100))
             let (left, right) = body.splitLeft(leftWidth)
             let (namespaces, processes) = left.splitTop(12)
-            let (upper, maps) = right.splitBottom(7)
+            // Room for two readers' views of the maps once the screen is tall enough.
+            let (upper, maps) = right.splitBottom(size.rows >= 36 ? 12 : 7)
             let (child, comparison) = upper.splitBottom(10)
             panels = [
                 .namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,

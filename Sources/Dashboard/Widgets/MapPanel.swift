@@ -23,20 +23,24 @@ public enum MapPanel {
         }
     }
 
-    /// The panel's text lines for a map view (also used by tests and the compact layout).
-    public static func lines(for view: MapView) -> [(text: String, role: ThemeRole)] {
-        var result: [(String, ThemeRole)] = [(view.subject, .title), ("     inside outside   count", .hint)]
-        for (name, lines) in [("uid", view.uidLines), ("gid", view.gidLines)] {
-            if lines.isEmpty {
-                result.append(("\(name)  (no map: every \(name) reads as the overflow id 65534)", .differs))
+    /// The panel's text lines for the views, each with the role it is drawn in: the column header once,
+    /// then per view its subject, its uid and gid lines with their readings, and setgroups.
+    public static func lines(for views: [MapView]) -> [(text: String, role: ThemeRole)] {
+        var result: [(String, ThemeRole)] = [("     inside outside   count", .hint)]
+        for view in views {
+            result.append((view.subject, .title))
+            for (name, lines) in [("uid", view.uidLines), ("gid", view.gidLines)] {
+                if lines.isEmpty {
+                    result.append(("\(name)  (no map: every \(name) reads as the overflow id 65534)", .differs))
+                }
+                for line in lines {
+                    let numbers = pad(line.inside) + " " + pad(line.outside) + " " + pad(line.count)
+                    let role: ThemeRole = line.inside == line.outside ? .same : .differs
+                    result.append(("\(name) " + numbers + "  " + reading(line, idName: name), role))
+                }
             }
-            for line in lines {
-                let numbers = pad(line.inside) + " " + pad(line.outside) + " " + pad(line.count)
-                let identity = line.inside == line.outside
-                result.append(("\(name) " + numbers + "  " + reading(line, idName: name), identity ? .same : .differs))
-            }
+            result.append((setgroupsReading(view.setgroups), .normal))
         }
-        result.append((setgroupsReading(view.setgroups), .normal))
         return result
     }
 
@@ -49,13 +53,13 @@ public enum MapPanel {
     /// Draws the panel into `rect`.
     public static func render(state: AppState, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
         let inner = PanelFrame.draw(Panel.maps.title, in: rect, focused: focused, buffer: &buffer, theme: theme)
-        guard let view = state.maps else {
+        guard !state.maps.isEmpty else {
             buffer.write(
                 "select a process or launch a child to see its maps", x: inner.x, y: inner.y,
                 style: theme[.hint], clip: inner)
             return
         }
-        for (offset, line) in lines(for: view).enumerated() {
+        for (offset, line) in lines(for: state.maps).enumerated() {
             buffer.write(
                 DisplayWidth.truncated(line.text, to: inner.width), x: inner.x, y: inner.y + offset,
                 style: theme[line.role], clip: inner)
