@@ -46,8 +46,11 @@ public struct ScreenBuffer: Equatable, Sendable {
         return cells[y * size.columns + x]
     }
 
-    /// Replaces one cell, repairing a wide character it cuts in half.
-    mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
+    /// Replaces one cell (ignored outside the buffer), repairing a wide character it cuts in half.
+    ///
+    /// For renderers that copy cells one by one, such as the child pane from its VT model: a wide
+    /// character is its cell plus a continuation cell (`Cell("")`) to its right.
+    public mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
         guard x >= 0, y >= 0, x < size.columns, y < size.rows else { return }
         let index = y * size.columns + x
         if cells[index].isContinuation, x > 0 {
