@@ -143,16 +143,23 @@ struct Session {
     }
 
     /// The loop: wait, apply events, draw; returns the exit status.
+    ///
+    /// Keys, signals and ticks redraw at once. Output from the child alone redraws at most every
+    /// `frameInterval`: a flood of pty reads would otherwise render the whole screen per read.
     mutating func run() -> Int32 {
         loop.watch(STDIN_FILENO)
-        loop.addTimer(seconds: interval, repeating: true)
+        let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
+        var frameTimer: EventLoop.TimerID?
+        var lastDraw: UInt64 = 0
         refresh()
         if launchAtStart, perform(state.launch()) { return 0 }
         draw()
         while true {
+            var onlyChildOutput = true
             for event in loop.wait() {
                 switch event {
                 case .readable(STDIN_FILENO):
+                    onlyChildOutput = false
                     for input in terminal.readInput() {
                         if case .key(.control(12)) = input, state.focus != .child { terminal.invalidate() }  // Ctrl-L
                         if perform(state.handle(input)) { return 0 }
@@ -162,20 +169,43 @@ struct Session {
                 case .hangup(STDIN_FILENO):
                     return 128 + SIGHUP  // the terminal is gone: leave as if hung up
                 case .hangup(let fd):
+                    onlyChildOutput = false
                     hooks.hangup(fd, loop)
                 case .signal(SIGWINCH):
+                    onlyChildOutput = false
                     _ = state.handle(.resize(terminal.updateSize()))
                 case .signal(SIGCHLD):
+                    onlyChildOutput = false
                     for message in hooks.reapChildren() { state.childExited(message: message) }
                 case .signal(let signal):
                     return 128 + signal  // SIGTERM, SIGHUP, SIGINT: leave cleanly
-                case .timer:
+                case .timer(refreshTimer):
+                    onlyChildOutput = false
                     refresh()
+                case .timer:
+                    onlyChildOutput = false
+                    frameTimer = nil  // the deferred frame is due
                 }
             }
+            let now = EventLoop.now()
+            if onlyChildOutput && now - lastDraw < Self.frameInterval {
+                if frameTimer == nil {
+                    let wait = Double(Self.frameInterval - (now - lastDraw)) / 1e9
+                    frameTimer = loop.addTimer(seconds: wait, repeating: false)
+                }
+                continue
+            }
+            if let pending = frameTimer {
+                loop.removeTimer(pending)
+                frameTimer = nil
+            }
             draw()
+            lastDraw = EventLoop.now()
         }
     }
+
+    /// The shortest time between two frames caused by child output alone (nanoseconds; about 60 fps).
+    static let frameInterval: UInt64 = 16_000_000
 
     /// Re-reads the model at the refresh interval.
     mutating func refresh() {
