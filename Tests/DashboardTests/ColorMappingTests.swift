@@ -57,3 +57,18 @@ struct ColorMappingTests {
         #expect(ColorDepth(colorCount: 1 << 24) == .direct)
     }
 }
+
+@Suite("Colour pairs")
+struct ColorPairTableTests {
+    @Test("pairs are made once, reused, refused when full, and start over after a reset")
+    func pairs() {
+        var table = ColorPairTable(limit: 3)
+        #expect(table.pair(foreground: -1, background: -1) == .existing(0))
+        #expect(table.pair(foreground: 1, background: -1) == .new(1))
+        #expect(table.pair(foreground: -1, background: 1) == .new(2))
+        #expect(table.pair(foreground: 1, background: -1) == .existing(1))
+        #expect(table.pair(foreground: 2, background: 3) == .full)
+        table.reset()
+        #expect(table.pair(foreground: 2, background: 3) == .new(1))
+    }
+}

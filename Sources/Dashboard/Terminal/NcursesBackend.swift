@@ -19,9 +19,7 @@ public final class NcursesTerminal {
     /// How many colours this terminal shows (monochrome under NO_COLOR).
     public private(set) var depth: ColorDepth
     private var previous: ScreenBuffer?
-    private var pairs: [Int64: Int32] = [:]
-    private var nextPair: Int32 = 1
-    private let pairLimit: Int32
+    private var pairs: ColorPairTable
     private var active = false
     private var cursorVisible: Int32 = -1
 
@@ -59,7 +57,7 @@ public final class NcursesTerminal {
         } else {
             depth = .monochrome
         }
-        pairLimit = max(1, nslab_color_pairs())
+        pairs = ColorPairTable(limit: nslab_color_pairs())
         setCursor(visible: false)
     }
 
@@ -124,8 +122,7 @@ public final class NcursesTerminal {
                 if cell.isContinuation { continue }  // the wide character to its left covers it
                 if let old, old[x, y] == cell, x + 1 >= columns || old[x + 1, y] == buffer[x + 1, y] { continue }
                 guard let pair = pair(for: cell.style) else {
-                    pairs = [:]
-                    nextPair = 1
+                    pairs.reset()
                     reset_color_pairs()
                     return false
                 }
@@ -150,14 +147,15 @@ public final class NcursesTerminal {
         guard depth != .monochrome else { return 0 }
         let fg = ColorMapping.colorNumber(for: style.foreground, depth: depth)
         let bg = ColorMapping.colorNumber(for: style.background, depth: depth)
-        if fg == -1 && bg == -1 { return 0 }
-        let key = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
-        if let known = pairs[key] { return known }
-        guard nextPair < pairLimit else { return nil }
-        init_extended_pair(nextPair, fg, bg)
-        pairs[key] = nextPair
-        nextPair += 1
-        return nextPair - 1
+        switch pairs.pair(foreground: fg, background: bg) {
+        case .existing(let pair):
+            return pair
+        case .new(let pair):
+            init_extended_pair(pair, fg, bg)
+            return pair
+        case .full:
+            return nil
+        }
     }
 
     private func attributes(_ attributes: TextAttributes) -> attr_t {
