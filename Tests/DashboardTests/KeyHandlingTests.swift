@@ -306,3 +306,21 @@ struct RobustnessTests {
         _ = DashboardView.render(state, theme: .builtinDefault)
     }
 }
+
+@Suite("Help on small screens")
+struct HelpScrollTests {
+    @Test("arrows scroll a help taller than the screen; the last kind comes into view")
+    func scroll() {
+        var state = makeState(size: TerminalSize(columns: 80, rows: 20))
+        _ = state.press(.function(1))
+        let before = DashboardView.render(state, theme: .builtinMono).snapshot()
+        #expect(!before.contains("8 Time"))
+        for _ in 0..<30 { _ = state.press(.down) }
+        #expect(state.overlay == .help)
+        let after = DashboardView.render(state, theme: .builtinMono).snapshot()
+        #expect(after.contains("8 Time"))
+        #expect(!after.contains("toggle UTS IPC"))
+        _ = state.press(.escape)
+        #expect(state.overlay == .none && state.helpScroll == 0)
+    }
+}

@@ -67,6 +67,8 @@ public struct AppState: Sendable {
     public var message: StatusMessage?
     /// What covers the panels.
     public var overlay: Overlay = .none
+    /// The first help line shown, when the help does not fit the screen.
+    public var helpScroll = 0
     /// How many children are running; `q` asks first when this is not zero.
     public var childrenRunning = 0
     /// True once a child pane exists, which puts it into the Tab cycle.

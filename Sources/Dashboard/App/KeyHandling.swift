@@ -20,8 +20,15 @@ extension AppState {
     mutating func handleKey(_ key: Key) -> [DashboardAction] {
         switch overlay {
         case .help:
-            // Any key closes help; it is read-only and people press all sorts of keys to leave it.
-            overlay = .none
+            // Arrows scroll a help taller than the screen; any other key closes it, since people press all
+            // sorts of keys to leave a read-only screen.
+            switch key {
+            case .up, .character("k"): helpScroll = max(0, helpScroll - 1)
+            case .down, .character("j"): helpScroll = min(HelpOverlay.lines().count - 1, helpScroll + 1)
+            default:
+                overlay = .none
+                helpScroll = 0
+            }
             return []
         case .confirmQuit:
             overlay = .none

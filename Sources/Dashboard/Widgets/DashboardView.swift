@@ -54,7 +54,7 @@ public enum DashboardView {
         }
         StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme)
         switch state.overlay {
-        case .help: HelpOverlay.render(in: buffer.bounds, buffer: &buffer, theme: theme)
+        case .help: HelpOverlay.render(in: buffer.bounds, scroll: state.helpScroll, buffer: &buffer, theme: theme)
         case .dialog(let dialog): DialogView.render(dialog, in: buffer.bounds, buffer: &buffer, theme: theme)
         case .confirmQuit, .none: break
         }

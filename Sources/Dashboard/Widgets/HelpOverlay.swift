@@ -26,16 +26,19 @@ public enum HelpOverlay {
         return result
     }
 
-    /// Draws the overlay centred over `bounds`.
-    public static func render(in bounds: Rect, buffer: inout ScreenBuffer, theme: Theme) {
+    /// Draws the overlay centred over `bounds`, from line `scroll` on when it does not fit.
+    public static func render(in bounds: Rect, scroll: Int = 0, buffer: inout ScreenBuffer, theme: Theme) {
         let entries = lines()
         let keyWidth = entries.map { DisplayWidth.width(of: $0.key) }.max() ?? 0
         let textWidth = entries.map { DisplayWidth.width(of: $0.text) }.max() ?? 0
         let rect = bounds.centered(width: keyWidth + textWidth + 6, height: entries.count + 2)
+        let visible = max(0, rect.height - 2)
+        let first = max(0, min(scroll, entries.count - visible))
+        let title = visible < entries.count ? "Help · ↑↓ scroll · other keys close" : "Help · any key closes"
         buffer.fill(rect, style: theme[.dialog])
-        buffer.box(rect, style: theme[.focusedBorder], title: "Help · any key closes", titleStyle: theme[.title])
+        buffer.box(rect, style: theme[.focusedBorder], title: title, titleStyle: theme[.title])
         let inner = rect.inset(by: 1)
-        for (offset, entry) in entries.enumerated() {
+        for (offset, entry) in entries.dropFirst(first).prefix(visible).enumerated() {
             let y = inner.y + offset
             buffer.write(
                 " " + entry.key, x: inner.x, y: y, style: theme[.key].on(theme[.dialog].background),
