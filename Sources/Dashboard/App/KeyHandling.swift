@@ -1,0 +1,372 @@
+import NamespaceKit
+
+/// Key and mouse handling: pure state changes plus the actions the owner must carry out.
+extension AppState {
+    /// Applies one input event; returns what the owner must do (launch, quit, forward keys...).
+    public mutating func handle(_ event: InputEvent) -> [DashboardAction] {
+        switch event {
+        case .resize(let newSize):
+            size = newSize
+            keepSelectionVisible()
+            return []
+        case .mouse(let mouse):
+            return handleMouse(mouse)
+        case .key(let key):
+            return handleKey(key)
+        }
+    }
+
+    /// Routes a key: overlays first, then the child pane, the search field, global keys, the focused panel.
+    mutating func handleKey(_ key: Key) -> [DashboardAction] {
+        switch overlay {
+        case .help:
+            // Arrows scroll a help taller than the screen; any other key closes it, since people press all
+            // sorts of keys to leave a read-only screen.
+            switch key {
+            case .up, .character("k"): helpScroll = max(0, helpScroll - 1)
+            case .down, .character("j"): helpScroll = min(HelpOverlay.lines().count - 1, helpScroll + 1)
+            default:
+                overlay = .none
+                helpScroll = 0
+            }
+            return []
+        case .confirmQuit:
+            overlay = .none
+            if key == .character("y") || key == .character("Y") { return [.quit] }
+            show("Quit cancelled.")
+            return []
+        case .dialog(var dialog):
+            return handleDialogKey(key, dialog: &dialog)
+        case .none:
+            break
+        }
+        if focus == .child {
+            if key == Key.leavePane {
+                focus = .namespaces
+                return []
+            }
+            return [.forwardToChild(key)]
+        }
+        if let search, search.editing {
+            return handleSearchKey(key)
+        }
+        if let actions = handleGlobalKey(key) { return actions }
+        switch focus {
+        case .namespaces: return handleNamespacesKey(key)
+        case .processes: return handleProcessesKey(key)
+        case .comparison: return [.comparisonKey(key)]
+        case .maps, .child: return []
+        }
+    }
+
+    /// Keys that mean the same in every dashboard panel; nil when the key is the panel's to handle.
+    mutating func handleGlobalKey(_ key: Key) -> [DashboardAction]? {
+        switch key {
+        case .character(let c) where c.isASCII && ("1"..."8").contains(c):
+            let index = Int(String(c))! - 1
+            toggle(NamespaceKind.allCases[index])
+            return []
+        case .function(5):
+            return launch()
+        case .function(1), .character("?"):
+            overlay = .help
+            return []
+        case .character("q"), .control(3):  // raw mode turns Ctrl-C into a key; it quits like q
+            if childrenRunning > 0 {
+                overlay = .confirmQuit
+                return []
+            }
+            return [.quit]
+        case .tab:
+            moveFocus(by: 1)
+            return []
+        case .backTab:
+            moveFocus(by: -1)
+            return []
+        case .character("h"):
+            overlay = .dialog(EditDialog(purpose: .hostname, options: options, validators: validators))
+            return []
+        case .character("m"):
+            overlay = .dialog(EditDialog(purpose: .maps, options: options, validators: validators))
+            return []
+        default:
+            return nil
+        }
+    }
+
+    /// Ticks or unticks a kind; a kind the kernel lacks stays off and says why.
+    public mutating func toggle(_ kind: NamespaceKind) {
+        if let reason = unavailable[kind] {
+            show("\(kind.title) is not available: \(reason).", isError: true)
+            return
+        }
+        if ticked.contains(kind) {
+            ticked.remove(kind)
+        } else {
+            ticked.insert(kind)
+        }
+    }
+
+    /// The launch request, or an error message when nothing is ticked.
+    mutating func launch() -> [DashboardAction] {
+        guard !ticked.isEmpty else {
+            show("Tick at least one kind (keys 1-8) before launching.", isError: true)
+            return []
+        }
+        return [.launch(launchRequest)]
+    }
+
+    /// Moves the focus `step` panels along the Tab order, wrapping around.
+    mutating func moveFocus(by step: Int) {
+        let order = focusablePanels
+        let index = order.firstIndex(of: focus) ?? 0
+        focus = order[(index + step + order.count) % order.count]
+    }
+
+    /// Keys of the Namespaces panel: move the cursor, tick, open options, launch.
+    mutating func handleNamespacesKey(_ key: Key) -> [DashboardAction] {
+        namespaceCursor = min(max(0, namespaceCursor), Self.launchIndex)  // the owner may have set anything
+        switch key {
+        case .up, .character("k"):
+            namespaceCursor = max(0, namespaceCursor - 1)
+        case .down, .character("j"):
+            namespaceCursor = min(Self.launchIndex, namespaceCursor + 1)
+        case .home:
+            namespaceCursor = 0
+        case .end:
+            namespaceCursor = Self.launchIndex
+        case .character(" "):
+            if namespaceCursor == Self.launchIndex { return launch() }
+            toggle(NamespaceKind.allCases[namespaceCursor])
+        case .enter:
+            if namespaceCursor == Self.launchIndex { return launch() }
+            openOption(of: NamespaceKind.allCases[namespaceCursor])
+        default:
+            break
+        }
+        return []
+    }
+
+    /// Enter on a kind opens or flips its option; kinds without options simply toggle.
+    mutating func openOption(of kind: NamespaceKind) {
+        switch kind {
+        case .uts:
+            overlay = .dialog(EditDialog(purpose: .hostname, options: options, validators: validators))
+        case .user:
+            overlay = .dialog(EditDialog(purpose: .maps, options: options, validators: validators))
+        case .time:
+            overlay = .dialog(EditDialog(purpose: .timeOffsets, options: options, validators: validators))
+        case .pid, .mount:
+            options.freshProc.toggle()
+            show("Fresh /proc \(options.freshProc ? "on" : "off") (it needs Mount and PID ticked).")
+        case .net:
+            options.loopbackUp.toggle()
+            show("Loopback \(options.loopbackUp ? "up" : "down") in a new network namespace.")
+        case .ipc, .cgroup:
+            toggle(kind)
+        }
+    }
+
+    /// Keys of an open edit dialog: typing, field changes, apply (only when valid) and cancel.
+    mutating func handleDialogKey(_ key: Key, dialog: inout EditDialog) -> [DashboardAction] {
+        switch key {
+        case .escape:
+            overlay = .none
+            return []
+        case .enter:
+            guard dialog.isValid else {
+                show("Not applied: \(dialog.fields.compactMap(\.problem).first ?? "invalid input")", isError: true)
+                overlay = .dialog(dialog)
+                return []
+            }
+            dialog.apply(to: &options)
+            overlay = .none
+            show("\(dialog.title.split(separator: " (").first.map(String.init) ?? dialog.title) updated.")
+            return []
+        case .tab, .down:
+            dialog.focusedField = (dialog.focusedField + 1) % dialog.fields.count
+        case .backTab, .up:
+            dialog.focusedField = (dialog.focusedField + dialog.fields.count - 1) % dialog.fields.count
+        case .backspace, .delete:
+            if !dialog.fields[dialog.focusedField].text.isEmpty {
+                dialog.fields[dialog.focusedField].text.removeLast()
+            }
+        case .control(21):  // Ctrl-U clears the field, as in a shell
+            dialog.fields[dialog.focusedField].text = ""
+        case .character(let c):
+            dialog.fields[dialog.focusedField].text.append(c)
+        default:
+            break
+        }
+        dialog.revalidate(with: validators)
+        overlay = .dialog(dialog)
+        return []
+    }
+
+    /// Keys of the process tree: move, page, collapse and expand, search.
+    mutating func handleProcessesKey(_ key: Key) -> [DashboardAction] {
+        let rows = visibleProcesses
+        guard !rows.isEmpty else { return key == .character("/") ? startSearch() : [] }
+        let current = rows.firstIndex { $0.pid == selectedPID } ?? 0
+        var target = current
+        switch key {
+        case .up, .character("k"): target = current - 1
+        case .down, .character("j"): target = current + 1
+        case .pageUp: target = current - processListHeight
+        case .pageDown: target = current + processListHeight
+        case .home: target = 0
+        case .end: target = rows.count - 1
+        case .character(" "), .enter:
+            toggleCollapse(rows[current])
+            return []
+        case .left:
+            if rows[current].hasChildren { collapsed.insert(rows[current].pid) }
+            return []
+        case .right:
+            collapsed.remove(rows[current].pid)
+            return []
+        case .character("/"):
+            return startSearch()
+        case .character("n"):
+            return selectNextMatch(after: current)
+        case .escape:
+            search = nil
+            return []
+        default:
+            return []
+        }
+        return select(rows[min(max(0, target), rows.count - 1)].pid)
+    }
+
+    /// Hides or shows the descendants of `row`.
+    mutating func toggleCollapse(_ row: ProcessRow) {
+        guard row.hasChildren else { return }
+        if collapsed.contains(row.pid) {
+            collapsed.remove(row.pid)
+        } else {
+            collapsed.insert(row.pid)
+        }
+        keepSelectionVisible()
+    }
+
+    /// Opens the search field under the tree.
+    mutating func startSearch() -> [DashboardAction] {
+        search = ProcessSearch(query: "", editing: true)
+        keepSelectionVisible()
+        return []
+    }
+
+    /// Keys while the search query is typed; each change jumps to the first match.
+    mutating func handleSearchKey(_ key: Key) -> [DashboardAction] {
+        guard var current = search else { return [] }
+        switch key {
+        case .escape:
+            search = nil
+            keepSelectionVisible()
+            return []
+        case .enter:
+            current.editing = false
+            search = current
+            return []
+        case .backspace, .delete:
+            if !current.query.isEmpty { current.query.removeLast() }
+        case .character(let c):
+            current.query.append(c)
+        default:
+            return []
+        }
+        search = current
+        return selectNextMatch(after: -1)
+    }
+
+    /// Selects the first match below `index`, wrapping around; reports when nothing matches.
+    mutating func selectNextMatch(after index: Int) -> [DashboardAction] {
+        guard let query = search?.query, !query.isEmpty else { return [] }
+        // Search the whole tree: expand the ancestors of a hidden match so it can be shown.
+        let rows = processes
+        let start = rows.firstIndex { $0.pid == visibleProcesses[safe: index]?.pid } ?? -1
+        let order = Array(rows.indices.dropFirst(start + 1)) + Array(rows.indices.prefix(start + 1))
+        guard let hit = order.first(where: { matchesSearch(rows[$0]) }) else {
+            show("No process matches '\(query)'.", isError: true)
+            return []
+        }
+        expandAncestors(ofRowAt: hit)
+        return select(rows[hit].pid)
+    }
+
+    /// Expands every collapsed ancestor of the row at `index`, so a search hit becomes visible.
+    mutating func expandAncestors(ofRowAt index: Int) {
+        var depth = processes[index].depth
+        for row in processes[..<index].reversed() where row.depth < depth {
+            collapsed.remove(row.pid)
+            depth = row.depth
+        }
+    }
+
+    /// Selects a process; reports it only when the selection really changed.
+    mutating func select(_ pid: Int32) -> [DashboardAction] {
+        let changed = pid != selectedPID
+        selectedPID = pid
+        keepSelectionVisible()
+        return changed ? [.selectProcess(pid)] : []
+    }
+
+    /// Scrolls the tree so the selected row is on screen.
+    mutating func keepSelectionVisible() {
+        let rows = visibleProcesses
+        let height = processListHeight
+        let index = rows.firstIndex { $0.pid == selectedPID } ?? 0
+        if index < processScroll { processScroll = index }
+        if index >= processScroll + height { processScroll = index - height + 1 }
+        processScroll = max(0, min(processScroll, max(0, rows.count - height)))
+    }
+
+    /// Mouse clicks focus panels and tabs, tick checkboxes, press Launch and select processes; the wheel scrolls.
+    mutating func handleMouse(_ mouse: MouseEvent) -> [DashboardAction] {
+        guard overlay == .none else {
+            if overlay == .help, mouse.kind == .leftClick { overlay = .none }
+            return []
+        }
+        let layout = self.layout
+        if mouse.kind == .leftClick,
+            let tab = layout.tabs(including: focusablePanels).first(where: { $0.1.contains(x: mouse.x, y: mouse.y) })
+        {
+            focus = tab.0
+            return []
+        }
+        guard let panel = layout.panel(atX: mouse.x, y: mouse.y), let rect = layout.panels[panel] else { return [] }
+        if panel == .child && focus == .child && mouse.kind != .leftClick { return [] }
+        if panel == .processes, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
+            focus = .processes
+            return handleProcessesKey(mouse.kind == .scrollUp ? .up : .down)
+        }
+        guard mouse.kind == .leftClick else { return [] }
+        if panel != .child || hasChildPane { focus = panel }
+        let row = mouse.y - rect.y - 1
+        switch panel {
+        case .namespaces:
+            if (0..<NamespaceKind.allCases.count).contains(row) {
+                namespaceCursor = row
+                toggle(NamespaceKind.allCases[row])
+            } else if row == NamespacesPanel.launchRow {
+                namespaceCursor = Self.launchIndex
+                return launch()
+            }
+        case .processes:
+            let index = processScroll + row - 1  // row 0 is the column header
+            let rows = visibleProcesses
+            if row >= 1, index < rows.count { return select(rows[index].pid) }
+        default:
+            break
+        }
+        return []
+    }
+}
+
+/// Bounds-checked access, for rows that may have vanished since the last refresh.
+extension Array {
+    /// The element at `index`, or nil outside the array.
+    subscript(safe index: Int) -> Element? {
+        indices.contains(index) ? self[index] : nil
+    }
+}

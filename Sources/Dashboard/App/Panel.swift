@@ -1,0 +1,91 @@
+/// The dashboard's panels, in Tab order.
+public enum Panel: Int, CaseIterable, Sendable, Hashable {
+    /// The eight checkboxes, their options and Launch.
+    case namespaces
+    /// The process tree.
+    case processes
+    /// The uid/gid map viewer.
+    case maps
+    /// Host vs child, side by side (drawn by the comparison issue's code).
+    case comparison
+    /// The child's terminal (drawn by the pane issue's code); only in the Tab cycle while a child exists.
+    case child
+
+    /// The title shown in the panel's frame and in the compact layout's tab bar.
+    public var title: String {
+        switch self {
+        case .namespaces: "Namespaces"
+        case .processes: "Processes"
+        case .maps: "uid/gid maps"
+        case .comparison: "Host vs child"
+        case .child: "Child terminal"
+        }
+    }
+}
+
+/// Where each panel sits for a terminal size; pure, so mouse hits and drawing agree.
+public struct DashboardLayout: Equatable, Sendable {
+    /// The smallest size the dashboard draws in; below it a centred message asks for more room.
+    public static let minimum = TerminalSize(columns: 60, rows: 20)
+    /// From this size on, every panel is on screen at once.
+    public static let full = TerminalSize(columns: 100, rows: 30)
+
+    /// The terminal size this layout is for.
+    public var size: TerminalSize
+    /// Panel rects; in the compact layout only the focused panel has one.
+    public var panels: [Panel: Rect]
+    /// The compact layout's tab bar row (nil in the full layout).
+    public var tabBar: Rect?
+    /// The status bar row.
+    public var statusBar: Rect
+    /// True below the minimum size: nothing but the "too small" message is drawn.
+    public var tooSmall: Bool
+
+    /// Computes the layout; `focus` matters only in the compact layout, which shows one panel at a time.
+    public init(size: TerminalSize, focus: Panel) {
+        self.size = size
+        let screen = Rect(x: 0, y: 0, width: size.columns, height: size.rows)
+        tooSmall = size.columns < Self.minimum.columns || size.rows < Self.minimum.rows
+        panels = [:]
+        tabBar = nil
+        let (body, status) = screen.splitBottom(1)
+        statusBar = status
+        if tooSmall { return }
+        if size.columns >= Self.full.columns && size.rows >= Self.full.rows {
+            // Left: the controls and the tree. Right: the child's terminal gets whatever height is left
+            // after the comparison (one row per kind) and the maps.
+            let leftWidth = min(72, max(50, size.columns * 45 / 100))
+            let (left, right) = body.splitLeft(leftWidth)
+            let (namespaces, processes) = left.splitTop(12)
+            // Room for two readers' views of the maps once the screen is tall enough.
+            let (upper, maps) = right.splitBottom(size.rows >= 36 ? 12 : 7)
+            let (child, comparison) = upper.splitBottom(10)
+            panels = [
+                .namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,
+                .child: child,
+            ]
+        } else {
+            let (bar, rest) = body.splitTop(1)
+            tabBar = bar
+            panels = [focus: rest]
+        }
+    }
+
+    /// The panel under the cell at `x`, `y`, if any.
+    public func panel(atX x: Int, y: Int) -> Panel? {
+        panels.first { $0.value.contains(x: x, y: y) }?.key
+    }
+
+    /// The tab bar's tabs as (panel, rect), for drawing and mouse hits in the compact layout.
+    public func tabs(including panelsShown: [Panel]) -> [(Panel, Rect)] {
+        guard let bar = tabBar else { return [] }
+        var x = bar.x
+        var result: [(Panel, Rect)] = []
+        for panel in panelsShown {
+            let width = DisplayWidth.width(of: panel.title) + 2
+            result.append((panel, Rect(x: x, y: bar.y, width: width, height: 1).intersection(bar)))
+            x += width + 1
+        }
+        return result
+    }
+}

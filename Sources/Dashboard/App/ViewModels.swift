@@ -1,0 +1,166 @@
+import NamespaceKit
+
+/// One process as the tree panel shows it; the lead fills these from the /proc model.
+public struct ProcessRow: Equatable, Sendable {
+    /// The pid as the host sees it.
+    public var pid: Int32
+    /// The pid inside the process's own (innermost) PID namespace, when it differs from `pid`.
+    public var pidInside: Int32?
+    /// The user name (or uid) owning the process.
+    public var user: String
+    /// The command line or name.
+    public var command: String
+    /// Depth in the tree: 0 for roots.
+    public var depth: Int
+    /// The kinds in which the process's namespace differs from the host's.
+    public var differingKinds: Set<NamespaceKind>
+    /// True for a child nslab launched, or one of its descendants.
+    public var isChild: Bool
+    /// True when the next rows (deeper) are its descendants.
+    public var hasChildren: Bool
+
+    /// Makes a row.
+    public init(
+        pid: Int32, pidInside: Int32? = nil, user: String, command: String, depth: Int,
+        differingKinds: Set<NamespaceKind> = [], isChild: Bool = false, hasChildren: Bool = false
+    ) {
+        self.pid = pid
+        self.pidInside = pidInside
+        self.user = user
+        self.command = command
+        self.depth = depth
+        self.differingKinds = differingKinds
+        self.isChild = isChild
+        self.hasChildren = hasChildren
+    }
+}
+
+/// One line of a uid_map or gid_map: `count` ids from `inside` map to ids from `outside`.
+public struct MapLine: Equatable, Sendable {
+    /// The first id inside the namespace.
+    public var inside: UInt32
+    /// The first id outside (in the reader's namespace).
+    public var outside: UInt32
+    /// How many ids.
+    public var count: UInt32
+
+    /// Makes a map line.
+    public init(inside: UInt32, outside: UInt32, count: UInt32) {
+        self.inside = inside
+        self.outside = outside
+        self.count = count
+    }
+}
+
+/// The maps of one process, as the map panel shows them.
+public struct MapView: Equatable, Sendable {
+    /// Whose maps these are, e.g. "pid 4242 (bash), read from the host".
+    public var subject: String
+    /// uid_map lines.
+    public var uidLines: [MapLine]
+    /// gid_map lines.
+    public var gidLines: [MapLine]
+    /// The content of /proc/PID/setgroups ("allow" or "deny"); nil when unknown.
+    public var setgroups: String?
+
+    /// Makes a map view.
+    public init(subject: String, uidLines: [MapLine], gidLines: [MapLine], setgroups: String?) {
+        self.subject = subject
+        self.uidLines = uidLines
+        self.gidLines = gidLines
+        self.setgroups = setgroups
+    }
+}
+
+/// The per-kind options of the Namespaces panel, as typed (the launcher parses and checks them again).
+public struct NamespaceOptions: Equatable, Sendable {
+    /// Hostname for a new UTS namespace.
+    public var hostname: String = "nslab"
+    /// Mount a fresh /proc (needs Mount and PID).
+    public var freshProc: Bool = true
+    /// Bring `lo` up in a new network namespace.
+    public var loopbackUp: Bool = true
+    /// uid maps, each "INSIDE OUTSIDE COUNT"; empty means root inside is the caller outside.
+    public var uidMaps: [String] = []
+    /// gid maps, each "INSIDE OUTSIDE COUNT"; empty means root inside is the caller outside.
+    public var gidMaps: [String] = []
+    /// Monotonic clock offset in seconds for a new time namespace.
+    public var monotonicOffset: Int64 = 0
+    /// Boottime clock offset in seconds for a new time namespace.
+    public var boottimeOffset: Int64 = 0
+
+    /// The defaults.
+    public init() {}
+}
+
+/// What F5 asks the launcher for: the ticked kinds and their options.
+public struct LaunchRequest: Equatable, Sendable {
+    /// The ticked kinds.
+    public var kinds: Set<NamespaceKind>
+    /// Their options.
+    public var options: NamespaceOptions
+
+    /// Makes a request.
+    public init(kinds: Set<NamespaceKind>, options: NamespaceOptions) {
+        self.kinds = kinds
+        self.options = options
+    }
+}
+
+/// Something the dashboard asks its owner to do; key handling is pure and only returns these.
+public enum DashboardAction: Equatable, Sendable {
+    /// Launch a child (F5 or the Launch button).
+    case launch(LaunchRequest)
+    /// Kill and reap the children, restore the terminal, exit.
+    case quit
+    /// The tree selection changed: point the maps and comparison panels at this pid.
+    case selectProcess(Int32)
+    /// A key for the child's terminal (the child pane has focus).
+    case forwardToChild(Key)
+    /// A key for the host-vs-child panel (owned by another module).
+    case comparisonKey(Key)
+}
+
+/// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.
+///
+/// The lead injects the same rules as `nslab run`; the defaults here are only a fallback.
+public struct DashboardValidators: Sendable {
+    /// Checks a hostname.
+    public var hostname: @Sendable (String) -> String?
+    /// Checks one uid or gid map "INSIDE OUTSIDE COUNT".
+    public var idMap: @Sendable (String) -> String?
+    /// Checks a clock offset in seconds.
+    public var offset: @Sendable (String) -> String?
+
+    /// Makes validators.
+    public init(
+        hostname: @escaping @Sendable (String) -> String?,
+        idMap: @escaping @Sendable (String) -> String?,
+        offset: @escaping @Sendable (String) -> String?
+    ) {
+        self.hostname = hostname
+        self.idMap = idMap
+        self.offset = offset
+    }
+
+    /// Simple built-in rules: RFC 1123-ish hostnames, three unsigned numbers per map, signed seconds.
+    public static let basic = DashboardValidators(
+        hostname: { name in
+            if name.isEmpty { return "the hostname is empty." }
+            if name.utf8.count > 64 { return "a hostname has at most 64 bytes." }
+            let allowed = name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                    || $0 == "."
+            }
+            return allowed ? nil : "a hostname has only letters, digits, '-' and '.'."
+        },
+        idMap: { text in
+            let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 3, parts.allSatisfy({ UInt32($0) != nil }) else {
+                return "a map is three numbers: INSIDE OUTSIDE COUNT, e.g. 0 1000 1."
+            }
+            return UInt32(parts[2]) == 0 ? "the COUNT of a map must be at least 1." : nil
+        },
+        offset: { text in Int64(text) == nil ? "an offset is whole seconds, e.g. 3600 or -60." : nil }
+    )
+}

@@ -1,0 +1,218 @@
+import CNcurses
+import Glibc
+
+/// Why the terminal could not be set up, in one sentence.
+public struct TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The message.
+    public let message: String
+    /// The message.
+    public var description: String { message }
+}
+
+/// The only code that talks to ncurses: sets the terminal up, sends screen buffers (only the cells that
+/// changed), reads keys and mouse events, and always gives the terminal back.
+///
+/// It is its own terminal guard: `restore()` is idempotent and also runs from `deinit`; SIGINT, SIGTERM
+/// and SIGHUP reach it through the event loop's normal exit; crash signals go through the C handler in
+/// CNcurses/shim.h, which restores tty modes and the main screen, then re-raises.
+public final class NcursesTerminal {
+    /// How many colours this terminal shows (monochrome under NO_COLOR).
+    public private(set) var depth: ColorDepth
+    private var previous: ScreenBuffer?
+    private var pairs: ColorPairTable
+    private var active = false
+    private var cursorVisible: Int32 = -1
+
+    /// Takes over the terminal: alternate screen, raw keys, mouse, colours.
+    /// - Parameter colors: false for NO_COLOR; the theme should then be mono, and no colour is ever sent.
+    public init(colors: Bool = true) throws(TerminalError) {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw TerminalError(
+                message: "the dashboard needs a terminal on stdin and stdout; "
+                    + "use `nslab run`, `nslab ps` or `nslab ls` in scripts.")
+        }
+        _ = nslab_save_termios()
+        setlocale(LC_ALL, "")  // before newterm, or ncursesw treats UTF-8 as bytes
+        // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting the process.
+        guard nslab_newterm() != nil else {
+            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
+            throw TerminalError(
+                message: "cannot drive terminal type '\(term)'; set TERM to one that terminfo knows, "
+                    + "e.g. TERM=xterm-256color.")
+        }
+        active = true
+        _ = nslab_install_crash_handlers()
+        raw()
+        noecho()
+        nonl()
+        keypad(nslab_stdscr(), true)
+        nodelay(nslab_stdscr(), true)
+        _ = set_escdelay(25)  // Esc is a key of its own here; the default second feels broken
+        _ = mousemask(nslab_mouse_mask(), nil)
+        mouseinterval(0)  // report presses at once instead of waiting to see whether they become clicks
+        if colors && has_colors() {
+            start_color()
+            use_default_colors()
+            depth = ColorDepth(colorCount: Int(nslab_colors()))
+        } else {
+            depth = .monochrome
+        }
+        pairs = ColorPairTable(limit: nslab_color_pairs())
+        setCursor(visible: false)
+    }
+
+    deinit { restore() }
+
+    /// Gives the terminal back (endwin: main screen, cursor, cooked mode); safe to call more than once.
+    public func restore() {
+        guard active else { return }
+        active = false
+        curs_set(1)
+        endwin()
+        nslab_remove_crash_handlers()
+    }
+
+    /// The terminal's size as ncurses knows it.
+    public var size: TerminalSize { TerminalSize(columns: Int(nslab_cols()), rows: Int(nslab_lines())) }
+
+    /// Asks the kernel for the size after SIGWINCH and resizes ncurses' screens to it.
+    public func updateSize() -> TerminalSize {
+        var window = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 {
+            resizeterm(Int32(window.ws_row), Int32(window.ws_col))
+        }
+        previous = nil
+        return size
+    }
+
+    /// Forgets what is on screen, so the next `present` redraws every cell (after Ctrl-L or a child wrote).
+    public func invalidate() {
+        previous = nil
+        clearok(nslab_stdscr(), true)
+    }
+
+    /// Shows `buffer`, sending only cells that differ from the last frame; `cursor` places a visible cursor.
+    public func present(_ buffer: ScreenBuffer, cursor: (x: Int, y: Int)? = nil) {
+        guard active else { return }
+        if previous?.size != buffer.size {
+            erase()
+            previous = nil
+        }
+        if !draw(buffer) {
+            // The colour pairs ran out and were reset, which recolours what is on screen: draw it all again.
+            previous = nil
+            _ = draw(buffer)
+        }
+        previous = buffer
+        if let cursor {
+            move(Int32(cursor.y), Int32(cursor.x))
+        }
+        setCursor(visible: cursor != nil)
+        refresh()
+    }
+
+    /// Draws the changed cells; false when the pair table had to be reset midway.
+    private func draw(_ buffer: ScreenBuffer) -> Bool {
+        let columns = buffer.size.columns
+        let old = previous
+        var text = [wchar_t](repeating: 0, count: 6)
+        for y in 0..<buffer.size.rows {
+            for x in 0..<columns {
+                let cell = buffer[x, y]
+                if cell.isContinuation { continue }  // the wide character to its left covers it
+                if let old, old[x, y] == cell, x + 1 >= columns || old[x + 1, y] == buffer[x + 1, y] { continue }
+                guard let pair = pair(for: cell.style) else {
+                    pairs.reset()
+                    reset_color_pairs()
+                    return false
+                }
+                var count = 0
+                for scalar in cell.text.unicodeScalars where count < 5 {
+                    text[count] = wchar_t(bitPattern: scalar.value)
+                    count += 1
+                }
+                if count == 0 {
+                    text[0] = 32
+                    count = 1
+                }
+                text[count] = 0
+                _ = nslab_put_cell(Int32(y), Int32(x), text, attributes(cell.style.attributes), pair)
+            }
+        }
+        return true
+    }
+
+    /// The colour pair for a style, made on first use; nil when the pairs are all used.
+    private func pair(for style: Style) -> Int32? {
+        guard depth != .monochrome else { return 0 }
+        let fg = ColorMapping.colorNumber(for: style.foreground, depth: depth)
+        let bg = ColorMapping.colorNumber(for: style.background, depth: depth)
+        switch pairs.pair(foreground: fg, background: bg) {
+        case .existing(let pair):
+            return pair
+        case .new(let pair):
+            init_extended_pair(pair, fg, bg)
+            return pair
+        case .full:
+            return nil
+        }
+    }
+
+    private func attributes(_ attributes: TextAttributes) -> attr_t {
+        var result = nslab_a_normal()
+        if attributes.contains(.bold) { result |= nslab_a_bold() }
+        if attributes.contains(.dim) { result |= nslab_a_dim() }
+        if attributes.contains(.underline) { result |= nslab_a_underline() }
+        if attributes.contains(.reverse) { result |= nslab_a_reverse() }
+        if attributes.contains(.italic) { result |= nslab_a_italic() }
+        return result
+    }
+
+    private func setCursor(visible: Bool) {
+        let wanted: Int32 = visible ? 1 : 0
+        if wanted != cursorVisible {
+            curs_set(wanted)
+            cursorVisible = wanted
+        }
+    }
+
+    /// Reads every pending key and mouse event without blocking (call when stdin is readable).
+    public func readInput() -> [InputEvent] {
+        var events: [InputEvent] = []
+        while active {
+            var code: wint_t = 0
+            let result = wget_wch(nslab_stdscr(), &code)
+            if result == ERR { break }
+            let kind: KeyDecoder.Kind = result == KEY_CODE_YES ? .keyCode : .character
+            switch KeyDecoder.decode(UInt32(code), kind: kind) {
+            case .key(let key)?:
+                events.append(.key(key))
+            case .resize?:
+                events.append(.resize(size))
+            case .mouse?:
+                var mouse = MEVENT()
+                guard getmouse(&mouse) == OK else { continue }
+                let kinds: [Int32: MouseEvent.Kind] = [1: .leftClick, 2: .otherClick, 3: .scrollUp, 4: .scrollDown]
+                if let mouseKind = kinds[nslab_mouse_kind(mouse.bstate)] {
+                    events.append(.mouse(MouseEvent(x: Int(mouse.x), y: Int(mouse.y), kind: mouseKind)))
+                }
+            case nil:
+                continue
+            }
+        }
+        return events
+    }
+}
+
+/// Sends signals to the event loop's pipe through the C handler in shim.h (Swift is not async-signal-safe).
+enum SignalRouting {
+    /// Routes `signal` to the write end `fd` of the loop's pipe.
+    static func route(_ signal: Int32, toPipe fd: Int32) -> Bool {
+        nslab_route_signal_to_pipe(signal, fd) == 0
+    }
+
+    /// Gives `signal` its default action back.
+    static func reset(_ signal: Int32) {
+        _ = nslab_reset_signal(signal)
+    }
+}

@@ -1,0 +1,138 @@
+import Glibc
+
+/// Finds and loads themes for `--theme NAME|PATH`.
+///
+/// A value containing "/" or ending in ".toml" is a file path. Anything else is a name, looked up as
+/// `NAME.toml` in these folders, first match wins:
+/// 1. every folder in `$NSLAB_THEME_PATH` (colon-separated);
+/// 2. `$XDG_CONFIG_HOME/nslab/themes`, else `~/.config/nslab/themes`;
+/// 3. `themes/` next to the nslab binary, then `../share/nslab/themes` relative to it;
+/// 4. `/usr/local/share/nslab/themes`, then `/usr/share/nslab/themes`.
+/// The names "default" and "mono" fall back to the built-in themes when no file is found.
+/// `NO_COLOR` (set and not empty) turns any theme into the built-in mono one.
+public struct ThemeLoader: Sendable {
+    /// The environment consulted (injectable for tests).
+    public var environment: [String: String]
+    /// The folder holding the nslab binary, if known.
+    public var executableDirectory: String?
+
+    /// Makes a loader over an environment and the binary's folder.
+    public init(environment: [String: String], executableDirectory: String?) {
+        self.environment = environment
+        self.executableDirectory = executableDirectory
+    }
+
+    /// A loader over the process's real environment and `/proc/self/exe`.
+    public static func current() -> ThemeLoader {
+        ThemeLoader(
+            environment: ProcessEnvironment.all(), executableDirectory: ProcessEnvironment.executableDirectory())
+    }
+
+    /// The folders searched for a theme name, in order.
+    public var searchPath: [String] {
+        var folders: [String] = []
+        if let list = environment["NSLAB_THEME_PATH"] {
+            folders += list.split(separator: ":").map(String.init)
+        }
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            folders.append(xdg + "/nslab/themes")
+        } else if let home = environment["HOME"], !home.isEmpty {
+            folders.append(home + "/.config/nslab/themes")
+        }
+        if let dir = executableDirectory {
+            folders.append(dir + "/themes")
+            folders.append(dir + "/../share/nslab/themes")
+        }
+        folders += ["/usr/local/share/nslab/themes", "/usr/share/nslab/themes"]
+        return folders
+    }
+
+    /// True when the user asked for no colour (https://no-color.org: set and not empty).
+    public var noColor: Bool { !(environment["NO_COLOR"] ?? "").isEmpty }
+
+    /// Loads the theme `--theme` names (nil: the default), honouring NO_COLOR.
+    public func load(_ nameOrPath: String?) throws(ThemeError) -> Theme {
+        if noColor { return .builtinMono }
+        guard let nameOrPath, !nameOrPath.isEmpty else { return try loadName("default") }
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
+            return try loadFile(nameOrPath)
+        }
+        return try loadName(nameOrPath)
+    }
+
+    /// Loads a theme by name from the search path.
+    func loadName(_ name: String) throws(ThemeError) -> Theme {
+        for folder in searchPath {
+            let path = folder + "/" + name + ".toml"
+            if access(path, F_OK) == 0 { return try loadFile(path) }
+        }
+        if name == "default" { return .builtinDefault }
+        if name == "mono" { return .builtinMono }
+        throw ThemeError(
+            "theme '\(name)' not found: looked for \(name).toml in \(searchPath.joined(separator: ", ")); "
+                + "give a path or set NSLAB_THEME_PATH.")
+    }
+
+    /// Loads a theme file.
+    public func loadFile(_ path: String) throws(ThemeError) -> Theme {
+        let text: String
+        do {
+            text = try ProcessEnvironment.readFile(path)
+        } catch {
+            throw ThemeError("theme file \(path): cannot be read (\(error.message)).")
+        }
+        return try ThemeParser.parse(text, file: path)
+    }
+}
+
+/// Small wrappers over the process's environment and files, kept free of Foundation for start-up time.
+enum ProcessEnvironment {
+    /// A failed system call, as readable text.
+    struct SystemError: Error {
+        let message: String
+        init(errno code: Int32) { message = String(cString: strerror(code)) }
+    }
+
+    /// Every environment variable.
+    static func all() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    /// The folder of the running binary, from /proc/self/exe.
+    static func executableDirectory() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        return String(path[..<slash])
+    }
+
+    /// The whole file as UTF-8 text.
+    static func readFile(_ path: String) throws(SystemError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError(errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(errno: errno)
+            }
+            if n == 0 { break }
+            bytes += chunk[..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,63 @@
+/// Draws a panel owned by another part of nslab (the child pane, host vs child) into its rect.
+public typealias PanelRenderer = (_ rect: Rect, _ focused: Bool, _ buffer: inout ScreenBuffer, _ theme: Theme) -> Void
+
+/// The whole screen: panels per the layout, the status bar and any overlay. Pure: state in, buffer out.
+public enum DashboardView {
+    /// Renders the dashboard for `state`; `childPane` and `comparison` draw the panels other issues own
+    /// (nil: a placeholder explaining what will appear there).
+    public static func render(
+        _ state: AppState, theme: Theme, childPane: PanelRenderer? = nil, comparison: PanelRenderer? = nil
+    ) -> ScreenBuffer {
+        var buffer = ScreenBuffer(size: state.size, fill: Cell(" ", style: theme[.normal]))
+        let layout = state.layout
+        if layout.tooSmall {
+            TooSmallScreen.render(size: state.size, buffer: &buffer, theme: theme)
+            return buffer
+        }
+        if let bar = layout.tabBar {
+            buffer.fill(bar, style: theme[.status])
+            for (panel, rect) in layout.tabs(including: state.focusablePanels) {
+                let style = panel == state.focus ? theme[.selection] : theme[.status]
+                buffer.write(" " + panel.title + " ", x: rect.x, y: rect.y, style: style, clip: rect)
+            }
+        }
+        for (panel, rect) in layout.panels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let focused = panel == state.focus
+            switch panel {
+            case .namespaces:
+                NamespacesPanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
+            case .processes:
+                ProcessTreePanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
+            case .maps:
+                MapPanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
+            case .comparison:
+                if let comparison {
+                    comparison(rect, focused, &buffer, theme)
+                } else {
+                    PlaceholderPanel.render(
+                        panel.title, lines: ["host and child side by side, one row per kind", "(after a launch)"],
+                        in: rect, focused: focused, buffer: &buffer, theme: theme)
+                }
+            case .child:
+                if let childPane {
+                    childPane(rect, focused, &buffer, theme)
+                } else {
+                    PlaceholderPanel.render(
+                        panel.title,
+                        lines: [
+                            "tick kinds with 1-8, then F5 to launch a shell in them",
+                            "its terminal appears here; Ctrl-] comes back",
+                        ],
+                        in: rect, focused: focused, buffer: &buffer, theme: theme)
+                }
+            }
+        }
+        StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme)
+        switch state.overlay {
+        case .help: HelpOverlay.render(in: buffer.bounds, scroll: state.helpScroll, buffer: &buffer, theme: theme)
+        case .dialog(let dialog): DialogView.render(dialog, in: buffer.bounds, buffer: &buffer, theme: theme)
+        case .confirmQuit, .none: break
+        }
+        return buffer
+    }
+}

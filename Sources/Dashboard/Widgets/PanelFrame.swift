@@ -1,0 +1,26 @@
+/// The frame every panel shares: a box, its title, and the focused panel's brighter border.
+enum PanelFrame {
+    /// Clears `rect`, draws the frame and returns the inside.
+    static func draw(_ title: String, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) -> Rect {
+        buffer.fill(rect, style: theme[.normal])
+        let border = focused ? theme[.focusedBorder] : theme[.border]
+        buffer.box(rect, style: border, title: title, titleStyle: focused ? theme[.focusedBorder] : theme[.title])
+        return rect.inset(by: 1)
+    }
+}
+
+/// Draws a reserved panel whose content belongs to another part of nslab (the child pane, host vs child).
+public enum PlaceholderPanel {
+    /// Draws the frame and a centred explanation.
+    public static func render(
+        _ title: String, lines: [String], in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
+    ) {
+        let inner = PanelFrame.draw(title, in: rect, focused: focused, buffer: &buffer, theme: theme)
+        let top = inner.y + max(0, (inner.height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let text = DisplayWidth.truncated(line, to: inner.width)
+            let x = inner.x + max(0, (inner.width - DisplayWidth.width(of: text)) / 2)
+            buffer.write(text, x: x, y: top + offset, style: theme[.hint], clip: inner)
+        }
+    }
+}

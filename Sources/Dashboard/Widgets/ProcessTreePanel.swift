@@ -1,0 +1,70 @@
+import NamespaceKit
+
+/// The process tree: pid, pid inside, user, one letter per kind that differs from the host, command.
+public enum ProcessTreePanel {
+    /// The column header.
+    static let header = "    PID  INSIDE USER     KINDS    COMMAND"
+    /// Where the kind letters start in a row: after pid (7), pid inside (7) and user (8), each plus a space.
+    static let kindsColumn = 25
+
+    /// The kind letters of a row: the letter where it differs from the host, "·" where it does not.
+    public static func kindLetters(_ kinds: Set<NamespaceKind>) -> String {
+        String(NamespaceKind.allCases.map { kinds.contains($0) ? $0.letter : "·" })
+    }
+
+    /// One row as text, the tree drawn by indentation and ▸/▾ for collapsed/expanded parents.
+    public static func line(for row: ProcessRow, collapsed: Bool) -> String {
+        let pid = String(row.pid)
+        let inside = row.pidInside.map(String.init) ?? "-"
+        let user = DisplayWidth.padded(row.user, to: 8)
+        let indent = String(repeating: " ", count: max(0, min(row.depth, 12)))  // one column per level: commands matter more
+        let marker = row.hasChildren ? (collapsed ? "▸ " : "▾ ") : "  "
+        return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " " + kindLetters(row.differingKinds) + " "
+            + indent + marker + row.command
+    }
+
+    /// Right-aligns `text` in `width` columns.
+    static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+
+    /// Draws the panel into `rect`.
+    public static func render(state: AppState, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+        let rows = state.visibleProcesses
+        let title = "Processes (\(state.processes.count))"
+        let inner = PanelFrame.draw(title, in: rect, focused: focused, buffer: &buffer, theme: theme)
+        guard !inner.isEmpty else { return }
+        buffer.write(header, x: inner.x, y: inner.y, style: theme[.title], clip: inner)
+        let searchRows = state.search == nil ? 0 : 1
+        let listHeight = max(0, inner.height - 1 - searchRows)
+        let scroll = max(0, min(state.processScroll, rows.count - listHeight))
+        for offset in 0..<listHeight {
+            guard let row = rows[safe: scroll + offset] else { break }
+            let y = inner.y + 1 + offset
+            let selected = row.pid == state.selectedPID
+            var style = row.isChild ? theme[.childHighlight] : theme[.normal]
+            if state.matchesSearch(row) { style = theme[.match] }
+            if selected { style = focused ? theme[.selection] : theme[.selection].adding(.dim) }
+            let text = line(for: row, collapsed: state.collapsed.contains(row.pid))
+            buffer.write(DisplayWidth.truncated(text, to: inner.width), x: inner.x, y: y, style: style, clip: inner)
+            if selected { buffer.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style) }
+            if !row.differingKinds.isEmpty && !selected {
+                // The letters carry the lesson ("this one differs"), so they keep the differs colour.
+                buffer.restyle(
+                    Rect(x: inner.x + kindsColumn, y: y, width: 8, height: 1).intersection(inner),
+                    style: theme[.differs])
+            }
+        }
+        if rows.isEmpty {
+            buffer.write("no processes to show", x: inner.x, y: inner.y + 1, style: theme[.hint], clip: inner)
+        }
+        if let search = state.search {
+            let y = inner.maxY - 1
+            let text = "/" + search.query + (search.editing ? "▏" : "   (n next, Esc clear)")
+            buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: theme[.input])
+            buffer.write(
+                DisplayWidth.truncated(text, to: inner.width), x: inner.x, y: y, style: theme[.input],
+                clip: inner)
+        }
+    }
+}
