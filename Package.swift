@@ -42,7 +42,7 @@ let package = Package(
         ),
         .testTarget(name: "NamespaceKitTests", dependencies: ["NamespaceKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"]),
         .testTarget(name: "nslabTests", dependencies: ["NamespaceKit"]),
     ],
     swiftLanguageModes: [.v6]

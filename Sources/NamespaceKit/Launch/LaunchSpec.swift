@@ -24,7 +24,7 @@ public struct LaunchSpec: Sendable, Equatable {
     /// The environment of the command; nil passes nslab's own on.
     public var environment: [String]?
     /// Attach the child to a new pty of this size (rows, columns) instead of inheriting stdio.
-    public var terminalSize: TerminalSize?
+    public var terminalSize: WindowSize?
 
     /// A spec with the given kinds and command, loopback up, and nothing else set.
     public init(kinds: Set<NamespaceKind>, command: [String]) {
@@ -35,8 +35,8 @@ public struct LaunchSpec: Sendable, Equatable {
     }
 }
 
-/// The size of a terminal in character cells.
-public struct TerminalSize: Sendable, Equatable, Hashable {
+/// The size of a pty window in character cells (struct winsize).
+public struct WindowSize: Sendable, Equatable, Hashable {
     /// Rows, at least 1.
     public var rows: UInt16
     /// Columns, at least 1.

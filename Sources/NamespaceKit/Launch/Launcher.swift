@@ -103,7 +103,7 @@ func environmentValue(_ name: String) -> String? {
 }
 
 /// nslab's own environment, as "NAME=value" strings.
-func currentEnvironment() -> [String] {
+public func currentEnvironment() -> [String] {
     var result: [String] = []
     var cursor = environ
     while let entry = cursor.pointee {

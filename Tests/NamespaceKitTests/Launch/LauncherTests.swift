@@ -76,7 +76,7 @@ struct LauncherTests {
         // A stray fd without close-on-exec must not leak into the child.
         let stray = open("/dev/null", O_RDONLY)
         defer { close(stray) }
-        let child = try launchSleeper([.uts]) { if pty { $0.terminalSize = TerminalSize(rows: 30, columns: 100) } }
+        let child = try launchSleeper([.uts]) { if pty { $0.terminalSize = WindowSize(rows: 30, columns: 100) } }
         defer {
             child.kill()
             _ = child.wait()
@@ -91,7 +91,7 @@ struct LauncherTests {
     func ptyAttached() throws {
         try #require(getuid() == 0, "needs root")
         var spec = LaunchSpec(kinds: [.uts], command: ["/bin/sh", "-c", "stty size; tty; exit 3"])
-        spec.terminalSize = TerminalSize(rows: 33, columns: 101)
+        spec.terminalSize = WindowSize(rows: 33, columns: 101)
         let child = try Launcher.launch(spec)
         let master = try #require(child.terminalFD)
         defer { close(master) }
