@@ -1,0 +1,132 @@
+import CNamespaces
+import Glibc
+
+/// Why a proc tree cannot be read at all.
+public struct ProcError: Error, Sendable, CustomStringConvertible {
+    /// One actionable sentence.
+    public var description: String
+}
+
+/// Reads snapshots of a proc tree, re-reading on each refresh only what can have changed.
+///
+/// A process seen before (same pid and start time) gets only its `stat` re-read; its status,
+/// cmdline, cgroup and namespace links are re-read when its `comm` changed (it exec'd, maybe after
+/// setns/unshare), or when its pid is in `watchedPids`. Namespace parents and owners never change,
+/// so the ioctls run once per namespace. Not thread-safe: use one scanner per thread.
+public final class ProcScanner {
+    /// The proc tree being read.
+    public let root: ProcRoot
+    /// Pids re-read completely on every refresh (e.g. the children the dashboard shows).
+    public var watchedPids: Set<Int32> = []
+    let reader: ProcReader
+    private var previous: [Int32: ProcessRecord] = [:]
+    private var relations: [NamespaceKey: NamespaceRelations] = [:]
+
+    /// Opens `root`; throws when it is not a readable directory.
+    public init(root: ProcRoot = .system) throws(ProcError) {
+        guard let reader = ProcReader(root: root) else {
+            throw ProcError(description: "cannot open \(root.path): \(String(cString: strerror(errno))); is /proc mounted?")
+        }
+        self.root = root
+        self.reader = reader
+    }
+
+    /// Reads a new snapshot. With `relations`, namespace parents and owners are looked up (ioctls),
+    /// and user/time namespace maps and offsets are read; `ps` does without the ioctls.
+    public func refresh(relations readRelations: Bool = true) -> Snapshot {
+        let pids = reader.pids()
+        var current: [Int32: ProcessRecord] = [:]
+        current.reserveCapacity(pids.count)
+        var records: [ProcessRecord] = []
+        records.reserveCapacity(pids.count)
+        for pid in pids {
+            guard let (directory, stat) = reader.readStat(pid) else { continue }
+            defer { close(directory) }
+            var record: ProcessRecord
+            if var known = previous[pid], known.startTime == stat.startTime, known.comm == stat.comm,
+               !watchedPids.contains(pid) {
+                known.ppid = stat.ppid
+                known.state = stat.state
+                record = known
+            } else {
+                record = reader.readDetails(directory, stat: stat)
+            }
+            current[pid] = record
+            records.append(record)
+        }
+        previous = current
+        return assemble(records, readRelations: readRelations)
+    }
+
+    /// Reads one process completely, bypassing the cache; nil when it does not exist.
+    public func readProcess(_ pid: Int32) -> ProcessRecord? {
+        reader.readProcess(pid)
+    }
+
+    private func assemble(_ records: [ProcessRecord], readRelations: Bool) -> Snapshot {
+        var available = Set<NamespaceKind>()
+        for record in records {
+            for kind in NamespaceKind.allCases where record.namespaces[kind] != .unavailable { available.insert(kind) }
+            if available.count == NamespaceKind.allCases.count { break }
+        }
+        let unavailable = Set(NamespaceKind.allCases).subtracting(available)
+        var namespaces: [Namespace] = []
+        for (key, members) in Snapshot.groupNamespaces(records) {
+            var namespace = Namespace(kind: key.kind, inode: key.id, members: members.sorted())
+            if key.kind == .user { readUserFacts(&namespace) }
+            if key.kind == .time { namespace.timeOffsets = readTimeOffsets(namespace.representative) }
+            if readRelations { applyRelations(&namespace) }
+            namespaces.append(namespace)
+        }
+        // A process that exists while the kernel has the kind (e.g. a zombie) just has an unknown id.
+        var fixed = records
+        for index in fixed.indices {
+            for kind in available where fixed[index].namespaces[kind] == .unavailable {
+                fixed[index].namespaces.setRaw(NamespaceSet.slot(kind), NamespaceSet.unknownID)
+            }
+        }
+        return Snapshot(root: root, processes: fixed, namespaces: namespaces, unavailableKinds: unavailable)
+    }
+
+    private func readUserFacts(_ namespace: inout Namespace) {
+        guard let directory = reader.openProcess(namespace.representative) else {
+            namespace.uidMap = .unknown
+            namespace.gidMap = .unknown
+            namespace.setgroups = .unknown
+            return
+        }
+        defer { close(directory) }
+        namespace.uidMap = reader.read(directory, "uid_map", SmallFileParsers.idMap).knownOrUnknown
+        namespace.gidMap = reader.read(directory, "gid_map", SmallFileParsers.idMap).knownOrUnknown
+        namespace.setgroups = reader.read(directory, "setgroups", SmallFileParsers.setgroups).fact
+            .flatMapOptional()
+    }
+
+    private func readTimeOffsets(_ pid: Int32) -> Fact<TimeOffsets> {
+        guard let directory = reader.openProcess(pid) else { return .unknown }
+        defer { close(directory) }
+        return reader.read(directory, "timens_offsets", SmallFileParsers.timeOffsets).fact.flatMapOptional()
+    }
+
+    private func applyRelations(_ namespace: inout Namespace) {
+        let key = namespace.key
+        if relations[key] == nil, let found = NamespaceRelations.read(root: root, key: key, pid: namespace.representative) {
+            relations[key] = found
+        }
+        guard let known = relations[key] else { return }
+        namespace.parent = known.parent
+        namespace.ownerUserNamespace = known.owner
+        namespace.ownerUID = known.ownerUID
+    }
+}
+
+extension Fact {
+    /// Turns a known-but-nil parse result into unknown.
+    func flatMapOptional<Wrapped>() -> Fact<Wrapped> where Value == Wrapped? {
+        switch self {
+        case .known(let value?): .known(value)
+        case .known(nil), .unknown: .unknown
+        case .unavailable: .unavailable
+        }
+    }
+}
