@@ -139,3 +139,11 @@ extension Result where Failure == ProcFailure, Success: Sendable {
         return .unknown
     }
 }
+
+extension Result where Failure == ProcFailure {
+    /// The parsed value, or nil on any failure.
+    var value: Success? {
+        if case .success(let value) = self { return value }
+        return nil
+    }
+}
