@@ -1,1 +1,529 @@
+// Launching a child into new namespaces: the parent side and the whole child side, in C.
+//
+// Parent (nsl_spawn):
+//   1. sync pipe, error pipe (both close-on-exec), and optionally a pty (master close-on-exec,
+//      window size set now, so the child's first TIOCGWINSZ is already right).
+//   2. clone(CLONE_NEW* | CLONE_PIDFD | SIGCHLD). Time is not in these flags: CLONE_NEWTIME
+//      overlaps the exit-signal byte of clone(), and offsets can only be written before any
+//      process enters the namespace. The child handles time itself (step 3 below).
+//   3. With a new user namespace: write uid_map, then "deny" to setgroups when asked, then gid_map.
+//      This order is the kernel's: an unprivileged gid_map is refused while setgroups is allowed.
+//   4. Write one byte to the sync pipe: the child may go on.
+//   5. Read the error pipe until EOF. EOF alone means execve() succeeded (the pipe is
+//      close-on-exec); a (step, errno) record means a step failed, and the child is reaped.
+//
+// Child (child_main), in this order; every failing step is reported as (step, errno):
+//   a. PR_SET_PDEATHSIG(SIGKILL), then wait for the sync byte. Reading EOF instead means the
+//      parent died before we armed the death signal: exit quietly. This is the race-free form of
+//      the usual getppid() check, which cannot work in a new PID namespace (getppid() is 0 there).
+//   b. With a new time namespace: unshare(CLONE_NEWTIME, plus CLONE_NEWPID when a new PID
+//      namespace was asked for, so the command still becomes PID 1), write timens_offsets, fork.
+//      The first process (the "keeper") reports the command's pid, waits for it and passes its
+//      exit status on; the second arms its own death signal and carries on with the command.
+//   c. setsid() and the pty slave as the controlling terminal on fds 0-2, when attached to a pty.
+//   d. With a new mount namespace: make every mount private (MS_REC|MS_PRIVATE) before mounting
+//      anything, so nothing propagates back to a host whose / is shared.
+//   e. Mount a fresh proc on /proc (nosuid, nodev, noexec) when asked.
+//   f. sethostname() only in a new UTS namespace, never the host's.
+//   g. Bring lo up in a new network namespace, unless told not to.
+//   h. Unblock every signal (handlers were reset to the default first thing, while the mask the
+//      parent set around clone() kept them all blocked). A blocked SIGINT inherited from one of
+//      the parent's threads would make Ctrl-C useless in the child's shell.
+//   i. Mark every fd above 2 close-on-exec, so the command gets fds 0-2 and nothing else.
+//   j. execve().
+//
+// Everything in the child is async-signal-safe: raw syscalls, no malloc, no stdio, no atfork
+// handlers (the second fork is a raw clone syscall for that reason).
 #include "cnamespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+// Linux 5.6; glibc 2.36 headers may lack it depending on the kernel headers installed.
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_PIDFD
+// Linux 5.2.
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+// Linux 5.11.
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+const int nsl_clone_newuts = CLONE_NEWUTS;
+const int nsl_clone_newipc = CLONE_NEWIPC;
+const int nsl_clone_newpid = CLONE_NEWPID;
+const int nsl_clone_newns = CLONE_NEWNS;
+const int nsl_clone_newnet = CLONE_NEWNET;
+const int nsl_clone_newuser = CLONE_NEWUSER;
+const int nsl_clone_newcgroup = CLONE_NEWCGROUP;
+const int nsl_clone_newtime = CLONE_NEWTIME;
+
+enum { NSL_MSG_ERROR = 1, NSL_MSG_COMMAND_PID = 2 };
+
+/// One record on the error pipe; 12 bytes, well under PIPE_BUF, so each write is atomic.
+struct nsl_msg {
+    int32_t kind;
+    int32_t a;
+    int32_t b;
+};
+
+/// Everything the child needs, in the child's copy of the parent's memory.
+struct nsl_child_args {
+    const nsl_spawn_spec *spec;
+    int sync_read;
+    int sync_write;
+    int error_read;
+    int error_write;
+    int pty_master;
+    int pty_slave;
+};
+
+enum { NSL_STACK_SIZE = 256 * 1024 };
+
+static void nsl_send(int fd, int32_t kind, int32_t a, int32_t b) {
+    struct nsl_msg msg = {kind, a, b};
+    while (write(fd, &msg, sizeof msg) < 0 && errno == EINTR) {
+    }
+}
+
+/// Reports the failed step and ends the child. Exit status 127, like a shell's "not found".
+static _Noreturn void nsl_fail(int error_fd, nsl_step step) {
+    nsl_send(error_fd, NSL_MSG_ERROR, (int32_t)step, errno);
+    _exit(127);
+}
+
+static int nsl_write_all(int fd, const char *text, size_t length) {
+    while (length > 0) {
+        ssize_t n = write(fd, text, length);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        text += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+/// Formats a signed 64-bit number into `out` (at least 21 bytes); returns its length.
+static size_t nsl_format_i64(char *out, int64_t value) {
+    char digits[24];
+    size_t count = 0;
+    uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+    do {
+        digits[count++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    size_t length = 0;
+    if (value < 0) out[length++] = '-';
+    while (count > 0) out[length++] = digits[--count];
+    return length;
+}
+
+/// Writes "monotonic S N\nboottime S N\n" to /proc/self/timens_offsets without stdio.
+static int nsl_write_time_offsets(const nsl_spawn_spec *spec) {
+    char text[128];
+    size_t length = 0;
+    const char *names[2] = {"monotonic ", "boottime "};
+    int64_t values[2][2] = {{spec->monotonic_sec, spec->monotonic_nsec}, {spec->boottime_sec, spec->boottime_nsec}};
+    for (int clock = 0; clock < 2; clock++) {
+        size_t name_length = strlen(names[clock]);
+        memcpy(text + length, names[clock], name_length);
+        length += name_length;
+        length += nsl_format_i64(text + length, values[clock][0]);
+        text[length++] = ' ';
+        length += nsl_format_i64(text + length, values[clock][1]);
+        text[length++] = '\n';
+    }
+    int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = nsl_write_all(fd, text, length);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+static int nsl_loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    memcpy(request.ifr_name, "lo", 3);
+    int rc = ioctl(fd, SIOCGIFFLAGS, &request);
+    if (rc == 0) {
+        request.ifr_flags |= IFF_UP;
+        rc = ioctl(fd, SIOCSIFFLAGS, &request);
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/// Puts every handler back to the default. Runs first in the child: a handler inherited from
+/// the parent may be Swift code, which must never run here.
+static void nsl_default_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        // SIGKILL, SIGSTOP and glibc's internal signals refuse; that is expected.
+        (void)sigaction(sig, &action, NULL);
+    }
+}
+
+/// Unblocks every signal. The parent blocked them all around clone(), and threads started by
+/// Dispatch run with most of them blocked anyway; the command must start with a clean mask.
+static int nsl_unblock_signals(void) {
+    sigset_t none;
+    sigemptyset(&none);
+    return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/// Marks every fd from 3 up close-on-exec. The error pipe must stay open until execve(), so
+/// closing outright is not an option; close-on-exec has the same effect at the exec.
+static int nsl_cloexec_from_3(void) {
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return 0;
+    // Kernels before 5.11: walk the fd table up to the soft limit.
+    struct rlimit limit;
+    long max = 65536;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && (long)limit.rlim_cur < max) {
+        max = (long)limit.rlim_cur;
+    }
+    for (int fd = 3; fd < max; fd++) {
+        int flags = fcntl(fd, F_GETFD);
+        if (flags >= 0 && !(flags & FD_CLOEXEC)) (void)fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    return 0;
+}
+
+/// The keeper of a time namespace: waits for the command and ends the same way it did.
+static _Noreturn void nsl_keep(pid_t command) {
+    // Terminal signals reach the whole foreground process group; the keeper must survive them,
+    // or its death signal would kill the command that is meant to handle them.
+    const int ignored[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGHUP, SIGTERM, SIGPIPE, SIGWINCH};
+    for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) signal(ignored[i], SIG_IGN);
+    int status = 0;
+    while (waitpid(command, &status, 0) < 0) {
+        if (errno != EINTR) _exit(127);
+    }
+    if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+    int sig = WTERMSIG(status);
+    struct rlimit no_core = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &no_core);
+    signal(sig, SIG_DFL);
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, sig);
+    sigprocmask(SIG_UNBLOCK, &only, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+/// Enters a new time namespace (and PID namespace when asked) and forks. Returns in the process
+/// that goes on to run the command; the keeper never returns.
+static void nsl_enter_time(const struct nsl_child_args *args) {
+    const nsl_spawn_spec *spec = args->spec;
+    int flags = CLONE_NEWTIME;
+    // A PID namespace asked for together with time is created here rather than by clone(), so
+    // that the command, not the keeper, is its PID 1 (nsl_spawn left it out of the clone flags).
+    if (spec->clone_flags & CLONE_NEWPID) flags |= CLONE_NEWPID;
+    if (unshare(flags) < 0) nsl_fail(args->error_write, NSL_STEP_UNSHARE_TIME);
+    if (nsl_write_time_offsets(spec) < 0) nsl_fail(args->error_write, NSL_STEP_TIME_OFFSETS);
+
+    // The command learns whether its keeper still lives through this pipe: the keeper holds the
+    // write end until it dies, so a hang-up after arming the death signal means it is gone.
+    int alive[2];
+    if (pipe2(alive, O_CLOEXEC) < 0) nsl_fail(args->error_write, NSL_STEP_FORK);
+    // A raw clone: glibc's fork() runs atfork handlers, which may take locks that another of the
+    // parent's threads held at the moment of our own clone().
+    long pid = syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, 0UL);
+    if (pid < 0) nsl_fail(args->error_write, NSL_STEP_FORK);
+    if (pid > 0) {
+        close(alive[0]);
+        nsl_send(args->error_write, NSL_MSG_COMMAND_PID, (int32_t)pid, 0);
+        // Everything but the liveness pipe goes, so the pty sees EOF when the command ends.
+        for (int fd = 0; fd < 3; fd++) close(fd);
+        if (args->pty_slave >= 0) close(args->pty_slave);
+        close(args->error_write);
+        nsl_keep((pid_t)pid);
+    }
+    close(alive[1]);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) nsl_fail(args->error_write, NSL_STEP_PDEATHSIG);
+    char probe;
+    (void)fcntl(alive[0], F_SETFL, O_NONBLOCK);
+    if (read(alive[0], &probe, 1) == 0) _exit(127);  // EOF: the keeper is already gone
+    close(alive[0]);
+}
+
+static int nsl_child_main(void *opaque) {
+    const struct nsl_child_args *args = opaque;
+    const nsl_spawn_spec *spec = args->spec;
+    int err = args->error_write;
+
+    nsl_default_handlers();
+    close(args->sync_write);
+    close(args->error_read);
+    if (args->pty_master >= 0) close(args->pty_master);
+
+    // a. Arm the death signal, then wait for the parent's go (maps written).
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) nsl_fail(err, NSL_STEP_PDEATHSIG);
+    char go = 0;
+    ssize_t n;
+    do {
+        n = read(args->sync_read, &go, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(127);  // the parent is gone; nobody is left to tell
+    close(args->sync_read);
+
+    // b. Time, through unshare and a fork.
+    if (spec->new_time) nsl_enter_time(args);
+
+    // c. A session of its own, with the pty as the controlling terminal.
+    if (spec->use_pty) {
+        if (setsid() < 0) nsl_fail(err, NSL_STEP_SETSID);
+        if (ioctl(args->pty_slave, TIOCSCTTY, 0) < 0) nsl_fail(err, NSL_STEP_CTTY);
+        for (int fd = 0; fd < 3; fd++) {
+            if (dup2(args->pty_slave, fd) < 0) nsl_fail(err, NSL_STEP_STDIO);
+        }
+        if (args->pty_slave > 2) close(args->pty_slave);
+    }
+
+    // d, e. Private mounts first, then a fresh /proc.
+    if (spec->clone_flags & CLONE_NEWNS) {
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) nsl_fail(err, NSL_STEP_MOUNT_PRIVATE);
+        if (spec->mount_proc) {
+            if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+                nsl_fail(err, NSL_STEP_MOUNT_PROC);
+            }
+        }
+    } else if (spec->mount_proc) {
+        errno = EINVAL;  // never mount over the host's /proc
+        nsl_fail(err, NSL_STEP_MOUNT_PROC);
+    }
+
+    // f. The hostname, in a new UTS namespace only.
+    if (spec->hostname != NULL) {
+        if (!(spec->clone_flags & CLONE_NEWUTS)) {
+            errno = EINVAL;  // never rename the host
+            nsl_fail(err, NSL_STEP_HOSTNAME);
+        }
+        if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) nsl_fail(err, NSL_STEP_HOSTNAME);
+    }
+
+    // g. Loopback.
+    if ((spec->clone_flags & CLONE_NEWNET) && spec->loopback_up) {
+        if (nsl_loopback_up() < 0) nsl_fail(err, NSL_STEP_LOOPBACK);
+    }
+
+    // h, i, j.
+    if (nsl_unblock_signals() < 0) nsl_fail(err, NSL_STEP_SIGNALS);
+    if (nsl_cloexec_from_3() < 0) nsl_fail(err, NSL_STEP_CLOSE_FDS);
+    execve(spec->path, spec->argv, spec->envp);
+    nsl_fail(err, NSL_STEP_EXEC);
+}
+
+static int nsl_write_file(pid_t pid, const char *name, const char *text) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    // The kernel wants the whole map in one write.
+    size_t length = strlen(text);
+    ssize_t n;
+    do {
+        n = write(fd, text, length);
+    } while (n < 0 && errno == EINTR);
+    int saved = errno;
+    close(fd);
+    if (n < 0) {
+        errno = saved;
+        return -1;
+    }
+    if ((size_t)n != length) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static void nsl_close_if_open(int *fd) {
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+static int nsl_open_pty(const nsl_spawn_spec *spec, int *master, int *slave) {
+    *master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*master < 0) return -1;
+    char name[128];
+    if (grantpt(*master) < 0 || unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof name) != 0) return -1;
+    *slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*slave < 0) return -1;
+    struct winsize size = {.ws_row = spec->rows ? spec->rows : 24, .ws_col = spec->cols ? spec->cols : 80};
+    return ioctl(*master, TIOCSWINSZ, &size);
+}
+
+int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
+    result->pid = -1;
+    result->command_pid = -1;
+    result->pidfd = -1;
+    result->pty_master = -1;
+    result->failed_step = NSL_STEP_NONE;
+    result->error = 0;
+
+    int sync_pipe[2] = {-1, -1};
+    int error_pipe[2] = {-1, -1};
+    int master = -1;
+    int slave = -1;
+    void *stack = MAP_FAILED;
+    int step = NSL_STEP_NONE;
+    int error = 0;
+    pid_t pid = -1;
+    int pidfd = -1;
+
+    if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(error_pipe, O_CLOEXEC) < 0) {
+        step = NSL_STEP_PIPE;
+        error = errno;
+        goto fail;
+    }
+    if (spec->use_pty && nsl_open_pty(spec, &master, &slave) < 0) {
+        step = NSL_STEP_PTY;
+        error = errno;
+        goto fail;
+    }
+    stack = mmap(NULL, NSL_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        step = NSL_STEP_STACK;
+        error = errno;
+        goto fail;
+    }
+
+    struct nsl_child_args args = {
+        .spec = spec,
+        .sync_read = sync_pipe[0],
+        .sync_write = sync_pipe[1],
+        .error_read = error_pipe[0],
+        .error_write = error_pipe[1],
+        .pty_master = master,
+        .pty_slave = slave,
+    };
+    int flags = (spec->clone_flags & ~CLONE_NEWTIME) | CLONE_PIDFD | SIGCHLD;
+    if (spec->new_time) flags &= ~CLONE_NEWPID;  // created after the time namespace, see above
+    // All signals stay blocked from before clone() until the child has reset its handlers, so
+    // none of the parent's handlers can run in the child.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid = clone(nsl_child_main, (char *)stack + NSL_STACK_SIZE, flags, &args, &pidfd);
+    int clone_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (pid < 0) {
+        step = NSL_STEP_CLONE;
+        error = clone_errno;
+        goto fail;
+    }
+    // The child has its own copy of the stack (no CLONE_VM); ours can go.
+    munmap(stack, NSL_STACK_SIZE);
+    stack = MAP_FAILED;
+    nsl_close_if_open(&sync_pipe[0]);
+    nsl_close_if_open(&error_pipe[1]);
+    nsl_close_if_open(&slave);
+
+    if (spec->clone_flags & CLONE_NEWUSER) {
+        if (spec->uid_map && nsl_write_file(pid, "uid_map", spec->uid_map) < 0) {
+            step = NSL_STEP_UID_MAP;
+            error = errno;
+            goto fail;
+        }
+        if (spec->deny_setgroups && nsl_write_file(pid, "setgroups", "deny") < 0) {
+            step = NSL_STEP_SETGROUPS;
+            error = errno;
+            goto fail;
+        }
+        if (spec->gid_map && nsl_write_file(pid, "gid_map", spec->gid_map) < 0) {
+            step = NSL_STEP_GID_MAP;
+            error = errno;
+            goto fail;
+        }
+    }
+    char go = 'g';
+    while (write(sync_pipe[1], &go, 1) < 0 && errno == EINTR) {
+    }
+    nsl_close_if_open(&sync_pipe[1]);
+
+    pid_t command_pid = pid;
+    for (;;) {
+        struct nsl_msg msg;
+        ssize_t n = read(error_pipe[0], &msg, sizeof msg);
+        if (n < 0 && errno == EINTR) continue;
+        if (n != (ssize_t)sizeof msg) break;  // EOF: every copy of the write end is closed
+        if (msg.kind == NSL_MSG_COMMAND_PID) command_pid = (pid_t)msg.a;
+        if (msg.kind == NSL_MSG_ERROR && step == NSL_STEP_NONE) {
+            step = msg.a;
+            error = msg.b;
+        }
+    }
+    nsl_close_if_open(&error_pipe[0]);
+    if (step != NSL_STEP_NONE) goto fail;
+
+    result->pid = pid;
+    result->command_pid = command_pid;
+    result->pidfd = pidfd;
+    result->pty_master = master;
+    return 0;
+
+fail:
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+    }
+    if (stack != MAP_FAILED) munmap(stack, NSL_STACK_SIZE);
+    nsl_close_if_open(&pidfd);
+    nsl_close_if_open(&sync_pipe[0]);
+    nsl_close_if_open(&sync_pipe[1]);
+    nsl_close_if_open(&error_pipe[0]);
+    nsl_close_if_open(&error_pipe[1]);
+    nsl_close_if_open(&master);
+    nsl_close_if_open(&slave);
+    result->failed_step = step;
+    result->error = error;
+    return -1;
+}
+
+int nsl_is_setuid(void) {
+    return getuid() != geteuid() || getgid() != getegid() || getauxval(AT_SECURE) != 0;
+}
+
+int nsl_pidfd_send_signal(int pidfd, int signal) {
+#ifndef SYS_pidfd_send_signal
+    // Linux 5.1; the number is the same on every architecture.
+#define SYS_pidfd_send_signal 424
+#endif
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+}

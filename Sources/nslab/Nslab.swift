@@ -1,10 +1,53 @@
 import ArgumentParser
+import CNamespaces
+import Glibc
 
 @main
 struct Nslab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nslab",
         abstract: "A terminal lab for Linux namespaces.",
-        subcommands: [PsCommand.self, LsCommand.self, InspectCommand.self]
+        subcommands: [RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self]
     )
+
+    /// Parses and runs, printing any error as one line on stderr (never a backtrace or a usage dump).
+    static func main() {
+        if nsl_is_setuid() != 0 {
+            fail("refusing to run setuid or setgid: nslab launches processes as its real user; run it as root instead")
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            fail(failure.description)
+        } catch {
+            let code = exitCode(for: error)
+            // Help, --version and a child's own exit status go through ArgumentParser unchanged.
+            if code == .success || error is ExitCode { exit(withError: error) }
+            fail(message(for: error), code: code.rawValue)
+        }
+    }
+
+    /// Prints "nslab: MESSAGE" on stderr and exits.
+    static func fail(_ message: String, code: Int32 = 1) -> Never {
+        let line = "nslab: \(message.split(separator: "\n").first.map(String.init) ?? message)\n"
+        writeAll(2, line)
+        Glibc.exit(code == 0 ? 1 : code)
+    }
+}
+
+/// Writes all of `text` to `fd` (stdout or stderr) without stdio's shared buffers.
+func writeAll(_ fd: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+    }
 }

@@ -1,0 +1,77 @@
+import CNamespaces
+import Glibc
+
+/// A launched child. Killing and reaping go through its pidfd and pid; when the value goes away
+/// while the child still runs, it is killed and reaped, so no child outlives its owner.
+///
+/// Not thread-safe: one thread (nslab's main thread) owns a child.
+public final class Child: @unchecked Sendable {
+    /// The process that runs the command, as nslab's PID namespace sees it.
+    public let pid: pid_t
+    /// The direct child that nslab waits for. The same as `pid`, except with a new time namespace,
+    /// where it is the small C process that keeps the namespace and passes the exit status on.
+    public let leaderPID: pid_t
+    /// The pty master when the child was attached to one; its owner closes it.
+    public let terminalFD: Int32?
+    /// What was launched.
+    public let spec: LaunchSpec
+    private let pidfd: Int32
+    /// How the child ended, once it has been reaped.
+    public private(set) var exitStatus: ExitStatus?
+
+    init(pid: pid_t, leaderPID: pid_t, pidfd: Int32, terminalFD: Int32?, spec: LaunchSpec) {
+        self.pid = pid
+        self.leaderPID = leaderPID
+        self.pidfd = pidfd
+        self.terminalFD = terminalFD
+        self.spec = spec
+    }
+
+    deinit {
+        if exitStatus == nil {
+            kill()
+            _ = wait()
+        }
+        close(pidfd)
+    }
+
+    /// Sends `signal` to the command. SIGKILL also goes to the time-namespace keeper.
+    public func signal(_ signal: Int32) {
+        guard exitStatus == nil else { return }
+        if pid == leaderPID {
+            _ = nsl_pidfd_send_signal(pidfd, signal)
+        } else {
+            // The command is the keeper's child: while the keeper is unreaped, the pid cannot be reused
+            // by anything but the command.
+            _ = Glibc.kill(pid, signal)
+            if signal == SIGKILL { _ = nsl_pidfd_send_signal(pidfd, signal) }
+        }
+    }
+
+    /// Kills the child outright. A shell that is PID 1 of its namespace ignores SIGTERM, so SIGKILL
+    /// is the only reliable stop.
+    public func kill() { signal(SIGKILL) }
+
+    /// Reaps the child if it has ended; nil while it runs.
+    public func poll() -> ExitStatus? {
+        if exitStatus == nil { reap(options: WNOHANG) }
+        return exitStatus
+    }
+
+    /// Waits for the child to end and reaps it.
+    public func wait() -> ExitStatus {
+        while exitStatus == nil { reap(options: 0) }
+        return exitStatus!
+    }
+
+    private func reap(options: Int32) {
+        var status: Int32 = 0
+        let result = retryingOnInterrupt { waitpid(leaderPID, &status, options) }
+        if result == leaderPID {
+            exitStatus = ExitStatus(waitStatus: status)
+        } else if result < 0 {
+            // ECHILD: someone else reaped it (a SIGCHLD set to SIG_IGN); nothing is left to wait for.
+            exitStatus = .signaled(SIGKILL)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import CNamespaces
+import Glibc
+
+/// The step of a launch, as the C side reports it.
+public enum LaunchStep: Int32, Sendable {
+    case pipe = 1, pty, stack, clone, uidMap, setgroups, gidMap
+    case sync, deathSignal, unshareTime, timeOffsets, fork
+    case setsid, controllingTerminal, stdio
+    case mountPrivate, mountProc, hostname, loopback, signals, closeFDs, exec
+
+    /// The call that failed, in the words of the man pages.
+    public var call: String {
+        switch self {
+        case .pipe: "pipe2"
+        case .pty: "posix_openpt"
+        case .stack: "mmap (child stack)"
+        case .clone: "clone"
+        case .uidMap: "writing uid_map"
+        case .setgroups: "writing setgroups"
+        case .gidMap: "writing gid_map"
+        case .sync: "waiting for the parent"
+        case .deathSignal: "prctl(PR_SET_PDEATHSIG)"
+        case .unshareTime: "unshare(CLONE_NEWTIME)"
+        case .timeOffsets: "writing timens_offsets"
+        case .fork: "fork (time namespace)"
+        case .setsid: "setsid"
+        case .controllingTerminal: "ioctl(TIOCSCTTY)"
+        case .stdio: "dup2 (pty to stdio)"
+        case .mountPrivate: "mount(/, MS_REC|MS_PRIVATE)"
+        case .mountProc: "mount(proc, /proc)"
+        case .hostname: "sethostname"
+        case .loopback: "bringing lo up"
+        case .signals: "sigprocmask"
+        case .closeFDs: "close_range"
+        case .exec: "execve"
+        }
+    }
+}
+
+/// Where a user meets an error: it changes only how a fix is phrased (a flag or a checkbox).
+public enum Audience: Sendable {
+    case commandLine, dashboard
+}
+
+/// A launch that failed: before anything started (the command is not found), or at one step.
+public enum LaunchError: Error, Equatable, Sendable {
+    case commandNotFound(String)
+    case notExecutable(String, Errno)
+    case step(LaunchStep, Errno, kinds: Set<NamespaceKind>, command: String)
+
+    /// One sentence: the failed call, the likely cause, and the fix.
+    public func message(for audience: Audience = .commandLine) -> String {
+        func add(_ kind: NamespaceKind) -> String {
+            audience == .commandLine ? "add --\(kind.rawValue)" : "tick \(kind.title)"
+        }
+        switch self {
+        case .commandNotFound(let name):
+            return "\(name): command not found"
+        case .notExecutable(let path, let error):
+            return "\(path): \(error)"
+        case .step(let step, let error, let kinds, let command):
+            let prefix = "\(step.call): \(error)"
+            let names = NamespaceKind.allCases.filter { kinds.contains($0) && $0 != .user }
+            let list = names.map(\.title).joined(separator: ", ")
+            switch (step, error) {
+            case (.clone, .notPermitted) where !kinds.contains(.user):
+                return "\(prefix): creating \(list) namespaces needs CAP_SYS_ADMIN; run as root, or "
+                    + "\(add(.user)) to create them inside a new user namespace"
+            case (.clone, .notPermitted), (.clone, .accessDenied):
+                return "\(prefix): the kernel refuses unprivileged user namespaces here; check the sysctls "
+                    + "kernel.unprivileged_userns_clone, user.max_user_namespaces and "
+                    + "kernel.apparmor_restrict_unprivileged_userns, or run as root"
+            case (.clone, .noSpace), (.unshareTime, .noSpace):
+                let limits = NamespaceKind.allCases.filter { kinds.contains($0) }
+                    .map { "/proc/sys/user/max_\($0.limitName)_namespaces" }.joined(separator: ", ")
+                return "\(prefix): a limit on the number of namespaces is reached; see \(limits)"
+            case (.clone, .tooManyUsers):
+                return "\(prefix): user namespaces are nested too deeply (the kernel allows 32 levels)"
+            case (.clone, .invalidArgument), (.unshareTime, .invalidArgument):
+                return "\(prefix): this kernel lacks one of the kinds asked for (\(list)); "
+                    + "it needs the matching CONFIG_*_NS option (time needs Linux 5.6)"
+            case (.uidMap, .notPermitted), (.gidMap, .notPermitted):
+                let what = step == .uidMap ? "uid" : "gid"
+                return "\(prefix): an unprivileged user can map only its own \(what), once, "
+                    + "with count 1 (e.g. '0 \(what == "uid" ? geteuid() : getegid()) 1')"
+            case (.mountProc, _):
+                return "\(prefix): a fresh /proc needs new PID and mount namespaces, and inside a user "
+                    + "namespace the host's /proc must not have locked mounts over it"
+            case (.hostname, _) where !kinds.contains(.uts):
+                return "\(prefix): nslab sets a hostname only in a new UTS namespace; \(add(.uts))"
+            case (.timeOffsets, .invalidArgument):
+                return "\(prefix): the offsets are out of the kernel's range (a clock may not go below zero)"
+            case (.exec, .noSuchFile):
+                return "\(command): command not found inside the new namespaces"
+            case (.exec, .accessDenied):
+                return "\(command): permission denied (not executable, or on a noexec mount)"
+            default:
+                return prefix
+            }
+        }
+    }
+}
+
+extension NamespaceKind {
+    /// The name in /proc/sys/user/max_*_namespaces.
+    var limitName: String { self == .mount ? "mnt" : rawValue }
+
+    /// The CLONE_NEW* flag of this kind.
+    var cloneFlag: Int32 {
+        switch self {
+        case .uts: nsl_clone_newuts
+        case .ipc: nsl_clone_newipc
+        case .pid: nsl_clone_newpid
+        case .mount: nsl_clone_newns
+        case .net: nsl_clone_newnet
+        case .user: nsl_clone_newuser
+        case .cgroup: nsl_clone_newcgroup
+        case .time: nsl_clone_newtime
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import CNamespaces
+import Glibc
+
+/// Launches children into new namespaces through the C spawn core.
+public enum Launcher {
+    /// Validates `spec`, resolves its command and launches it. Call from the thread that lives as
+    /// long as nslab (the main thread): the child's death signal fires when that thread exits.
+    public static func launch(_ spec: LaunchSpec) throws -> Child {
+        try spec.validate()
+        let path = try resolveCommand(spec.command[0], searchPath: environmentValue("PATH"))
+
+        let environment = spec.environment ?? currentEnvironment()
+        let argv = CStringArray(spec.command)
+        let envp = CStringArray(environment)
+        let pathC = strdup(path)!
+        let hostname = spec.hostname.map { strdup($0)! }
+        let user = spec.kinds.contains(.user)
+        let uidMap = user ? strdup(IDMap.text(spec.effectiveUIDMap))! : nil
+        let gidMap = user ? strdup(IDMap.text(spec.effectiveGIDMap))! : nil
+        defer {
+            free(pathC)
+            free(hostname)
+            free(uidMap)
+            free(gidMap)
+        }
+
+        var flags: Int32 = 0
+        for kind in spec.kinds where kind != .time { flags |= kind.cloneFlag }
+        let monotonic = splitSeconds(spec.monotonicOffset ?? 0)
+        let boottime = splitSeconds(spec.boottimeOffset ?? 0)
+
+        var result = nsl_spawn_result()
+        let rc = argv.withPointers { argvPointer in
+            envp.withPointers { envpPointer in
+                var cSpec = nsl_spawn_spec(
+                    clone_flags: flags,
+                    new_time: spec.kinds.contains(.time) ? 1 : 0,
+                    monotonic_sec: monotonic.seconds,
+                    monotonic_nsec: monotonic.nanoseconds,
+                    boottime_sec: boottime.seconds,
+                    boottime_nsec: boottime.nanoseconds,
+                    hostname: UnsafePointer(hostname),
+                    uid_map: UnsafePointer(uidMap),
+                    gid_map: UnsafePointer(gidMap),
+                    // Unprivileged callers must deny setgroups before the kernel accepts their gid_map.
+                    deny_setgroups: user && geteuid() != 0 ? 1 : 0,
+                    mount_proc: spec.mountProc ? 1 : 0,
+                    loopback_up: spec.loopbackUp ? 1 : 0,
+                    use_pty: spec.terminalSize == nil ? 0 : 1,
+                    rows: spec.terminalSize?.rows ?? 0,
+                    cols: spec.terminalSize?.columns ?? 0,
+                    path: UnsafePointer(pathC),
+                    argv: argvPointer,
+                    envp: envpPointer)
+                return nsl_spawn(&cSpec, &result)
+            }
+        }
+        guard rc == 0 else {
+            let step = LaunchStep(rawValue: result.failed_step) ?? .clone
+            throw LaunchError.step(step, Errno(result.error), kinds: spec.kinds, command: spec.command[0])
+        }
+        return Child(
+            pid: result.command_pid, leaderPID: result.pid, pidfd: result.pidfd,
+            terminalFD: result.pty_master >= 0 ? result.pty_master : nil, spec: spec)
+    }
+
+    /// Finds `name` the way a shell would: as given when it has a slash, else in `searchPath`.
+    public static func resolveCommand(_ name: String, searchPath: String?) throws(LaunchError) -> String {
+        if name.contains("/") {
+            if access(name, X_OK) == 0 { return name }
+            let error = Errno.current
+            if error == .noSuchFile { throw .commandNotFound(name) }
+            throw .notExecutable(name, error)
+        }
+        let directories = (searchPath ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+            .split(separator: ":", omittingEmptySubsequences: false)
+        for directory in directories {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
+            }
+        }
+        throw .commandNotFound(name)
+    }
+
+    /// Splits seconds into whole seconds and a non-negative nanosecond part, as timens_offsets wants.
+    static func splitSeconds(_ value: Double) -> (seconds: Int64, nanoseconds: Int64) {
+        let whole = value.rounded(.down)
+        var nanoseconds = Int64(((value - whole) * 1e9).rounded())
+        var seconds = Int64(whole)
+        if nanoseconds >= 1_000_000_000 {
+            seconds += 1
+            nanoseconds -= 1_000_000_000
+        }
+        return (seconds, nanoseconds)
+    }
+}
+
+/// Reads one variable of nslab's environment.
+func environmentValue(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+/// nslab's own environment, as "NAME=value" strings.
+func currentEnvironment() -> [String] {
+    var result: [String] = []
+    var cursor = environ
+    while let entry = cursor.pointee {
+        result.append(String(cString: entry))
+        cursor += 1
+    }
+    return result
+}
+
+/// A NULL-terminated array of C strings that lives as long as the value.
+final class CStringArray {
+    private var pointers: [UnsafeMutablePointer<CChar>?]
+
+    init(_ strings: [String]) {
+        pointers = strings.map { strdup($0) } + [nil]
+    }
+
+    deinit {
+        for pointer in pointers { free(pointer) }
+    }
+
+    func withPointers<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}

@@ -1,0 +1,42 @@
+import Glibc
+
+/// An errno value with the C library's wording, e.g. `Errno(EPERM).description`.
+public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// The raw errno number.
+    public let rawValue: Int32
+
+    /// Wraps a raw errno number.
+    public init(_ rawValue: Int32) { self.rawValue = rawValue }
+
+    /// The errno of the last failed call on this thread.
+    public static var current: Errno { Errno(errno) }
+
+    /// "Operation not permitted", as strerror(3) says it.
+    public var description: String { String(cString: strerror(rawValue)) }
+
+    /// A call was refused for lack of privilege (EPERM).
+    public static let notPermitted = Errno(EPERM)
+    /// Permission denied (EACCES).
+    public static let accessDenied = Errno(EACCES)
+    /// No such file or directory (ENOENT).
+    public static let noSuchFile = Errno(ENOENT)
+    /// No such process (ESRCH).
+    public static let noSuchProcess = Errno(ESRCH)
+    /// Invalid argument (EINVAL).
+    public static let invalidArgument = Errno(EINVAL)
+    /// A per-user or system limit is reached (ENOSPC for namespaces).
+    public static let noSpace = Errno(ENOSPC)
+    /// Too many users (EUSERS, nesting of user namespaces too deep).
+    public static let tooManyUsers = Errno(EUSERS)
+    /// The call was interrupted by a signal (EINTR).
+    public static let interrupted = Errno(EINTR)
+}
+
+/// Retries `body` while it fails with EINTR; the one place nslab handles interrupted calls.
+@inline(__always)
+func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
+    while true {
+        let result = body()
+        if result >= 0 || errno != EINTR { return result }
+    }
+}
