@@ -90,14 +90,3 @@ func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
     let fill = String(repeating: " ", count: width - text.count)
     return right ? fill + text : text + fill
 }
-
-/// A failure the user can act on: printed as one line on stderr, exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
-    /// The sentence shown to the user.
-    var description: String
-
-    /// Creates the failure with its message.
-    init(_ message: String) {
-        description = message
-    }
-}
