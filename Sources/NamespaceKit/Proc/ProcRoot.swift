@@ -33,7 +33,7 @@ final class ProcReader {
     let rootFD: Int32
     let buffer = ReadBuffer()
     /// Scratch space for a pid rendered as a C string.
-    private let pidName = UnsafeMutablePointer<CChar>.allocate(capacity: 24)
+    private let pidName = UnsafeMutablePointer<CChar>.allocate(capacity: 32)
 
     /// Opens the tree; nil when the directory cannot be opened.
     init?(root: ProcRoot) {
@@ -71,22 +71,34 @@ final class ProcReader {
         return pids
     }
 
-    /// Opens `/proc/<pid>` as a path fd to read relative to; nil when the process is gone.
-    func openProcess(_ pid: Int32) -> Int32? {
+    /// Writes `<pid><suffix>` NUL-terminated into the scratch name buffer.
+    private func pidPath(_ pid: Int32, _ suffix: StaticString) -> UnsafePointer<CChar> {
         var digits = pid
         var length = 0
         repeat {
             length += 1
             digits /= 10
         } while digits > 0
-        pidName[length] = 0
         digits = pid
         for position in stride(from: length - 1, through: 0, by: -1) {
             pidName[position] = CChar(0x30 + digits % 10)
             digits /= 10
         }
-        let fd = ProcSyscalls.openAt(rootFD, pidName, nsl_o_path | O_DIRECTORY)
+        let tail = UnsafeRawPointer(suffix.utf8Start).assumingMemoryBound(to: CChar.self)
+        for offset in 0...suffix.utf8CodeUnitCount { pidName[length + offset] = tail[offset] }
+        return UnsafePointer(pidName)
+    }
+
+    /// Opens `/proc/<pid>` as a path fd to read relative to; nil when the process is gone.
+    func openProcess(_ pid: Int32) -> Int32? {
+        let fd = ProcSyscalls.openAt(rootFD, pidPath(pid, ""), nsl_o_path | O_DIRECTORY)
         return fd >= 0 ? fd : nil
+    }
+
+    /// Reads and parses `/proc/<pid>/stat` with a single open (no directory fd): the refresh path.
+    func readStatOnly(_ pid: Int32) -> ProcStat? {
+        let count = ProcSyscalls.readWhole(rootFD, pidPath(pid, "/stat"), into: buffer)
+        return count > 0 ? StatParser.parse(buffer.bytes(count)) : nil
     }
 
     /// Reads `name` under `directory` and parses the bytes with `parse`.

@@ -40,16 +40,21 @@ public final class ProcScanner {
         var records: [ProcessRecord] = []
         records.reserveCapacity(pids.count)
         for pid in pids {
-            guard let (directory, stat) = reader.readStat(pid) else { continue }
-            defer { close(directory) }
             var record: ProcessRecord
-            if var known = previous[pid], known.startTime == stat.startTime, known.comm == stat.comm,
-               !watchedPids.contains(pid) {
-                known.ppid = stat.ppid
-                known.state = stat.state
-                record = known
+            if var known = previous[pid], !watchedPids.contains(pid) {
+                // Known process: one open of stat; details only if it was replaced or exec'd.
+                guard let stat = reader.readStatOnly(pid) else { continue }
+                if known.startTime == stat.startTime, known.comm == stat.comm {
+                    known.ppid = stat.ppid
+                    known.state = stat.state
+                    record = known
+                } else {
+                    guard let fresh = reader.readProcess(pid) else { continue }
+                    record = fresh
+                }
             } else {
-                record = reader.readDetails(directory, stat: stat)
+                guard let fresh = reader.readProcess(pid) else { continue }
+                record = fresh
             }
             current[pid] = record
             records.append(record)

@@ -39,14 +39,4 @@ extension ProcReader {
         }
         return set
     }
-
-    /// Re-reads only `stat` of a known process; nil when it vanished.
-    func readStat(_ pid: Int32) -> (directory: Int32, stat: ProcStat)? {
-        guard let directory = openProcess(pid) else { return nil }
-        guard case .success(let stat?) = read(directory, "stat", StatParser.parse) else {
-            close(directory)
-            return nil
-        }
-        return (directory, stat)
-    }
 }
