@@ -4,6 +4,7 @@ import NamespaceKit
 
 /// `nslab inspect PID`: one process against another (nslab itself by default), kind by kind.
 struct InspectCommand: ParsableCommand {
+    /// Name and abstract.
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Compare a process with another (default: nslab itself, i.e. the host), kind by kind."
@@ -18,6 +19,7 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON (schema in docs/json.md).")
     var json = false
 
+    /// Rejects non-positive pids before reading anything.
     func validate() throws {
         guard pid > 0 else { throw ValidationError("PID must be a positive process id, not \(pid).") }
         if let against, against <= 0 {
@@ -25,6 +27,7 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
+    /// Compares the two processes and prints a table or JSON.
     func run() throws {
         let comparison: Comparison
         do {

@@ -3,6 +3,7 @@ import NamespaceKit
 
 /// `nslab ls`: the namespaces on the system, like `lsns`, optionally as the owner/parent hierarchy.
 struct LsCommand: ParsableCommand {
+    /// Name and abstract.
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List namespaces with their processes, parents and owners."
@@ -14,6 +15,7 @@ struct LsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON (schema in docs/json.md).")
     var json = false
 
+    /// Scans /proc with namespace relations and prints the chosen view.
     func run() throws {
         let scanner: ProcScanner
         do {

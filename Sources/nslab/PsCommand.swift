@@ -3,6 +3,7 @@ import NamespaceKit
 
 /// `nslab ps`: the process tree with namespace marks, a flat table of ids, or JSON.
 struct PsCommand: ParsableCommand {
+    /// Name, abstract and the legend of the marks.
     static let configuration = CommandConfiguration(
         commandName: "ps",
         abstract: "Show the process tree with namespace ids.",
@@ -18,6 +19,7 @@ struct PsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON with every field (schema in docs/json.md).")
     var json = false
 
+    /// Scans /proc once (no namespace ioctls) and prints the chosen view.
     func run() throws {
         let scanner: ProcScanner
         do {

@@ -1,13 +1,17 @@
 /// Small helpers for parsing /proc text straight from bytes, without building Strings for every field.
 struct ByteCursor {
+    /// The text being parsed.
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Position of the next unread byte.
     var index: Int
 
+    /// A cursor over `bytes` starting at `index`.
     init(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int = 0) {
         self.bytes = bytes
         self.index = index
     }
 
+    /// True when every byte has been read.
     var atEnd: Bool { index >= bytes.count }
 
     /// Skips spaces and tabs (not newlines).

@@ -54,6 +54,7 @@ public enum ComparisonError: Error, Sendable, CustomStringConvertible, Equatable
     /// No such process (never existed, or exited).
     case noProcess(Int32)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .noProcess(let pid): "no process with pid \(pid) (it does not exist or has exited)"

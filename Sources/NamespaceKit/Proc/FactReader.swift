@@ -120,11 +120,16 @@ extension ProcReader {
 
 /// Facts only visible from inside the target's namespaces, gathered by the C helper child.
 struct InsideFacts {
+    /// Hostname and domain name inside.
     var uts: Fact<UTSFacts> = .unknown
+    /// SysV object counts inside.
     var ipc: Fact<IPCFacts> = .unknown
+    /// IFF_* flags per requested interface (-1: not asked), nil when the net part failed.
     var interfaceFlags: [Int32]?
+    /// The cgroup path relative to the target's cgroup namespace root.
     var cgroupInside: Fact<String> = .unknown
 
+    /// Runs the helper child against `pid`'s UTS, IPC, net and cgroup namespaces.
     static func read(pid: Int32, root: ProcRoot, interfaceNames: [String]) -> InsideFacts {
         func openNamespace(_ kind: NamespaceKind) -> Int32 {
             open("\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY | O_CLOEXEC)

@@ -159,6 +159,7 @@ public struct ProcessFacts: Sendable, Hashable {
         }
     }
 
+    /// A text fact, or the words unknown/unavailable.
     static func text(_ fact: Fact<String>) -> String {
         switch fact {
         case .known(let value): value
@@ -167,18 +168,21 @@ public struct ProcessFacts: Sendable, Hashable {
         }
     }
 
+    /// An id map as `inside outside count` lines joined by commas.
     static func mapText(_ map: Fact<[IDMapEntry]>) -> String {
         text(map.map { entries in
             entries.isEmpty ? "(empty)" : entries.map { "\($0.inside) \($0.outside) \($0.count)" }.joined(separator: ", ")
         })
     }
 
+    /// A clock offset in seconds, e.g. `86400.5 s`.
     static func offsetText(_ offset: ClockOffset) -> String {
         var writer = JSONWriter(capacity: 24)
         writer.seconds(offset)
         return writer.text + " s"
     }
 
+    /// An uptime as `[Nd ]H:MM:SS`.
     static func durationText(_ seconds: Double) -> String {
         let total = Int(seconds)
         let days = total / 86400

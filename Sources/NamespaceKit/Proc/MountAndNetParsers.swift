@@ -23,6 +23,7 @@ public struct NetInterface: Sendable, Hashable {
     }
 }
 
+/// Parser for `/proc/<pid>/mountinfo`.
 enum MountParser {
     /// Counts mount lines and looks for a proc mount at `/proc` (field 5 is the mount point, the
     /// filesystem type follows the ` - ` separator).
@@ -54,6 +55,7 @@ enum MountParser {
     }
 }
 
+/// Parsers for the files under `/proc/<pid>/net/`, which show the process's net namespace.
 enum NetParsers {
     /// Interface names from `net/dev` (two header lines, then `name: counters...`).
     static func interfaceNames(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
@@ -137,6 +139,7 @@ enum NetParsers {
         return routes
     }
 
+    /// Parses dotted-quad text into a host-order address.
     static func parseIPv4(_ text: String) -> UInt32? {
         let parts = text.split(separator: ".")
         guard parts.count == 4 else { return nil }
@@ -148,6 +151,7 @@ enum NetParsers {
         return value
     }
 
+    /// Formats a host-order address as dotted quad.
     static func formatIPv4(_ address: UInt32) -> String {
         "\(address >> 24).\(address >> 16 & 0xff).\(address >> 8 & 0xff).\(address & 0xff)"
     }

@@ -11,6 +11,7 @@ public struct NamespaceKey: Sendable, Hashable, Comparable {
         self.id = id
     }
 
+    /// Orders by kind (dashboard order), then id.
     public static func < (lhs: NamespaceKey, rhs: NamespaceKey) -> Bool {
         let left = NamespaceSet.slot(lhs.kind)
         let right = NamespaceSet.slot(rhs.kind)

@@ -3,8 +3,11 @@ import Glibc
 
 /// Parent, owner and owner uid of a namespace, from the nsfs ioctls on `/proc/<pid>/ns/<kind>`.
 struct NamespaceRelations: Sendable, Hashable {
+    /// Parent namespace id (pid and user kinds).
     var parent: UInt64?
+    /// Owning user namespace id.
     var owner: UInt64?
+    /// Creator uid (user kind).
     var ownerUID: UInt32?
 
     /// Asks the kernel through a member's ns file; nil when the file cannot be opened (process gone,

@@ -5,7 +5,9 @@ public struct NamespaceSet: Sendable, Hashable {
     private var ids: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
         (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
+    /// Stored for an id that could not be read.
     static let unknownID: UInt64 = 0
+    /// Stored for a kind the kernel lacks.
     static let unavailableID: UInt64 = .max
 
     /// An empty set: every id unknown.
@@ -19,6 +21,7 @@ public struct NamespaceSet: Sendable, Hashable {
         setRaw(9, timeForChildren ?? Self.unavailableID)
     }
 
+    /// Eight kinds plus the two `*_for_children` links.
     static let slotCount = 10
 
     /// Slot numbers: the kinds in `NamespaceKind.allCases` order, then pid_for_children (8), time_for_children (9).
@@ -41,6 +44,7 @@ public struct NamespaceSet: Sendable, Hashable {
         "ns/pid_for_children", "ns/time_for_children",
     ]
 
+    /// The stored value of a slot, sentinels included.
     func raw(_ slot: Int) -> UInt64 {
         switch slot {
         case 0: ids.0
@@ -56,6 +60,7 @@ public struct NamespaceSet: Sendable, Hashable {
         }
     }
 
+    /// Stores a slot's value.
     mutating func setRaw(_ slot: Int, _ value: UInt64) {
         switch slot {
         case 0: ids.0 = value
@@ -98,10 +103,12 @@ public struct NamespaceSet: Sendable, Hashable {
         }
     }
 
+    /// Equal when all ten slots are equal.
     public static func == (lhs: NamespaceSet, rhs: NamespaceSet) -> Bool {
         (0..<slotCount).allSatisfy { lhs.raw($0) == rhs.raw($0) }
     }
 
+    /// Hashes all ten slots.
     public func hash(into hasher: inout Hasher) {
         for slot in 0..<Self.slotCount { hasher.combine(raw(slot)) }
     }

@@ -29,8 +29,11 @@ enum ProcFailure: Error {
 
 /// An open view of a proc tree with a reusable read buffer; not thread-safe, keep one per thread.
 final class ProcReader {
+    /// The tree this reader reads.
     let root: ProcRoot
+    /// The open root directory every read is relative to.
     let rootFD: Int32
+    /// The buffer every read lands in; parse before the next read.
     let buffer = ReadBuffer()
     /// Scratch space for a pid rendered as a C string.
     private let pidName = UnsafeMutablePointer<CChar>.allocate(capacity: 32)
@@ -124,10 +127,12 @@ final class ProcReader {
         return .success(parse(buffer.bytes(count)))
     }
 
+    /// A static string literal as a C string (literals are NUL-terminated).
     static func cName(_ name: StaticString) -> UnsafePointer<CChar> {
         UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 
+    /// Classifies an errno: gone or missing versus unreadable.
     static func failure(_ code: Int32) -> ProcFailure {
         code == ENOENT || code == ESRCH ? .absent : .unreadable
     }

@@ -18,6 +18,7 @@ public final class ProcScanner {
     public let root: ProcRoot
     /// Pids re-read completely on every refresh (e.g. the children the dashboard shows).
     public var watchedPids: Set<Int32> = []
+    /// The reader all of this scanner's reads go through.
     let reader: ProcReader
     private var previous: [Int32: ProcessRecord] = [:]
     private var relations: [NamespaceKey: NamespaceRelations] = [:]

@@ -53,6 +53,7 @@ final class ReadBuffer {
 
     deinit { base.deallocate() }
 
+    /// Doubles the capacity, keeping the bytes read so far.
     func grow() {
         let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
         bigger.copyMemory(from: base, byteCount: capacity)

@@ -51,6 +51,7 @@ public enum SetgroupsPolicy: String, Sendable, Hashable {
     case allow, deny
 }
 
+/// Parsers for the short per-process files: maps, setgroups, cgroup, offsets, links, cmdline.
 enum SmallFileParsers {
     /// Parses uid_map / gid_map lines: `inside outside count`.
     static func idMap(_ bytes: UnsafeBufferPointer<UInt8>) -> [IDMapEntry] {

@@ -107,6 +107,7 @@ extension JSONWriter {
         endObject()
     }
 
+    /// Writes the `unavailable_kinds` key and list.
     mutating func writeUnavailableKinds(_ snapshot: Snapshot) {
         key("unavailable_kinds")
         beginArray()
@@ -114,6 +115,7 @@ extension JSONWriter {
         endArray()
     }
 
+    /// Writes an `ns` object; unavailable kinds are left out.
     mutating func writeNamespaceSet(_ set: NamespaceSet) {
         beginObject()
         for kind in NamespaceKind.allCases { writeNamespaceID(kind.procName, set[kind]) }
@@ -130,6 +132,7 @@ extension JSONWriter {
         }
     }
 
+    /// Writes real/effective/saved/filesystem ids, or null.
     mutating func writeIDSet(_ ids: Fact<IDSet>) {
         guard let ids = ids.value else { return null() }
         beginObject()
@@ -140,6 +143,7 @@ extension JSONWriter {
         endObject()
     }
 
+    /// Writes an id map as `[inside, outside, count]` triples, or null.
     mutating func writeIDMap(_ map: Fact<[IDMapEntry]>) {
         guard let entries = map.value else { return null() }
         beginArray()
@@ -153,6 +157,7 @@ extension JSONWriter {
         endArray()
     }
 
+    /// Writes cgroup lines as objects, or null.
     mutating func writeCgroup(_ cgroup: Fact<[CgroupEntry]>) {
         guard let entries = cgroup.value else { return null() }
         beginArray()
@@ -166,6 +171,7 @@ extension JSONWriter {
         endArray()
     }
 
+    /// Writes monotonic and boottime offsets in seconds, or null.
     mutating func writeTimeOffsets(_ offsets: Fact<TimeOffsets>) {
         guard let offsets = offsets.value else { return null() }
         beginObject()

@@ -12,6 +12,7 @@ public struct ProcStat: Sendable, Hashable {
     public var startTime: UInt64
 }
 
+/// Parser for `/proc/<pid>/stat`.
 enum StatParser {
     /// Parses a stat line. `comm` is everything between the first `(` and the last `)`, because a
     /// command name may itself contain `)` and spaces.

@@ -28,6 +28,7 @@ public struct ProcStatus: Sendable, Hashable {
     public var nspid: [Int32]?
 }
 
+/// Parser for `/proc/<pid>/status`.
 enum StatusParser {
     /// Picks `Uid:`, `Gid:` and `NSpid:` out of the status text.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ProcStatus {
