@@ -13,7 +13,9 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The process to inspect.")
     var pid: Int32
 
-    @Option(name: .long, help: ArgumentHelp("The process to compare with (default: nslab's own process).", valueName: "PID"))
+    @Option(
+        name: .long, help: ArgumentHelp("The process to compare with (default: nslab's own process).", valueName: "PID")
+    )
     var against: Int32?
 
     @Flag(name: .long, help: "Print JSON (schema in docs/json.md).")
@@ -54,7 +56,8 @@ struct InspectCommand: ParsableCommand {
         var text = pad("KIND", 7) + " " + pad(leftTitle, 36) + "  " + pad("", 5) + "  " + rightTitle + "\n"
         for row in comparison.kinds {
             let verdict = row.same.map { $0 ? "same" : "DIFF" } ?? "?"
-            text += pad(row.kind.procName, 7) + " " + pad(idText(row.leftID), 36) + "  " + pad(verdict, 5) + "  "
+            text +=
+                pad(row.kind.procName, 7) + " " + pad(idText(row.leftID), 36) + "  " + pad(verdict, 5) + "  "
                 + idText(row.rightID) + "\n"
             for index in 0..<max(row.leftFacts.count, row.rightFacts.count) {
                 let left = index < row.leftFacts.count ? factText(row.leftFacts[index]) : ""

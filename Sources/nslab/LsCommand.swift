@@ -38,7 +38,8 @@ struct LsCommand: ParsableCommand {
 
     private func table(_ snapshot: Snapshot) -> String {
         let users = UserNames()
-        var text = pad("NS", 11, right: true) + " TYPE   " + pad("NPROCS", 6, right: true) + " "
+        var text =
+            pad("NS", 11, right: true) + " TYPE   " + pad("NPROCS", 6, right: true) + " "
             + pad("PID", 7, right: true) + " " + pad("OWNER-NS", 11, right: true) + " USER     COMMAND\n"
         for namespace in snapshot.namespaces {
             text += line(namespace, snapshot, users) + "\n"
@@ -78,7 +79,8 @@ struct LsCommand: ParsableCommand {
         }
         var text = ""
         func describe(_ namespace: Namespace) -> String {
-            var words = "\(namespace.kind.procName):[\(namespace.inode)] \(namespace.members.count) procs, pid \(namespace.representative)"
+            var words = "\(namespace.kind.procName):[\(namespace.inode)] \(namespace.members.count) procs"
+            words += ", pid \(namespace.representative)"
             if let uid = namespace.ownerUID { words += ", owner uid \(uid)" }
             if namespace.kind == .pid, let parent = namespace.parent { words += ", parent pid:[\(parent)]" }
             let command = snapshot.process(namespace.representative)?.commandLine ?? ""
@@ -87,7 +89,8 @@ struct LsCommand: ParsableCommand {
         func walk(_ user: Namespace, _ prefix: String, _ branch: String) {
             text += prefix + branch + describe(user) + "\n"
             let childPrefix = prefix + (branch == "├─ " ? "│  " : branch.isEmpty ? "" : "   ")
-            let items = (owned[user.inode] ?? []).map { (namespace: $0, isUser: false) }
+            let items =
+                (owned[user.inode] ?? []).map { (namespace: $0, isUser: false) }
                 + (childUsers[user.inode] ?? []).map { (namespace: $0, isUser: true) }
             for (index, item) in items.enumerated() {
                 let itemBranch = index == items.count - 1 ? "└─ " : "├─ "

@@ -56,7 +56,8 @@ struct PsCommand: ParsableCommand {
             let marks = String(NamespaceKind.allCases.map { row.differsFromParent.contains($0) ? $0.letter : "." })
             let inside = process.pidInside.map(String.init) ?? "?"
             let user = process.uid.value.map { users.name($0.real) } ?? "?"
-            text += pad(String(process.pid), 7, right: true) + " " + pad(inside, 7, right: true) + " "
+            text +=
+                pad(String(process.pid), 7, right: true) + " " + pad(inside, 7, right: true) + " "
                 + pad(user, 9) + " " + marks + "  " + prefix + process.commandLine + "\n"
         }
         return text
@@ -68,7 +69,8 @@ struct PsCommand: ParsableCommand {
         for kind in NamespaceKind.allCases { text += " " + pad(kind.procName.uppercased(), 10, right: true) }
         text += " COMMAND\n"
         for process in snapshot.processes {
-            text += pad(String(process.pid), 7, right: true) + " " + pad(String(process.ppid), 7, right: true) + " "
+            text +=
+                pad(String(process.pid), 7, right: true) + " " + pad(String(process.ppid), 7, right: true) + " "
                 + pad(process.pidInside.map(String.init) ?? "?", 7, right: true) + " "
                 + pad(process.uid.value.map { users.name($0.real) } ?? "?", 8) + " " + String(process.state)
             for kind in NamespaceKind.allCases {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NamespaceKit
 
 @Suite struct FixtureScanTests {
@@ -68,7 +69,7 @@ import Testing
         let process = try #require(snapshot.process(42))
         #expect(process.namespaces[.time] == .unavailable)
         #expect(process.namespaces.timeForChildren == .unavailable)
-        #expect(process.namespaces[.uts] == .known(4026532400))
+        #expect(process.namespaces[.uts] == .known(4_026_532_400))
         #expect(snapshot.namespaces.allSatisfy { $0.kind != .time })
     }
 
@@ -140,7 +141,7 @@ import Testing
         let comparison = try Fixture.scanner("basic").compare(200, with: 1)
         #expect(comparison.differingKinds == [.uts, .pid, .mount, .net, .user, .cgroup, .time])
         #expect(comparison.kinds.first { $0.kind == .ipc }?.same == true)
-        #expect(comparison.kinds.first { $0.kind == .uts }?.leftID == .known(4026532300))
+        #expect(comparison.kinds.first { $0.kind == .uts }?.leftID == .known(4_026_532_300))
         #expect(throws: ComparisonError.noProcess(777)) { try Fixture.scanner("basic").compare(777, with: 1) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import NamespaceKit
 
 /// Fixture /proc trees shipped as test resources.
@@ -22,7 +23,7 @@ enum Fixture {
 
     /// The host ids every fixture process has unless it says otherwise.
     static let host: [NamespaceKind: UInt64] = [
-        .uts: 4026531838, .ipc: 4026531839, .pid: 4026531836, .mount: 4026531832,
-        .net: 4026531833, .user: 4026531837, .cgroup: 4026531835, .time: 4026531834,
+        .uts: 4_026_531_838, .ipc: 4_026_531_839, .pid: 4_026_531_836, .mount: 4_026_531_832,
+        .net: 4_026_531_833, .user: 4_026_531_837, .cgroup: 4_026_531_835, .time: 4_026_531_834,
     ]
 }

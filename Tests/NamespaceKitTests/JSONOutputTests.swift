@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NamespaceKit
 
 @Suite struct JSONOutputTests {
@@ -16,8 +17,8 @@ import Testing
         #expect(processes.count == 7)
         let child = try #require(processes.first { $0["pid"] as? Int == 200 })
         let ns = try #require(child["ns"] as? [String: Any])
-        #expect(ns["uts"] as? UInt64 == 4026532300)
-        #expect(ns["mnt"] as? UInt64 == 4026532302)
+        #expect(ns["uts"] as? UInt64 == 4_026_532_300)
+        #expect(ns["mnt"] as? UInt64 == 4_026_532_302)
         #expect(child["nspid"] as? [Int] == [200, 1])
         #expect(child["differs_from_parent"] as? [String] == ["uts", "pid", "mnt", "net", "user", "cgroup", "time"])
         #expect(child["uid_map"] as? [[Int]] == [[0, 1000, 1]])
@@ -49,7 +50,7 @@ import Testing
         var ls = JSONWriter()
         ls.writeNamespaces(snapshot)
         let namespaces = try #require(try object(ls)["namespaces"] as? [[String: Any]])
-        let childUser = try #require(namespaces.first { $0["id"] as? UInt64 == 4026532304 })
+        let childUser = try #require(namespaces.first { $0["id"] as? UInt64 == 4_026_532_304 })
         #expect(childUser["type"] as? String == "user")
         #expect(childUser["nprocs"] as? Int == 2)
         #expect(childUser["pid"] as? Int == 200)

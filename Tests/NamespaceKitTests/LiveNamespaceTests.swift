@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import NamespaceKit
 
 /// Live tests, as root: the model must report exactly the kinds a child was launched with.
@@ -9,7 +10,12 @@ import Testing
         let queue = msgget(0, IPC_CREAT | 0o600)
         #expect(queue >= 0)
         defer { _ = msgctl(queue, IPC_RMID, nil) }
-        try withLiveChild({ $0.hostname = "nslab-live"; $0.mountProc = true }, kinds: [.uts, .ipc, .pid, .mount]) { child, scanner in
+        try withLiveChild(
+            {
+                $0.hostname = "nslab-live"
+                $0.mountProc = true
+            }, kinds: [.uts, .ipc, .pid, .mount]
+        ) { child, scanner in
             let comparison = try scanner.compare(child.pid, with: getpid())
             #expect(comparison.differingKinds == [.uts, .ipc, .pid, .mount])
             for row in comparison.kinds {
@@ -56,7 +62,12 @@ import Testing
 
     @Test func userChildMapsAndOwner() throws {
         let map = [IDMapEntry(inside: 0, outside: 100_000, count: 1000)]
-        try withLiveChild({ $0.uidMap = map; $0.gidMap = map }, kinds: [.user]) { child, scanner in
+        try withLiveChild(
+            {
+                $0.uidMap = map
+                $0.gidMap = map
+            }, kinds: [.user]
+        ) { child, scanner in
             let snapshot = scanner.refresh()
             let comparison = try scanner.compare(child.pid, with: getpid(), in: snapshot)
             #expect(comparison.differingKinds == [.user])
@@ -73,7 +84,12 @@ import Testing
     }
 
     @Test func timeChildHasBoottimeOffset() throws {
-        try withLiveChild({ $0.boottimeOffset = 86400; $0.monotonicOffset = 7200 }, kinds: [.time]) { child, scanner in
+        try withLiveChild(
+            {
+                $0.boottimeOffset = 86400
+                $0.monotonicOffset = 7200
+            }, kinds: [.time]
+        ) { child, scanner in
             let comparison = try scanner.compare(child.pid, with: getpid())
             #expect(comparison.differingKinds == [.time])
             let inside = try #require(comparison.leftFacts.time.value)
@@ -104,7 +120,8 @@ import Testing
             let during = scanner.refresh()
             let diff = during.difference(from: before)
             #expect(diff.added.contains(child.pid))
-            #expect(diff.addedNamespaces.contains(NamespaceKey(kind: .uts, id: readlinkNamespace(child.pid, .uts) ?? 0)))
+            #expect(
+                diff.addedNamespaces.contains(NamespaceKey(kind: .uts, id: readlinkNamespace(child.pid, .uts) ?? 0)))
         }
         let after = scanner.refresh()
         #expect(after.process(launchedPid) == nil)

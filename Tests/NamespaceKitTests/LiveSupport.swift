@@ -1,10 +1,13 @@
 import Glibc
 import Testing
+
 @testable import NamespaceKit
 
 /// Launches `sleep` in the namespaces of `spec`, waits until it runs, hands it to `body`, then kills it.
-func withLiveChild(_ configure: (inout LaunchSpec) -> Void = { _ in }, kinds: Set<NamespaceKind>,
-                   _ body: (Child, ProcScanner) throws -> Void) throws {
+func withLiveChild(
+    _ configure: (inout LaunchSpec) -> Void = { _ in }, kinds: Set<NamespaceKind>,
+    _ body: (Child, ProcScanner) throws -> Void
+) throws {
     try #require(getuid() == 0, "live namespace tests need root")
     var spec = LaunchSpec(kinds: kinds, command: ["sleep", "100"])
     configure(&spec)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NamespaceKit
 
 /// Runs a parser over the UTF-8 bytes of `text`.
@@ -27,7 +28,9 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
 
 @Suite struct StatusParserTests {
     @Test func uidGidAndNestedNSpid() {
-        let text = "Name:\tsleep\nUid:\t1000\t1001\t1002\t1003\nGid:\t100\t101\t102\t103\nNStgid:\t300\t2\t1\nNSpid:\t300\t2\t1\n"
+        let text =
+            "Name:\tsleep\nUid:\t1000\t1001\t1002\t1003\nGid:\t100\t101\t102\t103\n"
+            + "NStgid:\t300\t2\t1\nNSpid:\t300\t2\t1\n"
         let status = parse(text, StatusParser.parse)
         #expect(status.uid == IDSet(real: 1000, effective: 1001, saved: 1002, filesystem: 1003))
         #expect(status.gid == IDSet(real: 100, effective: 101, saved: 102, filesystem: 103))
@@ -44,7 +47,10 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
 @Suite struct SmallFileParserTests {
     @Test func idMapLines() {
         let map = parse("         0       1000          1\n         1     100000      65536\n", SmallFileParsers.idMap)
-        #expect(map == [IDMapEntry(inside: 0, outside: 1000, count: 1), IDMapEntry(inside: 1, outside: 100000, count: 65536)])
+        #expect(
+            map == [
+                IDMapEntry(inside: 0, outside: 1000, count: 1), IDMapEntry(inside: 1, outside: 100000, count: 65536),
+            ])
         #expect(parse("", SmallFileParsers.idMap).isEmpty)
     }
 
@@ -57,20 +63,25 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
     /// A cgroup path may itself contain `:`; only the first two separate fields.
     @Test func cgroupLinesKeepColonsInPath() {
         let entries = parse("4:memory:/a:b\n0::/user.slice/x\nbogus\n", SmallFileParsers.cgroup)
-        #expect(entries == [CgroupEntry(hierarchy: 4, controllers: "memory", path: "/a:b"),
-                            CgroupEntry(hierarchy: 0, controllers: "", path: "/user.slice/x")])
+        #expect(
+            entries == [
+                CgroupEntry(hierarchy: 4, controllers: "memory", path: "/a:b"),
+                CgroupEntry(hierarchy: 0, controllers: "", path: "/user.slice/x"),
+            ])
     }
 
     @Test func timeOffsets() throws {
-        let offsets = try #require(parse("monotonic        3600         0\nboottime        -2 500000000\n",
-                                         SmallFileParsers.timeOffsets))
+        let offsets = try #require(
+            parse(
+                "monotonic        3600         0\nboottime        -2 500000000\n",
+                SmallFileParsers.timeOffsets))
         #expect(offsets.monotonic == ClockOffset(seconds: 3600, nanoseconds: 0))
         #expect(offsets.boottime.totalSeconds == -1.5)
         #expect(parse("monotonic 1 0\n", SmallFileParsers.timeOffsets) == nil)
     }
 
     @Test func namespaceLink() {
-        #expect(parse("net:[4026531833]", SmallFileParsers.namespaceInode) == 4026531833)
+        #expect(parse("net:[4026531833]", SmallFileParsers.namespaceInode) == 4_026_531_833)
         #expect(parse("net", SmallFileParsers.namespaceInode) == nil)
     }
 
@@ -91,8 +102,10 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
 
             """
         #expect(parse(text, MountParser.summary) == MountSummary(count: 3, hasProcMount: true))
-        #expect(parse("22 1 0:21 / / rw - ext4 /dev/vda rw\n23 22 0:5 / /proc rw - tmpfs tmpfs rw\n",
-                      MountParser.summary) == MountSummary(count: 2, hasProcMount: false))
+        #expect(
+            parse(
+                "22 1 0:21 / / rw - ext4 /dev/vda rw\n23 22 0:5 / /proc rw - tmpfs tmpfs rw\n",
+                MountParser.summary) == MountSummary(count: 2, hasProcMount: false))
     }
 
     @Test func devNames() {
@@ -101,7 +114,9 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
     }
 
     @Test func ipv6Formatting() {
-        let text = "00000000000000000000000000000001 01 80 10 80       lo\nfe8000000000000000fc00fffe000001 02 40 20 80     eth0\n"
+        let text =
+            "00000000000000000000000000000001 01 80 10 80       lo\n"
+            + "fe8000000000000000fc00fffe000001 02 40 20 80     eth0\n"
         let addresses = parse(text, NetParsers.ipv6Addresses)
         #expect(addresses.map(\.interface) == ["lo", "eth0"])
         #expect(addresses.map(\.address) == ["::1/128", "fe80::fc:ff:fe00:1/64"])
@@ -110,12 +125,15 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
     }
 
     @Test func fibTrieLocalAddressesAndRoutes() {
-        let trie = "Main:\n  +-- 0.0.0.0/0\n     |-- 10.0.0.0\n        /24 link UNICAST\n     |-- 10.0.0.5\n        /32 host LOCAL\n"
+        let trie =
+            "Main:\n  +-- 0.0.0.0/0\n     |-- 10.0.0.0\n        /24 link UNICAST\n"
+            + "     |-- 10.0.0.5\n        /32 host LOCAL\n"
             + "Local:\n     |-- 10.0.0.5\n        /32 host LOCAL\n     |-- 127.0.0.1\n        /32 host LOCAL\n"
         let local = parse(trie, NetParsers.localIPv4Addresses)
         #expect(local.map(NetParsers.formatIPv4) == ["10.0.0.5", "127.0.0.1"])
-        let routes = parse("Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n"
-            + "veth0\t0000000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\n", NetParsers.ipv4Routes)
+        let routes = parse(
+            "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n"
+                + "veth0\t0000000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\n", NetParsers.ipv4Routes)
         #expect(routes.count == 1)
         let interfaces = NetParsers.interfaces(names: ["lo", "veth0"], ipv4: local, routes: routes, ipv6: [])
         #expect(interfaces.map(\.addresses) == [["127.0.0.1/8"], ["10.0.0.5/24"]])
@@ -126,11 +144,19 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
     @Test func escapesAndNumbers() {
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("s"); writer.string("a\"b\\c\nd\u{1}é")
-        writer.key("n"); writer.number(Int64(-42))
-        writer.key("u"); writer.number(UInt64.max - 1)
-        writer.key("l"); writer.beginArray(); writer.null(); writer.bool(true); writer.endArray()
-        writer.key("t"); writer.seconds(ClockOffset(seconds: -1, nanoseconds: 500_000_000))
+        writer.key("s")
+        writer.string("a\"b\\c\nd\u{1}é")
+        writer.key("n")
+        writer.number(Int64(-42))
+        writer.key("u")
+        writer.number(UInt64.max - 1)
+        writer.key("l")
+        writer.beginArray()
+        writer.null()
+        writer.bool(true)
+        writer.endArray()
+        writer.key("t")
+        writer.seconds(ClockOffset(seconds: -1, nanoseconds: 500_000_000))
         writer.endObject()
         #expect(writer.text == #"{"s":"a\"b\\c\nd\u0001é","n":-42,"u":18446744073709551614,"l":[null,true],"t":-0.5}"#)
     }

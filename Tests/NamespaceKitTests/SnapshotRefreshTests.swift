@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NamespaceKit
 
 @Suite struct SnapshotRefreshTests {
@@ -24,8 +25,8 @@ import Testing
         let diff = after.difference(from: before)
         #expect(diff.added == [3, 600])
         #expect(diff.removed == [3, 300])
-        #expect(diff.removedNamespaces == [NamespaceKey(kind: .pid, id: 4026532310)])
-        #expect(diff.changedNamespaces.contains(NamespaceKey(kind: .uts, id: 4026532300)))
+        #expect(diff.removedNamespaces == [NamespaceKey(kind: .pid, id: 4_026_532_310)])
+        #expect(diff.changedNamespaces.contains(NamespaceKey(kind: .uts, id: 4_026_532_300)))
     }
 
     /// The dashboard's cost bar depends on this: a known process only gets `stat` re-read.

@@ -11,8 +11,9 @@ import Testing
             let namespaces = try #require(try run.json()["namespaces"] as? [[String: Any]])
             for name in namespaceNames {
                 let id = try #require(linkedNamespace(child.pid, name))
-                let entry = try #require(namespaces.first { $0["type"] as? String == name && $0["id"] as? UInt64 == id },
-                                         "\(name) namespace \(id) missing")
+                let entry = try #require(
+                    namespaces.first { $0["type"] as? String == name && $0["id"] as? UInt64 == id },
+                    "\(name) namespace \(id) missing")
                 #expect((entry["members"] as? [Int32])?.contains(child.pid) == true)
                 #expect((entry["nprocs"] as? Int) == (entry["members"] as? [Int32])?.count)
             }

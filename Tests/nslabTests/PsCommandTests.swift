@@ -35,14 +35,15 @@ func runNslab(_ arguments: [String]) throws -> NslabRun {
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return NslabRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                    stderr: String(decoding: errData, as: UTF8.self))
+    return NslabRun(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// `readlink /proc/<pid>/ns/<name>` as an inode number.
 func linkedNamespace(_ pid: Int32, _ name: String) -> UInt64? {
     guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(name)"),
-          let open = target.firstIndex(of: "["), let close = target.firstIndex(of: "]")
+        let open = target.firstIndex(of: "["), let close = target.firstIndex(of: "]")
     else { return nil }
     return UInt64(target[target.index(after: open)..<close])
 }
@@ -95,7 +96,8 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
         try withSleeper([.uts, .pid]) { child in
             let tree = try runNslab(["ps"])
             #expect(tree.status == 0)
-            let line = try #require(tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", child.pid)) })
+            let line = try #require(
+                tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", child.pid)) })
             #expect(line.contains("U.P....."))
             #expect(line.contains("sleep 100"))
             // The pid inside a new pid namespace is 1.
@@ -103,7 +105,8 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
 
             let flat = try runNslab(["ps", "--flat"])
             #expect(flat.stdout.hasPrefix("    PID    PPID"))
-            let flatLine = try #require(flat.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", child.pid)) })
+            let flatLine = try #require(
+                flat.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", child.pid)) })
             #expect(flatLine.contains(String(linkedNamespace(child.pid, "uts") ?? 0)))
         }
     }

@@ -38,8 +38,9 @@ public struct Comparison: Sendable {
         self.leftFacts = leftFacts
         self.rightFacts = rightFacts
         kinds = NamespaceKind.allCases.map { kind in
-            KindComparison(kind: kind, leftID: left.namespaces[kind], rightID: right.namespaces[kind],
-                           leftFacts: leftFacts.lines(kind), rightFacts: rightFacts.lines(kind))
+            KindComparison(
+                kind: kind, leftID: left.namespaces[kind], rightID: right.namespaces[kind],
+                leftFacts: leftFacts.lines(kind), rightFacts: rightFacts.lines(kind))
         }
     }
 
@@ -73,7 +74,8 @@ extension ProcScanner {
     public func compare(_ pid: Int32, with other: Int32, in snapshot: Snapshot) throws(ComparisonError) -> Comparison {
         guard let left = snapshot.process(pid) ?? readProcess(pid) else { throw .noProcess(pid) }
         guard let right = snapshot.process(other) ?? readProcess(other) else { throw .noProcess(other) }
-        return Comparison(left: left, right: right, leftFacts: readFacts(of: pid, in: snapshot),
-                          rightFacts: readFacts(of: other, in: snapshot))
+        return Comparison(
+            left: left, right: right, leftFacts: readFacts(of: pid, in: snapshot),
+            rightFacts: readFacts(of: other, in: snapshot))
     }
 }

@@ -10,15 +10,19 @@ extension ProcScanner {
         var facts = ProcessFacts(processID: pid)
         guard let process = snapshot.process(pid) ?? readProcess(pid) else { return facts }
         let interfaceNames = reader.read(path: "\(pid)/net/dev", NetParsers.interfaceNames)
-        let inside = root.isLive ? InsideFacts.read(pid: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
+        let inside =
+            root.isLive ? InsideFacts.read(pid: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
         facts.uts = availability(.uts, snapshot) ?? inside?.uts ?? .unknown
         facts.ipc = availability(.ipc, snapshot) ?? inside?.ipc ?? .unknown
         facts.pid = availability(.pid, snapshot) ?? pidFacts(process, snapshot)
         facts.mount = availability(.mount, snapshot) ?? mountFacts(process)
         facts.net = availability(.net, snapshot) ?? netFacts(pid, names: interfaceNames, flags: inside?.interfaceFlags)
         facts.user = availability(.user, snapshot) ?? userFacts(process, snapshot)
-        facts.cgroup = availability(.cgroup, snapshot) ?? .known(CgroupFacts(
-            hostPath: process.cgroup.map(Self.mainCgroupPath), insidePath: inside?.cgroupInside ?? .unknown))
+        facts.cgroup =
+            availability(.cgroup, snapshot)
+            ?? .known(
+                CgroupFacts(
+                    hostPath: process.cgroup.map(Self.mainCgroupPath), insidePath: inside?.cgroupInside ?? .unknown))
         facts.time = availability(.time, snapshot) ?? timeFacts(process, snapshot)
         return facts
     }
@@ -92,8 +96,10 @@ extension ProcScanner {
             gidMap = reader.read(directory, "gid_map", SmallFileParsers.idMap).knownOrUnknown
             setgroups = reader.read(directory, "setgroups", SmallFileParsers.setgroups).fact.flatMapOptional()
         }
-        return .known(UserFacts(uidMap: uidMap, gidMap: gidMap, setgroups: setgroups, ownerUID: namespace?.ownerUID,
-                                uids: process.uid, gids: process.gid))
+        return .known(
+            UserFacts(
+                uidMap: uidMap, gidMap: gidMap, setgroups: setgroups, ownerUID: namespace?.ownerUID,
+                uids: process.uid, gids: process.gid))
     }
 
     private func timeFacts(_ process: ProcessRecord, _ snapshot: Snapshot) -> Fact<TimeFacts> {
@@ -101,11 +107,14 @@ extension ProcScanner {
         // <root>/uptime is the reader's uptime; shift it by the difference of the two boottime offsets.
         let readerOffsets = snapshot.namespace(of: getpid(), .time)?.timeOffsets?.value
         let readerBoottime = readerOffsets?.boottime.totalSeconds ?? 0
-        let uptime = reader.read(path: "uptime") { bytes -> Double? in
-            var cursor = ByteCursor(bytes)
-            return Double(cursor.string(cursor.word()))
-        }.value ?? nil
-        return .known(TimeFacts(offsets: offsets, uptimeInside: uptime.map { $0 - readerBoottime + offsets.boottime.totalSeconds }))
+        let uptime =
+            reader.read(path: "uptime") { bytes -> Double? in
+                var cursor = ByteCursor(bytes)
+                return Double(cursor.string(cursor.word()))
+            }.value ?? nil
+        return .known(
+            TimeFacts(
+                offsets: offsets, uptimeInside: uptime.map { $0 - readerBoottime + offsets.boottime.totalSeconds }))
     }
 }
 
@@ -134,8 +143,9 @@ struct InsideFacts {
         func openNamespace(_ kind: NamespaceKind) -> Int32 {
             open("\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY | O_CLOEXEC)
         }
-        var targets = nsl_ns_targets(uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),
-                                     cgroup_fd: openNamespace(.cgroup), pid: pid)
+        var targets = nsl_ns_targets(
+            uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),
+            cgroup_fd: openNamespace(.cgroup), pid: pid)
         defer {
             for fd in [targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0 { close(fd) }
         }
@@ -143,22 +153,32 @@ struct InsideFacts {
         let names = Array(interfaceNames.prefix(Int(NSL_MAX_INTERFACES)))
         var packed = [CChar](repeating: 0, count: max(names.count, 1) * 16)
         for (index, name) in names.enumerated() {
-            for (offset, byte) in name.utf8.prefix(15).enumerated() { packed[index * 16 + offset] = CChar(bitPattern: byte) }
+            for (offset, byte) in name.utf8.prefix(15).enumerated() {
+                packed[index * 16 + offset] = CChar(bitPattern: byte)
+            }
         }
         var raw = nsl_ns_facts()
         guard nsl_read_ns_facts(&targets, packed, Int32(names.count), &raw) == 0 else { return InsideFacts() }
         var facts = InsideFacts()
         if targets.uts_fd >= 0, raw.uts_errno == 0 {
-            let hostname = withUnsafeBytes(of: &raw.hostname) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            let domainname = withUnsafeBytes(of: &raw.domainname) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let hostname = withUnsafeBytes(of: &raw.hostname) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
+            let domainname = withUnsafeBytes(of: &raw.domainname) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
             facts.uts = .known(UTSFacts(hostname: hostname, domainname: domainname))
         }
         if targets.ipc_fd >= 0, raw.ipc_errno == 0 {
-            facts.ipc = .known(IPCFacts(messageQueues: Int(raw.msg_queues), semaphoreSets: Int(raw.sem_sets),
-                                        sharedMemorySegments: Int(raw.shm_segments)))
+            facts.ipc = .known(
+                IPCFacts(
+                    messageQueues: Int(raw.msg_queues), semaphoreSets: Int(raw.sem_sets),
+                    sharedMemorySegments: Int(raw.shm_segments)))
         }
         if targets.net_fd >= 0, raw.net_errno == 0 {
-            facts.interfaceFlags = withUnsafeBytes(of: &raw.interface_flags) { Array($0.bindMemory(to: Int32.self).prefix(names.count)) }
+            facts.interfaceFlags = withUnsafeBytes(of: &raw.interface_flags) {
+                Array($0.bindMemory(to: Int32.self).prefix(names.count))
+            }
         }
         if targets.cgroup_fd >= 0, raw.cgroup_errno == 0 {
             let length = Int(raw.cgroup_length)

@@ -116,15 +116,21 @@ public struct ProcessFacts: Sendable, Hashable {
         case .uts: Self.lines(uts) { [FactLine("hostname", $0.hostname), FactLine("domainname", $0.domainname)] }
         case .ipc:
             Self.lines(ipc) {
-                [FactLine("queues", String($0.messageQueues)), FactLine("semaphores", String($0.semaphoreSets)),
-                 FactLine("shm", String($0.sharedMemorySegments))]
+                [
+                    FactLine("queues", String($0.messageQueues)), FactLine("semaphores", String($0.semaphoreSets)),
+                    FactLine("shm", String($0.sharedMemorySegments)),
+                ]
             }
         case .pid:
-            Self.lines(pid) { [FactLine("pid inside", String($0.pidInside)), FactLine("processes", String($0.processCount))] }
+            Self.lines(pid) {
+                [FactLine("pid inside", String($0.pidInside)), FactLine("processes", String($0.processCount))]
+            }
         case .mount:
             Self.lines(mount) {
-                [FactLine("mounts", String($0.mountCount)),
-                 FactLine("/proc", $0.procIsOwn.map { $0 ? "own pid ns" : "other pid ns" } ?? "unknown")]
+                [
+                    FactLine("mounts", String($0.mountCount)),
+                    FactLine("/proc", $0.procIsOwn.map { $0 ? "own pid ns" : "other pid ns" } ?? "unknown"),
+                ]
             }
         case .net:
             Self.lines(net) { facts in
@@ -135,18 +141,24 @@ public struct ProcessFacts: Sendable, Hashable {
             }
         case .user:
             Self.lines(user) {
-                [FactLine("uid_map", Self.mapText($0.uidMap)), FactLine("gid_map", Self.mapText($0.gidMap)),
-                 FactLine("setgroups", Self.text($0.setgroups.map(\.rawValue))),
-                 FactLine("owner uid", $0.ownerUID.map(String.init) ?? "unknown"),
-                 FactLine("uid", Self.text($0.uids.map { "\($0.real) (euid \($0.effective))" }))]
+                [
+                    FactLine("uid_map", Self.mapText($0.uidMap)), FactLine("gid_map", Self.mapText($0.gidMap)),
+                    FactLine("setgroups", Self.text($0.setgroups.map(\.rawValue))),
+                    FactLine("owner uid", $0.ownerUID.map(String.init) ?? "unknown"),
+                    FactLine("uid", Self.text($0.uids.map { "\($0.real) (euid \($0.effective))" })),
+                ]
             }
         case .cgroup:
-            Self.lines(cgroup) { [FactLine("host view", Self.text($0.hostPath)), FactLine("inside", Self.text($0.insidePath))] }
+            Self.lines(cgroup) {
+                [FactLine("host view", Self.text($0.hostPath)), FactLine("inside", Self.text($0.insidePath))]
+            }
         case .time:
             Self.lines(time) {
-                [FactLine("monotonic", Self.offsetText($0.offsets.monotonic)),
-                 FactLine("boottime", Self.offsetText($0.offsets.boottime)),
-                 FactLine("uptime", $0.uptimeInside.map { Self.durationText($0) } ?? "unknown")]
+                [
+                    FactLine("monotonic", Self.offsetText($0.offsets.monotonic)),
+                    FactLine("boottime", Self.offsetText($0.offsets.boottime)),
+                    FactLine("uptime", $0.uptimeInside.map { Self.durationText($0) } ?? "unknown"),
+                ]
             }
         }
     }
@@ -170,9 +182,11 @@ public struct ProcessFacts: Sendable, Hashable {
 
     /// An id map as `inside outside count` lines joined by commas.
     static func mapText(_ map: Fact<[IDMapEntry]>) -> String {
-        text(map.map { entries in
-            entries.isEmpty ? "(empty)" : entries.map { "\($0.inside) \($0.outside) \($0.count)" }.joined(separator: ", ")
-        })
+        text(
+            map.map { entries in
+                entries.isEmpty
+                    ? "(empty)" : entries.map { "\($0.inside) \($0.outside) \($0.count)" }.joined(separator: ", ")
+            })
     }
 
     /// A clock offset in seconds, e.g. `86400.5 s`.
@@ -186,7 +200,8 @@ public struct ProcessFacts: Sendable, Hashable {
     static func durationText(_ seconds: Double) -> String {
         let total = Int(seconds)
         let days = total / 86400
-        let clock = "\(total % 86400 / 3600):" + String(100 + total % 3600 / 60).dropFirst() + ":"
+        let clock =
+            "\(total % 86400 / 3600):" + String(100 + total % 3600 / 60).dropFirst() + ":"
             + String(100 + total % 60).dropFirst()
         return days > 0 ? "\(days)d \(clock)" : clock
     }

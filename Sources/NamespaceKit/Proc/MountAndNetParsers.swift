@@ -120,7 +120,9 @@ enum NetParsers {
     }
 
     /// Main-table IPv4 routes from `net/route`: interface, destination and mask (host byte order).
-    static func ipv4Routes(_ bytes: UnsafeBufferPointer<UInt8>) -> [(interface: String, destination: UInt32, mask: UInt32)] {
+    static func ipv4Routes(_ bytes: UnsafeBufferPointer<UInt8>) -> [(
+        interface: String, destination: UInt32, mask: UInt32
+    )] {
         var routes: [(String, UInt32, UInt32)] = []
         var cursor = ByteCursor(bytes)
         cursor.nextLine()
@@ -130,7 +132,8 @@ enum NetParsers {
             for _ in 0..<5 { _ = cursor.word() }  // gateway, flags, refcnt, use, metric
             let mask = cursor.word()
             if let destinationValue = UInt32(cursor.string(destination), radix: 16),
-               let maskValue = UInt32(cursor.string(mask), radix: 16), !name.isEmpty {
+                let maskValue = UInt32(cursor.string(mask), radix: 16), !name.isEmpty
+            {
                 // The file prints the network-order word as a little-endian number.
                 routes.append((cursor.string(name), destinationValue.byteSwapped, maskValue.byteSwapped))
             }
@@ -165,7 +168,10 @@ enum NetParsers {
             if groups[index] == 0 {
                 var end = index
                 while end < 8, groups[end] == 0 { end += 1 }
-                if end - index > bestLength, end - index >= 2 { bestStart = index; bestLength = end - index }
+                if end - index > bestLength, end - index >= 2 {
+                    bestStart = index
+                    bestLength = end - index
+                }
                 index = end
             } else {
                 index += 1
@@ -180,8 +186,10 @@ enum NetParsers {
 
     /// Puts the parsed pieces together: names in `net/dev` order, IPv4 addresses assigned to the
     /// interface whose route covers them (127/8 to the loopback), then IPv6 addresses.
-    static func interfaces(names: [String], ipv4: [UInt32], routes: [(interface: String, destination: UInt32, mask: UInt32)],
-                           ipv6: [(interface: String, address: String)], loopbackName: String = "lo") -> [NetInterface] {
+    static func interfaces(
+        names: [String], ipv4: [UInt32], routes: [(interface: String, destination: UInt32, mask: UInt32)],
+        ipv6: [(interface: String, address: String)], loopbackName: String = "lo"
+    ) -> [NetInterface] {
         var result = names.map { NetInterface(name: $0, isUp: nil, addresses: []) }
         func add(_ address: String, to name: String) {
             if let index = result.firstIndex(where: { $0.name == name }) { result[index].addresses.append(address) }
@@ -190,7 +198,8 @@ enum NetParsers {
             if address >> 24 == 127 {
                 add(formatIPv4(address) + "/8", to: loopbackName)
             } else if let route = routes.filter({ address & $0.mask == $0.destination && $0.mask != 0 })
-                .max(by: { $0.mask.nonzeroBitCount < $1.mask.nonzeroBitCount }) {
+                .max(by: { $0.mask.nonzeroBitCount < $1.mask.nonzeroBitCount })
+            {
                 add(formatIPv4(address) + "/\(route.mask.nonzeroBitCount)", to: route.interface)
             }
         }

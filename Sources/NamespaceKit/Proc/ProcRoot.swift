@@ -105,8 +105,10 @@ final class ProcReader {
     }
 
     /// Reads `name` under `directory` and parses the bytes with `parse`.
-    func read<Value>(_ directory: Int32, _ name: StaticString,
-                     _ parse: (UnsafeBufferPointer<UInt8>) -> Value) -> Result<Value, ProcFailure> {
+    func read<Value>(
+        _ directory: Int32, _ name: StaticString,
+        _ parse: (UnsafeBufferPointer<UInt8>) -> Value
+    ) -> Result<Value, ProcFailure> {
         let count = ProcSyscalls.readWhole(directory, Self.cName(name), into: buffer)
         if count < 0 { return .failure(Self.failure(Int32(-count))) }
         return .success(parse(buffer.bytes(count)))
@@ -120,8 +122,10 @@ final class ProcReader {
     }
 
     /// Reads the symlink `name` under `directory` and parses its target.
-    func readLink<Value>(_ directory: Int32, _ name: StaticString,
-                         _ parse: (UnsafeBufferPointer<UInt8>) -> Value) -> Result<Value, ProcFailure> {
+    func readLink<Value>(
+        _ directory: Int32, _ name: StaticString,
+        _ parse: (UnsafeBufferPointer<UInt8>) -> Value
+    ) -> Result<Value, ProcFailure> {
         let count = ProcSyscalls.readLink(directory, Self.cName(name), into: buffer)
         if count < 0 { return .failure(Self.failure(Int32(-count))) }
         return .success(parse(buffer.bytes(count)))

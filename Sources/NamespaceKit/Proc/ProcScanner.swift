@@ -26,7 +26,8 @@ public final class ProcScanner {
     /// Opens `root`; throws when it is not a readable directory.
     public init(root: ProcRoot = .system) throws(ProcError) {
         guard let reader = ProcReader(root: root) else {
-            throw ProcError(description: "cannot open \(root.path): \(String(cString: strerror(errno))); is /proc mounted?")
+            throw ProcError(
+                description: "cannot open \(root.path): \(String(cString: strerror(errno))); is /proc mounted?")
         }
         self.root = root
         self.reader = reader
@@ -116,7 +117,9 @@ public final class ProcScanner {
 
     private func applyRelations(_ namespace: inout Namespace) {
         let key = namespace.key
-        if relations[key] == nil, let found = NamespaceRelations.read(root: root, key: key, pid: namespace.representative) {
+        if relations[key] == nil,
+            let found = NamespaceRelations.read(root: root, key: key, pid: namespace.representative)
+        {
             relations[key] = found
         }
         guard let known = relations[key] else { return }

@@ -11,8 +11,9 @@ extension ProcReader {
 
     /// Reads everything beyond `stat` for a process whose directory is open.
     func readDetails(_ directory: Int32, stat: ProcStat) -> ProcessRecord {
-        var record = ProcessRecord(pid: stat.pid, ppid: stat.ppid, comm: stat.comm, state: stat.state,
-                                   startTime: stat.startTime)
+        var record = ProcessRecord(
+            pid: stat.pid, ppid: stat.ppid, comm: stat.comm, state: stat.state,
+            startTime: stat.startTime)
         let status = read(directory, "status", StatusParser.parse).knownOrUnknown
         if let status = status.value {
             record.uid = status.uid.map { .known($0) } ?? .unknown

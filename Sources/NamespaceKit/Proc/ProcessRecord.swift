@@ -36,10 +36,12 @@ public struct ProcessRecord: Sendable, Hashable, Identifiable {
     }
 
     /// Creates a record; used by the scanner and by tests.
-    public init(pid: Int32, ppid: Int32, comm: String, state: Character, startTime: UInt64,
-                cmdline: Fact<[String]> = .unknown, uid: Fact<IDSet> = .unknown, gid: Fact<IDSet> = .unknown,
-                nspid: Fact<[Int32]> = .unknown, namespaces: NamespaceSet = NamespaceSet(),
-                cgroup: Fact<[CgroupEntry]> = .unknown) {
+    public init(
+        pid: Int32, ppid: Int32, comm: String, state: Character, startTime: UInt64,
+        cmdline: Fact<[String]> = .unknown, uid: Fact<IDSet> = .unknown, gid: Fact<IDSet> = .unknown,
+        nspid: Fact<[Int32]> = .unknown, namespaces: NamespaceSet = NamespaceSet(),
+        cgroup: Fact<[CgroupEntry]> = .unknown
+    ) {
         self.pid = pid
         self.ppid = ppid
         self.comm = comm

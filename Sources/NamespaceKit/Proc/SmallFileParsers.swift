@@ -59,9 +59,11 @@ enum SmallFileParsers {
         var cursor = ByteCursor(bytes)
         while !cursor.atEnd {
             if let inside = cursor.unsigned(), let outside = cursor.unsigned(), let count = cursor.unsigned() {
-                entries.append(IDMapEntry(inside: UInt32(truncatingIfNeeded: inside),
-                                          outside: UInt32(truncatingIfNeeded: outside),
-                                          count: UInt32(truncatingIfNeeded: count)))
+                entries.append(
+                    IDMapEntry(
+                        inside: UInt32(truncatingIfNeeded: inside),
+                        outside: UInt32(truncatingIfNeeded: outside),
+                        count: UInt32(truncatingIfNeeded: count)))
             }
             cursor.nextLine()
         }
@@ -82,13 +84,15 @@ enum SmallFileParsers {
             let line = cursor.restOfLine()
             cursor.nextLine()
             guard let first = bytes[line].firstIndex(of: UInt8(ascii: ":")),
-                  let second = bytes[(first + 1)..<line.upperBound].firstIndex(of: UInt8(ascii: ":"))
+                let second = bytes[(first + 1)..<line.upperBound].firstIndex(of: UInt8(ascii: ":"))
             else { continue }
             var number = ByteCursor(bytes, from: line.lowerBound)
             guard let hierarchy = number.integer(), number.index == first else { continue }
-            entries.append(CgroupEntry(hierarchy: Int(hierarchy),
-                                       controllers: cursor.string((first + 1)..<second),
-                                       path: cursor.string((second + 1)..<line.upperBound)))
+            entries.append(
+                CgroupEntry(
+                    hierarchy: Int(hierarchy),
+                    controllers: cursor.string((first + 1)..<second),
+                    path: cursor.string((second + 1)..<line.upperBound)))
         }
         return entries
     }

@@ -12,7 +12,9 @@ public struct Snapshot: Sendable {
     private let namespaceIndex: [NamespaceKey: Int]
 
     /// Assembles a snapshot; processes are sorted and namespaces grouped from them.
-    public init(root: ProcRoot, processes: [ProcessRecord], namespaces: [Namespace], unavailableKinds: Set<NamespaceKind>) {
+    public init(
+        root: ProcRoot, processes: [ProcessRecord], namespaces: [Namespace], unavailableKinds: Set<NamespaceKind>
+    ) {
         self.root = root
         self.processes = processes.sorted { $0.pid < $1.pid }
         self.namespaces = namespaces.sorted { $0.key < $1.key }

@@ -21,13 +21,20 @@ extension JSONWriter {
     }
 
     /// Writes one process object (the element of `processes`).
-    public mutating func writeProcess(_ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]) {
+    public mutating func writeProcess(
+        _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]
+    ) {
         beginObject()
-        key("pid"); number(process.pid)
-        key("ppid"); number(process.ppid)
-        key("comm"); string(process.comm)
-        key("state"); string(String(process.state))
-        key("start_time"); number(process.startTime)
+        key("pid")
+        number(process.pid)
+        key("ppid")
+        number(process.ppid)
+        key("comm")
+        string(process.comm)
+        key("state")
+        string(String(process.state))
+        key("start_time")
+        number(process.startTime)
         key("cmdline")
         if let arguments = process.cmdline.value {
             beginArray()
@@ -36,8 +43,10 @@ extension JSONWriter {
         } else {
             null()
         }
-        key("uid"); writeIDSet(process.uid)
-        key("gid"); writeIDSet(process.gid)
+        key("uid")
+        writeIDSet(process.uid)
+        key("gid")
+        writeIDSet(process.gid)
         key("nspid")
         if let nspid = process.nspid.value {
             beginArray()
@@ -48,17 +57,21 @@ extension JSONWriter {
         }
         key("pid_inside")
         if let inside = process.pidInside { number(inside) } else { null() }
-        key("ns"); writeNamespaceSet(process.namespaces)
+        key("ns")
+        writeNamespaceSet(process.namespaces)
         key("differs_from_parent")
         beginArray()
         for kind in differsFromParent { string(kind.procName) }
         endArray()
         let user = snapshot.namespace(of: process.pid, .user)
-        key("uid_map"); writeIDMap(user?.uidMap ?? .unknown)
-        key("gid_map"); writeIDMap(user?.gidMap ?? .unknown)
+        key("uid_map")
+        writeIDMap(user?.uidMap ?? .unknown)
+        key("gid_map")
+        writeIDMap(user?.gidMap ?? .unknown)
         key("setgroups")
         if let policy = user?.setgroups?.value { string(policy.rawValue) } else { null() }
-        key("cgroup"); writeCgroup(process.cgroup)
+        key("cgroup")
+        writeCgroup(process.cgroup)
         if !snapshot.unavailableKinds.contains(.time) {
             key("timens_offsets")
             writeTimeOffsets(snapshot.namespace(of: process.pid, .time)?.timeOffsets ?? .unknown)
@@ -80,11 +93,16 @@ extension JSONWriter {
     /// Writes one namespace object (the element of `namespaces`).
     public mutating func writeNamespace(_ namespace: Namespace, in snapshot: Snapshot) {
         beginObject()
-        key("type"); string(namespace.kind.procName)
-        key("id"); number(namespace.inode)
-        key("nprocs"); number(namespace.members.count)
-        key("pid"); number(namespace.representative)
-        key("command"); string(snapshot.process(namespace.representative)?.commandLine ?? "")
+        key("type")
+        string(namespace.kind.procName)
+        key("id")
+        number(namespace.inode)
+        key("nprocs")
+        number(namespace.members.count)
+        key("pid")
+        number(namespace.representative)
+        key("command")
+        string(snapshot.process(namespace.representative)?.commandLine ?? "")
         key("members")
         beginArray()
         for pid in namespace.members { number(pid) }
@@ -96,13 +114,16 @@ extension JSONWriter {
         if namespace.kind == .user {
             key("owner_uid")
             if let uid = namespace.ownerUID { number(uid) } else { null() }
-            key("uid_map"); writeIDMap(namespace.uidMap ?? .unknown)
-            key("gid_map"); writeIDMap(namespace.gidMap ?? .unknown)
+            key("uid_map")
+            writeIDMap(namespace.uidMap ?? .unknown)
+            key("gid_map")
+            writeIDMap(namespace.gidMap ?? .unknown)
             key("setgroups")
             if let policy = namespace.setgroups?.value { string(policy.rawValue) } else { null() }
         }
         if namespace.kind == .time {
-            key("offsets"); writeTimeOffsets(namespace.timeOffsets ?? .unknown)
+            key("offsets")
+            writeTimeOffsets(namespace.timeOffsets ?? .unknown)
         }
         endObject()
     }
@@ -126,8 +147,12 @@ extension JSONWriter {
 
     private mutating func writeNamespaceID(_ name: String, _ id: Fact<UInt64>) {
         switch id {
-        case .known(let value): key(name); number(value)
-        case .unknown: key(name); null()
+        case .known(let value):
+            key(name)
+            number(value)
+        case .unknown:
+            key(name)
+            null()
         case .unavailable: break
         }
     }
@@ -136,10 +161,14 @@ extension JSONWriter {
     mutating func writeIDSet(_ ids: Fact<IDSet>) {
         guard let ids = ids.value else { return null() }
         beginObject()
-        key("real"); number(ids.real)
-        key("effective"); number(ids.effective)
-        key("saved"); number(ids.saved)
-        key("filesystem"); number(ids.filesystem)
+        key("real")
+        number(ids.real)
+        key("effective")
+        number(ids.effective)
+        key("saved")
+        number(ids.saved)
+        key("filesystem")
+        number(ids.filesystem)
         endObject()
     }
 
@@ -163,9 +192,12 @@ extension JSONWriter {
         beginArray()
         for entry in entries {
             beginObject()
-            key("hierarchy"); number(entry.hierarchy)
-            key("controllers"); string(entry.controllers)
-            key("path"); string(entry.path)
+            key("hierarchy")
+            number(entry.hierarchy)
+            key("controllers")
+            string(entry.controllers)
+            key("path")
+            string(entry.path)
             endObject()
         }
         endArray()
@@ -175,8 +207,10 @@ extension JSONWriter {
     mutating func writeTimeOffsets(_ offsets: Fact<TimeOffsets>) {
         guard let offsets = offsets.value else { return null() }
         beginObject()
-        key("monotonic"); seconds(offsets.monotonic)
-        key("boottime"); seconds(offsets.boottime)
+        key("monotonic")
+        seconds(offsets.monotonic)
+        key("boottime")
+        seconds(offsets.boottime)
         endObject()
     }
 }

@@ -18,7 +18,7 @@ enum StatParser {
     /// command name may itself contain `)` and spaces.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ProcStat? {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open
+            let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open
         else { return nil }
         var head = ByteCursor(UnsafeBufferPointer(rebasing: bytes[0..<open]))
         guard let pid = head.integer() else { return nil }
@@ -32,7 +32,8 @@ enum StatParser {
         for _ in 5...21 { guard cursor.integer() != nil else { return nil } }
         guard let start = cursor.unsigned() else { return nil }
         let comm = String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 1)..<close]), as: UTF8.self)
-        return ProcStat(pid: Int32(truncatingIfNeeded: pid), comm: comm, state: state,
-                        ppid: Int32(truncatingIfNeeded: ppid), startTime: start)
+        return ProcStat(
+            pid: Int32(truncatingIfNeeded: pid), comm: comm, state: state,
+            ppid: Int32(truncatingIfNeeded: ppid), startTime: start)
     }
 }

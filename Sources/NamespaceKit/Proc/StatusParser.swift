@@ -56,9 +56,10 @@ enum StatusParser {
 
     private static func ids(_ cursor: inout ByteCursor) -> IDSet? {
         guard let real = cursor.unsigned(), let effective = cursor.unsigned(),
-              let saved = cursor.unsigned(), let filesystem = cursor.unsigned()
+            let saved = cursor.unsigned(), let filesystem = cursor.unsigned()
         else { return nil }
-        return IDSet(real: UInt32(truncatingIfNeeded: real), effective: UInt32(truncatingIfNeeded: effective),
-                     saved: UInt32(truncatingIfNeeded: saved), filesystem: UInt32(truncatingIfNeeded: filesystem))
+        return IDSet(
+            real: UInt32(truncatingIfNeeded: real), effective: UInt32(truncatingIfNeeded: effective),
+            saved: UInt32(truncatingIfNeeded: saved), filesystem: UInt32(truncatingIfNeeded: filesystem))
     }
 }
