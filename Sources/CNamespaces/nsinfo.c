@@ -19,6 +19,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,9 +61,19 @@ int nsl_ns_get_owner_uid(int ns_fd, uint32_t *uid) {
 
 int nsl_ns_get_nstype(int ns_fd) { return ioctl(ns_fd, NS_GET_NSTYPE); }
 
+/* Joins the namespace behind fd unless the helper is already in it: setns needs CAP_SYS_ADMIN even
+ * for one's own namespace, and an unprivileged nslab can still read its own hostname. */
+static int enter(int fd, int type, const char *own_link) {
+    struct stat target, own;
+    if (fstat(fd, &target) == 0 && stat(own_link, &own) == 0 && target.st_ino == own.st_ino &&
+        target.st_dev == own.st_dev)
+        return 0;
+    return setns(fd, type);
+}
+
 static void read_uts(int fd, struct nsl_ns_facts *out) {
     struct utsname name;
-    if (setns(fd, CLONE_NEWUTS) != 0 || uname(&name) != 0) {
+    if (enter(fd, CLONE_NEWUTS, "/proc/self/ns/uts") != 0 || uname(&name) != 0) {
         out->uts_errno = errno;
         return;
     }
@@ -71,7 +82,7 @@ static void read_uts(int fd, struct nsl_ns_facts *out) {
 }
 
 static void read_ipc(int fd, struct nsl_ns_facts *out) {
-    if (setns(fd, CLONE_NEWIPC) != 0) {
+    if (enter(fd, CLONE_NEWIPC, "/proc/self/ns/ipc") != 0) {
         out->ipc_errno = errno;
         return;
     }
@@ -91,7 +102,7 @@ static void read_ipc(int fd, struct nsl_ns_facts *out) {
 }
 
 static void read_net(int fd, const char *names, int count, struct nsl_ns_facts *out) {
-    if (setns(fd, CLONE_NEWNET) != 0) {
+    if (enter(fd, CLONE_NEWNET, "/proc/self/ns/net") != 0) {
         out->net_errno = errno;
         return;
     }
@@ -110,7 +121,7 @@ static void read_net(int fd, const char *names, int count, struct nsl_ns_facts *
 }
 
 static void read_cgroup(int fd, pid_t pid, struct nsl_ns_facts *out) {
-    if (setns(fd, CLONE_NEWCGROUP) != 0) {
+    if (enter(fd, CLONE_NEWCGROUP, "/proc/self/ns/cgroup") != 0) {
         out->cgroup_errno = errno;
         return;
     }

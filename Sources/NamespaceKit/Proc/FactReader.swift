@@ -6,12 +6,14 @@ extension ProcScanner {
     ///
     /// UTS, IPC, interface flags and the inside cgroup path come from a short-lived helper child that
     /// enters the target's namespaces (only on the live /proc); everything else is read from /proc.
-    public func readFacts(of pid: Int32, in snapshot: Snapshot) -> ProcessFacts {
+    /// Pass `enteringNamespaces: false` to skip the helper (those facts stay unknown), e.g. to refresh
+    /// the cheap facts every second and the helper's less often.
+    public func readFacts(of pid: Int32, in snapshot: Snapshot, enteringNamespaces: Bool = true) -> ProcessFacts {
         var facts = ProcessFacts(processID: pid)
         guard let process = snapshot.process(pid) ?? readProcess(pid) else { return facts }
         let interfaceNames = reader.read(path: "\(pid)/net/dev", NetParsers.interfaceNames)
         let inside =
-            root.isLive ? InsideFacts.read(pid: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
+            root.isLive && enteringNamespaces ? InsideFacts.read(pid: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
         facts.uts = availability(.uts, snapshot) ?? inside?.uts ?? .unknown
         facts.ipc = availability(.ipc, snapshot) ?? inside?.ipc ?? .unknown
         facts.pid = availability(.pid, snapshot) ?? pidFacts(process, snapshot)
