@@ -30,9 +30,9 @@ struct LsCommand: ParsableCommand {
             writer.newline()
             StandardOutput.write(writer.bytes)
         } else if tree {
-            StandardOutput.write(treeText(snapshot))
+            StandardOutput.write(fitted(treeText(snapshot), to: terminalColumns()))
         } else {
-            StandardOutput.write(table(snapshot))
+            StandardOutput.write(fitted(table(snapshot), to: terminalColumns()))
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import NamespaceKit
 
 /// `nslab ps`: the process tree with namespace marks, a flat table of ids, or JSON.
@@ -34,9 +35,9 @@ struct PsCommand: ParsableCommand {
             writer.newline()
             StandardOutput.write(writer.bytes)
         } else if flat {
-            StandardOutput.write(flatTable(snapshot))
+            StandardOutput.write(fitted(flatTable(snapshot), to: terminalColumns()))
         } else {
-            StandardOutput.write(treeText(snapshot))
+            StandardOutput.write(fitted(treeText(snapshot), to: terminalColumns()))
         }
     }
 
@@ -58,7 +59,7 @@ struct PsCommand: ParsableCommand {
             let user = process.uid.value.map { users.name($0.real) } ?? "?"
             text +=
                 pad(String(process.pid), 7, right: true) + " " + pad(inside, 7, right: true) + " "
-                + pad(user, 9) + " " + marks + "  " + prefix + process.commandLine + "\n"
+                + pad(user, 9) + " " + marks + "  " + prefix + singleLine(process.commandLine) + "\n"
         }
         return text
     }
@@ -82,7 +83,7 @@ struct PsCommand: ParsableCommand {
                 }
                 text += " " + pad(id, 10, right: true)
             }
-            text += " " + process.commandLine + "\n"
+            text += " " + singleLine(process.commandLine) + "\n"
         }
         return text
     }
@@ -93,4 +94,24 @@ func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
     if text.count >= width { return right ? text : String(text.prefix(width)) }
     let fill = String(repeating: " ", count: width - text.count)
     return right ? fill + text : text + fill
+}
+
+/// The width of the terminal on stdout, or nil when stdout is not a terminal (then lines are not cut).
+func terminalColumns() -> Int? {
+    guard isatty(1) == 1 else { return nil }
+    var size = winsize()
+    guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+}
+
+/// Cuts each line of `text` to `columns` characters, like `ps` and `pstree` do on a terminal.
+func fitted(_ text: String, to columns: Int?) -> String {
+    guard let columns else { return text }
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        result += line.count > columns ? String(line.prefix(columns)) : String(line)
+        result += "\n"
+    }
+    return String(result.dropLast())
 }
