@@ -78,13 +78,16 @@ public final class ProcScanner {
         }
         let unavailable = Set(NamespaceKind.allCases).subtracting(available)
         var namespaces: [Namespace] = []
-        for (key, members) in Snapshot.groupNamespaces(records) {
+        let grouped = Snapshot.groupNamespaces(records)
+        for (key, members) in grouped {
             var namespace = Namespace(kind: key.kind, inode: key.id, members: members.sorted())
             if key.kind == .user { readUserFacts(&namespace) }
             if key.kind == .time { namespace.timeOffsets = readTimeOffsets(namespace.representative) }
             if readRelations { applyRelations(&namespace) }
             namespaces.append(namespace)
         }
+        // nsfs inode numbers are reused once a namespace dies: forget relations of vanished namespaces.
+        if readRelations { relations = relations.filter { grouped[$0.key] != nil } }
         // A process that exists while the kernel has the kind (e.g. a zombie) just has an unknown id.
         var fixed = records
         for index in fixed.indices {
