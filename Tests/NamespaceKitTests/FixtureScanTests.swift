@@ -112,6 +112,8 @@ import Testing
         #expect(facts.pid.value == PIDFacts(pidInside: 1, processCount: 1))
         #expect(facts.mount.value?.mountCount == 7)
         #expect(facts.net.value?.interfaces.map(\.name) == ["lo"])
+        // Not in the child's net/igmp: its loopback is down.
+        #expect(facts.net.value?.interfaces.first?.isUp == false)
         #expect(facts.user.value?.uidMap == .known([IDMapEntry(inside: 0, outside: 1000, count: 1)]))
         #expect(facts.cgroup.value?.hostPath == .known("/user.slice/lab"))
         // Fixture tree: uptime 1000.5 s seen by the reader, plus the child's 86400.5 s boottime offset.
@@ -125,6 +127,7 @@ import Testing
         let facts = scanner.readFacts(of: 1, in: scanner.refresh())
         let interfaces = try #require(facts.net.value?.interfaces)
         #expect(interfaces.map(\.name) == ["lo", "eth0"])
+        #expect(interfaces.map(\.isUp) == [true, true])
         #expect(interfaces[0].addresses == ["127.0.0.1/8", "::1/128"])
         #expect(interfaces[1].addresses == ["192.0.2.2/24", "fd00::2/64", "fe80::fc:ff:fe00:1/64"])
         #expect(facts.mount.value?.mountCount == 5)

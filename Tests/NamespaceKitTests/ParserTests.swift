@@ -113,6 +113,14 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
         #expect(parse(text, NetParsers.interfaceNames) == ["lo", "veth-a.1"])
     }
 
+    @Test func igmpListsUpDevices() {
+        let text = "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
+            + "1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n"
+            + "4\teth0      :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n"
+        #expect(parse(text, NetParsers.igmpDevices) == ["lo", "eth0"])
+        #expect(parse("Idx\tDevice    : Count Querier\n", NetParsers.igmpDevices).isEmpty)
+    }
+
     @Test func ipv6Formatting() {
         let text =
             "00000000000000000000000000000001 01 80 10 80       lo\n"

@@ -79,9 +79,16 @@ extension ProcScanner {
         let routes = reader.read(path: "\(pid)/net/route", NetParsers.ipv4Routes).value ?? []
         let ipv6 = reader.read(path: "\(pid)/net/if_inet6", NetParsers.ipv6Addresses).value ?? []
         var interfaces = NetParsers.interfaces(names: interfaceNames, ipv4: ipv4, routes: routes, ipv6: ipv6)
-        if let flags {
-            for index in interfaces.indices where index < flags.count && flags[index] >= 0 {
-                interfaces[index].isUp = flags[index] & 1 != 0  // IFF_UP
+        // Up/down comes from /proc first (net/igmp); the helper's SIOCGIFFLAGS, asked inside the
+        // namespace, settles interfaces without IPv4, and stands alone when igmp is unreadable.
+        let igmpUp = reader.read(path: "\(pid)/net/igmp", NetParsers.igmpDevices).value.map(Set.init)
+        for index in interfaces.indices {
+            let asked: Bool? =
+                if let flags, index < flags.count, flags[index] >= 0 { flags[index] & 1 != 0 } else { nil }  // IFF_UP
+            if let igmpUp, igmpUp.contains(interfaces[index].name) {
+                interfaces[index].isUp = true
+            } else {
+                interfaces[index].isUp = asked ?? igmpUp.map { _ in false }
             }
         }
         return .known(NetFacts(interfaces: interfaces))

@@ -10,7 +10,7 @@ public struct MountSummary: Sendable, Hashable {
 public struct NetInterface: Sendable, Hashable {
     /// Interface name (`lo`, `eth0`, ...).
     public var name: String
-    /// IFF_UP, read inside the target's namespace; nil when it could not be asked.
+    /// Whether the interface is up (from `net/igmp`, or SIOCGIFFLAGS inside the namespace); nil when unknown.
     public var isUp: Bool?
     /// Addresses with prefix length, IPv4 then IPv6 (`127.0.0.1/8`, `::1/128`).
     public var addresses: [String]
@@ -99,6 +99,24 @@ enum NetParsers {
             result.append((cursor.string(name), formatIPv6(groups) + "/\(prefixLength)"))
         }
         return result
+    }
+
+    /// Interfaces listed in `net/igmp`: the kernel joins 224.0.0.1 on every IPv4 interface when it
+    /// comes up and leaves when it goes down, so a device line there means the interface is up.
+    static func igmpDevices(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var names: [String] = []
+        var cursor = ByteCursor(bytes)
+        cursor.nextLine()
+        while !cursor.atEnd {
+            // Device lines start with the index; group lines start with tabs.
+            if bytes[cursor.index] >= 0x30, bytes[cursor.index] <= 0x39 {
+                _ = cursor.word()
+                let name = cursor.word()
+                if !name.isEmpty { names.append(cursor.string(name)) }
+            }
+            cursor.nextLine()
+        }
+        return names
     }
 
     /// Local IPv4 addresses from `net/fib_trie`: a `|-- a.b.c.d` line followed by `/32 host LOCAL`.

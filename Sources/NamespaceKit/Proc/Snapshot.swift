@@ -44,7 +44,7 @@ public struct Snapshot: Sendable {
         return namespace(NamespaceKey(kind: kind, id: id))
     }
 
-    /// The process tree of this snapshot.
+    /// The process tree of this snapshot, built on each access: keep it while the snapshot is current.
     public var tree: ProcessTree { ProcessTree(processes) }
 
     /// Groups processes into namespaces (members ascending, lowest pid as representative).
