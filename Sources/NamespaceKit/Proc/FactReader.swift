@@ -130,7 +130,7 @@ extension ProcScanner {
 extension ProcReader {
     /// Reads a namespace link by path under the root and returns its inode; nil when unreadable.
     func readLinkPath(_ path: String) -> UInt64? {
-        let count = readlinkat(rootFD, path, buffer.base.assumingMemoryBound(to: CChar.self), buffer.capacity)
+        let count = ProcSyscalls.readLink(rootFD, path, into: buffer)
         guard count > 0 else { return nil }
         return SmallFileParsers.namespaceInode(buffer.bytes(count))
     }
@@ -150,7 +150,7 @@ struct InsideFacts {
     /// Runs the helper child against `pid`'s UTS, IPC, net and cgroup namespaces.
     static func read(pid: Int32, root: ProcRoot, interfaceNames: [String]) -> InsideFacts {
         func openNamespace(_ kind: NamespaceKind) -> Int32 {
-            open("\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY | O_CLOEXEC)
+            ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY)
         }
         var targets = nsl_ns_targets(
             uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),

@@ -13,7 +13,7 @@ struct NamespaceRelations: Sendable, Hashable {
     /// Asks the kernel through a member's ns file; nil when the file cannot be opened (process gone,
     /// no permission, or a fixture tree where the links are not real nsfs files).
     static func read(root: ProcRoot, key: NamespaceKey, pid: Int32) -> NamespaceRelations? {
-        let fd = open("\(root.path)/\(pid)/ns/\(key.kind.procName)", O_RDONLY | O_CLOEXEC)
+        let fd = ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/\(key.kind.procName)", O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var relations = NamespaceRelations()

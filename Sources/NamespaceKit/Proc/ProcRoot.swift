@@ -40,7 +40,7 @@ final class ProcReader {
 
     /// Opens the tree; nil when the directory cannot be opened.
     init?(root: ProcRoot) {
-        let fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = ProcSyscalls.openAt(AT_FDCWD, root.path, O_RDONLY | O_DIRECTORY)
         guard fd >= 0 else { return nil }
         self.root = root
         rootFD = fd
