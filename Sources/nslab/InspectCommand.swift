@@ -53,16 +53,19 @@ struct InspectCommand: ParsableCommand {
     private func table(_ comparison: Comparison) -> String {
         let leftTitle = "pid \(comparison.left.pid) \(comparison.left.comm)"
         let rightTitle = "pid \(comparison.right.pid) \(comparison.right.comm)" + (against == nil ? " (host)" : "")
-        var text = pad("KIND", 7) + " " + pad(leftTitle, 36) + "  " + pad("", 5) + "  " + rightTitle + "\n"
+        // The left column is as wide as its longest entry (within reason), so facts are rarely cut.
+        let leftTexts = [leftTitle] + comparison.kinds.flatMap { $0.leftFacts.map { "  " + factText($0) } }
+        let width = min(max(leftTexts.map(\.count).max() ?? 0, 24), 60)
+        var text = pad("KIND", 7) + " " + pad(leftTitle, width) + "  " + pad("", 5) + "  " + rightTitle + "\n"
         for row in comparison.kinds {
             let verdict = row.same.map { $0 ? "same" : "DIFF" } ?? "?"
             text +=
-                pad(row.kind.procName, 7) + " " + pad(idText(row.leftID), 36) + "  " + pad(verdict, 5) + "  "
+                pad(row.kind.procName, 7) + " " + pad(idText(row.leftID), width) + "  " + pad(verdict, 5) + "  "
                 + idText(row.rightID) + "\n"
             for index in 0..<max(row.leftFacts.count, row.rightFacts.count) {
                 let left = index < row.leftFacts.count ? factText(row.leftFacts[index]) : ""
                 let right = index < row.rightFacts.count ? factText(row.rightFacts[index]) : ""
-                text += pad("", 7) + "   " + pad(left, 34) + "  " + pad("", 5) + "    " + right + "\n"
+                text += pad("", 7) + "   " + pad(left, width - 2) + "  " + pad("", 5) + "    " + right + "\n"
             }
         }
         return text
