@@ -1,0 +1,149 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import NamespaceKit
+
+/// The namespace link of `pid` for `kind`, e.g. "uts:[4026531838]", read from outside.
+private func nsLink(_ pid: pid_t, _ kind: NamespaceKind) -> String? {
+    try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(kind.procName)")
+}
+
+/// The kinds in which `pid` differs from this test process.
+private func differingKinds(_ pid: pid_t) -> Set<NamespaceKind> {
+    Set(NamespaceKind.allCases.filter { nsLink(pid, $0) != nsLink(getpid(), $0) })
+}
+
+/// Whether `pid` is gone or a zombie within a second: killed processes are reaped by whoever
+/// inherits them, which may take a moment.
+private func endsSoon(_ pid: pid_t) -> Bool {
+    for _ in 0..<100 {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
+        if status.contains("State:\tZ") { return true }
+        usleep(10_000)
+    }
+    return false
+}
+
+private func launchSleeper(_ kinds: Set<NamespaceKind>, _ change: (inout LaunchSpec) -> Void = { _ in }) throws -> Child {
+    var spec = LaunchSpec(kinds: kinds, command: ["sleep", "1000"])
+    change(&spec)
+    return try Launcher.launch(spec)
+}
+
+/// The launcher itself, checked from outside through /proc, as root.
+@Suite("launcher, as root")
+struct LauncherTests {
+    @Test("each kind alone is new, and only that kind", arguments: NamespaceKind.allCases)
+    func eachKindAlone(kind: NamespaceKind) throws {
+        try #require(getuid() == 0, "needs root")
+        let child = try launchSleeper([kind])
+        defer { child.kill(); _ = child.wait() }
+        #expect(differingKinds(child.pid) == [kind])
+    }
+
+    @Test("all eight kinds together")
+    func allKinds() throws {
+        try #require(getuid() == 0, "needs root")
+        let child = try launchSleeper(Set(NamespaceKind.allCases))
+        defer { child.kill(); _ = child.wait() }
+        #expect(differingKinds(child.pid) == Set(NamespaceKind.allCases))
+        // With a new time namespace the command is the keeper's child; it is still PID 1 inside.
+        #expect(child.leaderPID != child.pid)
+        let status = try String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8)
+        let nspid = status.split(separator: "\n").first { $0.hasPrefix("NSpid:") }
+        #expect(nspid?.split(whereSeparator: \.isWhitespace).last == "1", "\(nspid ?? "")")
+    }
+
+    @Test("the user namespace gets root mapped to the caller, and given maps as written")
+    func maps() throws {
+        try #require(getuid() == 0, "needs root")
+        let child = try launchSleeper([.user]) {
+            $0.uidMap = [IDMapEntry(inside: 0, outside: 100_000, count: 65536)]
+        }
+        defer { child.kill(); _ = child.wait() }
+        let uidMap = try String(contentsOfFile: "/proc/\(child.pid)/uid_map", encoding: .utf8)
+        let gidMap = try String(contentsOfFile: "/proc/\(child.pid)/gid_map", encoding: .utf8)
+        #expect(uidMap.split(whereSeparator: \.isWhitespace) == ["0", "100000", "65536"])
+        #expect(gidMap.split(whereSeparator: \.isWhitespace) == ["0", "0", "1"])
+        // Root may keep setgroups allowed.
+        #expect(try String(contentsOfFile: "/proc/\(child.pid)/setgroups", encoding: .utf8) == "allow\n")
+    }
+
+    @Test("the child has fds 0-2 and nothing else, with inherited stdio and with a pty", arguments: [false, true])
+    func onlyStandardFDs(pty: Bool) throws {
+        try #require(getuid() == 0, "needs root")
+        // A stray fd without close-on-exec must not leak into the child.
+        let stray = open("/dev/null", O_RDONLY)
+        defer { close(stray) }
+        let child = try launchSleeper([.uts]) { if pty { $0.terminalSize = TerminalSize(rows: 30, columns: 100) } }
+        defer {
+            child.kill()
+            _ = child.wait()
+            if let fd = child.terminalFD { close(fd) }
+        }
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/fd").compactMap(Int.init).sorted()
+        #expect(fds == [0, 1, 2])
+        #expect(pty == (child.terminalFD != nil))
+    }
+
+    @Test("a pty child sees its window size and a controlling terminal")
+    func ptyAttached() throws {
+        try #require(getuid() == 0, "needs root")
+        var spec = LaunchSpec(kinds: [.uts], command: ["/bin/sh", "-c", "stty size; tty; exit 3"])
+        spec.terminalSize = TerminalSize(rows: 33, columns: 101)
+        let child = try Launcher.launch(spec)
+        let master = try #require(child.terminalFD)
+        defer { close(master) }
+        // Read until EIO: the slave side is closed when the command exits, and nothing is lost.
+        var output = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(master, &buffer, buffer.count)
+            if n > 0 { output += buffer[0..<n] } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(text.hasPrefix("33 101\r\n/dev/pts/"), "\(text)")
+        #expect(child.wait() == .exited(3))
+    }
+
+    @Test("no zombie remains after the child ends")
+    func reaped() throws {
+        try #require(getuid() == 0, "needs root")
+        for kinds: Set<NamespaceKind> in [[.pid], [.time, .pid]] {
+            let child = try Launcher.launch(LaunchSpec(kinds: kinds, command: ["true"]))
+            #expect(child.wait() == .exited(0))
+            #expect(!FileManager.default.fileExists(atPath: "/proc/\(child.leaderPID)"))
+            #expect(endsSoon(child.pid))
+        }
+    }
+
+    @Test("a child that is dropped is killed and reaped")
+    func droppedChildIsKilled() throws {
+        try #require(getuid() == 0, "needs root")
+        var pids: [pid_t] = []
+        do {
+            let child = try launchSleeper([.pid, .time])
+            pids = [child.pid, child.leaderPID]
+        }
+        // The keeper is our child and reaped at once; the command dies of its death signal.
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(pids[1])"))
+        #expect(endsSoon(pids[0]), "pid \(pids[0]) lives on")
+    }
+
+    @Test("a failing step is reported with its name, and the child is reaped")
+    func failingStep() throws {
+        try #require(getuid() == 0, "needs root")
+        // An executable on PATH that cannot be executed inside: a fresh /proc hides nothing, but a
+        // directory named like a command fails execve with EACCES.
+        let directory = "/tmp/nslab-launch-test-\(getpid())"
+        mkdir(directory, 0o755)
+        defer { rmdir(directory) }
+        #expect {
+            _ = try Launcher.launch(LaunchSpec(kinds: [.uts], command: [directory]))
+        } throws: { error in
+            guard case LaunchError.step(.exec, .accessDenied, _, _) = error else { return false }
+            return true
+        }
+    }
+}

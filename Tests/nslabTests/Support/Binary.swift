@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The output of one run of the nslab binary.
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The `nslab` executable built next to this test bundle, and ways to run it.
+enum Binary {
+    /// The build folder that holds both the test bundle and `nslab`.
+    static let buildDirectory: URL = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent()
+    }()
+
+    /// The path of the built `nslab`.
+    static var path: String { buildDirectory.appendingPathComponent("nslab").path }
+
+    /// A copy of `nslab` in a world-readable folder, so an unprivileged user can run it wherever
+    /// the checkout lives.
+    static let publicCopy: String = {
+        let directory = "/tmp/nslab-test-bin-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        chmod(directory, 0o755)
+        let target = directory + "/nslab"
+        try? FileManager.default.removeItem(atPath: target)
+        try? FileManager.default.copyItem(atPath: path, toPath: target)
+        chmod(target, 0o755)
+        return target
+    }()
+
+    /// Runs `executable` with `arguments`, waits, and collects both outputs.
+    static func runProgram(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        directory: String = "/"
+    ) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes to the end before waiting, so a chatty child cannot block on a full pipe.
+        nonisolated(unsafe) var errData = Data()
+        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        errReader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errReader.isFinished { usleep(1000) }
+        return RunResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs the built nslab as the invoking user.
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
+        try runProgram(path, arguments, environment: environment)
+    }
+
+    /// Runs nslab as the unprivileged user 65534 through setpriv, with no supplementary groups.
+    static func runUnprivileged(_ arguments: [String]) throws -> RunResult {
+        try runProgram(
+            "/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", publicCopy] + arguments,
+            environment: ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/"])
+    }
+
+    /// Runs a shell script with the built nslab as `$NSLAB`.
+    static func runScript(_ script: String) throws -> RunResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["NSLAB"] = path
+        return try runProgram("/bin/sh", ["-c", script], environment: environment)
+    }
+}
+
+/// Fails the calling test unless it runs as root: CI runs as root, so a root-only test must not skip.
+func requireRoot() throws {
+    try #require(getuid() == 0, "this test needs root: run the suite as root (CI does)")
+}

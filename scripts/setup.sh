@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nslab needs to build and test, if any is missing.
+# Swift itself (6.x) must already be on PATH; see the README.
+set -euo pipefail
+packages=(libncurses-dev libvterm-dev pkg-config tmux util-linux iproute2 procps python3)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "setup: installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: swift is not on PATH; install Swift 6 first" >&2; exit 1; }
