@@ -15,29 +15,11 @@ struct NslabRun {
     }
 }
 
-/// Runs `.build/debug/nslab` (found next to the test bundle) with `arguments`.
+/// Runs the built `nslab` (found by the shared `Binary` helper) with `arguments`.
 func runNslab(_ arguments: [String]) throws -> NslabRun {
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("nslab").path) {
-        directory = Bundle.main.bundleURL
-    }
-    let executable = directory.appendingPathComponent("nslab")
-    try #require(FileManager.default.isExecutableFile(atPath: executable.path), "build the nslab product first")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read before waiting: the ps output is larger than a pipe buffer.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return NslabRun(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+    try #require(FileManager.default.isExecutableFile(atPath: Binary.path), "build the nslab product first")
+    let result = try Binary.runProgram(Binary.path, arguments)
+    return NslabRun(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 /// `readlink /proc/<pid>/ns/<name>` as an inode number.
@@ -108,6 +90,25 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
             let flatLine = try #require(
                 flat.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", child.pid)) })
             #expect(flatLine.contains(String(linkedNamespace(child.pid, "uts") ?? 0)))
+        }
+    }
+
+    /// Unprivileged, root's namespace links are unreadable: those ids are null, never a crash.
+    @Test func unprivilegedGetsUnknownNotErrors() throws {
+        try #require(getuid() == 0, "switching to an unprivileged user needs root")
+        let run = try Binary.runUnprivileged(["ps", "--json"])
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
+        let document = try NslabRun(status: run.status, stdout: run.stdout, stderr: run.stderr).json()
+        let processes = try #require(document["processes"] as? [[String: Any]])
+        let me = try #require(processes.first { $0["pid"] as? Int32 == getpid() })
+        #expect((me["ns"] as? [String: Any])?["uts"] is NSNull)
+        let itself = try #require(
+            processes.first {
+                ($0["uid"] as? [String: Any])?["real"] as? Int == 65534 && $0["comm"] as? String == "nslab"
+            })
+        for name in namespaceNames {
+            #expect((itself["ns"] as? [String: Any])?[name] as? UInt64 == linkedNamespace(getpid(), name), "\(name)")
         }
     }
 
