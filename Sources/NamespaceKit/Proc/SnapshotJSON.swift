@@ -9,12 +9,11 @@ extension JSONWriter {
         writeUnavailableKinds(snapshot)
         key("processes")
         beginArray()
-        let tree = snapshot.tree
-        var differences: [Int32: [NamespaceKind]] = [:]
-        differences.reserveCapacity(tree.rows.count)
-        for row in tree.rows where !row.differsFromParent.isEmpty { differences[row.pid] = row.differsFromParent }
         for process in snapshot.processes {
-            writeProcess(process, in: snapshot, differsFromParent: differences[process.pid] ?? [])
+            // Same rule as ProcessTree rows, without building the tree: compare with the parent, if listed.
+            let parent = process.ppid != process.pid ? snapshot.process(process.ppid) : nil
+            let differs = parent.map { process.namespaces.differingKinds(from: $0.namespaces) } ?? []
+            writeProcess(process, in: snapshot, differsFromParent: differs)
         }
         endArray()
         endObject()
