@@ -148,3 +148,16 @@ import Testing
         #expect(throws: ComparisonError.noProcess(777)) { try Fixture.scanner("basic").compare(777, with: 1) }
     }
 }
+
+@Suite struct ParallelReadTests {
+    /// The two-thread first scan must read exactly what the one-thread scan reads.
+    @Test func twoThreadsReadTheSameRecords() throws {
+        let root = ProcRoot(Fixture.path("basic"))
+        let reader = try #require(ProcReader(root: root))
+        let pids = reader.pids()
+        let sequential = pids.compactMap { reader.readProcess($0) }.sorted { $0.pid < $1.pid }
+        let parallel = ParallelRead.readAll(pids, root: root, using: reader, minimumForThreads: 0)
+        #expect(parallel.sorted { $0.pid < $1.pid } == sequential)
+        #expect(sequential.count == 7)
+    }
+}

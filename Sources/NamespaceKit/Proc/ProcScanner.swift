@@ -37,6 +37,12 @@ public final class ProcScanner {
     /// and user/time namespace maps and offsets are read; `ps` does without the ioctls.
     public func refresh(relations readRelations: Bool = true) -> Snapshot {
         let pids = reader.pids()
+        if previous.isEmpty {
+            // First scan (every ps/ls/inspect run): everything is new, so read it in parallel.
+            let records = ParallelRead.readAll(pids, root: root, using: reader)
+            for record in records { previous[record.pid] = record }
+            return assemble(records, readRelations: readRelations)
+        }
         var current: [Int32: ProcessRecord] = [:]
         current.reserveCapacity(pids.count)
         var records: [ProcessRecord] = []
