@@ -12,7 +12,8 @@ public struct ProcError: Error, Sendable, CustomStringConvertible {
 /// A process seen before (same pid and start time) gets only its `stat` re-read; its status,
 /// cmdline, cgroup and namespace links are re-read when its `comm` changed (it exec'd, maybe after
 /// setns/unshare), or when its pid is in `watchedPids`. Namespace parents and owners never change,
-/// so the ioctls run once per namespace. Not thread-safe: use one scanner per thread.
+/// so the ioctls run once per namespace. The first refresh reads everything, on two threads when
+/// there are many processes. Not thread-safe: use one scanner per thread.
 public final class ProcScanner {
     /// The proc tree being read.
     public let root: ProcRoot
