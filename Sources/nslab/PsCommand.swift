@@ -1,4 +1,117 @@
 import ArgumentParser
+import Glibc
+import NamespaceKit
+
+/// `nslab ps`: the process tree with namespace marks, a flat table of ids, or JSON.
 struct PsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ps")
+    /// Name, abstract and the legend of the marks.
+    static let configuration = CommandConfiguration(
+        commandName: "ps",
+        abstract: "Show the process tree with namespace ids.",
+        discussion: """
+            The tree marks, per process, the namespace kinds in which it differs from its parent: \
+            U=UTS I=IPC P=PID M=mount N=net u=user C=cgroup T=time.
+            """
+    )
+
+    @Flag(name: .long, help: "Print a flat table with every namespace id instead of a tree.")
+    var flat = false
+
+    @Flag(name: .long, help: "Print JSON with every field (schema in docs/json.md).")
+    var json = false
+
+    /// Scans /proc once (no namespace ioctls) and prints the chosen view.
+    func run() throws {
+        let scanner: ProcScanner
+        do {
+            scanner = try ProcScanner()
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let snapshot = scanner.refresh(relations: false)
+        if json {
+            var writer = JSONWriter(capacity: snapshot.processes.count * 900)
+            writer.writeProcesses(snapshot)
+            writer.newline()
+            StandardOutput.write(writer.bytes)
+        } else if flat {
+            StandardOutput.write(fitted(flatTable(snapshot), to: terminalColumns()))
+        } else {
+            StandardOutput.write(fitted(treeText(snapshot), to: terminalColumns()))
+        }
+    }
+
+    private func treeText(_ snapshot: Snapshot) -> String {
+        let users = UserNames()
+        var text = "    PID  INSIDE USER      NS-DIFF   COMMAND\n"
+        for row in snapshot.tree.rows {
+            guard let process = snapshot.process(row.pid) else { continue }
+            var prefix = ""
+            for (level, more) in row.continues.enumerated() {
+                if level == row.continues.count - 1 {
+                    prefix += more ? "├─ " : "└─ "
+                } else {
+                    prefix += more ? "│  " : "   "
+                }
+            }
+            let marks = String(NamespaceKind.allCases.map { row.differsFromParent.contains($0) ? $0.letter : "." })
+            let inside = process.pidInside.map(String.init) ?? "?"
+            let user = process.uid.value.map { users.name($0.real) } ?? "?"
+            text +=
+                pad(String(process.pid), 7, right: true) + " " + pad(inside, 7, right: true) + " "
+                + pad(user, 9) + " " + marks + "  " + prefix + singleLine(process.commandLine) + "\n"
+        }
+        return text
+    }
+
+    private func flatTable(_ snapshot: Snapshot) -> String {
+        let users = UserNames()
+        var text = "    PID    PPID  INSIDE USER     S"
+        for kind in NamespaceKind.allCases { text += " " + pad(kind.procName.uppercased(), 10, right: true) }
+        text += " COMMAND\n"
+        for process in snapshot.processes {
+            text +=
+                pad(String(process.pid), 7, right: true) + " " + pad(String(process.ppid), 7, right: true) + " "
+                + pad(process.pidInside.map(String.init) ?? "?", 7, right: true) + " "
+                + pad(process.uid.value.map { users.name($0.real) } ?? "?", 8) + " " + String(process.state)
+            for kind in NamespaceKind.allCases {
+                let id: String
+                switch process.namespaces[kind] {
+                case .known(let value): id = String(value)
+                case .unknown: id = "?"
+                case .unavailable: id = "-"
+                }
+                text += " " + pad(id, 10, right: true)
+            }
+            text += " " + singleLine(process.commandLine) + "\n"
+        }
+        return text
+    }
+}
+
+/// Pads or truncates to a column width (by characters, which is enough for names and numbers).
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    if text.count >= width { return right ? text : String(text.prefix(width)) }
+    let fill = String(repeating: " ", count: width - text.count)
+    return right ? fill + text : text + fill
+}
+
+/// The width of the terminal on stdout, or nil when stdout is not a terminal (then lines are not cut).
+func terminalColumns() -> Int? {
+    guard isatty(1) == 1 else { return nil }
+    var size = winsize()
+    guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+}
+
+/// Cuts each line of `text` to `columns` characters, like `ps` and `pstree` do on a terminal.
+func fitted(_ text: String, to columns: Int?) -> String {
+    guard let columns else { return text }
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        result += line.count > columns ? String(line.prefix(columns)) : String(line)
+        result += "\n"
+    }
+    return String(result.dropLast())
 }

@@ -1,0 +1,202 @@
+import CNamespaces
+import Glibc
+
+extension ProcScanner {
+    /// Reads every per-kind fact of `pid`, each from that process's point of view.
+    ///
+    /// UTS, IPC, interface flags and the inside cgroup path come from a short-lived helper child that
+    /// enters the target's namespaces (only on the live /proc); everything else is read from /proc.
+    /// Pass `enteringNamespaces: false` to skip the helper (those facts stay unknown), e.g. to refresh
+    /// the cheap facts every second and the helper's less often.
+    public func readFacts(of pid: Int32, in snapshot: Snapshot, enteringNamespaces: Bool = true) -> ProcessFacts {
+        var facts = ProcessFacts(processID: pid)
+        guard let process = snapshot.process(pid) ?? readProcess(pid) else { return facts }
+        let interfaceNames = reader.read(path: "\(pid)/net/dev", NetParsers.interfaceNames)
+        let inside =
+            root.isLive && enteringNamespaces
+            ? InsideFacts.read(pid: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
+        facts.uts = availability(.uts, snapshot) ?? inside?.uts ?? .unknown
+        facts.ipc = availability(.ipc, snapshot) ?? inside?.ipc ?? .unknown
+        facts.pid = availability(.pid, snapshot) ?? pidFacts(process, snapshot)
+        facts.mount = availability(.mount, snapshot) ?? mountFacts(process)
+        facts.net = availability(.net, snapshot) ?? netFacts(pid, names: interfaceNames, flags: inside?.interfaceFlags)
+        facts.user = availability(.user, snapshot) ?? userFacts(process, snapshot)
+        facts.cgroup =
+            availability(.cgroup, snapshot)
+            ?? .known(
+                CgroupFacts(
+                    hostPath: process.cgroup.map(Self.mainCgroupPath), insidePath: inside?.cgroupInside ?? .unknown))
+        facts.time = availability(.time, snapshot) ?? timeFacts(process, snapshot)
+        return facts
+    }
+
+    private func availability<Value>(_ kind: NamespaceKind, _ snapshot: Snapshot) -> Fact<Value>? {
+        snapshot.unavailableKinds.contains(kind) ? .unavailable : nil
+    }
+
+    /// The unified-hierarchy path when there is one (`0::/...`), else the first line's path.
+    static func mainCgroupPath(_ entries: [CgroupEntry]) -> String {
+        (entries.first { $0.hierarchy == 0 } ?? entries.first)?.path ?? ""
+    }
+
+    private func pidFacts(_ process: ProcessRecord, _ snapshot: Snapshot) -> Fact<PIDFacts> {
+        guard let inside = process.pidInside, let namespace = process.namespaces[.pid].value else { return .unknown }
+        // Count members of this pid namespace and of every namespace whose parent chain reaches it.
+        var count = 0
+        for candidate in snapshot.namespaces where candidate.kind == .pid {
+            var current: UInt64? = candidate.inode
+            var hops = 0
+            while let id = current, hops < 33 {  // the kernel nests pid namespaces at most 32 deep
+                if id == namespace {
+                    count += candidate.members.count
+                    break
+                }
+                current = snapshot.namespace(NamespaceKey(kind: .pid, id: id))?.parent
+                hops += 1
+            }
+        }
+        return .known(PIDFacts(pidInside: inside, processCount: count))
+    }
+
+    private func mountFacts(_ process: ProcessRecord) -> Fact<MountFacts> {
+        guard case .success(let summary) = reader.read(path: "\(process.pid)/mountinfo", MountParser.summary) else {
+            return .unknown
+        }
+        var procIsOwn: Bool?
+        if !summary.hasProcMount {
+            procIsOwn = false
+        } else if let inside = process.pidInside, let ownPidNamespace = process.namespaces[.pid].value {
+            // Through the target's root, /proc/<its own pid>/ns/pid names the target's pid namespace
+            // only when that /proc belongs to the target's pid namespace.
+            let seen = reader.readLinkPath("\(process.pid)/root/proc/\(inside)/ns/pid")
+            procIsOwn = seen.map { $0 == ownPidNamespace }
+        }
+        return .known(MountFacts(mountCount: summary.count, procIsOwn: procIsOwn))
+    }
+
+    private func netFacts(_ pid: Int32, names: Result<[String], ProcFailure>, flags: [Int32]?) -> Fact<NetFacts> {
+        guard case .success(let interfaceNames) = names else { return .unknown }
+        let ipv4 = reader.read(path: "\(pid)/net/fib_trie", NetParsers.localIPv4Addresses).value ?? []
+        let routes = reader.read(path: "\(pid)/net/route", NetParsers.ipv4Routes).value ?? []
+        let ipv6 = reader.read(path: "\(pid)/net/if_inet6", NetParsers.ipv6Addresses).value ?? []
+        var interfaces = NetParsers.interfaces(names: interfaceNames, ipv4: ipv4, routes: routes, ipv6: ipv6)
+        // Up/down comes from /proc first (net/igmp); the helper's SIOCGIFFLAGS, asked inside the
+        // namespace, settles interfaces without IPv4, and stands alone when igmp is unreadable.
+        let igmpUp = reader.read(path: "\(pid)/net/igmp", NetParsers.igmpDevices).value.map(Set.init)
+        for index in interfaces.indices {
+            let asked: Bool? =
+                if let flags, index < flags.count, flags[index] >= 0 { flags[index] & 1 != 0 } else { nil }  // IFF_UP
+            if let igmpUp, igmpUp.contains(interfaces[index].name) {
+                interfaces[index].isUp = true
+            } else {
+                interfaces[index].isUp = asked ?? igmpUp.map { _ in false }
+            }
+        }
+        return .known(NetFacts(interfaces: interfaces))
+    }
+
+    private func userFacts(_ process: ProcessRecord, _ snapshot: Snapshot) -> Fact<UserFacts> {
+        let namespace = snapshot.namespace(of: process.pid, .user)
+        var uidMap = namespace?.uidMap ?? .unknown
+        var gidMap = namespace?.gidMap ?? .unknown
+        var setgroups = namespace?.setgroups ?? .unknown
+        if namespace == nil, let directory = reader.openProcess(process.pid) {
+            defer { close(directory) }
+            uidMap = reader.read(directory, "uid_map", SmallFileParsers.idMap).knownOrUnknown
+            gidMap = reader.read(directory, "gid_map", SmallFileParsers.idMap).knownOrUnknown
+            setgroups = reader.read(directory, "setgroups", SmallFileParsers.setgroups).fact.flatMapOptional()
+        }
+        return .known(
+            UserFacts(
+                uidMap: uidMap, gidMap: gidMap, setgroups: setgroups, ownerUID: namespace?.ownerUID,
+                uids: process.uid, gids: process.gid))
+    }
+
+    private func timeFacts(_ process: ProcessRecord, _ snapshot: Snapshot) -> Fact<TimeFacts> {
+        guard let offsets = snapshot.namespace(of: process.pid, .time)?.timeOffsets?.value else { return .unknown }
+        // <root>/uptime is the reader's uptime; shift it by the difference of the two boottime offsets.
+        let readerOffsets = snapshot.namespace(of: getpid(), .time)?.timeOffsets?.value
+        let readerBoottime = readerOffsets?.boottime.totalSeconds ?? 0
+        let uptime =
+            reader.read(path: "uptime") { bytes -> Double? in
+                var cursor = ByteCursor(bytes)
+                return Double(cursor.string(cursor.word()))
+            }.value ?? nil
+        return .known(
+            TimeFacts(
+                offsets: offsets, uptimeInside: uptime.map { $0 - readerBoottime + offsets.boottime.totalSeconds }))
+    }
+}
+
+extension ProcReader {
+    /// Reads a namespace link by path under the root and returns its inode; nil when unreadable.
+    func readLinkPath(_ path: String) -> UInt64? {
+        let count = ProcSyscalls.readLink(rootFD, path, into: buffer)
+        guard count > 0 else { return nil }
+        return SmallFileParsers.namespaceInode(buffer.bytes(count))
+    }
+}
+
+/// Facts only visible from inside the target's namespaces, gathered by the C helper child.
+struct InsideFacts {
+    /// Hostname and domain name inside.
+    var uts: Fact<UTSFacts> = .unknown
+    /// SysV object counts inside.
+    var ipc: Fact<IPCFacts> = .unknown
+    /// IFF_* flags per requested interface (-1: not asked), nil when the net part failed.
+    var interfaceFlags: [Int32]?
+    /// The cgroup path relative to the target's cgroup namespace root.
+    var cgroupInside: Fact<String> = .unknown
+
+    /// Runs the helper child against `pid`'s UTS, IPC, net and cgroup namespaces.
+    static func read(pid: Int32, root: ProcRoot, interfaceNames: [String]) -> InsideFacts {
+        func openNamespace(_ kind: NamespaceKind) -> Int32 {
+            ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY)
+        }
+        var targets = nsl_ns_targets(
+            uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),
+            cgroup_fd: openNamespace(.cgroup), pid: pid)
+        defer {
+            for fd in [targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0 { close(fd) }
+        }
+        // Interface names go over as fixed 16-byte slots (IFNAMSIZ), NUL-padded.
+        let names = Array(interfaceNames.prefix(Int(NSL_MAX_INTERFACES)))
+        var packed = [CChar](repeating: 0, count: max(names.count, 1) * 16)
+        for (index, name) in names.enumerated() {
+            for (offset, byte) in name.utf8.prefix(15).enumerated() {
+                packed[index * 16 + offset] = CChar(bitPattern: byte)
+            }
+        }
+        var raw = nsl_ns_facts()
+        guard nsl_read_ns_facts(&targets, packed, Int32(names.count), &raw) == 0 else { return InsideFacts() }
+        var facts = InsideFacts()
+        if targets.uts_fd >= 0, raw.uts_errno == 0 {
+            let hostname = withUnsafeBytes(of: &raw.hostname) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
+            let domainname = withUnsafeBytes(of: &raw.domainname) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
+            facts.uts = .known(UTSFacts(hostname: hostname, domainname: domainname))
+        }
+        if targets.ipc_fd >= 0, raw.ipc_errno == 0 {
+            facts.ipc = .known(
+                IPCFacts(
+                    messageQueues: Int(raw.msg_queues), semaphoreSets: Int(raw.sem_sets),
+                    sharedMemorySegments: Int(raw.shm_segments)))
+        }
+        if targets.net_fd >= 0, raw.net_errno == 0 {
+            facts.interfaceFlags = withUnsafeBytes(of: &raw.interface_flags) {
+                Array($0.bindMemory(to: Int32.self).prefix(names.count))
+            }
+        }
+        if targets.cgroup_fd >= 0, raw.cgroup_errno == 0 {
+            let length = Int(raw.cgroup_length)
+            let entries = withUnsafeBytes(of: &raw.cgroup) { bytes in
+                SmallFileParsers.cgroup(UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[0..<length]))
+            }
+            facts.cgroupInside = .known(ProcScanner.mainCgroupPath(entries))
+        }
+        return facts
+    }
+}

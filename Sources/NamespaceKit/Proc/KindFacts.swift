@@ -1,0 +1,208 @@
+/// UTS facts: the names the target sees.
+public struct UTSFacts: Sendable, Hashable {
+    /// `hostname` inside.
+    public var hostname: String
+    /// NIS domain name inside (`(none)` when unset).
+    public var domainname: String
+}
+
+/// IPC facts: how many System V objects the target's IPC namespace holds.
+public struct IPCFacts: Sendable, Hashable {
+    /// Message queues.
+    public var messageQueues: Int
+    /// Semaphore sets.
+    public var semaphoreSets: Int
+    /// Shared memory segments.
+    public var sharedMemorySegments: Int
+}
+
+/// PID facts.
+public struct PIDFacts: Sendable, Hashable {
+    /// The pid the target has in its own pid namespace.
+    public var pidInside: Int32
+    /// Processes in the target's pid namespace and the namespaces nested in it.
+    public var processCount: Int
+}
+
+/// Mount facts.
+public struct MountFacts: Sendable, Hashable {
+    /// Mounts the target sees.
+    public var mountCount: Int
+    /// Whether the target's `/proc` is a proc of its own pid namespace (nil when it could not be told).
+    public var procIsOwn: Bool?
+}
+
+/// Net facts: the interfaces of the target's net namespace.
+public struct NetFacts: Sendable, Hashable {
+    /// Interfaces in `net/dev` order.
+    public var interfaces: [NetInterface]
+}
+
+/// User facts.
+public struct UserFacts: Sendable, Hashable {
+    /// uid_map of the target's user namespace.
+    public var uidMap: Fact<[IDMapEntry]>
+    /// gid_map.
+    public var gidMap: Fact<[IDMapEntry]>
+    /// setgroups policy.
+    public var setgroups: Fact<SetgroupsPolicy>
+    /// The uid that created the namespace, as the reader sees it.
+    public var ownerUID: UInt32?
+    /// The uids the target holds (as the reader sees them).
+    public var uids: Fact<IDSet>
+    /// The gids the target holds.
+    public var gids: Fact<IDSet>
+}
+
+/// Cgroup facts: the target's cgroup (unified hierarchy when present) from both sides.
+public struct CgroupFacts: Sendable, Hashable {
+    /// The path as the reader (the host) sees it.
+    public var hostPath: Fact<String>
+    /// The path as the target sees it, relative to its cgroup namespace root.
+    public var insidePath: Fact<String>
+}
+
+/// Time facts.
+public struct TimeFacts: Sendable, Hashable {
+    /// Clock offsets of the target's time namespace.
+    public var offsets: TimeOffsets
+    /// Seconds since boot as the target's clocks show it.
+    public var uptimeInside: Double?
+}
+
+/// One label and value for showing a fact in a table or panel.
+public struct FactLine: Sendable, Hashable {
+    /// Short label ("hostname", "mounts", ...).
+    public var label: String
+    /// The value as text.
+    public var value: String
+
+    /// Creates a line.
+    public init(_ label: String, _ value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// Every per-kind fact of one process, each read from that process's point of view.
+public struct ProcessFacts: Sendable, Hashable {
+    /// Pid (as the reader sees it) of the process the facts are about.
+    public var processID: Int32
+    /// Hostname and domain name.
+    public var uts: Fact<UTSFacts> = .unknown
+    /// SysV IPC object counts.
+    public var ipc: Fact<IPCFacts> = .unknown
+    /// Pid inside and process count.
+    public var pid: Fact<PIDFacts> = .unknown
+    /// Mount count and /proc ownership.
+    public var mount: Fact<MountFacts> = .unknown
+    /// Interfaces.
+    public var net: Fact<NetFacts> = .unknown
+    /// Maps, setgroups, owner, ids.
+    public var user: Fact<UserFacts> = .unknown
+    /// Cgroup paths.
+    public var cgroup: Fact<CgroupFacts> = .unknown
+    /// Clock offsets and uptime.
+    public var time: Fact<TimeFacts> = .unknown
+
+    /// Facts with everything unknown.
+    public init(processID: Int32) {
+        self.processID = processID
+    }
+
+    /// The facts of one kind as display lines; "unknown" / "unavailable" when not read.
+    public func lines(_ kind: NamespaceKind) -> [FactLine] {
+        switch kind {
+        case .uts: Self.lines(uts) { [FactLine("hostname", $0.hostname), FactLine("domainname", $0.domainname)] }
+        case .ipc:
+            Self.lines(ipc) {
+                [
+                    FactLine("queues", String($0.messageQueues)), FactLine("semaphores", String($0.semaphoreSets)),
+                    FactLine("shm", String($0.sharedMemorySegments)),
+                ]
+            }
+        case .pid:
+            Self.lines(pid) {
+                [FactLine("pid inside", String($0.pidInside)), FactLine("processes", String($0.processCount))]
+            }
+        case .mount:
+            Self.lines(mount) {
+                [
+                    FactLine("mounts", String($0.mountCount)),
+                    FactLine("/proc", $0.procIsOwn.map { $0 ? "own pid ns" : "other pid ns" } ?? "unknown"),
+                ]
+            }
+        case .net:
+            Self.lines(net) { facts in
+                facts.interfaces.map { interface in
+                    let state = interface.isUp.map { $0 ? "up" : "down" } ?? "?"
+                    return FactLine(interface.name, ([state] + interface.addresses).joined(separator: " "))
+                }
+            }
+        case .user:
+            Self.lines(user) {
+                [
+                    FactLine("uid_map", Self.mapText($0.uidMap)), FactLine("gid_map", Self.mapText($0.gidMap)),
+                    FactLine("setgroups", Self.text($0.setgroups.map(\.rawValue))),
+                    FactLine("owner uid", $0.ownerUID.map(String.init) ?? "unknown"),
+                    FactLine("uid", Self.text($0.uids.map { "\($0.real) (euid \($0.effective))" })),
+                ]
+            }
+        case .cgroup:
+            Self.lines(cgroup) {
+                [FactLine("host view", Self.text($0.hostPath)), FactLine("inside", Self.text($0.insidePath))]
+            }
+        case .time:
+            Self.lines(time) {
+                [
+                    FactLine("monotonic", Self.offsetText($0.offsets.monotonic)),
+                    FactLine("boottime", Self.offsetText($0.offsets.boottime)),
+                    FactLine("uptime", $0.uptimeInside.map { Self.durationText($0) } ?? "unknown"),
+                ]
+            }
+        }
+    }
+
+    private static func lines<Value>(_ fact: Fact<Value>, _ make: (Value) -> [FactLine]) -> [FactLine] {
+        switch fact {
+        case .known(let value): make(value)
+        case .unknown: [FactLine("facts", "unknown")]
+        case .unavailable: [FactLine("facts", "unavailable")]
+        }
+    }
+
+    /// A text fact, or the words unknown/unavailable.
+    static func text(_ fact: Fact<String>) -> String {
+        switch fact {
+        case .known(let value): value
+        case .unknown: "unknown"
+        case .unavailable: "unavailable"
+        }
+    }
+
+    /// An id map as `inside outside count` lines joined by commas.
+    static func mapText(_ map: Fact<[IDMapEntry]>) -> String {
+        text(
+            map.map { entries in
+                entries.isEmpty
+                    ? "(empty)" : entries.map { "\($0.inside) \($0.outside) \($0.count)" }.joined(separator: ", ")
+            })
+    }
+
+    /// A clock offset in seconds, e.g. `86400.5 s`.
+    static func offsetText(_ offset: ClockOffset) -> String {
+        var writer = JSONWriter(capacity: 24)
+        writer.seconds(offset)
+        return writer.text + " s"
+    }
+
+    /// An uptime as `[Nd ]H:MM:SS`.
+    static func durationText(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        let days = total / 86400
+        let clock =
+            "\(total % 86400 / 3600):" + String(100 + total % 3600 / 60).dropFirst() + ":"
+            + String(100 + total % 60).dropFirst()
+        return days > 0 ? "\(days)d \(clock)" : clock
+    }
+}

@@ -1,0 +1,151 @@
+import CNamespaces
+import Glibc
+
+/// Why a proc tree cannot be read at all.
+public struct ProcError: Error, Sendable, CustomStringConvertible {
+    /// One actionable sentence.
+    public var description: String
+}
+
+/// Reads snapshots of a proc tree, re-reading on each refresh only what can have changed.
+///
+/// A process seen before (same pid and start time) gets only its `stat` re-read; its status,
+/// cmdline, cgroup and namespace links are re-read when its `comm` changed (it exec'd, maybe after
+/// setns/unshare), or when its pid is in `watchedPids`. Namespace parents and owners never change,
+/// so the ioctls run once per namespace. The first refresh reads everything, on two threads when
+/// there are many processes. Not thread-safe: use one scanner per thread.
+public final class ProcScanner {
+    /// The proc tree being read.
+    public let root: ProcRoot
+    /// Pids re-read completely on every refresh (e.g. the children the dashboard shows).
+    public var watchedPids: Set<Int32> = []
+    /// The reader all of this scanner's reads go through.
+    let reader: ProcReader
+    private var previous: [Int32: ProcessRecord] = [:]
+    private var relations: [NamespaceKey: NamespaceRelations] = [:]
+
+    /// Opens `root`; throws when it is not a readable directory.
+    public init(root: ProcRoot = .system) throws(ProcError) {
+        guard let reader = ProcReader(root: root) else {
+            throw ProcError(
+                description: "cannot open \(root.path): \(String(cString: strerror(errno))); is /proc mounted?")
+        }
+        self.root = root
+        self.reader = reader
+    }
+
+    /// Reads a new snapshot. With `relations`, namespace parents and owners are looked up (ioctls),
+    /// and user/time namespace maps and offsets are read; `ps` does without the ioctls.
+    public func refresh(relations readRelations: Bool = true) -> Snapshot {
+        let pids = reader.pids()
+        if previous.isEmpty {
+            // First scan (every ps/ls/inspect run): everything is new, so read it in parallel.
+            let records = ParallelRead.readAll(pids, root: root, using: reader)
+            for record in records { previous[record.pid] = record }
+            return assemble(records, readRelations: readRelations)
+        }
+        var current: [Int32: ProcessRecord] = [:]
+        current.reserveCapacity(pids.count)
+        var records: [ProcessRecord] = []
+        records.reserveCapacity(pids.count)
+        for pid in pids {
+            var record: ProcessRecord
+            if var known = previous[pid], !watchedPids.contains(pid) {
+                // Known process: one open of stat; details only if it was replaced or exec'd.
+                guard let stat = reader.readStatOnly(pid) else { continue }
+                if known.startTime == stat.startTime, known.comm == stat.comm {
+                    known.ppid = stat.ppid
+                    known.state = stat.state
+                    record = known
+                } else {
+                    guard let fresh = reader.readProcess(pid) else { continue }
+                    record = fresh
+                }
+            } else {
+                guard let fresh = reader.readProcess(pid) else { continue }
+                record = fresh
+            }
+            current[pid] = record
+            records.append(record)
+        }
+        previous = current
+        return assemble(records, readRelations: readRelations)
+    }
+
+    /// Reads one process completely, bypassing the cache; nil when it does not exist.
+    public func readProcess(_ pid: Int32) -> ProcessRecord? {
+        reader.readProcess(pid)
+    }
+
+    private func assemble(_ records: [ProcessRecord], readRelations: Bool) -> Snapshot {
+        var available = Set<NamespaceKind>()
+        for record in records {
+            for kind in NamespaceKind.allCases where record.namespaces[kind] != .unavailable { available.insert(kind) }
+            if available.count == NamespaceKind.allCases.count { break }
+        }
+        let unavailable = Set(NamespaceKind.allCases).subtracting(available)
+        var namespaces: [Namespace] = []
+        let grouped = Snapshot.groupNamespaces(records)
+        for (key, members) in grouped {
+            var namespace = Namespace(kind: key.kind, inode: key.id, members: members.sorted())
+            if key.kind == .user { readUserFacts(&namespace) }
+            if key.kind == .time { namespace.timeOffsets = readTimeOffsets(namespace.representative) }
+            if readRelations { applyRelations(&namespace) }
+            namespaces.append(namespace)
+        }
+        // nsfs inode numbers are reused once a namespace dies: forget relations of vanished namespaces.
+        if readRelations { relations = relations.filter { grouped[$0.key] != nil } }
+        // A process that exists while the kernel has the kind (e.g. a zombie) just has an unknown id.
+        var fixed = records
+        for index in fixed.indices {
+            for kind in available where fixed[index].namespaces[kind] == .unavailable {
+                fixed[index].namespaces.setRaw(NamespaceSet.slot(kind), NamespaceSet.unknownID)
+            }
+        }
+        return Snapshot(root: root, processes: fixed, namespaces: namespaces, unavailableKinds: unavailable)
+    }
+
+    private func readUserFacts(_ namespace: inout Namespace) {
+        guard let directory = reader.openProcess(namespace.representative) else {
+            namespace.uidMap = .unknown
+            namespace.gidMap = .unknown
+            namespace.setgroups = .unknown
+            return
+        }
+        defer { close(directory) }
+        namespace.uidMap = reader.read(directory, "uid_map", SmallFileParsers.idMap).knownOrUnknown
+        namespace.gidMap = reader.read(directory, "gid_map", SmallFileParsers.idMap).knownOrUnknown
+        namespace.setgroups = reader.read(directory, "setgroups", SmallFileParsers.setgroups).fact
+            .flatMapOptional()
+    }
+
+    private func readTimeOffsets(_ pid: Int32) -> Fact<TimeOffsets> {
+        guard let directory = reader.openProcess(pid) else { return .unknown }
+        defer { close(directory) }
+        return reader.read(directory, "timens_offsets", SmallFileParsers.timeOffsets).fact.flatMapOptional()
+    }
+
+    private func applyRelations(_ namespace: inout Namespace) {
+        let key = namespace.key
+        if relations[key] == nil,
+            let found = NamespaceRelations.read(root: root, key: key, pid: namespace.representative)
+        {
+            relations[key] = found
+        }
+        guard let known = relations[key] else { return }
+        namespace.parent = known.parent
+        namespace.ownerUserNamespace = known.owner
+        namespace.ownerUID = known.ownerUID
+    }
+}
+
+extension Fact {
+    /// Turns a known-but-nil parse result into unknown.
+    func flatMapOptional<Wrapped>() -> Fact<Wrapped> where Value == Wrapped? {
+        switch self {
+        case .known(let value?): .known(value)
+        case .known(nil), .unknown: .unknown
+        case .unavailable: .unavailable
+        }
+    }
+}

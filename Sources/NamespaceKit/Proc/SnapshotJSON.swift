@@ -1,0 +1,215 @@
+/// The JSON documents of `nslab ps --json` and `nslab ls --json` (schema: docs/json.md).
+///
+/// Ids are numbers. A field that could not be read is `null`; a namespace kind the kernel lacks is
+/// left out of `ns` and listed in `unavailable_kinds`.
+extension JSONWriter {
+    /// Writes a process list: `{"unavailable_kinds": [...], "processes": [...]}`.
+    public mutating func writeProcesses(_ snapshot: Snapshot) {
+        beginObject()
+        writeUnavailableKinds(snapshot)
+        key("processes")
+        beginArray()
+        for process in snapshot.processes {
+            // Same rule as ProcessTree rows, without building the tree: compare with the parent, if listed.
+            let parent = process.ppid != process.pid ? snapshot.process(process.ppid) : nil
+            let differs = parent.map { process.namespaces.differingKinds(from: $0.namespaces) } ?? []
+            writeProcess(process, in: snapshot, differsFromParent: differs)
+        }
+        endArray()
+        endObject()
+    }
+
+    /// Writes one process object (the element of `processes`).
+    public mutating func writeProcess(
+        _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]
+    ) {
+        beginObject()
+        key("pid")
+        number(process.pid)
+        key("ppid")
+        number(process.ppid)
+        key("comm")
+        string(process.comm)
+        key("state")
+        string(String(process.state))
+        key("start_time")
+        number(process.startTime)
+        key("cmdline")
+        if let arguments = process.cmdline.value {
+            beginArray()
+            for argument in arguments { string(argument) }
+            endArray()
+        } else {
+            null()
+        }
+        key("uid")
+        writeIDSet(process.uid)
+        key("gid")
+        writeIDSet(process.gid)
+        key("nspid")
+        if let nspid = process.nspid.value {
+            beginArray()
+            for pid in nspid { number(pid) }
+            endArray()
+        } else {
+            null()
+        }
+        key("pid_inside")
+        if let inside = process.pidInside { number(inside) } else { null() }
+        key("ns")
+        writeNamespaceSet(process.namespaces)
+        key("differs_from_parent")
+        beginArray()
+        for kind in differsFromParent { string(kind.procName) }
+        endArray()
+        let user = snapshot.namespace(of: process.pid, .user)
+        key("uid_map")
+        writeIDMap(user?.uidMap ?? .unknown)
+        key("gid_map")
+        writeIDMap(user?.gidMap ?? .unknown)
+        key("setgroups")
+        if let policy = user?.setgroups?.value { string(policy.rawValue) } else { null() }
+        key("cgroup")
+        writeCgroup(process.cgroup)
+        if !snapshot.unavailableKinds.contains(.time) {
+            key("timens_offsets")
+            writeTimeOffsets(snapshot.namespace(of: process.pid, .time)?.timeOffsets ?? .unknown)
+        }
+        endObject()
+    }
+
+    /// Writes a namespace list: `{"unavailable_kinds": [...], "namespaces": [...]}`.
+    public mutating func writeNamespaces(_ snapshot: Snapshot) {
+        beginObject()
+        writeUnavailableKinds(snapshot)
+        key("namespaces")
+        beginArray()
+        for namespace in snapshot.namespaces { writeNamespace(namespace, in: snapshot) }
+        endArray()
+        endObject()
+    }
+
+    /// Writes one namespace object (the element of `namespaces`).
+    public mutating func writeNamespace(_ namespace: Namespace, in snapshot: Snapshot) {
+        beginObject()
+        key("type")
+        string(namespace.kind.procName)
+        key("id")
+        number(namespace.inode)
+        key("nprocs")
+        number(namespace.members.count)
+        key("pid")
+        number(namespace.representative)
+        key("command")
+        string(snapshot.process(namespace.representative)?.commandLine ?? "")
+        key("members")
+        beginArray()
+        for pid in namespace.members { number(pid) }
+        endArray()
+        key("parent")
+        if let parent = namespace.parent { number(parent) } else { null() }
+        key("owner_user_ns")
+        if let owner = namespace.ownerUserNamespace { number(owner) } else { null() }
+        if namespace.kind == .user {
+            key("owner_uid")
+            if let uid = namespace.ownerUID { number(uid) } else { null() }
+            key("uid_map")
+            writeIDMap(namespace.uidMap ?? .unknown)
+            key("gid_map")
+            writeIDMap(namespace.gidMap ?? .unknown)
+            key("setgroups")
+            if let policy = namespace.setgroups?.value { string(policy.rawValue) } else { null() }
+        }
+        if namespace.kind == .time {
+            key("offsets")
+            writeTimeOffsets(namespace.timeOffsets ?? .unknown)
+        }
+        endObject()
+    }
+
+    /// Writes the `unavailable_kinds` key and list.
+    mutating func writeUnavailableKinds(_ snapshot: Snapshot) {
+        key("unavailable_kinds")
+        beginArray()
+        for kind in NamespaceKind.allCases where snapshot.unavailableKinds.contains(kind) { string(kind.procName) }
+        endArray()
+    }
+
+    /// Writes an `ns` object; unavailable kinds are left out.
+    mutating func writeNamespaceSet(_ set: NamespaceSet) {
+        beginObject()
+        for kind in NamespaceKind.allCases { writeNamespaceID(kind.procName, set[kind]) }
+        writeNamespaceID("pid_for_children", set.pidForChildren)
+        writeNamespaceID("time_for_children", set.timeForChildren)
+        endObject()
+    }
+
+    private mutating func writeNamespaceID(_ name: String, _ id: Fact<UInt64>) {
+        switch id {
+        case .known(let value):
+            key(name)
+            number(value)
+        case .unknown:
+            key(name)
+            null()
+        case .unavailable: break
+        }
+    }
+
+    /// Writes real/effective/saved/filesystem ids, or null.
+    mutating func writeIDSet(_ ids: Fact<IDSet>) {
+        guard let ids = ids.value else { return null() }
+        beginObject()
+        key("real")
+        number(ids.real)
+        key("effective")
+        number(ids.effective)
+        key("saved")
+        number(ids.saved)
+        key("filesystem")
+        number(ids.filesystem)
+        endObject()
+    }
+
+    /// Writes an id map as `[inside, outside, count]` triples, or null.
+    mutating func writeIDMap(_ map: Fact<[IDMapEntry]>) {
+        guard let entries = map.value else { return null() }
+        beginArray()
+        for entry in entries {
+            beginArray()
+            number(entry.inside)
+            number(entry.outside)
+            number(entry.count)
+            endArray()
+        }
+        endArray()
+    }
+
+    /// Writes cgroup lines as objects, or null.
+    mutating func writeCgroup(_ cgroup: Fact<[CgroupEntry]>) {
+        guard let entries = cgroup.value else { return null() }
+        beginArray()
+        for entry in entries {
+            beginObject()
+            key("hierarchy")
+            number(entry.hierarchy)
+            key("controllers")
+            string(entry.controllers)
+            key("path")
+            string(entry.path)
+            endObject()
+        }
+        endArray()
+    }
+
+    /// Writes monotonic and boottime offsets in seconds, or null.
+    mutating func writeTimeOffsets(_ offsets: Fact<TimeOffsets>) {
+        guard let offsets = offsets.value else { return null() }
+        beginObject()
+        key("monotonic")
+        seconds(offsets.monotonic)
+        key("boottime")
+        seconds(offsets.boottime)
+        endObject()
+    }
+}

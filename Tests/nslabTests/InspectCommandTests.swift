@@ -1,0 +1,55 @@
+import Foundation
+import Glibc
+import NamespaceKit
+import Testing
+
+@Suite(.serialized) struct InspectCommandTests {
+    @Test func jsonAgainstNslabItself() throws {
+        try withSleeper([.uts, .net], hostname: "inspected") { child in
+            let run = try runNslab(["inspect", String(child.pid), "--json"])
+            #expect(run.status == 0)
+            let document = try run.json()
+            #expect(document["pid"] as? Int32 == child.pid)
+            #expect(document["differs"] as? [String] == ["uts", "net"])
+            let rows = try #require(document["kinds"] as? [[String: Any]])
+            #expect(rows.map { $0["type"] as? String } == namespaceNames)
+            for row in rows {
+                let name = try #require(row["type"] as? String)
+                #expect(row["left_id"] as? UInt64 == linkedNamespace(child.pid, name), "\(name)")
+                // nslab runs in the test's namespaces, so its ids are ours.
+                #expect(row["right_id"] as? UInt64 == linkedNamespace(getpid(), name), "\(name)")
+            }
+            let uts = try #require(rows.first { $0["type"] as? String == "uts" })
+            #expect((uts["left_facts"] as? [String: Any])?["hostname"] as? String == "inspected")
+            #expect(uts["same"] as? Bool == false)
+        }
+    }
+
+    @Test func againstAnotherProcessAndText() throws {
+        try withSleeper([.ipc]) { child in
+            let run = try runNslab(["inspect", String(getpid()), "--against", String(child.pid), "--json"])
+            #expect(run.status == 0)
+            #expect(try run.json()["differs"] as? [String] == ["ipc"])
+            let text = try runNslab(["inspect", String(child.pid)])
+            let ipcLine = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("ipc ") })
+            #expect(ipcLine.contains("DIFF"))
+            #expect(text.stdout.split(separator: "\n").first { $0.hasPrefix("uts ") }?.contains("same") == true)
+        }
+    }
+
+    @Test func missingOrVanishedPidFailsWithOneLine() throws {
+        var vanished: Int32 = 0
+        try withSleeper([.uts]) { child in vanished = child.pid }
+        for pid in ["999999999", String(vanished)] {
+            let run = try runNslab(["inspect", pid])
+            #expect(run.status != 0)
+            #expect(run.stdout.isEmpty)
+            #expect(run.stderr.split(separator: "\n").count == 1)
+            #expect(run.stderr.contains("no process with pid \(pid)"))
+        }
+        let bad = try runNslab(["inspect", "-5"])
+        #expect(bad.status != 0)
+        let words = try runNslab(["inspect", "abc"])
+        #expect(words.status != 0)
+    }
+}
