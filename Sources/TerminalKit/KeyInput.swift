@@ -50,7 +50,7 @@ extension Terminal {
     /// The bytes a key sends to the child, in the child's current modes (cursor keys, keypad, newline).
     /// Empty when there is nothing to send, such as F13 and beyond.
     public func encode(key: TerminalKey, modifiers: Modifiers = []) -> [UInt8] {
-        capture {
+        let bytes = capture {
             switch key {
             case .character(let scalar):
                 vterm_keyboard_unichar(vt, scalar.value, modifiers.vterm)
@@ -60,6 +60,12 @@ extension Terminal {
                 }
             }
         }
+        // libvterm 0.1.4 sends LF for keypad Enter in numeric mode; xterm and tmux send Enter's bytes (CR),
+        // which is what line editors expect.
+        if key == .keypad(.enter), bytes == [0x0A] {
+            return encode(key: .enter, modifiers: modifiers)
+        }
+        return bytes
     }
 
     /// The bytes for pasting `text`: wrapped in ESC[200~ ... ESC[201~ when the child enabled bracketed
