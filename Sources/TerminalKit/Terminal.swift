@@ -45,6 +45,8 @@ public final class Terminal {
     let screen: OpaquePointer
     let state: OpaquePointer
     private let callbacks: UnsafeMutablePointer<VTermScreenCallbacks>
+    /// Parser position of the CSI guard in front of libvterm (see csi_guard.h); outlives every feed call.
+    private let csiGuard: UnsafeMutablePointer<nslab_csi_guard>
 
     /// Visible rows.
     public private(set) var rows: Int
@@ -92,6 +94,8 @@ public final class Terminal {
         self.scrollback = Scrollback(capacity: scrollback)
         callbacks = .allocate(capacity: 1)
         callbacks.initialize(to: Terminal.makeScreenCallbacks())
+        csiGuard = .allocate(capacity: 1)
+        csiGuard.initialize(to: nslab_csi_guard())
 
         // libvterm keeps the callbacks pointer and the user pointer; both live exactly as long as self.
         let user = Unmanaged.passUnretained(self).toOpaque()
@@ -108,6 +112,7 @@ public final class Terminal {
         vterm_free(vt)
         callbacks.deinitialize(count: 1)
         callbacks.deallocate()
+        csiGuard.deallocate()
     }
 
     private static func clamp(_ size: Int) -> Int { min(max(size, 1), maximumSize) }
@@ -119,8 +124,8 @@ public final class Terminal {
     public func feed(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         if scrollOffset != 0 { scrollViewToBottom() }
-        // One call per buffer: the parser loop stays in C, with no Swift work per byte.
-        _ = vterm_input_write(vt, base.assumingMemoryBound(to: CChar.self), bytes.count)
+        // The whole buffer goes to C: the guard and libvterm's parser loop run there, with no Swift work per byte.
+        nslab_guarded_write(vt, csiGuard, base.assumingMemoryBound(to: CChar.self), bytes.count)
     }
 
     /// Feeds bytes from the child; see `feed(_: UnsafeRawBufferPointer)`.
