@@ -1,0 +1,191 @@
+// Input guard for libvterm 0.1.4: drops the few byte patterns that crash its parser.
+//
+// 1. CSI arguments. libvterm 0.1.4 stores them in a fixed array of CSI_ARGS_MAX (16) entries but never checks the
+//    index: every ';' or ':' advances it, so "ESC [ 1;1;1;..." with enough separators writes past the array and
+//    crashes (bounded upstream after 0.1.4). Very long digit runs also overflow a signed long. While a CSI is being
+//    read, separators past the 15th and digits past the 9th of one argument are dropped.
+// 2. C1 controls written as UTF-8 (U+0080..U+009F, lead byte C2). libvterm gives them width -1, and in insert
+//    mode (CSI 4 h) that width becomes a negative rectangle and a wild memmove. Its UTF-8 decoder also keeps a
+//    started sequence across control bytes, so "C2 CR 9D" decodes to U+009D as well. Hence a C2 byte passes only
+//    when the very next byte completes a printable character (A0..BF); otherwise it is dropped, together with a
+//    directly following 80..9F. Nothing printable is lost: U+0080..U+009F show nothing in a UTF-8 terminal.
+// 3. REP (CSI n b, repeat the last character). 0.1.4 loops forever when the last glyph has width 0 (nothing
+//    printed yet, or a lone combining mark) and writes outside the row when it is a wide character at the right
+//    edge. The guard remembers the last printed character and lets REP through only when that is printable ASCII
+//    or from a few blocks libvterm draws one column wide (Latin, Greek, Cyrillic, punctuation, arrows, box
+//    drawing, braille), which covers what ncurses repeats. Any other REP is cancelled with CAN.
+//
+// Everything else passes through untouched, in as few vterm_input_write calls as possible, so the cost per byte is
+// one comparison loop in C, far below the parser's own.
+//
+// The escape states mirror libvterm's: ESC moves to "escape" from anywhere (also inside OSC/DCS, where 0.1.4 then
+// starts a CSI on '['); C0 controls are executed without leaving the state; NUL and DEL are ignored; CAN and SUB
+// cancel. 0x9B is not a CSI here because TerminalKit always runs libvterm in UTF-8 mode, where C1 bytes are not
+// controls.
+#ifndef NSLAB_CSI_GUARD_H
+#define NSLAB_CSI_GUARD_H
+#include <stddef.h>
+#include <vterm.h>
+
+enum {
+    NSLAB_GUARD_TEXT = 0,
+    NSLAB_GUARD_ESCAPE = 1,
+    NSLAB_GUARD_CSI = 2,
+    NSLAB_GUARD_CSI_INTERMEDIATE = 3,
+    NSLAB_GUARD_STRING = 4,
+    NSLAB_GUARD_MAX_SEPARATORS = 15,
+    NSLAB_GUARD_MAX_DIGITS = 9,
+    NSLAB_GUARD_PASS = 0,
+    NSLAB_GUARD_DROP = 1,
+    NSLAB_GUARD_CANCEL = 2,
+};
+
+/// Parser position the guard carries from one write to the next; zero-initialised means "in text".
+typedef struct {
+    int state;
+    int separators;
+    int digits;
+    /// A C2 byte ended the previous write and is held back until the next byte shows whether it starts a C1.
+    int heldC2;
+    /// Intermediate bytes seen since ESC; ESC [ only starts a CSI without them.
+    int escapeIntermediates;
+    /// The last printed character is one REP may repeat safely.
+    int lastGlyphRepeatable;
+} nslab_csi_guard;
+
+/// Characters libvterm 0.1.4 draws exactly one column wide, so repeating them is safe.
+static inline int nslab_guard_repeatable(unsigned int cp) {
+    return (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0x2ff && cp != 0xad) || (cp >= 0x370 && cp <= 0x482)
+        || (cp >= 0x48a && cp <= 0x52f) || (cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 && cp <= 0x205e)
+        || (cp >= 0x2190 && cp <= 0x21ff) || (cp >= 0x2500 && cp <= 0x259f) || (cp >= 0x2800 && cp <= 0x28ff);
+}
+
+/// Whether the last character printed by the text in [start, end) is repeatable; `previous` when it prints none.
+/// Decodes only the final UTF-8 sequence; anything malformed or split across writes counts as not repeatable.
+static inline int nslab_guard_last_glyph(const unsigned char *_Nonnull start, const unsigned char *_Nonnull end,
+                                         int previous) {
+    const unsigned char *q = end;
+    while (q > start && (q[-1] < 0x20 || q[-1] == 0x7f)) q--; // controls print nothing
+    if (q == start) return previous;
+    const unsigned char *lead = q - 1;
+    if (*lead < 0x80) return 1;
+    while (lead > start && (*lead & 0xc0) == 0x80 && q - lead < 4) lead--;
+    long length = q - lead;
+    unsigned int cp;
+    if ((*lead & 0xe0) == 0xc0 && length == 2) {
+        cp = (unsigned int)(*lead & 0x1f);
+    } else if ((*lead & 0xf0) == 0xe0 && length == 3) {
+        cp = (unsigned int)(*lead & 0x0f);
+    } else {
+        return 0; // 4-byte characters (emoji) may be wide; lone or malformed bytes print U+FFFD
+    }
+    for (const unsigned char *c = lead + 1; c < q; c++) {
+        if ((*c & 0xc0) != 0x80) return 0;
+        cp = cp << 6 | (unsigned int)(*c & 0x3f);
+    }
+    return nslab_guard_repeatable(cp);
+}
+
+/// Hands bytes [*pending, upto) to libvterm and moves *pending to `resume`.
+static inline void nslab_guard_flush(VTerm *_Nonnull vt, const unsigned char *_Nonnull *_Nonnull pending,
+                                     const unsigned char *_Nonnull upto, const unsigned char *_Nonnull resume) {
+    if (upto > *pending) vterm_input_write(vt, (const char *)*pending, (size_t)(upto - *pending));
+    *pending = resume;
+}
+
+/// Tracks one byte outside plain text; says whether to pass it, drop it, or replace it with CAN.
+static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned char c) {
+    if (c == 0x1b) {
+        guard->state = NSLAB_GUARD_ESCAPE;
+        guard->escapeIntermediates = 0;
+    } else if (c == 0x18 || c == 0x1a) {
+        guard->state = NSLAB_GUARD_TEXT;
+    } else if (c == 0x07 && guard->state == NSLAB_GUARD_STRING) {
+        guard->state = NSLAB_GUARD_TEXT; // BEL ends OSC and DCS strings
+    } else if (c < 0x20 || c == 0x7f) {
+        // Executed or ignored by libvterm without leaving the current state.
+    } else if (guard->state == NSLAB_GUARD_STRING) {
+        // String payload (title, DCS data): never printed.
+    } else if (guard->state == NSLAB_GUARD_ESCAPE) {
+        if (c < 0x30) {
+            guard->escapeIntermediates++;
+        } else if (guard->escapeIntermediates == 0 && c == '[') {
+            guard->state = NSLAB_GUARD_CSI;
+            guard->separators = 0;
+            guard->digits = 0;
+        } else if (guard->escapeIntermediates == 0 && (c == ']' || c == 'P')) {
+            guard->state = NSLAB_GUARD_STRING;
+        } else {
+            guard->state = NSLAB_GUARD_TEXT;
+        }
+    } else if (guard->state == NSLAB_GUARD_CSI) {
+        if (c >= '0' && c <= '9') {
+            int drop = guard->separators > NSLAB_GUARD_MAX_SEPARATORS || ++guard->digits > NSLAB_GUARD_MAX_DIGITS;
+            return drop ? NSLAB_GUARD_DROP : NSLAB_GUARD_PASS;
+        } else if (c == ';' || c == ':') {
+            guard->digits = 0;
+            return ++guard->separators > NSLAB_GUARD_MAX_SEPARATORS ? NSLAB_GUARD_DROP : NSLAB_GUARD_PASS;
+        } else if (c >= 0x3c && c <= 0x3f && guard->separators == 0 && guard->digits == 0) {
+            // Leader bytes such as '?' come before the arguments and keep the CSI going.
+        } else if (c < 0x30) {
+            guard->state = NSLAB_GUARD_CSI_INTERMEDIATE;
+        } else {
+            guard->state = NSLAB_GUARD_TEXT;
+            if (c == 'b' && !guard->lastGlyphRepeatable) return NSLAB_GUARD_CANCEL;
+        }
+    } else if (guard->state == NSLAB_GUARD_CSI_INTERMEDIATE) {
+        if (c >= 0x30) guard->state = NSLAB_GUARD_TEXT;
+    }
+    return NSLAB_GUARD_PASS;
+}
+
+/// Writes `length` bytes to libvterm, dropping only the bytes that would crash its parser (see above).
+static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Nonnull guard,
+                                       const char *_Nonnull bytes, size_t length) {
+    const unsigned char *p = (const unsigned char *)bytes;
+    const unsigned char *end = p + length;
+    const unsigned char *pending = p; // first byte not yet handed to libvterm
+    if (length == 0) return;
+    if (guard->heldC2) {
+        guard->heldC2 = 0;
+        if (*p >= 0xa0 && *p <= 0xbf) {
+            vterm_input_write(vt, "\xc2", 1);
+        } else if (*p >= 0x80 && *p <= 0x9f) {
+            pending = ++p; // the held C2 and this byte form a C1 control: drop both
+        } // else the held C2 is simply dropped
+    }
+    const unsigned char *text = p; // where the current run of printable text began
+    while (p < end) {
+        unsigned char c = *p;
+        if (c == 0xc2 && guard->state != NSLAB_GUARD_STRING) {
+            if (p + 1 == end) {
+                nslab_guard_flush(vt, &pending, p, end);
+                guard->heldC2 = 1;
+                return;
+            }
+            unsigned char next = p[1];
+            if (next < 0xa0 || next > 0xbf) {
+                int pair = next >= 0x80 && next <= 0x9f;
+                nslab_guard_flush(vt, &pending, p, p + 1 + pair);
+                p += 1 + pair;
+                continue;
+            }
+        }
+        if (c == 0x1b || guard->state != NSLAB_GUARD_TEXT) {
+            if (guard->state == NSLAB_GUARD_TEXT) {
+                guard->lastGlyphRepeatable = nslab_guard_last_glyph(text, p, guard->lastGlyphRepeatable);
+            }
+            int action = nslab_guard_step(guard, c);
+            if (action != NSLAB_GUARD_PASS) nslab_guard_flush(vt, &pending, p, p + 1);
+            if (action == NSLAB_GUARD_CANCEL) vterm_input_write(vt, "\x18", 1);
+            text = p + 1;
+        }
+        p++;
+    }
+    if (guard->state == NSLAB_GUARD_TEXT) {
+        guard->lastGlyphRepeatable = nslab_guard_last_glyph(text, end, guard->lastGlyphRepeatable);
+    }
+    nslab_guard_flush(vt, &pending, end, end);
+}
+
+#endif

@@ -1,0 +1,165 @@
+import Testing
+@testable import TerminalKit
+
+/// Invariants that must hold whatever the child sent.
+func expectSane(_ terminal: Terminal, sourceLocation: SourceLocation = #_sourceLocation) {
+    let cursor = terminal.cursor
+    #expect((0..<terminal.rows).contains(cursor.row), sourceLocation: sourceLocation)
+    #expect((0..<terminal.cols).contains(cursor.col), sourceLocation: sourceLocation)
+    #expect(terminal.scrollbackCount <= terminal.scrollbackCapacity, sourceLocation: sourceLocation)
+    #expect(terminal.takeOutput().count <= Terminal.maximumPendingOutput, sourceLocation: sourceLocation)
+    #expect(terminal.title.utf8.count <= Terminal.maximumTitleBytes, sourceLocation: sourceLocation)
+    for damage in terminal.takeDamage() {
+        #expect(damage.rows.lowerBound >= 0 && damage.rows.upperBound <= terminal.rows, sourceLocation: sourceLocation)
+        #expect(damage.cols.lowerBound >= 0 && damage.cols.upperBound <= terminal.cols, sourceLocation: sourceLocation)
+    }
+}
+
+/// After garbage, a reset and plain text must render normally: the garbage left no lasting damage.
+func expectRecovers(_ terminal: Terminal, sourceLocation: SourceLocation = #_sourceLocation) {
+    // CAN aborts any sequence in progress, ST ends any string, RIS resets the state.
+    terminal.feed("\u{18}\u{1B}\\\u{1B}c\u{1B}[?1049l\u{1B}[H\u{1B}[2Jhello")
+    #expect(terminal.rowText(0) == "hello", sourceLocation: sourceLocation)
+    #expect(terminal.cursor.row == 0 && terminal.cursor.col == 5, sourceLocation: sourceLocation)
+}
+
+@Suite("Hostile input", .timeLimit(.minutes(2)))
+struct RobustnessTests {
+    /// Several megabytes of random bytes in chunks of random size, with resizes and reads in between.
+    @Test func randomBytes() {
+        var generator = SplitMix64(state: 0x6E73_6C61_62)
+        let terminal = Terminal(rows: 24, cols: 80, scrollback: 500)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var fed = 0
+        while fed < 8 << 20 {
+            let length = Int.random(in: 1...chunk.count, using: &generator)
+            for index in 0..<length { chunk[index] = UInt8.random(in: 0...255, using: &generator) }
+            chunk.withUnsafeBytes { terminal.feed(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+            fed += length
+            if Int.random(in: 0..<16, using: &generator) == 0 {
+                terminal.resize(rows: Int.random(in: 1...60, using: &generator), cols: Int.random(in: 1...200, using: &generator))
+            }
+            for _ in 0..<8 {
+                _ = terminal.visibleCell(row: Int.random(in: -1...61, using: &generator), col: Int.random(in: -1...201, using: &generator))
+            }
+        }
+        expectSane(terminal)
+        terminal.resize(rows: 24, cols: 80)
+        expectRecovers(terminal)
+    }
+
+    /// Random bytes biased towards escape-sequence material, which reaches far more parser states than
+    /// uniform noise.
+    @Test func randomEscapeSoup() {
+        var generator = SplitMix64(state: 42)
+        let alphabet = Array("\u{1B}[]?;:0123456789PX^_\\\u{7}\u{18}\u{9B}\u{9D}mHJKLMr@hlsu\r\n中é".utf8)
+        let terminal = Terminal(rows: 10, cols: 30, scrollback: 100)
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<1_000 {
+            for index in chunk.indices { chunk[index] = alphabet.randomElement(using: &generator)! }
+            terminal.feed(chunk)
+            _ = terminal.encode(key: .up)
+        }
+        expectSane(terminal)
+        expectRecovers(terminal)
+    }
+
+    @Test func hugeOSCString() {
+        let terminal = Terminal(rows: 5, cols: 20)
+        terminal.feed("\u{1B}]2;")
+        let block = [UInt8](repeating: UInt8(ascii: "A"), count: 1 << 20)
+        for _ in 0..<16 { terminal.feed(block) }
+        terminal.feed("\u{7}")
+        expectSane(terminal)
+        #expect(terminal.rowText(0) == "", "the OSC payload must not be drawn")
+        expectRecovers(terminal)
+    }
+
+    @Test func endlessCSIParameters() {
+        let terminal = Terminal(rows: 5, cols: 20)
+        terminal.feed("\u{1B}[")
+        let block = [UInt8](String(repeating: "1;", count: 1 << 18).utf8)
+        for _ in 0..<8 { terminal.feed(block) }
+        expectSane(terminal)
+        expectRecovers(terminal)
+    }
+
+    @Test func endlessDCSString() {
+        let terminal = Terminal(rows: 5, cols: 20)
+        terminal.feed("\u{1B}P")
+        let block = [UInt8](repeating: UInt8(ascii: "q"), count: 1 << 20)
+        for _ in 0..<8 { terminal.feed(block) }
+        expectSane(terminal)
+        expectRecovers(terminal)
+    }
+
+    @Test func invalidUTF8Everywhere() {
+        let terminal = Terminal(rows: 5, cols: 20)
+        // Overlong forms, lone continuation bytes, surrogates, truncated sequences, values past U+10FFFF.
+        let bad: [[UInt8]] = [[0xC0, 0x80], [0x80], [0xED, 0xA0, 0x80], [0xE4, 0xB8], [0xF4, 0x90, 0x80, 0x80], [0xFF]]
+        for _ in 0..<10_000 {
+            for sequence in bad { terminal.feed(sequence) }
+        }
+        expectSane(terminal)
+        for row in 0..<terminal.rows {
+            for col in 0..<terminal.cols {
+                #expect(terminal.cell(row: row, col: col).text.unicodeScalars.allSatisfy { $0.value <= 0x10FFFF })
+            }
+        }
+        expectRecovers(terminal)
+    }
+
+    @Test func hugeCursorMovesAndRegionsAreClamped() {
+        let terminal = Terminal(rows: 5, cols: 20)
+        terminal.feed("\u{1B}[99999;99999H\u{1B}[99999A\u{1B}[99999C\u{1B}[0;99999r\u{1B}[99999L\u{1B}[99999M")
+        terminal.feed("\u{1B}[99999@\u{1B}[99999P\u{1B}[99999X\u{1B}[2147483647;2147483647H")
+        expectSane(terminal)
+        expectRecovers(terminal)
+    }
+
+    /// Regression: libvterm 0.1.4 writes past its CSI argument array once a CSI has more than 16 arguments.
+    @Test func manyCSIArgumentsStillWork() {
+        let terminal = Terminal(rows: 5, cols: 20)
+        terminal.feed("\u{1B}[31;" + String(repeating: "1;", count: 40) + "4mX")
+        #expect(terminal.cell(row: 0, col: 0).text == "X")
+        #expect(terminal.cell(row: 0, col: 0).fg == .indexed(1), "the first 16 arguments are kept")
+        #expect(terminal.cell(row: 0, col: 0).attributes == .bold, "arguments past the 16th are dropped")
+        expectSane(terminal)
+    }
+
+    /// Regression: U+0080..U+009F have width -1 in libvterm 0.1.4 and crash it in insert mode, also when
+    /// the UTF-8 sequence is interrupted by a control byte or split between two writes.
+    @Test(arguments: [[0xC2, 0x80], [0xC2, 0x0D, 0x9D], [0xC2, 0x9B]])
+    func c1CharactersInInsertMode(_ c1: [UInt8]) {
+        let terminal = terminal("\u{1B}[4hab\u{1B}[1;1H")
+        terminal.feed(c1 + Array("P".utf8))
+        terminal.feed([0xC2])
+        terminal.feed([0x85, UInt8(ascii: "Q")])
+        expectSane(terminal)
+        #expect(terminal.rowText(0).hasSuffix("ab"))
+    }
+
+    /// Regression: REP (CSI b) loops forever in libvterm 0.1.4 when the last glyph has width 0, and writes
+    /// outside the row when it is a wide character at the right edge.
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: ["\u{1B}[3b", "\u{1B}c\u{1B}[3b", "x\r\u{301}\u{1B}[3b", "\u{200B}\u{1B}[3b", "中\u{1B}[1;20H\u{1B}[b"])
+    func unsafeRepeatIsCancelled(_ input: String) {
+        let terminal = terminal(input)
+        expectSane(terminal)
+        expectRecovers(terminal)
+    }
+
+    /// REP must keep working for what ncurses repeats: ASCII and box drawing.
+    @Test func safeRepeatStillRepeats() {
+        let terminal = terminal("a\u{1B}[3b\r\n─\u{1B}[2b")
+        #expect(screenLines(terminal) == ["aaaa", "───"])
+    }
+
+    @Test func oversizedResizeIsBounded() {
+        let terminal = Terminal(rows: Int.max, cols: Int.max)
+        #expect(terminal.rows == Terminal.maximumSize && terminal.cols == Terminal.maximumSize)
+        terminal.resize(rows: 3, cols: 4)
+        expectSane(terminal)
+    }
+}
