@@ -7,7 +7,10 @@ struct Nslab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nslab",
         abstract: "A terminal lab for Linux namespaces.",
-        subcommands: [RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self]
+        subcommands: [
+            DashboardCommand.self, RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self,
+        ],
+        defaultSubcommand: DashboardCommand.self
     )
 
     /// Parses and runs, printing any error as one line on stderr (never a backtrace or a usage dump).

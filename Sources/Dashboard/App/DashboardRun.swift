@@ -54,8 +54,8 @@ public struct DashboardHooks {
     public var hangup: (Int32, EventLoop) -> Void = { fd, loop in loop.unwatch(fd) }
     /// SIGCHLD arrived: reap what exited; one status message per child that ended.
     public var reapChildren: () -> [String] = { [] }
-    /// A key for the child's terminal.
-    public var forwardToChild: (Key) -> Void = { _ in }
+    /// A key for the child's terminal; may answer with actions (Enter on an ended child relaunches it).
+    public var forwardToChild: (Key) -> [DashboardAction] = { _ in [] }
     /// A key for the host-vs-child panel.
     public var comparisonKey: (Key) -> Void = { _ in }
     /// Kill and reap every child; runs before the terminal is restored, on every way out.
@@ -231,7 +231,7 @@ struct Session {
             case .selectProcess(let pid):
                 state.maps = hooks.maps(pid)
             case .forwardToChild(let key):
-                hooks.forwardToChild(key)
+                if perform(hooks.forwardToChild(key)) { return true }
             case .comparisonKey(let key):
                 hooks.comparisonKey(key)
             }

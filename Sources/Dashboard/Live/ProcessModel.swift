@@ -1,0 +1,90 @@
+import Glibc
+import NamespaceKit
+
+/// The /proc model as the dashboard's panels show it: tree rows, maps, kinds the kernel lacks.
+final class ProcessModel {
+    private let scanner: ProcScanner?
+    private let users = UserNames()
+    private let ownPID = getpid()
+    /// The latest snapshot, refreshed at the dashboard's interval.
+    private(set) var snapshot: Snapshot?
+
+    init() {
+        scanner = try? ProcScanner()
+    }
+
+    /// Re-reads /proc (only what can have changed) and returns the tree in display order. `children`
+    /// are the pids nslab launched: they and their descendants are marked, and always re-read, so a
+    /// namespace change without an exec is seen too.
+    func rows(children: Set<Int32>) -> [ProcessRow] {
+        guard let scanner else { return [] }
+        scanner.watchedPids = children
+        let snapshot = scanner.refresh(relations: false)
+        self.snapshot = snapshot
+        let host = snapshot.process(ownPID)?.namespaces
+        let tree = snapshot.tree
+        var rows: [ProcessRow] = []
+        rows.reserveCapacity(tree.rows.count)
+        // The depth of the launched child whose subtree the walk is in, if any.
+        var childDepth: Int?
+        for row in tree.rows {
+            guard let record = snapshot.process(row.pid) else { continue }
+            if let depth = childDepth, row.depth <= depth { childDepth = nil }
+            if childDepth == nil, children.contains(row.pid) { childDepth = row.depth }
+            let differing = host.map { Set(record.namespaces.differingKinds(from: $0)) } ?? []
+            let pidInside = record.pidInside.flatMap { $0 == record.pid ? nil : $0 }
+            let user = record.uid.value.map { users.name($0.real) } ?? "?"
+            rows.append(
+                ProcessRow(
+                    pid: record.pid, pidInside: pidInside, user: user, command: record.commandLine, depth: row.depth,
+                    differingKinds: differing, isChild: childDepth != nil,
+                    hasChildren: !(tree.children[row.pid]?.isEmpty ?? true)))
+        }
+        return rows
+    }
+
+    /// The uid and gid maps of `pid` as nslab (the host) reads them.
+    func maps(of pid: Int32) -> [MapView] {
+        let root = "/proc/\(pid)"
+        guard let uid = readMap(root + "/uid_map"), let gid = readMap(root + "/gid_map") else { return [] }
+        let setgroups = readSmallFile(root + "/setgroups").map { String($0.prefix { $0 != "\n" }) }
+        let command = snapshot?.process(pid)?.comm ?? "?"
+        return [MapView(subject: "pid \(pid) (\(command)), read from the host", uidLines: uid, gidLines: gid, setgroups: setgroups)]
+    }
+
+    /// The kinds this kernel lacks (no /proc/self/ns entry), with the reason.
+    static func unavailableKinds() -> [NamespaceKind: String] {
+        var result: [NamespaceKind: String] = [:]
+        for kind in NamespaceKind.allCases where access("/proc/self/ns/\(kind.procName)", F_OK) != 0 {
+            result[kind] = "this kernel has no \(kind.title) namespaces"
+        }
+        return result
+    }
+
+    private func readMap(_ path: String) -> [MapLine]? {
+        guard let text = readSmallFile(path) else { return nil }
+        return text.split(separator: "\n").compactMap { line in
+            guard let entry = try? IDMapEntry(parsing: String(line)) else { return nil }
+            return MapLine(inside: entry.inside, outside: entry.outside, count: entry.count)
+        }
+    }
+}
+
+/// Reads a small /proc file whole; nil when it cannot be read (a vanished process, no permission).
+func readSmallFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n > 0 {
+            bytes += buffer[0..<n]
+        } else if n < 0 && errno == EINTR {
+            continue
+        } else {
+            return n == 0 ? String(decoding: bytes, as: UTF8.self) : nil
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Dashboard
+import Glibc
+import NamespaceKit
+
+/// `nslab` with no subcommand: the interactive dashboard.
+struct DashboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "The interactive dashboard (the default command).",
+        discussion: """
+            Tick kinds with 1-8, launch with F5, leave the child's pane with Ctrl-], help with F1 or ?, \
+            quit with q. Every option is checked before the terminal is touched.
+            """
+    )
+
+    @Option(
+        name: .customLong("ns"),
+        help: ArgumentHelp(
+            "Kinds ticked at start: a comma-separated list of uts, ipc, pid, mount (mnt), net, user, cgroup, "
+                + "time, or all.", valueName: "LIST"))
+    var namespaces: String?
+
+    @Option(help: ArgumentHelp("Hostname for a new UTS namespace.", valueName: "NAME"))
+    var hostname: String?
+
+    @Option(
+        name: .customLong("uid-map"),
+        help: ArgumentHelp("A uid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
+    var uidMap: [String] = []
+
+    @Option(
+        name: .customLong("gid-map"),
+        help: ArgumentHelp("A gid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
+    var gidMap: [String] = []
+
+    @Flag(help: "Launch a child with the ticked kinds right away.")
+    var launch = false
+
+    @Option(
+        help: ArgumentHelp(
+            "A theme by name (default, light, mono, high-contrast, solarized) or a TOML file's path.",
+            valueName: "NAME|PATH"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("Seconds between refreshes of the live panels (0.1 to 3600).", valueName: "SECONDS"))
+    var interval: Double = 1
+
+    @Option(help: ArgumentHelp("The shell launched in children (default $SHELL, else /bin/sh).", valueName: "PATH"))
+    var shell: String?
+
+    @Option(help: ArgumentHelp("Lines of scrollback kept per child pane.", valueName: "N"))
+    var scrollback: Int = 10_000
+
+    /// The options as the dashboard takes them; every part is checked here, before the terminal.
+    func makeOptions() throws -> DashboardOptions {
+        var kinds = Set<NamespaceKind>()
+        if let namespaces {
+            do {
+                kinds = try NamespaceKind.parseList(namespaces)
+            } catch {
+                throw ValidationError("--ns: \(error)")
+            }
+        }
+        var options = NamespaceOptions()
+        if let hostname {
+            do {
+                try LaunchSpec.validateHostname(hostname)
+            } catch {
+                throw ValidationError(error.description)
+            }
+            options.hostname = hostname
+        }
+        for (kind, lines) in [(IDKind.uid, uidMap), (.gid, gidMap)] where !lines.isEmpty {
+            do {
+                let entries = try lines.map(IDMapEntry.init(parsing:))
+                try IDMap.validate(
+                    entries, kind: kind, privileged: geteuid() == 0, ownID: kind == .uid ? geteuid() : getegid())
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        options.uidMaps = uidMap
+        options.gidMaps = gidMap
+        guard interval.isFinite, interval >= 0.1, interval <= 3600 else {
+            throw ValidationError("--interval \(interval) is not between 0.1 and 3600 seconds")
+        }
+        guard scrollback >= 0, scrollback <= 1_000_000 else {
+            throw ValidationError("--scrollback \(scrollback) is not between 0 and 1000000 lines")
+        }
+        do {
+            _ = try ThemeLoader.current().load(theme)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        return DashboardOptions(kinds: kinds, options: options, launchAtStart: launch, theme: theme, interval: interval)
+    }
+
+    /// The shell for children: --shell, else $SHELL, else /bin/sh; it must be an executable file.
+    func resolvedShell() throws -> String {
+        let path = shell ?? defaultShell()
+        do {
+            return try Launcher.resolveCommand(path, searchPath: getenv("PATH").map { String(cString: $0) })
+        } catch {
+            throw ValidationError("--shell: \(error.message())")
+        }
+    }
+
+    func validate() throws {
+        _ = try makeOptions()
+        _ = try resolvedShell()
+    }
+
+    func run() throws {
+        let sessions = ChildSessions(shell: try resolvedShell(), scrollback: scrollback)
+        let status = Dashboard.run(options: try makeOptions(), hooks: LiveHooks.make(sessions: sessions))
+        if status != 0 { throw ExitCode(status) }
+    }
+}
