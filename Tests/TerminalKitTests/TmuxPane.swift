@@ -94,8 +94,20 @@ struct TmuxPane {
         let environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }
             .map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { environment.forEach { free($0) } }
+        // Test threads run with most signals blocked and a spawned tmux server would inherit that, then ignore
+        // kill-server and SIGTERM alike; start it with an empty mask and default handlers.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, argv, environment)
+        let status = posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, argv, environment)
         close(pipe[1])
         defer { close(pipe[0]) }
         guard status == 0 else { throw TmuxError.spawnFailed }
