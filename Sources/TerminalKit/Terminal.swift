@@ -47,6 +47,8 @@ public final class Terminal {
     private let callbacks: UnsafeMutablePointer<VTermScreenCallbacks>
     /// Parser position of the CSI guard in front of libvterm (see csi_guard.h); outlives every feed call.
     private let csiGuard: UnsafeMutablePointer<nslab_csi_guard>
+    /// Room to pack one line for scrollback, reused for every line that scrolls off.
+    let packScratch: UnsafeMutablePointer<PackedCell>
 
     /// Visible rows.
     public private(set) var rows: Int
@@ -96,6 +98,7 @@ public final class Terminal {
         callbacks.initialize(to: Terminal.makeScreenCallbacks())
         csiGuard = .allocate(capacity: 1)
         csiGuard.initialize(to: nslab_csi_guard())
+        packScratch = .allocate(capacity: Terminal.maximumSize)
 
         // libvterm keeps the callbacks pointer and the user pointer; both live exactly as long as self.
         let user = Unmanaged.passUnretained(self).toOpaque()
@@ -113,6 +116,7 @@ public final class Terminal {
         callbacks.deinitialize(count: 1)
         callbacks.deallocate()
         csiGuard.deallocate()
+        packScratch.deallocate()
     }
 
     private static func clamp(_ size: Int) -> Int { min(max(size, 1), maximumSize) }

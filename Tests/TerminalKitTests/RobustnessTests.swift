@@ -37,10 +37,12 @@ struct RobustnessTests {
             chunk.withUnsafeBytes { terminal.feed(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
             fed += length
             if Int.random(in: 0..<16, using: &generator) == 0 {
-                terminal.resize(rows: Int.random(in: 1...60, using: &generator), cols: Int.random(in: 1...200, using: &generator))
+                let rows = Int.random(in: 1...60, using: &generator)
+                terminal.resize(rows: rows, cols: Int.random(in: 1...200, using: &generator))
             }
             for _ in 0..<8 {
-                _ = terminal.visibleCell(row: Int.random(in: -1...61, using: &generator), col: Int.random(in: -1...201, using: &generator))
+                let row = Int.random(in: -1...61, using: &generator)
+                _ = terminal.visibleCell(row: row, col: Int.random(in: -1...201, using: &generator))
             }
         }
         expectSane(terminal)
@@ -143,7 +145,9 @@ struct RobustnessTests {
     /// outside the row when it is a wide character at the right edge.
     @Test(
         .timeLimit(.minutes(1)),
-        arguments: ["\u{1B}[3b", "\u{1B}c\u{1B}[3b", "x\r\u{301}\u{1B}[3b", "\u{200B}\u{1B}[3b", "中\u{1B}[1;20H\u{1B}[b"])
+        arguments: [
+            "\u{1B}[3b", "\u{1B}c\u{1B}[3b", "x\r\u{301}\u{1B}[3b", "\u{200B}\u{1B}[3b", "中\u{1B}[1;20H\u{1B}[b",
+        ])
     func unsafeRepeatIsCancelled(_ input: String) {
         let terminal = terminal(input)
         expectSane(terminal)

@@ -33,17 +33,23 @@ let differentialCases: [DifferentialCase] = [
     DifferentialCase(
         name: "scroll region", rows: 6,
         input: "head\u{1B}[6;1Hfoot\u{1B}[2;5r\u{1B}[2;1H" + (1...9).map { "r\($0)" }.joined(separator: "\r\n")),
-    DifferentialCase(name: "insert and delete lines", input: "1\r\n2\r\n3\r\n4\r\n5\u{1B}[2;1H\u{1B}[2L\u{1B}[5;1H\u{1B}[M"),
-    DifferentialCase(name: "insert and delete characters", input: "abcdefgh\u{1B}[1;3H\u{1B}[2@XY\u{1B}[1;8H\u{1B}[3P"),
+    DifferentialCase(
+        name: "insert and delete lines", input: "1\r\n2\r\n3\r\n4\r\n5\u{1B}[2;1H\u{1B}[2L\u{1B}[5;1H\u{1B}[M"),
+    DifferentialCase(
+        name: "insert and delete characters", input: "abcdefgh\u{1B}[1;3H\u{1B}[2@XY\u{1B}[1;8H\u{1B}[3P"),
     DifferentialCase(name: "cursor save and restore", input: "ab\u{1B}7\u{1B}[5;5Hxy\u{1B}8cd"),
-    DifferentialCase(name: "alternate screen", input: "shell$ \u{1B}[?1049h\u{1B}[H\u{1B}[2Jfull screen\u{1B}[4;4H!"),
+    DifferentialCase(
+        name: "alternate screen", input: "shell$ \u{1B}[?1049h\u{1B}[H\u{1B}[2Jfull screen\u{1B}[4;4H!"),
     DifferentialCase(name: "alternate screen left", input: "shell$ \u{1B}[?1049h\u{1B}[Hvim\u{1B}[?1049lls"),
-    DifferentialCase(name: "erase in line and display", input: "aaaaaa\r\nbbbbbb\r\ncccccc\u{1B}[2;3H\u{1B}[K\u{1B}[1J"),
+    DifferentialCase(name: "erase in line and display",
+        input: "aaaaaa\r\nbbbbbb\r\ncccccc\u{1B}[2;3H\u{1B}[K\u{1B}[1J"),
     DifferentialCase(name: "erase characters", input: "abcdefgh\u{1B}[1;2H\u{1B}[3X"),
     DifferentialCase(name: "tabs", input: "a\tb\tc\r\n\tx"),
-    DifferentialCase(name: "cursor movement", input: "\u{1B}[5;10H*\u{1B}[2A+\u{1B}[3D-\u{1B}[B=\u{1B}[G<\u{1B}[3d^"),
+    DifferentialCase(
+        name: "cursor movement", input: "\u{1B}[5;10H*\u{1B}[2A+\u{1B}[3D-\u{1B}[B=\u{1B}[G<\u{1B}[3d^"),
     DifferentialCase(name: "reverse index", input: "one\r\ntwo\u{1B}[H\u{1B}M\u{1B}Mtop"),
-    DifferentialCase(name: "colours do not change text", input: "\u{1B}[1;31mred\u{1B}[0m \u{1B}[38;2;1;2;3mrgb\u{1B}[48;5;20m bg"),
+    DifferentialCase(
+        name: "colours do not change text", input: "\u{1B}[1;31mred\u{1B}[0m \u{1B}[38;2;1;2;3mrgb\u{1B}[48;5;20m bg"),
     DifferentialCase(name: "autowrap off", input: "\u{1B}[?7l" + String(repeating: "x", count: 25) + "END"),
     DifferentialCase(name: "coloured UTF-8 flood", rows: 10, cols: 40, input: colouredStream(lines: 200)),
 ]
