@@ -80,8 +80,8 @@ public final class Terminal {
 
     /// Makes a terminal of the given size, keeping up to `scrollback` lines that scroll off the top.
     public init(rows: Int, cols: Int, scrollback: Int = 10_000) {
-        let rows = Terminal.clamp(rows)
-        let cols = Terminal.clamp(cols)
+        let rows = Terminal.clamp(rows, minimum: 1)
+        let cols = Terminal.clamp(cols, minimum: Terminal.minimumCols)
         self.rows = rows
         self.cols = cols
         guard let vt = vterm_new(Int32(rows), Int32(cols)) else {
@@ -119,7 +119,10 @@ public final class Terminal {
         packScratch.deallocate()
     }
 
-    private static func clamp(_ size: Int) -> Int { min(max(size, 1), maximumSize) }
+    /// Fewest columns: libvterm 0.1.4 writes outside the row when a wide character lands on a 1-column screen.
+    public static let minimumCols = 2
+
+    private static func clamp(_ size: Int, minimum: Int) -> Int { min(max(size, minimum), maximumSize) }
 
     // MARK: - Bytes in
 
@@ -146,14 +149,29 @@ public final class Terminal {
     /// Changes the size; lines scrolled off come back from scrollback when the screen grows.
     /// The caller then tells the pty (TIOCSWINSZ) so the child gets SIGWINCH.
     public func resize(rows: Int, cols: Int) {
-        let rows = Terminal.clamp(rows)
-        let cols = Terminal.clamp(cols)
+        let rows = Terminal.clamp(rows, minimum: 1)
+        let cols = Terminal.clamp(cols, minimum: Terminal.minimumCols)
         guard rows != self.rows || cols != self.cols else { return }
         vterm_set_size(vt, Int32(rows), Int32(cols))
         self.rows = rows
         self.cols = cols
+        fitStateToSize()
         damage.resize(rows: rows, cols: cols)
         scrollOffset = min(scrollOffset, scrollback.count)
+    }
+
+    /// libvterm 0.1.4 does not fit its state to a smaller screen: the cursor can end up above row 0 (it moves up
+    /// by the lines pushed to scrollback) and the scroll region can reach past the bottom, and the next erase or
+    /// index then writes outside the screen. So, like xterm and tmux, a resize resets the scroll region, and the
+    /// cursor goes back onto the screen. CAN first ends any sequence the child left half-written.
+    private func fitStateToSize() {
+        var position = VTermPos()
+        vterm_state_get_cursorpos(state, &position)
+        let row = min(max(Int(position.row), 0), rows - 1)
+        let col = min(max(Int(position.col), 0), cols - 1)
+        var bytes = Array("\u{18}\u{1B}[r\u{1B}[\(row + 1);\(col + 1)H".utf8)
+        _ = vterm_input_write(vt, &bytes, bytes.count)
+        csiGuard.pointee.state = Int32(NSLAB_GUARD_TEXT)
     }
 
     // MARK: - Bytes out

@@ -160,6 +160,26 @@ struct RobustnessTests {
         #expect(screenLines(terminal) == ["aaaa", "───"])
     }
 
+    /// Regression: a wide character on a 1-column libvterm screen writes outside the row and crashes.
+    @Test func wideCharacterOnTheNarrowestScreen() {
+        let terminal = Terminal(rows: 3, cols: 10)
+        terminal.resize(rows: 3, cols: 1)
+        terminal.feed("中中\u{1B}[?7l中")
+        #expect(terminal.cols == Terminal.minimumCols)
+        expectSane(terminal)
+    }
+
+    /// Regression: shrinking both dimensions after DECALN left libvterm's cursor at row -5, and ECH then
+    /// wrote outside the screen.
+    @Test func shrinkingKeepsTheCursorOnScreen() {
+        let terminal = Terminal(rows: 10, cols: 30)
+        terminal.feed("\u{1B}#8")
+        terminal.resize(rows: 5, cols: 26)
+        #expect(terminal.cursor.row == 0 && terminal.cursor.col == 0)
+        terminal.feed("\u{1B}[5X")
+        expectSane(terminal)
+    }
+
     @Test func oversizedResizeIsBounded() {
         let terminal = Terminal(rows: Int.max, cols: Int.max)
         #expect(terminal.rows == Terminal.maximumSize && terminal.cols == Terminal.maximumSize)
