@@ -17,6 +17,8 @@
 // 4. Restored cursors. After a resize, 0.1.4 can restore a saved cursor (DECRC, leaving the alternate screen)
 //    that lies outside the smaller screen, and the next erase writes outside it. After ESC 8 and after any
 //    CSI ? ... h/l the guard checks the cursor and moves it back on screen with a CUP.
+// 5. Double-width and double-height lines (ESC # 3, 4, 6). Combined with resizes they crash 0.1.4's resize;
+//    they are cancelled, which is also what tmux does with them (it does not support them).
 //
 // Everything else passes through untouched, in as few vterm_input_write calls as possible, so the cost per byte is
 // one comparison loop in C, far below the parser's own.
@@ -58,6 +60,8 @@ typedef struct {
     int lastGlyphRepeatable;
     /// The CSI being read has a private leader such as '?'.
     int csiLeader;
+    /// The escape being read started with the intermediate '#' (DEC line attributes).
+    int escapeHash;
 } nslab_csi_guard;
 
 /// Moves libvterm's cursor back onto the screen if it lies outside; see point 4 above.
@@ -119,6 +123,7 @@ static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned cha
     if (c == 0x1b) {
         guard->state = NSLAB_GUARD_ESCAPE;
         guard->escapeIntermediates = 0;
+        guard->escapeHash = 0;
     } else if (c == 0x18 || c == 0x1a) {
         guard->state = NSLAB_GUARD_TEXT;
     } else if (c == 0x07 && guard->state == NSLAB_GUARD_STRING) {
@@ -129,6 +134,7 @@ static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned cha
         // String payload (title, DCS data): never printed.
     } else if (guard->state == NSLAB_GUARD_ESCAPE) {
         if (c < 0x30) {
+            if (guard->escapeIntermediates == 0 && c == '#') guard->escapeHash = 1;
             guard->escapeIntermediates++;
         } else if (guard->escapeIntermediates == 0 && c == '[') {
             guard->state = NSLAB_GUARD_CSI;
@@ -140,6 +146,9 @@ static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned cha
         } else {
             guard->state = NSLAB_GUARD_TEXT;
             if (guard->escapeIntermediates == 0 && c == '8') return NSLAB_GUARD_CHECK_CURSOR; // DECRC
+            if (guard->escapeIntermediates == 1 && guard->escapeHash && (c == '3' || c == '4' || c == '6')) {
+                return NSLAB_GUARD_CANCEL; // DECDHL, DECDWL
+            }
         }
     } else if (guard->state == NSLAB_GUARD_CSI) {
         if (c >= '0' && c <= '9') {

@@ -180,6 +180,16 @@ struct RobustnessTests {
         expectSane(terminal)
     }
 
+    /// Double-width lines crash libvterm 0.1.4's resize; they are ignored, as tmux ignores them.
+    @Test func doubleWidthLinesAreIgnored() {
+        let terminal = Terminal(rows: 6, cols: 20)
+        terminal.feed("\u{1B}#6ab\r\n\u{1B}#3cd")
+        terminal.resize(rows: 3, cols: 7)
+        terminal.resize(rows: 6, cols: 20)
+        #expect(screenLines(terminal) == ["ab", "cd"])
+        expectSane(terminal)
+    }
+
     @Test func oversizedResizeIsBounded() {
         let terminal = Terminal(rows: Int.max, cols: Int.max)
         #expect(terminal.rows == Terminal.maximumSize && terminal.cols == Terminal.maximumSize)
