@@ -14,6 +14,11 @@
 //    edge. The guard remembers the last printed character and lets REP through only when that is printable ASCII
 //    or from a few blocks libvterm draws one column wide (Latin, Greek, Cyrillic, punctuation, arrows, box
 //    drawing, braille), which covers what ncurses repeats. Any other REP is cancelled with CAN.
+// 4. Restored cursors. After a resize, 0.1.4 can restore a saved cursor (DECRC, leaving the alternate screen)
+//    that lies outside the smaller screen, and the next erase writes outside it. After ESC 8 and after any
+//    CSI ? ... h/l the guard checks the cursor and moves it back on screen with a CUP.
+// 5. Double-width and double-height lines (ESC # 3, 4, 6). Combined with resizes they crash 0.1.4's resize;
+//    they are cancelled, which is also what tmux does with them (it does not support them).
 //
 // Everything else passes through untouched, in as few vterm_input_write calls as possible, so the cost per byte is
 // one comparison loop in C, far below the parser's own.
@@ -25,6 +30,7 @@
 #ifndef NSLAB_CSI_GUARD_H
 #define NSLAB_CSI_GUARD_H
 #include <stddef.h>
+#include <stdio.h>
 #include <vterm.h>
 
 enum {
@@ -38,6 +44,7 @@ enum {
     NSLAB_GUARD_PASS = 0,
     NSLAB_GUARD_DROP = 1,
     NSLAB_GUARD_CANCEL = 2,
+    NSLAB_GUARD_CHECK_CURSOR = 3,
 };
 
 /// Parser position the guard carries from one write to the next; zero-initialised means "in text".
@@ -51,7 +58,25 @@ typedef struct {
     int escapeIntermediates;
     /// The last printed character is one REP may repeat safely.
     int lastGlyphRepeatable;
+    /// The CSI being read has a private leader such as '?'.
+    int csiLeader;
+    /// The escape being read started with the intermediate '#' (DEC line attributes).
+    int escapeHash;
 } nslab_csi_guard;
+
+/// Moves libvterm's cursor back onto the screen if it lies outside; see point 4 above.
+static inline void nslab_keep_cursor_on_screen(VTerm *_Nonnull vt) {
+    int rows = 0, cols = 0;
+    vterm_get_size(vt, &rows, &cols);
+    VTermPos pos;
+    vterm_state_get_cursorpos(vterm_obtain_state(vt), &pos);
+    if (pos.row >= 0 && pos.row < rows && pos.col >= 0 && pos.col < cols) return;
+    int row = pos.row < 0 ? 0 : pos.row >= rows ? rows - 1 : pos.row;
+    int col = pos.col < 0 ? 0 : pos.col >= cols ? cols - 1 : pos.col;
+    char move[32];
+    int length = snprintf(move, sizeof move, "\033[%d;%dH", row + 1, col + 1);
+    if (length > 0) vterm_input_write(vt, move, (size_t)length);
+}
 
 /// Characters libvterm 0.1.4 draws exactly one column wide, so repeating them is safe.
 static inline int nslab_guard_repeatable(unsigned int cp) {
@@ -98,6 +123,7 @@ static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned cha
     if (c == 0x1b) {
         guard->state = NSLAB_GUARD_ESCAPE;
         guard->escapeIntermediates = 0;
+        guard->escapeHash = 0;
     } else if (c == 0x18 || c == 0x1a) {
         guard->state = NSLAB_GUARD_TEXT;
     } else if (c == 0x07 && guard->state == NSLAB_GUARD_STRING) {
@@ -108,15 +134,21 @@ static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned cha
         // String payload (title, DCS data): never printed.
     } else if (guard->state == NSLAB_GUARD_ESCAPE) {
         if (c < 0x30) {
+            if (guard->escapeIntermediates == 0 && c == '#') guard->escapeHash = 1;
             guard->escapeIntermediates++;
         } else if (guard->escapeIntermediates == 0 && c == '[') {
             guard->state = NSLAB_GUARD_CSI;
             guard->separators = 0;
             guard->digits = 0;
+            guard->csiLeader = 0;
         } else if (guard->escapeIntermediates == 0 && (c == ']' || c == 'P')) {
             guard->state = NSLAB_GUARD_STRING;
         } else {
             guard->state = NSLAB_GUARD_TEXT;
+            if (guard->escapeIntermediates == 0 && c == '8') return NSLAB_GUARD_CHECK_CURSOR; // DECRC
+            if (guard->escapeIntermediates == 1 && guard->escapeHash && (c == '3' || c == '4' || c == '6')) {
+                return NSLAB_GUARD_CANCEL; // DECDHL, DECDWL
+            }
         }
     } else if (guard->state == NSLAB_GUARD_CSI) {
         if (c >= '0' && c <= '9') {
@@ -126,12 +158,13 @@ static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned cha
             guard->digits = 0;
             return ++guard->separators > NSLAB_GUARD_MAX_SEPARATORS ? NSLAB_GUARD_DROP : NSLAB_GUARD_PASS;
         } else if (c >= 0x3c && c <= 0x3f && guard->separators == 0 && guard->digits == 0) {
-            // Leader bytes such as '?' come before the arguments and keep the CSI going.
+            guard->csiLeader = 1; // leader bytes such as '?' come before the arguments and keep the CSI going
         } else if (c < 0x30) {
             guard->state = NSLAB_GUARD_CSI_INTERMEDIATE;
         } else {
             guard->state = NSLAB_GUARD_TEXT;
             if (c == 'b' && !guard->lastGlyphRepeatable) return NSLAB_GUARD_CANCEL;
+            if (guard->csiLeader && (c == 'h' || c == 'l')) return NSLAB_GUARD_CHECK_CURSOR;
         }
     } else if (guard->state == NSLAB_GUARD_CSI_INTERMEDIATE) {
         if (c >= 0x30) guard->state = NSLAB_GUARD_TEXT;
@@ -176,8 +209,12 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
                 guard->lastGlyphRepeatable = nslab_guard_last_glyph(text, p, guard->lastGlyphRepeatable);
             }
             int action = nslab_guard_step(guard, c);
-            if (action != NSLAB_GUARD_PASS) nslab_guard_flush(vt, &pending, p, p + 1);
+            if (action == NSLAB_GUARD_DROP || action == NSLAB_GUARD_CANCEL) nslab_guard_flush(vt, &pending, p, p + 1);
             if (action == NSLAB_GUARD_CANCEL) vterm_input_write(vt, "\x18", 1);
+            if (action == NSLAB_GUARD_CHECK_CURSOR) {
+                nslab_guard_flush(vt, &pending, p + 1, p + 1);
+                nslab_keep_cursor_on_screen(vt);
+            }
             text = p + 1;
         }
         p++;

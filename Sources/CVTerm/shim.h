@@ -3,6 +3,7 @@
 #define NSLAB_CVTERM_SHIM_H
 #include <vterm.h>
 #include "csi_guard.h"
+#include "line_pack.h"
 
 // Small helpers for TerminalKit. They hide the spots where libvterm's API changed after 0.1.4, so the
 // Swift code compiles against either and only this header knows the difference.

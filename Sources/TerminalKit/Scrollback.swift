@@ -1,17 +1,8 @@
 import CVTerm
 
 /// One cell stored compactly: 16 bytes instead of libvterm's 40, since 10,000 lines are kept by default.
-struct PackedCell {
-    /// First scalar; 0 when blank, `continuationScalar` for the right half of a wide character.
-    var scalar: UInt32
-    /// Colours as kind << 24 | value (kind 0 default, 1 indexed, 2 RGB).
-    var fg: UInt32
-    var bg: UInt32
-    /// Attribute bits in the low 16 bits, width in bits 16–17, bit 20 set when combining marks follow.
-    var bits: UInt32
-
-    static let hasCombining: UInt32 = 1 << 20
-}
+/// The layout is defined in C (line_pack.h), where lines are packed.
+typealias PackedCell = nslab_packed_cell
 
 /// A line that scrolled off the top: its cells without trailing blanks, plus combining marks if any.
 struct PackedLine {
@@ -69,40 +60,12 @@ struct Scrollback {
 // MARK: - Packing
 
 extension PackedCell {
-    /// Packs one of libvterm's cells; `combining` receives marks after the first scalar.
-    init(vterm cell: VTermScreenCell, col: Int, combining: inout [UInt32]) {
-        scalar = cell.chars.0
-        fg = PackedCell.pack(cell.fg)
-        bg = PackedCell.pack(cell.bg)
-        let attributes = CellAttributes(vterm: cell.attrs, concealed: false)
-        bits = UInt32(attributes.rawValue) | UInt32(cell.width == 2 ? 2 : 1) << 16
-        if scalar != 0 && scalar != continuationScalar && cell.chars.1 != 0 {
-            bits |= PackedCell.hasCombining
-            withUnsafeBytes(of: cell.chars) { raw in
-                let scalars = raw.bindMemory(to: UInt32.self)
-                var marks: [UInt32] = []
-                for value in scalars.dropFirst() {
-                    if value == 0 { break }
-                    marks.append(value)
-                }
-                combining.append(UInt32(col))
-                combining.append(UInt32(marks.count))
-                combining.append(contentsOf: marks)
-            }
-        }
-    }
+    /// Bit of `bits` set when combining marks follow the first scalar.
+    static let hasCombining: UInt32 = 1 << 20
 
     /// True when the cell shows nothing and has no background, so trimming it loses nothing.
     var isPlainBlank: Bool {
         scalar == 0 && bg == 0 && bits & UInt32(CellAttributes.reverse.rawValue) == 0
-    }
-
-    static func pack(_ color: VTermColor) -> UInt32 {
-        switch TerminalColor(vterm: color) {
-        case .default: return 0
-        case .indexed(let index): return 1 << 24 | UInt32(index)
-        case .rgb(let r, let g, let b): return 2 << 24 | UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
-        }
     }
 
     static func unpack(_ packed: UInt32) -> TerminalColor {
@@ -121,17 +84,23 @@ extension PackedCell {
 }
 
 extension PackedLine {
-    /// Packs a row libvterm pushes into scrollback, trimming trailing blanks.
-    init(vterm cells: UnsafePointer<VTermScreenCell>, cols: Int) {
-        var used = cols
+    /// Packs a row libvterm pushes into scrollback, trimming trailing blanks; `scratch` holds at least `cols` cells.
+    init(vterm cells: UnsafePointer<VTermScreenCell>, cols: Int, scratch: UnsafeMutablePointer<PackedCell>) {
+        var hasCombining: Int32 = 0
+        let used = Int(nslab_pack_line(cells, Int32(cols), scratch, &hasCombining))
+        // Copying out of the scratch buffer gives an array of exactly the kept length.
+        let packed = Array(UnsafeBufferPointer(start: scratch, count: used))
         var combining: [UInt32] = []
-        var packed: [PackedCell] = []
-        packed.reserveCapacity(cols)
-        for col in 0..<cols {
-            packed.append(PackedCell(vterm: cells[col], col: col, combining: &combining))
+        if hasCombining != 0 {
+            for col in 0..<used where packed[col].bits & PackedCell.hasCombining != 0 {
+                withUnsafeBytes(of: cells[col].chars) { raw in
+                    let marks = raw.bindMemory(to: UInt32.self).dropFirst().prefix { $0 != 0 }
+                    combining.append(UInt32(col))
+                    combining.append(UInt32(marks.count))
+                    combining.append(contentsOf: marks)
+                }
+            }
         }
-        while used > 0 && packed[used - 1].isPlainBlank { used -= 1 }
-        packed.removeSubrange(used...)
         self.init(cells: packed, combining: combining)
     }
 

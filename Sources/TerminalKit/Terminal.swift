@@ -47,6 +47,8 @@ public final class Terminal {
     private let callbacks: UnsafeMutablePointer<VTermScreenCallbacks>
     /// Parser position of the CSI guard in front of libvterm (see csi_guard.h); outlives every feed call.
     private let csiGuard: UnsafeMutablePointer<nslab_csi_guard>
+    /// Room to pack one line for scrollback, reused for every line that scrolls off.
+    let packScratch: UnsafeMutablePointer<PackedCell>
 
     /// Visible rows.
     public private(set) var rows: Int
@@ -78,8 +80,8 @@ public final class Terminal {
 
     /// Makes a terminal of the given size, keeping up to `scrollback` lines that scroll off the top.
     public init(rows: Int, cols: Int, scrollback: Int = 10_000) {
-        let rows = Terminal.clamp(rows)
-        let cols = Terminal.clamp(cols)
+        let rows = Terminal.clamp(rows, minimum: 1)
+        let cols = Terminal.clamp(cols, minimum: Terminal.minimumCols)
         self.rows = rows
         self.cols = cols
         guard let vt = vterm_new(Int32(rows), Int32(cols)) else {
@@ -96,6 +98,7 @@ public final class Terminal {
         callbacks.initialize(to: Terminal.makeScreenCallbacks())
         csiGuard = .allocate(capacity: 1)
         csiGuard.initialize(to: nslab_csi_guard())
+        packScratch = .allocate(capacity: Terminal.maximumSize)
 
         // libvterm keeps the callbacks pointer and the user pointer; both live exactly as long as self.
         let user = Unmanaged.passUnretained(self).toOpaque()
@@ -113,9 +116,13 @@ public final class Terminal {
         callbacks.deinitialize(count: 1)
         callbacks.deallocate()
         csiGuard.deallocate()
+        packScratch.deallocate()
     }
 
-    private static func clamp(_ size: Int) -> Int { min(max(size, 1), maximumSize) }
+    /// Fewest columns: libvterm 0.1.4 writes outside the row when a wide character lands on a 1-column screen.
+    public static let minimumCols = 2
+
+    private static func clamp(_ size: Int, minimum: Int) -> Int { min(max(size, minimum), maximumSize) }
 
     // MARK: - Bytes in
 
@@ -142,14 +149,29 @@ public final class Terminal {
     /// Changes the size; lines scrolled off come back from scrollback when the screen grows.
     /// The caller then tells the pty (TIOCSWINSZ) so the child gets SIGWINCH.
     public func resize(rows: Int, cols: Int) {
-        let rows = Terminal.clamp(rows)
-        let cols = Terminal.clamp(cols)
+        let rows = Terminal.clamp(rows, minimum: 1)
+        let cols = Terminal.clamp(cols, minimum: Terminal.minimumCols)
         guard rows != self.rows || cols != self.cols else { return }
         vterm_set_size(vt, Int32(rows), Int32(cols))
         self.rows = rows
         self.cols = cols
+        fitStateToSize()
         damage.resize(rows: rows, cols: cols)
         scrollOffset = min(scrollOffset, scrollback.count)
+    }
+
+    /// libvterm 0.1.4 does not fit its state to a smaller screen: the cursor can end up above row 0 (it moves up
+    /// by the lines pushed to scrollback) and the scroll region can reach past the bottom, and the next erase or
+    /// index then writes outside the screen. So, like xterm and tmux, a resize resets the scroll region, and the
+    /// cursor goes back onto the screen. CAN first ends any sequence the child left half-written.
+    private func fitStateToSize() {
+        var position = VTermPos()
+        vterm_state_get_cursorpos(state, &position)
+        let row = min(max(Int(position.row), 0), rows - 1)
+        let col = min(max(Int(position.col), 0), cols - 1)
+        var bytes = Array("\u{18}\u{1B}[r\u{1B}[\(row + 1);\(col + 1)H".utf8)
+        _ = vterm_input_write(vt, &bytes, bytes.count)
+        csiGuard.pointee.state = Int32(NSLAB_GUARD_TEXT)
     }
 
     // MARK: - Bytes out

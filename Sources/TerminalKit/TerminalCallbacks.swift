@@ -84,7 +84,8 @@ extension Terminal {
 
     func pushScrollback(_ cells: UnsafePointer<VTermScreenCell>, cols: Int) {
         guard scrollback.capacity > 0 else { return }
-        scrollback.push(PackedLine(vterm: cells, cols: cols))
+        // libvterm never pushes more columns than the screen has, and the screen is at most maximumSize wide.
+        scrollback.push(PackedLine(vterm: cells, cols: min(cols, Terminal.maximumSize), scratch: packScratch))
         // Keep a scrolled-back view on the same lines while new ones arrive underneath.
         if scrollOffset > 0 { scrollOffset = min(scrollOffset + 1, scrollback.count) }
     }

@@ -37,10 +37,12 @@ struct RobustnessTests {
             chunk.withUnsafeBytes { terminal.feed(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
             fed += length
             if Int.random(in: 0..<16, using: &generator) == 0 {
-                terminal.resize(rows: Int.random(in: 1...60, using: &generator), cols: Int.random(in: 1...200, using: &generator))
+                let rows = Int.random(in: 1...60, using: &generator)
+                terminal.resize(rows: rows, cols: Int.random(in: 1...200, using: &generator))
             }
             for _ in 0..<8 {
-                _ = terminal.visibleCell(row: Int.random(in: -1...61, using: &generator), col: Int.random(in: -1...201, using: &generator))
+                let row = Int.random(in: -1...61, using: &generator)
+                _ = terminal.visibleCell(row: row, col: Int.random(in: -1...201, using: &generator))
             }
         }
         expectSane(terminal)
@@ -143,7 +145,9 @@ struct RobustnessTests {
     /// outside the row when it is a wide character at the right edge.
     @Test(
         .timeLimit(.minutes(1)),
-        arguments: ["\u{1B}[3b", "\u{1B}c\u{1B}[3b", "x\r\u{301}\u{1B}[3b", "\u{200B}\u{1B}[3b", "中\u{1B}[1;20H\u{1B}[b"])
+        arguments: [
+            "\u{1B}[3b", "\u{1B}c\u{1B}[3b", "x\r\u{301}\u{1B}[3b", "\u{200B}\u{1B}[3b", "中\u{1B}[1;20H\u{1B}[b",
+        ])
     func unsafeRepeatIsCancelled(_ input: String) {
         let terminal = terminal(input)
         expectSane(terminal)
@@ -154,6 +158,36 @@ struct RobustnessTests {
     @Test func safeRepeatStillRepeats() {
         let terminal = terminal("a\u{1B}[3b\r\n─\u{1B}[2b")
         #expect(screenLines(terminal) == ["aaaa", "───"])
+    }
+
+    /// Regression: a wide character on a 1-column libvterm screen writes outside the row and crashes.
+    @Test func wideCharacterOnTheNarrowestScreen() {
+        let terminal = Terminal(rows: 3, cols: 10)
+        terminal.resize(rows: 3, cols: 1)
+        terminal.feed("中中\u{1B}[?7l中")
+        #expect(terminal.cols == Terminal.minimumCols)
+        expectSane(terminal)
+    }
+
+    /// Regression: shrinking both dimensions after DECALN left libvterm's cursor at row -5, and ECH then
+    /// wrote outside the screen.
+    @Test func shrinkingKeepsTheCursorOnScreen() {
+        let terminal = Terminal(rows: 10, cols: 30)
+        terminal.feed("\u{1B}#8")
+        terminal.resize(rows: 5, cols: 26)
+        #expect(terminal.cursor.row == 0 && terminal.cursor.col == 0)
+        terminal.feed("\u{1B}[5X")
+        expectSane(terminal)
+    }
+
+    /// Double-width lines crash libvterm 0.1.4's resize; they are ignored, as tmux ignores them.
+    @Test func doubleWidthLinesAreIgnored() {
+        let terminal = Terminal(rows: 6, cols: 20)
+        terminal.feed("\u{1B}#6ab\r\n\u{1B}#3cd")
+        terminal.resize(rows: 3, cols: 7)
+        terminal.resize(rows: 6, cols: 20)
+        #expect(screenLines(terminal) == ["ab", "cd"])
+        expectSane(terminal)
     }
 
     @Test func oversizedResizeIsBounded() {

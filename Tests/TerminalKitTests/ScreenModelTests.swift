@@ -138,6 +138,6 @@ struct ScreenModelTests {
         #expect(terminal.cols == 3)
         #expect(screenLines(terminal) == ["hel", "wor"])
         terminal.resize(rows: 0, cols: -5)
-        #expect(terminal.rows == 1 && terminal.cols == 1)
+        #expect(terminal.rows == 1 && terminal.cols == Terminal.minimumCols)
     }
 }
