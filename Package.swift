@@ -40,10 +40,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by the test targets: starting programs (tmux, nslab itself) with a clean signal mask.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NamespaceKitTests", dependencies: ["NamespaceKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"]),
-        .testTarget(name: "nslabTests", dependencies: ["NamespaceKit"]),
+        .testTarget(name: "nslabTests", dependencies: ["NamespaceKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,6 +15,11 @@ struct Nslab: ParsableCommand {
 
     /// Parses and runs, printing any error as one line on stderr (never a backtrace or a usage dump).
     static func main() {
+        // Start from a clean signal mask: one inherited from a parent's thread (test runners, some
+        // service managers) would silently block SIGTERM, SIGINT and SIGWINCH for the dashboard.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
         if nsl_is_setuid() != 0 {
             fail("refusing to run setuid or setgid: nslab launches processes as its real user; run it as root instead")
         }

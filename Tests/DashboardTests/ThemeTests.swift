@@ -111,8 +111,10 @@ struct ThemeTests {
         } catch {
             #expect(error.message.contains("/no/such/theme.toml") && error.message.contains("cannot be read"))
         }
-        let noColor = ThemeLoader(environment: ["NO_COLOR": "1"], executableDirectory: nil)
-        #expect(try noColor.load("solarized") == .builtinMono)
+        // NO_COLOR gives mono, but a theme that does not exist is still an error, so a typo shows.
+        let noColor = ThemeLoader(environment: ["NO_COLOR": "1", "NSLAB_THEME_PATH": folder], executableDirectory: nil)
+        #expect(try noColor.load("mine") == .builtinMono)
+        #expect(throws: ThemeError.self) { try noColor.load("absent") }
         let emptyNoColor = ThemeLoader(
             environment: ["NO_COLOR": "", "NSLAB_THEME_PATH": themesFolder],
             executableDirectory: nil)

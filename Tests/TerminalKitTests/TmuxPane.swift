@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 
 /// Runs bytes through a real tmux pane of a given size and reads back the text and cursor, for differential
 /// tests. Each use gets its own server socket (`-L`), which is killed afterwards.
@@ -68,58 +69,13 @@ struct TmuxPane {
     }
 
     /// tmux never finished showing the bytes.
-    enum TmuxError: Error { case timedOut, spawnFailed }
+    enum TmuxError: Error { case timedOut }
 
-    /// Runs tmux with `arguments` and returns its standard output. posix_spawn and waitpid rather than
-    /// Foundation's Process, whose waitUntilExit was seen to hang here when the client exits at once.
+    /// Runs tmux with `arguments` and returns its standard output; the spawn starts it with a clean
+    /// signal mask and no pipes a forked server could hold open.
     @discardableResult
     private static func run(_ arguments: [String], readOutput: Bool = true) throws -> String {
-        var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw TmuxError.spawnFailed }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // The server forked by new-session would inherit a pipe and keep it open; give it /dev/null instead.
-        if readOutput {
-            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
-        posix_spawn_file_actions_addclose(&actions, pipe[1])
-        let argv = (["tmux"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        // TMUX from an enclosing session would redirect the commands to it.
-        let environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }
-            .map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { environment.forEach { free($0) } }
-        // Test threads run with most signals blocked and a spawned tmux server would inherit that, then ignore
-        // kill-server and SIGTERM alike; start it with an empty mask and default handlers.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, argv, environment)
-        close(pipe[1])
-        defer { close(pipe[0]) }
-        guard status == 0 else { throw TmuxError.spawnFailed }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while readOutput {
-            let count = read(pipe[0], &buffer, buffer.count)
-            if count <= 0 { break }
-            output += buffer[0..<count]
-        }
-        var exitStatus: Int32 = 0
-        while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
-        return String(decoding: output, as: UTF8.self)
+        let result = try Spawn.run("/usr/bin/tmux", arguments)
+        return readOutput ? result.stdout : ""
     }
 }

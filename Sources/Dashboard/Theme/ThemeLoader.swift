@@ -50,14 +50,17 @@ public struct ThemeLoader: Sendable {
     /// True when the user asked for no colour (https://no-color.org: set and not empty).
     public var noColor: Bool { !(environment["NO_COLOR"] ?? "").isEmpty }
 
-    /// Loads the theme `--theme` names (nil: the default), honouring NO_COLOR.
+    /// Loads the theme `--theme` names (nil: the default), honouring NO_COLOR. A theme that is
+    /// missing or malformed is an error even under NO_COLOR, so a typo never goes unnoticed.
     public func load(_ nameOrPath: String?) throws(ThemeError) -> Theme {
-        if noColor { return .builtinMono }
-        guard let nameOrPath, !nameOrPath.isEmpty else { return try loadName("default") }
-        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
-            return try loadFile(nameOrPath)
+        let theme: Theme
+        if let nameOrPath, !nameOrPath.isEmpty {
+            let isPath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml")
+            theme = isPath ? try loadFile(nameOrPath) : try loadName(nameOrPath)
+        } else {
+            theme = try loadName("default")
         }
-        return try loadName(nameOrPath)
+        return noColor ? .builtinMono : theme
     }
 
     /// Loads a theme by name from the search path.

@@ -25,17 +25,30 @@ public enum StatusBar {
         }
         let hintsWidth = DisplayWidth.width(of: hints)
         var messageWidth = rect.width
-        if rect.width - hintsWidth >= 20 || message == nil {
+        // An error gets the whole row when it does not fit beside the hints: its end says the fix.
+        let crowded = message.map { $0.isError && DisplayWidth.width(of: $0.text) + 3 + hintsWidth > rect.width } ?? false
+        if (rect.width - hintsWidth >= 20 || message == nil) && !crowded {
             let x = rect.maxX - min(hintsWidth, rect.width)
             buffer.write(
                 DisplayWidth.truncated(hints, to: rect.width), x: max(rect.x, x), y: rect.y,
                 style: theme[.status], clip: rect)
             messageWidth = rect.width - hintsWidth - 2
         }
-        if let message, messageWidth > 0 {
-            let text = " " + DisplayWidth.truncated(message.text, to: messageWidth - 1)
+        guard let message, messageWidth > 0 else { return }
+        // An error longer than the row goes on over the rows above it (at most three), so the whole
+        // sentence, cause and fix included, can be read.
+        var rows = message.isError ? TooSmallScreen.wrap(message.text, width: max(1, messageWidth - 1)) : []
+        if rows.count <= 1 || rect.y < 1 { rows = [DisplayWidth.truncated(message.text, to: messageWidth - 1)] }
+        rows = Array(rows.prefix(min(Self.maxErrorRows, rect.y + 1)))
+        let top = rect.y - (rows.count - 1)
+        for (offset, row) in rows.enumerated() {
+            let line = Rect(x: rect.x, y: top + offset, width: rect.width, height: 1)
+            if offset < rows.count - 1 { buffer.fill(line, style: theme[.status]) }
             buffer.write(
-                text, x: rect.x, y: rect.y, style: message.isError ? theme[.error] : theme[.status], clip: rect)
+                " " + row, x: rect.x, y: line.y, style: message.isError ? theme[.error] : theme[.status], clip: line)
         }
     }
+
+    /// The most rows an error message may take, counting the status row.
+    static let maxErrorRows = 3
 }

@@ -1,12 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// The output of one run of the nslab binary.
-struct RunResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
 
 /// The `nslab` executable built next to this test bundle, and ways to run it.
 enum Binary {
@@ -37,28 +31,7 @@ enum Binary {
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
         directory: String = "/"
     ) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        if let environment { process.environment = environment }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes to the end before waiting, so a chatty child cannot block on a full pipe.
-        nonisolated(unsafe) var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errReader.isFinished { usleep(1000) }
-        return RunResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        try Spawn.run(executable, arguments, environment: environment, directory: directory)
     }
 
     /// Runs the built nslab as the invoking user.

@@ -1,0 +1,80 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A tmux server of its own (a private socket), for driving the real dashboard as a person would.
+/// The server and everything in it are killed when the value goes away.
+final class TmuxSession {
+    let socket: String
+    let name = "t"
+
+    /// Starts `command` in a detached session of `width` x `height` cells.
+    init(_ command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
+        socket = "nslab-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
+        // remain-on-exit keeps the pane (and its last screen) after the command ends.
+        try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", name, exports + command])
+        _ = try? tmux(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let result = try Binary.runProgram("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
+        guard result.status == 0 else {
+            throw TmuxError(message: "tmux \(arguments.joined(separator: " ")): \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    /// Types keys as tmux names them ("F5", "C-]", "Enter") or literal text with `literal`.
+    func send(_ keys: String..., literal: Bool = false) throws {
+        try tmux(["send-keys", "-t", name] + (literal ? ["-l"] : []) + keys)
+    }
+
+    /// The visible screen as lines of text.
+    func screen() throws -> String {
+        try tmux(["capture-pane", "-p", "-t", name])
+    }
+
+    /// Waits until the screen contains `text` (a regular expression with `regex`), up to `timeout`
+    /// seconds; returns that screen.
+    @discardableResult
+    func waitFor(_ text: String, regex: Bool = false, timeout: Double = 5) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if regex ? last.range(of: text, options: .regularExpression) != nil : last.contains(text) { return last }
+            usleep(50_000)
+        }
+        throw TmuxError(message: "timed out waiting for '\(text)'; screen:\n\(last)")
+    }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// The pid of the process running in the pane.
+    func panePID() throws -> pid_t {
+        pid_t(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Whether the terminal in the pane is on its alternate screen.
+    func alternateScreen() throws -> Bool {
+        try tmux(["display-message", "-p", "-t", name, "#{alternate_on}"]).hasPrefix("1")
+    }
+
+    /// Whether the pane's command has ended (remain-on-exit keeps the pane).
+    func paneDead() throws -> Bool {
+        try tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]).hasPrefix("1")
+    }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
