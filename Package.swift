@@ -42,7 +42,8 @@ let package = Package(
         ),
         // Helpers shared by the test targets: starting programs (tmux, nslab itself) with a clean signal mask.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "NamespaceKitTests", dependencies: ["NamespaceKit"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "NamespaceKitTests", dependencies: ["NamespaceKit", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"]),
         .testTarget(name: "nslabTests", dependencies: ["NamespaceKit", "TestSupport"]),

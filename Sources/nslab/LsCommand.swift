@@ -17,12 +17,7 @@ struct LsCommand: ParsableCommand {
 
     /// Scans /proc with namespace relations and prints the chosen view.
     func run() throws {
-        let scanner: ProcScanner
-        do {
-            scanner = try ProcScanner()
-        } catch {
-            throw CommandFailure(error.description)
-        }
+        let scanner = try openProc()
         let snapshot = scanner.refresh(relations: true)
         if json {
             var writer = JSONWriter(capacity: 64 * 1024)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNamespaces
 import Glibc
+import NamespaceKit
 
 @main
 struct Nslab: ParsableCommand {
@@ -57,5 +58,14 @@ func writeAll(_ fd: Int32, _ text: String) {
             }
             offset += n
         }
+    }
+}
+
+/// Opens /proc for a command; a failure becomes the command's one-line error.
+func openProc() throws -> ProcScanner {
+    do {
+        return try ProcScanner()
+    } catch {
+        throw CommandFailure(error.description)
     }
 }

@@ -22,12 +22,7 @@ struct PsCommand: ParsableCommand {
 
     /// Scans /proc once (no namespace ioctls) and prints the chosen view.
     func run() throws {
-        let scanner: ProcScanner
-        do {
-            scanner = try ProcScanner()
-        } catch {
-            throw CommandFailure(error.description)
-        }
+        let scanner = try openProc()
         let snapshot = scanner.refresh(relations: false)
         if json {
             var writer = JSONWriter(capacity: snapshot.processes.count * 900)

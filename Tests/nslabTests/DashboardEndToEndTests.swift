@@ -1,30 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// The namespace link of `pid` for a kind's /proc name, read from outside.
-private func nsLink(_ pid: pid_t, _ name: String) -> String? {
-    try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(name)")
-}
-
-/// The kinds (by /proc name) in which `pid` differs from this test process.
-private func differingKinds(_ pid: pid_t) -> Set<String> {
-    Set(["uts", "ipc", "pid", "mnt", "net", "user", "cgroup", "time"].filter { nsLink(pid, $0) != nsLink(getpid(), $0) })
-}
 
 /// The pid in the child pane's title, "Child 1234 [uts,pid]".
 private func childPID(on screen: String) -> pid_t? {
     guard let range = screen.range(of: #"Child (\d+) \["#, options: .regularExpression) else { return nil }
     return pid_t(screen[range].dropFirst(6).prefix { $0.isNumber })
-}
-
-/// Whether `pid` is gone (or a zombie about to be reaped) within two seconds.
-private func endsSoon(_ pid: pid_t) -> Bool {
-    for _ in 0..<200 {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
-        if status.contains("State:\tZ") { return true }
-        usleep(10_000)
-    }
-    return false
 }
 
 /// The real binary in tmux, driven by keys; every launch is checked through /proc from outside.
@@ -36,7 +17,7 @@ struct DashboardEndToEndTests {
         let tmux = try TmuxSession("\(Binary.path) --ns uts,pid,mount --hostname e2ehost --launch")
         let screen = try tmux.waitFor("@e2ehost")
         let pid = try #require(childPID(on: screen), "\(screen)")
-        #expect(differingKinds(pid) == ["uts", "pid", "mnt"])
+        #expect(Processes.differingKinds(pid) == ["uts", "pid", "mnt"])
         try tmux.send("echo $$-$(hostname)", literal: true)
         try tmux.send("Enter")
         try tmux.waitFor("1-e2ehost")
@@ -44,7 +25,7 @@ struct DashboardEndToEndTests {
         try tmux.send("q")
         try tmux.waitFor("y/n")
         try tmux.send("y")
-        #expect(endsSoon(pid), "the child outlived the dashboard")
+        #expect(Processes.endsSoon(pid), "the child outlived the dashboard")
     }
 
     @Test("digits tick kinds and F5 launches; Ctrl-] leaves the pane; q asks only while children run")
@@ -57,12 +38,12 @@ struct DashboardEndToEndTests {
         try tmux.send("F5")
         let screen = try tmux.waitFor(#"Child \d+ \["#, regex: true)
         let pid = try #require(childPID(on: screen), "\(screen)")
-        #expect(differingKinds(pid) == ["ipc", "net", "cgroup"])
+        #expect(Processes.differingKinds(pid) == ["ipc", "net", "cgroup"])
         // In the pane, a digit is typed into the shell instead of ticking a kind.
         try tmux.send("exit 4", literal: true)
         try tmux.send("Enter")
         try tmux.waitFor("[exited: status 4]")
-        #expect(endsSoon(pid))
+        #expect(Processes.endsSoon(pid))
         try tmux.send("C-]")
         try tmux.send("q")
         usleep(500_000)
@@ -82,7 +63,7 @@ struct DashboardEndToEndTests {
         try tmux.send("6", "F5")
         let screen = try tmux.waitFor(#"Child \d+ \["#, regex: true)
         let pid = try #require(childPID(on: screen))
-        #expect(differingKinds(pid) == ["uts", "user"])
+        #expect(Processes.differingKinds(pid) == ["uts", "user"])
         let uidMap = try String(contentsOfFile: "/proc/\(pid)/uid_map", encoding: .utf8)
         #expect(uidMap.split(whereSeparator: \.isWhitespace) == ["0", "65534", "1"])
     }
@@ -129,7 +110,7 @@ struct DashboardEndToEndTests {
         try tmux.send("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo", literal: true)
         try tmux.send("Enter")
         try tmux.waitFor("icanon echo")
-        #expect(endsSoon(child), "the child outlived nslab")
+        #expect(Processes.endsSoon(child), "the child outlived nslab")
     }
 
     @Test("without a terminal, nslab says so in one line")

@@ -103,9 +103,11 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
         let processes = try #require(document["processes"] as? [[String: Any]])
         let me = try #require(processes.first { $0["pid"] as? Int32 == getpid() })
         #expect((me["ns"] as? [String: Any])?["uts"] is NSNull)
+        // Found by its command line: other tests may run nslab as uid 65534 at the same time.
         let itself = try #require(
             processes.first {
-                ($0["uid"] as? [String: Any])?["real"] as? Int == 65534 && $0["comm"] as? String == "nslab"
+                ($0["uid"] as? [String: Any])?["real"] as? Int == 65534
+                    && $0["cmdline"] as? [String] == [Binary.publicCopy, "ps", "--json"]
             })
         for name in namespaceNames {
             #expect((itself["ns"] as? [String: Any])?[name] as? UInt64 == linkedNamespace(getpid(), name), "\(name)")

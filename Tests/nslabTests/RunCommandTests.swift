@@ -215,10 +215,8 @@ struct RunRefusalTests {
     func refusesSetuid() throws {
         try requireRoot()
         let copy = Binary.publicCopy + "-setuid"
-        try? FileManager.default.removeItem(atPath: copy)
-        try FileManager.default.copyItem(atPath: Binary.path, toPath: copy)
-        defer { try? FileManager.default.removeItem(atPath: copy) }
-        chmod(copy, 0o4755)
+        Binary.copyExecutable(from: Binary.path, to: copy, mode: 0o4755)
+        defer { unlink(copy) }
         let result = try Binary.runProgram(
             "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "run", "--", "true"])
         #expect(result.status != 0)

@@ -35,22 +35,8 @@ public struct ProcessRow: Equatable, Sendable {
     }
 }
 
-/// One line of a uid_map or gid_map: `count` ids from `inside` map to ids from `outside`.
-public struct MapLine: Equatable, Sendable {
-    /// The first id inside the namespace.
-    public var inside: UInt32
-    /// The first id outside (in the reader's namespace).
-    public var outside: UInt32
-    /// How many ids.
-    public var count: UInt32
-
-    /// Makes a map line.
-    public init(inside: UInt32, outside: UInt32, count: UInt32) {
-        self.inside = inside
-        self.outside = outside
-        self.count = count
-    }
-}
+/// One line of a uid_map or gid_map, as the map panel shows it: the launcher's own map entry.
+public typealias MapLine = IDMapEntry
 
 /// The maps of one process, as the map panel shows them.
 public struct MapView: Equatable, Sendable {

@@ -63,10 +63,7 @@ final class ProcessModel {
 
     private func readMap(_ path: String) -> [MapLine]? {
         guard let text = readSmallFile(path) else { return nil }
-        return text.split(separator: "\n").compactMap { line in
-            guard let entry = try? IDMapEntry(parsing: String(line)) else { return nil }
-            return MapLine(inside: entry.inside, outside: entry.outside, count: entry.count)
-        }
+        return text.split(separator: "\n").compactMap { try? IDMapEntry(parsing: String($0)) }
     }
 }
 

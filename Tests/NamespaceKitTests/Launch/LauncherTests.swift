@@ -1,28 +1,13 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 @testable import NamespaceKit
 
-/// The namespace link of `pid` for `kind`, e.g. "uts:[4026531838]", read from outside.
-private func nsLink(_ pid: pid_t, _ kind: NamespaceKind) -> String? {
-    try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(kind.procName)")
-}
-
 /// The kinds in which `pid` differs from this test process.
 private func differingKinds(_ pid: pid_t) -> Set<NamespaceKind> {
-    Set(NamespaceKind.allCases.filter { nsLink(pid, $0) != nsLink(getpid(), $0) })
-}
-
-/// Whether `pid` is gone or a zombie within a second: killed processes are reaped by whoever
-/// inherits them, which may take a moment.
-private func endsSoon(_ pid: pid_t) -> Bool {
-    for _ in 0..<100 {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
-        if status.contains("State:\tZ") { return true }
-        usleep(10_000)
-    }
-    return false
+    Set(Processes.differingKinds(pid).compactMap(NamespaceKind.init(argument:)))
 }
 
 private func launchSleeper(_ kinds: Set<NamespaceKind>, _ change: (inout LaunchSpec) -> Void = { _ in }) throws -> Child {
@@ -114,7 +99,7 @@ struct LauncherTests {
             let child = try Launcher.launch(LaunchSpec(kinds: kinds, command: ["true"]))
             #expect(child.wait() == .exited(0))
             #expect(!FileManager.default.fileExists(atPath: "/proc/\(child.leaderPID)"))
-            #expect(endsSoon(child.pid))
+            #expect(Processes.endsSoon(child.pid))
         }
     }
 
@@ -128,7 +113,7 @@ struct LauncherTests {
         }
         // The keeper is our child and reaped at once; the command dies of its death signal.
         #expect(!FileManager.default.fileExists(atPath: "/proc/\(pids[1])"))
-        #expect(endsSoon(pids[0]), "pid \(pids[0]) lives on")
+        #expect(Processes.endsSoon(pids[0]), "pid \(pids[0]) lives on")
     }
 
     @Test("a failing step is reported with its name, and the child is reaped")

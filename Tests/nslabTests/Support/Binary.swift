@@ -17,14 +17,31 @@ enum Binary {
     /// the checkout lives.
     static let publicCopy: String = {
         let directory = "/tmp/nslab-test-bin-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        mkdir(directory, 0o755)
         chmod(directory, 0o755)
         let target = directory + "/nslab"
-        try? FileManager.default.removeItem(atPath: target)
-        try? FileManager.default.copyItem(atPath: path, toPath: target)
-        chmod(target, 0o755)
+        copyExecutable(from: path, to: target)
         return target
     }()
+
+    /// Copies an executable with close-on-exec fds: a write fd leaked into a program another test
+    /// thread starts at that moment (a tmux server lives on) would make every exec fail with ETXTBSY.
+    static func copyExecutable(from source: String, to target: String, mode: mode_t = 0o755) {
+        unlink(target)
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        defer {
+            close(input)
+            close(output)
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = read(input, &buffer, buffer.count)
+            if n <= 0 { break }
+            _ = buffer.withUnsafeBytes { write(output, $0.baseAddress, n) }
+        }
+        fchmod(output, mode)
+    }
 
     /// Runs `executable` with `arguments`, waits, and collects both outputs.
     static func runProgram(
