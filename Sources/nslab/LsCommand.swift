@@ -74,7 +74,8 @@ struct LsCommand: ParsableCommand {
         }
         var text = ""
         func describe(_ namespace: Namespace) -> String {
-            var words = "\(namespace.kind.procName):[\(namespace.inode)] \(namespace.members.count) procs"
+            let count = namespace.members.count
+            var words = "\(namespace.kind.procName):[\(namespace.inode)] \(count) process\(count == 1 ? "" : "es")"
             words += ", pid \(namespace.representative)"
             if let uid = namespace.ownerUID { words += ", owner uid \(uid)" }
             if namespace.kind == .pid, let parent = namespace.parent { words += ", parent pid:[\(parent)]" }
