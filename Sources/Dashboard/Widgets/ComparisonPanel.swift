@@ -81,11 +81,18 @@ public enum ComparisonPanel {
         return (result, cursorLine)
     }
 
-    /// Breaks `text` into lines of at most `width` columns at spaces (a longer word is cut).
+    /// Breaks `text` into lines of at most `width` columns at spaces (a longer word is cut). A command in
+    /// backticks stays on one line when it fits, so it can be read and typed as shown.
     public static func wrap(_ text: String, width: Int) -> [String] {
+        var words: [String] = []
+        var inCommand = false
+        for word in text.split(separator: " ") {
+            if inCommand, let last = words.popLast() { words.append(last + " " + word) } else { words.append(String(word)) }
+            if word.filter({ $0 == "`" }).count % 2 == 1 { inCommand.toggle() }
+        }
         var lines: [String] = []
         var current = ""
-        for word in text.split(separator: " ") {
+        for word in words {
             let candidate = current.isEmpty ? String(word) : current + " " + word
             if DisplayWidth.width(of: candidate) <= width {
                 current = candidate
