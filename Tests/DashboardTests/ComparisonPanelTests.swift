@@ -190,3 +190,24 @@ struct ComparisonPanelTests {
         #expect(lines.joined(separator: " ") == ComparisonLessons.lesson(.uts))
     }
 }
+
+@Suite("Host vs child panel, narrow")
+struct ComparisonPanelNarrowTests {
+    @Test("at the 100x30 layout's 50 columns the ids shrink to their last digits so the facts fit")
+    func narrow() {
+        let buffer = renderComparison(ComparisonRows.view(sampleComparison()), width: 50, height: 10)
+        let expected = """
+            ┌ Host vs child: pid 4242 (bash) ────────────────┐
+            │uts    […1838] vm          ≠ […2201] lab        │
+            │ipc    […1839] msg 0 sem … = […1839] msg 1 sem …│
+            │pid    […1836] pid 4242    ≠ […2202] pid 1      │
+            │mnt    […1841] 20 mounts,… = […1841] 20 mounts,…│
+            │net    […1840] lo up       ≠ […2203] lo down    │
+            │user   […1837] 0 0 429496… ≠ […2204] 0 100000 6…│
+            │cgroup […1835] /lab.slice  = […1835] /          │
+            │time   […1834] up 1:02:03… = […1834] up 1:02:03…│
+            └────────────────────────────────────────────────┘
+            """
+        #expect(buffer.snapshot() == expected, "\n\(buffer.snapshot())")
+    }
+}

@@ -42,8 +42,9 @@ final class ComparisonController {
     private(set) var expanded: NamespaceKind?
     /// When a recompute is due after keys were sent; nil when none is pending.
     private var dueAt: UInt64?
-    /// The event loop, for the one-shot timer that wakes the dashboard when a recompute is due.
-    var loop: EventLoop?
+    /// The event loop, for the one-shot timer that wakes the dashboard when a recompute is due (weak: the
+    /// dashboard owns it and tears it down on the way out).
+    weak var loop: EventLoop?
 
     /// A controller over the given model functions.
     init(compare: @escaping (Int32) -> Comparison?, maps: @escaping (Int32) -> [MapView]) {

@@ -25,7 +25,9 @@ public enum LiveHooks {
         hooks.maps = { pid in
             if pid != selected {
                 selected = pid
-                comparison.point(at: .process(pid))
+                // Selecting a launched child again brings back its pane's exit status once it ends.
+                let session = sessions.sessions.last { $0.child.pid == pid }
+                comparison.point(at: session.map { .child($0) } ?? .process(pid))
             }
             return comparison.maps
         }

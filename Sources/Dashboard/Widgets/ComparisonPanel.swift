@@ -67,8 +67,11 @@ public enum ComparisonPanel {
         for (index, row) in view.rows.enumerated() {
             if index == view.cursor { cursorLine = result.count }
             let marker = row.same.map { $0 ? " = " : " ≠ " } ?? " ? "
-            let host = DisplayWidth.padded(row.hostID + " " + row.hostFact, to: side)
-            let child = DisplayWidth.truncated(row.childID + " " + row.childFact, to: side)
+            // On a narrow panel the ids shrink to their last digits (where sibling namespaces differ),
+            // leaving room for the facts; the = / ≠ between the sides still says same or not.
+            let short = side < 26
+            let host = DisplayWidth.padded(idText(row.hostID, short: short) + " " + row.hostFact, to: side)
+            let child = DisplayWidth.truncated(idText(row.childID, short: short) + " " + row.childFact, to: side)
             let label = DisplayWidth.padded(row.kind.procName, to: labelWidth)
             let role: ThemeRole = view.ended != nil ? .disabled : row.same.map { $0 ? .same : .differs } ?? .normal
             result.append((label + host + marker + child, role))
@@ -79,6 +82,12 @@ public enum ComparisonPanel {
             }
         }
         return (result, cursorLine)
+    }
+
+    /// An id as given, or with `short` as its last four digits: `[4026531838]` becomes `[…1838]`.
+    static func idText(_ id: String, short: Bool) -> String {
+        guard short, id.hasPrefix("["), id.hasSuffix("]"), id.count > 7 else { return id }
+        return "[…" + id.dropLast().suffix(4) + "]"
     }
 
     /// Breaks `text` into lines of at most `width` columns at spaces (a longer word is cut). A command in
