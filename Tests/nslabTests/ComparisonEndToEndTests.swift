@@ -60,4 +60,22 @@ struct ComparisonEndToEndTests {
         try tmux.send("C-]")
         try tmux.send("q")
     }
+
+    @Test("unprivileged, with User ticked: the child's maps from the host and as the child reads them")
+    func unprivilegedMaps() throws {
+        try requireRoot()  // to become user 65534 through setpriv
+        let tmux = try TmuxSession(
+            "setpriv --reuid=65534 --regid=65534 --clear-groups \(Binary.publicCopy) --ns uts,user --shell /bin/sh --launch",
+            width: 160, height: 45, environment: ["HOME": "/"])
+        try tmux.waitFor(#"Child \d+ \["#, regex: true)
+        let screen = try tmux.waitFor("read by the child itself")
+        // Both readers see root inside as the caller (65534) outside: a map names its parent's ids.
+        let readings = screen.components(separatedBy: "uid 0 inside is uid 65534 outside").count - 1
+        #expect(readings == 2, "\(screen)")
+        #expect(screen.contains("the host's maps"), "\(screen)")
+        #expect(screen.range(of: #"user +\[\d+\] 0 0 4294967295 +≠ \[\d+\] 0 65534 1"#, options: .regularExpression) != nil,
+                "\(screen)")
+        try tmux.send("C-]")
+        try tmux.send("q")
+    }
 }
