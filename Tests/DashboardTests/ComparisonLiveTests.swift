@@ -58,8 +58,11 @@ struct ComparisonLiveTests {
             gethostname(&name, name.count)
             #expect(row.hostFact == String(cString: name) && row.childFact == "cmp-uts")
         case .ipc:
-            #expect(try eventually { rows = try panelRows(child.pid, model: model); return rows[.ipc]?.childFact == "msg 1 sem 0 shm 0" },
-                "\(rows[.ipc]!)")
+            let counted = try eventually {
+                rows = try panelRows(child.pid, model: model)
+                return rows[.ipc]?.childFact == "msg 1 sem 0 shm 0"
+            }
+            #expect(counted, "\(rows[.ipc]!)")
             #expect(rows[.ipc]?.hostFact == before[.ipc]?.hostFact, "the host's IPC count changed")
         case .pid:
             #expect(row.hostFact == "pid \(child.pid)" && row.childFact == "pid 1")

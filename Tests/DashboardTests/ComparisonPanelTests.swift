@@ -34,7 +34,8 @@ func sampleComparison(childHostname: String = "lab", childQueues: Int = 1) -> Co
     childFacts.mount = .known(MountFacts(mountCount: 20, procIsOwn: false))
     hostFacts.net = .known(NetFacts(interfaces: [NetInterface(name: "lo", isUp: true, addresses: [])]))
     childFacts.net = .known(NetFacts(interfaces: [NetInterface(name: "lo", isUp: false, addresses: [])]))
-    let noOffsets = TimeOffsets(monotonic: ClockOffset(seconds: 0, nanoseconds: 0), boottime: ClockOffset(seconds: 0, nanoseconds: 0))
+    let zero = ClockOffset(seconds: 0, nanoseconds: 0)
+    let noOffsets = TimeOffsets(monotonic: zero, boottime: zero)
     hostFacts.time = .known(TimeFacts(offsets: noOffsets, uptimeInside: 3_723))
     childFacts.time = .known(TimeFacts(offsets: noOffsets, uptimeInside: 3_723))
     hostFacts.user = .known(
@@ -50,7 +51,9 @@ func sampleComparison(childHostname: String = "lab", childQueues: Int = 1) -> Co
 }
 
 /// Renders the panel alone into a buffer of `width` x `height`.
-func renderComparison(_ view: ComparisonView?, width: Int, height: Int, focused: Bool = false, theme: Theme = .builtinDefault) -> ScreenBuffer {
+func renderComparison(
+    _ view: ComparisonView?, width: Int, height: Int, focused: Bool = false, theme: Theme = .builtinDefault
+) -> ScreenBuffer {
     var buffer = ScreenBuffer(size: TerminalSize(columns: width, rows: height))
     ComparisonPanel.render(view, in: buffer.bounds, focused: focused, buffer: &buffer, theme: theme)
     return buffer
@@ -180,7 +183,8 @@ struct ComparisonPanelTests {
     func unmappedReading() {
         let line = MapLine(inside: 0, outside: UInt32.max, count: UInt32.max)
         #expect(MapPanel.reading(line, idName: "uid").contains("unmapped"))
-        #expect(ComparisonMaps.parseMap("         0     100000      65536\n") == [MapLine(inside: 0, outside: 100_000, count: 65_536)])
+        let parsed = ComparisonMaps.parseMap("         0     100000      65536\n")
+        #expect(parsed == [MapLine(inside: 0, outside: 100_000, count: 65_536)])
     }
 
     @Test("wrapping breaks at spaces and never exceeds the width")

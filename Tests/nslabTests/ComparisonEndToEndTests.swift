@@ -55,8 +55,8 @@ struct ComparisonEndToEndTests {
         let screen = try tmux.waitFor("read by the child itself")
         #expect(screen.contains("read from the host") && screen.contains("the host's maps"), "\(screen)")
         #expect(screen.contains("uids 0-65535 inside are uids 100000-165535 outside"), "\(screen)")
-        #expect(screen.range(of: #"user +\[\d+\] 0 0 4294967295 +≠ \[\d+\] 0 100000 65536"#, options: .regularExpression) != nil,
-                "\(screen)")
+        let userRow = #"user +\[\d+\] 0 0 4294967295 +≠ \[\d+\] 0 100000 65536"#
+        #expect(screen.range(of: userRow, options: .regularExpression) != nil, "\(screen)")
         try tmux.send("C-]")
         try tmux.send("q")
     }
@@ -65,7 +65,8 @@ struct ComparisonEndToEndTests {
     func unprivilegedMaps() throws {
         try requireRoot()  // to become user 65534 through setpriv
         let tmux = try TmuxSession(
-            "setpriv --reuid=65534 --regid=65534 --clear-groups \(Binary.publicCopy) --ns uts,user --shell /bin/sh --launch",
+            "setpriv --reuid=65534 --regid=65534 --clear-groups \(Binary.publicCopy) "
+                + "--ns uts,user --shell /bin/sh --launch",
             width: 160, height: 45, environment: ["HOME": "/"])
         try tmux.waitFor(#"Child \d+ \["#, regex: true)
         let screen = try tmux.waitFor("read by the child itself")
@@ -73,8 +74,8 @@ struct ComparisonEndToEndTests {
         let readings = screen.components(separatedBy: "uid 0 inside is uid 65534 outside").count - 1
         #expect(readings == 2, "\(screen)")
         #expect(screen.contains("the host's maps"), "\(screen)")
-        #expect(screen.range(of: #"user +\[\d+\] 0 0 4294967295 +≠ \[\d+\] 0 65534 1"#, options: .regularExpression) != nil,
-                "\(screen)")
+        let userRow = #"user +\[\d+\] 0 0 4294967295 +≠ \[\d+\] 0 65534 1"#
+        #expect(screen.range(of: userRow, options: .regularExpression) != nil, "\(screen)")
         try tmux.send("C-]")
         try tmux.send("q")
     }

@@ -88,7 +88,8 @@ public enum ComparisonRows {
 
     static func mapText(_ map: Fact<[IDMapEntry]>) -> String {
         text(map) { entries in
-            entries.isEmpty ? "no map" : entries.map { "\($0.inside) \($0.outside) \($0.count)" }.joined(separator: ", ")
+            entries.isEmpty
+                ? "no map" : entries.map { "\($0.inside) \($0.outside) \($0.count)" }.joined(separator: ", ")
         }
     }
 
@@ -102,7 +103,8 @@ public enum ComparisonRows {
         let total = max(0, Int(seconds))
         let minutes = total % 3600 / 60
         let secs = total % 60
-        let clock = "\(total % 86400 / 3600):" + (minutes < 10 ? "0" : "") + "\(minutes):" + (secs < 10 ? "0" : "") + "\(secs)"
+        let clock =
+            "\(total % 86400 / 3600):" + (minutes < 10 ? "0" : "") + "\(minutes):" + (secs < 10 ? "0" : "") + "\(secs)"
         return total >= 86400 ? "\(total / 86400)d " + clock : clock
     }
 

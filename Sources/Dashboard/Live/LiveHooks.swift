@@ -9,7 +9,8 @@ public enum LiveHooks {
         let comparison = ComparisonController(
             compare: { model.compareWithHost($0) },
             maps: { pid in
-                model.maps(of: pid) + ComparisonMaps.insideViews(of: pid, command: model.snapshot?.process(pid)?.comm ?? "?")
+                let command = model.snapshot?.process(pid)?.comm ?? "?"
+                return model.maps(of: pid) + ComparisonMaps.insideViews(of: pid, command: command)
             })
         var hooks = DashboardHooks()
         hooks.processes = {

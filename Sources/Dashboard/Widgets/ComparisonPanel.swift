@@ -59,7 +59,9 @@ public struct ComparisonView: Equatable, Sendable {
 public enum ComparisonPanel {
     /// The panel's lines with their roles (before the focus and cursor styles); `cursorLine` is the
     /// index of the cursor's row among them.
-    public static func lines(_ view: ComparisonView, width: Int) -> (lines: [(text: String, role: ThemeRole)], cursorLine: Int) {
+    public static func lines(
+        _ view: ComparisonView, width: Int
+    ) -> (lines: [(text: String, role: ThemeRole)], cursorLine: Int) {
         let labelWidth = 7
         let side = max(1, (width - labelWidth - 3) / 2)
         var result: [(String, ThemeRole)] = []
@@ -96,7 +98,11 @@ public enum ComparisonPanel {
         var words: [String] = []
         var inCommand = false
         for word in text.split(separator: " ") {
-            if inCommand, let last = words.popLast() { words.append(last + " " + word) } else { words.append(String(word)) }
+            if inCommand, let last = words.popLast() {
+                words.append(last + " " + word)
+            } else {
+                words.append(String(word))
+            }
             if word.filter({ $0 == "`" }).count % 2 == 1 { inCommand.toggle() }
         }
         var lines: [String] = []
@@ -128,7 +134,8 @@ public enum ComparisonPanel {
         guard inner.width > 0, inner.height > 0 else { return }
         guard let view else {
             buffer.write(
-                DisplayWidth.truncated("launch a child (F5) or select a process to compare it with the host", to: inner.width),
+                DisplayWidth.truncated(
+                    "launch a child (F5) or select a process to compare it with the host", to: inner.width),
                 x: inner.x, y: inner.y, style: theme[.hint], clip: inner)
             return
         }
