@@ -215,3 +215,21 @@ struct ComparisonPanelNarrowTests {
         #expect(buffer.snapshot() == expected, "\n\(buffer.snapshot())")
     }
 }
+
+@Suite("Host vs child panel, edge cases")
+struct ComparisonPanelEdgeTests {
+    /// Guards against a crash: an empty view with no explanation open sliced past the end of its lines.
+    @Test("an empty view, a cursor past the rows and tiny rects draw without crashing")
+    func edges() {
+        let empty = ComparisonView(subject: "pid 9 (x)", rows: [], cursor: 3)
+        #expect(renderComparison(empty, width: 40, height: 5).snapshot().contains("pid 9 (x)"))
+        var view = ComparisonRows.view(sampleComparison())
+        view.cursor = 7
+        view.expanded = .time
+        for (width, height) in [(1, 1), (3, 3), (12, 4), (30, 3)] {
+            _ = renderComparison(view, width: width, height: height, focused: true)
+        }
+        let tall = renderComparison(view, width: 30, height: 4, focused: true).snapshot()
+        #expect(tall.contains("time"), "the cursor's row stays on screen:\n\(tall)")
+    }
+}

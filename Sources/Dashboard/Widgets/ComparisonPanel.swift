@@ -141,8 +141,8 @@ public enum ComparisonPanel {
         }
         let (lines, cursorLine) = lines(view, width: inner.width)
         // Keep the cursor's row and its open explanation on screen; rows scroll only when they must.
-        let explanation = view.expanded == view.rows[safe: view.cursor]?.kind
-            ? lines[(cursorLine + 1)...].prefix { $0.role == .hint }.count : 0
+        let isOpen = view.expanded != nil && view.expanded == view.rows[safe: view.cursor]?.kind
+        let explanation = isOpen ? lines.dropFirst(cursorLine + 1).prefix { $0.role == .hint }.count : 0
         let lastNeeded = cursorLine + explanation
         let scroll = max(0, min(cursorLine, lastNeeded - inner.height + 1))
         for (offset, line) in lines.dropFirst(scroll).prefix(inner.height).enumerated() {
