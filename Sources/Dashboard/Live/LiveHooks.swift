@@ -40,7 +40,7 @@ public enum LiveHooks {
             return outcome
         }
         hooks.readable = { fd, loop in
-            comparison.loop = loop  // for the one-shot timer after keys; the loop outlives the hooks' use
+            comparison.loop = loop  // held weakly, for the one-shot timer after keys
             sessions.readable(fd)
         }
         hooks.hangup = { fd, loop in
