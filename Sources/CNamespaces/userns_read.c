@@ -62,6 +62,13 @@ int nsl_read_in_userns(int userns_fd, const char *const *paths, int count, struc
     }
     if (child == 0) {
         close(pipe_fds[0]);
+        /* Let go of every other fd at once: another thread's file open for writing, held here, would
+         * make its exec fail with ETXTBSY for as long as this helper lives. */
+        int keep_low = pipe_fds[1] < userns_fd ? pipe_fds[1] : userns_fd;
+        int keep_high = pipe_fds[1] < userns_fd ? userns_fd : pipe_fds[1];
+        if (keep_low > 3) close_range(3, (unsigned)keep_low - 1, 0);
+        if (keep_high > keep_low + 1) close_range((unsigned)keep_low + 1, (unsigned)keep_high - 1, 0);
+        close_range((unsigned)keep_high + 1, ~0U, 0);
         if (setns(userns_fd, CLONE_NEWUSER) != 0) {
             out->setns_errno = errno;
         } else {
