@@ -35,7 +35,9 @@ private func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
 }
 
 /// The host-vs-child comparison the panel shows, against real children, as root.
-@Suite("host vs child, live, as root")
+/// Serialized: each test launches children and forks helpers, and a burst of them in parallel slows the
+/// timing-sensitive tests of other suites.
+@Suite("host vs child, live, as root", .serialized)
 struct ComparisonLiveTests {
     @Test("a child in one kind differs in exactly that kind, with that kind's facts on both sides",
           arguments: NamespaceKind.allCases)

@@ -64,8 +64,15 @@ struct ComparisonEndToEndTests {
     @Test("unprivileged, with User ticked: the child's maps from the host and as the child reads them")
     func unprivilegedMaps() throws {
         try requireRoot()  // to become user 65534 through setpriv
+        // Started through a symlink of another name: the process is then not `nslab` by comm, so tests
+        // that look for their own unprivileged `nslab ps` never pick this dashboard (or its helpers).
+        let link = URL(fileURLWithPath: Binary.publicCopy).deletingLastPathComponent()
+            .appendingPathComponent("nslab-cmp-e2e").path
+        try? FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: Binary.publicCopy)
+        defer { try? FileManager.default.removeItem(atPath: link) }
         let tmux = try TmuxSession(
-            "setpriv --reuid=65534 --regid=65534 --clear-groups \(Binary.publicCopy) "
+            "setpriv --reuid=65534 --regid=65534 --clear-groups \(link) "
                 + "--ns uts,user --shell /bin/sh --launch",
             width: 160, height: 45, environment: ["HOME": "/"])
         try tmux.waitFor(#"Child \d+ \["#, regex: true)
