@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +70,8 @@ int nsl_read_in_userns(int userns_fd, const char *const *paths, int count, struc
         if (keep_low > 3) close_range(3, (unsigned)keep_low - 1, 0);
         if (keep_high > keep_low + 1) close_range((unsigned)keep_low + 1, (unsigned)keep_high - 1, 0);
         close_range((unsigned)keep_high + 1, ~0U, 0);
+        /* A name of its own, so nobody mistakes this short-lived copy for nslab itself. */
+        prctl(PR_SET_NAME, "nslab-helper", 0, 0, 0);
         if (setns(userns_fd, CLONE_NEWUSER) != 0) {
             out->setns_errno = errno;
         } else {

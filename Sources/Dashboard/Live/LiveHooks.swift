@@ -21,16 +21,17 @@ public enum LiveHooks {
         }
         // The dashboard asks for the maps of the selected pid at each refresh and when the selection
         // moves; a new pid means the selection moved, which points the comparison at that process.
-        // The maps shown are always those of the compared process (the newest child, or the selection).
+        // The start-up selection does not: until a launch or a move, nothing is compared and no helper
+        // is forked. Once something is compared, the maps shown are those of the compared process.
         var selected: Int32?
         hooks.maps = { pid in
-            if pid != selected {
-                selected = pid
+            if let previous = selected, pid != previous {
                 // Selecting a launched child again brings back its pane's exit status once it ends.
                 let session = sessions.sessions.last { $0.child.pid == pid }
                 comparison.point(at: session.map { .child($0) } ?? .process(pid))
             }
-            return comparison.maps
+            selected = pid
+            return comparison.target == nil ? model.maps(of: pid) : comparison.maps
         }
         hooks.unavailable = { ProcessModel.unavailableKinds() }
         hooks.validators = validators
