@@ -6,19 +6,57 @@ public enum LiveHooks {
     /// Hooks that launch real children into `sessions`.
     public static func make(sessions: ChildSessions) -> DashboardHooks {
         let model = ProcessModel()
+        let comparison = ComparisonController(
+            compare: { model.compareWithHost($0) },
+            maps: { pid in
+                let command = model.snapshot?.process(pid)?.comm ?? "?"
+                return model.maps(of: pid) + ComparisonMaps.insideViews(of: pid, command: command)
+            })
         var hooks = DashboardHooks()
-        hooks.processes = { model.rows(children: sessions.childPIDs) }
-        hooks.maps = { model.maps(of: $0) }
+        hooks.processes = {
+            model.alsoWatched = comparison.targetPID.map { [$0] } ?? []
+            let rows = model.rows(children: sessions.childPIDs)
+            comparison.refresh()
+            return rows
+        }
+        // The dashboard asks for the maps of the selected pid at each refresh and when the selection
+        // moves; a new pid means the selection moved, which points the comparison at that process.
+        // The start-up selection does not: until a launch or a move, nothing is compared and no helper
+        // is forked. Once something is compared, the maps shown are those of the compared process.
+        var selected: Int32?
+        hooks.maps = { pid in
+            if let previous = selected, pid != previous {
+                // Selecting a launched child again brings back its pane's exit status once it ends.
+                let session = sessions.sessions.last { $0.child.pid == pid }
+                comparison.point(at: session.map { .child($0) } ?? .process(pid))
+            }
+            selected = pid
+            return comparison.target == nil ? model.maps(of: pid) : comparison.maps
+        }
         hooks.unavailable = { ProcessModel.unavailableKinds() }
         hooks.validators = validators
-        hooks.launch = { sessions.launch($0) }
-        hooks.readable = { fd, _ in sessions.readable(fd) }
+        hooks.launch = { request in
+            let outcome = sessions.launch(request)
+            if case .started = outcome, let session = sessions.focused { comparison.point(at: .child(session)) }
+            return outcome
+        }
+        hooks.readable = { fd, loop in
+            comparison.loop = loop  // held weakly, for the one-shot timer after keys
+            sessions.readable(fd)
+        }
         hooks.hangup = { fd, loop in
             loop.unwatch(fd)
             sessions.hangup(fd)
         }
         hooks.reapChildren = { sessions.reap() }
-        hooks.forwardToChild = { key in sessions.forward(key).map { [.launch($0)] } ?? [] }
+        hooks.forwardToChild = { key in
+            comparison.keysSent()
+            return sessions.forward(key).map { [.launch($0)] } ?? []
+        }
+        hooks.comparison = { rect, focused, buffer, theme in
+            comparison.render(in: rect, focused: focused, buffer: &buffer, theme: theme)
+        }
+        hooks.comparisonKey = { comparison.handle($0) }
         hooks.shutdown = { sessions.shutdown() }
         hooks.childPane = { rect, focused, buffer, theme in
             sessions.render(in: rect, focused: focused, buffer: &buffer, theme: theme)

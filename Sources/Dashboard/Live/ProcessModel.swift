@@ -8,6 +8,8 @@ final class ProcessModel {
     private let ownPID = getpid()
     /// The latest snapshot, refreshed at the dashboard's interval.
     private(set) var snapshot: Snapshot?
+    /// Pids re-read completely at each refresh besides the children: the process the comparison shows.
+    var alsoWatched: Set<Int32> = []
 
     init() {
         scanner = try? ProcScanner()
@@ -18,7 +20,7 @@ final class ProcessModel {
     /// namespace change without an exec is seen too.
     func rows(children: Set<Int32>) -> [ProcessRow] {
         guard let scanner else { return [] }
-        scanner.watchedPids = children
+        scanner.watchedPids = children.union(alsoWatched)
         let snapshot = scanner.refresh(relations: false)
         self.snapshot = snapshot
         let host = snapshot.process(ownPID)?.namespaces
@@ -50,6 +52,14 @@ final class ProcessModel {
         let setgroups = readSmallFile(root + "/setgroups").map { String($0.prefix { $0 != "\n" }) }
         let command = snapshot?.process(pid)?.comm ?? "?"
         return [MapView(subject: "pid \(pid) (\(command)), read from the host", uidLines: uid, gidLines: gid, setgroups: setgroups)]
+    }
+
+    /// `pid` compared with nslab itself (the host) in the latest snapshot, facts read live; nil when
+    /// either is gone.
+    func compareWithHost(_ pid: Int32) -> Comparison? {
+        guard let scanner else { return nil }
+        let current = snapshot ?? scanner.refresh(relations: false)
+        return try? scanner.compare(pid, with: ownPID, in: current)
     }
 
     /// The kinds this kernel lacks (no /proc/self/ns entry), with the reason.

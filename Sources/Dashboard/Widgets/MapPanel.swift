@@ -5,6 +5,10 @@ public enum MapPanel {
         if line.inside == 0 && line.outside == 0 && line.count == UInt32.max {
             return "every \(idName) is the same inside and outside"
         }
+        if line.outside == UInt32.max {
+            // The kernel prints -1 when the range's first id has no id in the reader's namespace.
+            return "\(idName) \(line.inside) has no \(idName) in the reader's namespace (4294967295: unmapped)"
+        }
         if line.count == 1 {
             return "\(idName) \(line.inside) inside is \(idName) \(line.outside) outside"
         }
