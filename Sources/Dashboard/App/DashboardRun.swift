@@ -151,6 +151,9 @@ struct Session {
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
         var frameTimer: EventLoop.TimerID?
         var lastDraw: UInt64 = 0
+        // A key just went to the child: its echo is drawn at once, not at the next frame, so typing in the
+        // pane feels as quick as in a plain terminal.
+        var awaitingEcho = false
         refresh()
         if launchAtStart, perform(state.launch()) { return 0 }
         draw()
@@ -160,6 +163,7 @@ struct Session {
                 switch event {
                 case .readable(STDIN_FILENO):
                     onlyChildOutput = false
+                    awaitingEcho = state.focus == .child
                     for input in terminal.readInput() {
                         if case .key(.control(12)) = input, state.focus != .child { terminal.invalidate() }  // Ctrl-L
                         if perform(state.handle(input)) { return 0 }
@@ -188,7 +192,9 @@ struct Session {
                 }
             }
             let now = EventLoop.now()
-            if onlyChildOutput && now - lastDraw < Self.frameInterval {
+            if onlyChildOutput && awaitingEcho {
+                awaitingEcho = false
+            } else if onlyChildOutput && now - lastDraw < Self.frameInterval {
                 if frameTimer == nil {
                     let wait = Double(Self.frameInterval - (now - lastDraw)) / 1e9
                     frameTimer = loop.addTimer(seconds: wait, repeating: false)
