@@ -151,7 +151,7 @@ struct Session {
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
         var frameTimer: EventLoop.TimerID?
         var lastDraw: UInt64 = 0
-        // A key just went to the child: its echo is drawn at once, not at the next frame, so typing in the
+        // Keys just went to the child: its echo is drawn at once, not at the next frame, so typing in the
         // pane feels as quick as in a plain terminal.
         var awaitingEcho = false
         refresh()
@@ -159,16 +159,23 @@ struct Session {
         draw()
         while true {
             var onlyChildOutput = true
+            var sawChildOutput = false
+            var keysToChild = false
             for event in loop.wait() {
                 switch event {
                 case .readable(STDIN_FILENO):
-                    onlyChildOutput = false
-                    awaitingEcho = state.focus == .child
+                    let inPane = state.focus == .child && state.overlay == .none
                     for input in terminal.readInput() {
                         if case .key(.control(12)) = input, state.focus != .child { terminal.invalidate() }  // Ctrl-L
                         if perform(state.handle(input)) { return 0 }
                     }
+                    if inPane && state.focus == .child && state.overlay == .none {
+                        keysToChild = true
+                    } else {
+                        onlyChildOutput = false
+                    }
                 case .readable(let fd):
+                    sawChildOutput = true
                     hooks.readable(fd, loop)
                 case .hangup(STDIN_FILENO):
                     return 128 + SIGHUP  // the terminal is gone: leave as if hung up
@@ -192,8 +199,16 @@ struct Session {
                 }
             }
             let now = EventLoop.now()
-            if onlyChildOutput && awaitingEcho {
+            if onlyChildOutput && sawChildOutput && awaitingEcho {
                 awaitingEcho = false
+            } else if onlyChildOutput && keysToChild {
+                // Keys went to the child: drawing now would only delay reading its echo. The echo draws at
+                // once; a key that echoes nothing is drawn by the frame timer.
+                awaitingEcho = true
+                if frameTimer == nil {
+                    frameTimer = loop.addTimer(seconds: Double(Self.frameInterval) / 1e9, repeating: false)
+                }
+                continue
             } else if onlyChildOutput && now - lastDraw < Self.frameInterval {
                 if frameTimer == nil {
                     let wait = Double(Self.frameInterval - (now - lastDraw)) / 1e9

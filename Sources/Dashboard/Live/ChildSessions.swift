@@ -297,16 +297,20 @@ public final class ChildSessions {
         PaneRenderer.draw(session.terminal, in: inner, buffer: &buffer)
     }
 
-    /// The title row: one label per tab ("2 pid,net 4711", "exited" when it ended), the one on show highlighted.
+    /// The title row: one label per tab, "2 Child 4711 [pid,net]" for the one on show (highlighted), "3 uts"
+    /// for the others.
     private func drawTabs(in rect: Rect, focused isFocused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
         guard rect.width > 4 else { return }
         let clip = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
         var x = rect.x + 2
         for (index, session) in tabs.enumerated() where x < clip.maxX {
-            var label = " \(index + 1) \(session.kindList) \(session.child.pid)"
-            if session.exit != nil { label += " exited" }
-            if session.terminal.scrollOffset > 0 && session === focused {
-                label += " -\(session.terminal.scrollOffset)"
+            // The one on show says it all; the others are short, so nine fit beside it.
+            var label = " \(index + 1) "
+            if session === focused {
+                label += "Child \(session.child.pid) [\(session.kindList)]" + (session.exit.map { " \($0)" } ?? "")
+                if session.terminal.scrollOffset > 0 { label += " ↑\(session.terminal.scrollOffset)" }
+            } else {
+                label += session.kindList + (session.exit == nil ? "" : " ended")
             }
             label += " "
             let style = session === focused ? theme[.selection] : (isFocused ? theme[.focusedBorder] : theme[.title])
