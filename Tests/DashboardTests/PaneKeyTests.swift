@@ -111,4 +111,27 @@ struct PaneKeyTests {
         #expect(assemble(keys("\u{1b}[2x"), assembler: &assembler)
             == [.key(.modified(.character("["), .alt)), .key(.character("2")), .key(.character("x"))])
     }
+
+    @Test("mouse events over the focused pane go to it; elsewhere, or unfocused, the dashboard keeps them")
+    func mouseRouting() throws {
+        var state = makeState()
+        state.childStarted(message: "launched")
+        let rect = try #require(state.layout.panels[.child])
+        let inside = MouseEvent(x: rect.x + 3, y: rect.y + 2, kind: .scrollUp)
+        #expect(state.handle(.mouse(inside)) == [.forwardToChild(.mouse(inside))])
+        let click = MouseEvent(x: rect.x + 3, y: rect.y + 2, kind: .leftClick)
+        #expect(state.handle(.mouse(click)) == [.forwardToChild(.mouse(click))])
+        _ = state.handle(.key(Key.leavePane))
+        #expect(state.handle(.mouse(click)).isEmpty)
+        #expect(state.focus == .child, "a click on the unfocused pane focuses it")
+    }
+
+    @Test("in the pane every key but Ctrl-] is forwarded, modified and pasted ones included")
+    func forwarding() {
+        var state = makeState()
+        state.childStarted(message: "launched")
+        for key in [Key.modified(.left, .ctrl), .function(6), .modified(.pageUp, .shift), .paste("ls"), .character("q")] {
+            #expect(state.handle(.key(key)) == [.forwardToChild(key)])
+        }
+    }
 }
