@@ -120,4 +120,20 @@ struct PaneEndToEndTests {
         #expect(screen.contains("second-2"))
         #expect(!screen.contains(" 2 uts"))
     }
+
+    @Test("a flood of random bytes never stops the keys: Ctrl-C ends it and the shell answers")
+    func flood() throws {
+        let tmux = try start()
+        try type(tmux, "cat /dev/urandom")
+        usleep(1_500_000)
+        let started = Date()
+        try tmux.send("C-c")
+        usleep(300_000)
+        try tmux.send("C-c")
+        try tmux.send("C-u")
+        try type(tmux, "printf '\\033c'; echo alive-$((2+2))")
+        try tmux.waitFor("alive-4", timeout: 10)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(try !tmux.paneDead())
+    }
 }
