@@ -136,4 +136,19 @@ struct PaneEndToEndTests {
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(try !tmux.paneDead())
     }
+
+    @Test("Ctrl and Alt with arrows and characters, and a bracketed paste, reach the child as xterm sends them")
+    func modifiedKeysAndPaste() throws {
+        let tmux = try start()
+        // The child asks for bracketed paste, then shows what it reads.
+        try type(tmux, "printf '\\033[?2004h'; cat -v")
+        usleep(300_000)
+        try tmux.send("C-Left", "M-x", "S-Up")
+        try tmux.send("Enter")
+        try tmux.waitFor("^[[1;5D^[x^[[1;2A")
+        try tmux.tmux(["set-buffer", "pasted-text"])
+        try tmux.tmux(["paste-buffer", "-p", "-t", tmux.name])
+        try tmux.send("Enter")
+        try tmux.waitFor("^[[200~pasted-text^[[201~")
+    }
 }
