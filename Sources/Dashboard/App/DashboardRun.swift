@@ -127,6 +127,10 @@ struct Session {
     let launchAtStart: Bool
     /// `--interval` in seconds.
     let interval: Double
+    /// The last frame drawn; a frame that only the child's output asked for redraws just the pane into it.
+    var lastFrame: ScreenBuffer?
+    /// True when something besides the child pane may have changed since the last whole frame.
+    var dirty = true
 
     /// Sets up the state from the options and the hooks.
     init(terminal: NcursesTerminal, loop: EventLoop, hooks: DashboardHooks, theme: Theme, options: DashboardOptions) {
@@ -151,36 +155,53 @@ struct Session {
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
         var frameTimer: EventLoop.TimerID?
         var lastDraw: UInt64 = 0
+        // Keys just went to the child: its echo is drawn at once, not at the next frame, so typing in the
+        // pane feels as quick as in a plain terminal.
+        var awaitingEcho = false
         refresh()
         if launchAtStart, perform(state.launch()) { return 0 }
         draw()
         while true {
             var onlyChildOutput = true
+            var sawChildOutput = false
+            var keysToChild = false
             for event in loop.wait() {
                 switch event {
                 case .readable(STDIN_FILENO):
-                    onlyChildOutput = false
+                    let inPane = state.focus == .child && state.overlay == .none
                     for input in terminal.readInput() {
                         if case .key(.control(12)) = input, state.focus != .child { terminal.invalidate() }  // Ctrl-L
-                        if perform(state.handle(input)) { return 0 }
+                        let actions = state.handle(input)
+                        if !actions.allSatisfy(Self.onlyForChild) { dirty = true }
+                        if perform(actions) { return 0 }
+                    }
+                    if inPane && state.focus == .child && state.overlay == .none {
+                        keysToChild = true
+                    } else {
+                        onlyChildOutput = false
                     }
                 case .readable(let fd):
+                    sawChildOutput = true
                     hooks.readable(fd, loop)
                 case .hangup(STDIN_FILENO):
                     return 128 + SIGHUP  // the terminal is gone: leave as if hung up
                 case .hangup(let fd):
                     onlyChildOutput = false
+                    dirty = true
                     hooks.hangup(fd, loop)
                 case .signal(SIGWINCH):
                     onlyChildOutput = false
+                    dirty = true
                     _ = state.handle(.resize(terminal.updateSize()))
                 case .signal(SIGCHLD):
                     onlyChildOutput = false
+                    dirty = true
                     for message in hooks.reapChildren() { state.childExited(message: message) }
                 case .signal(let signal):
                     return 128 + signal  // SIGTERM, SIGHUP, SIGINT: leave cleanly
                 case .timer(refreshTimer):
                     onlyChildOutput = false
+                    dirty = true
                     refresh()
                 case .timer:
                     onlyChildOutput = false
@@ -188,7 +209,17 @@ struct Session {
                 }
             }
             let now = EventLoop.now()
-            if onlyChildOutput && now - lastDraw < Self.frameInterval {
+            if onlyChildOutput && sawChildOutput && awaitingEcho {
+                awaitingEcho = false
+            } else if onlyChildOutput && keysToChild {
+                // Keys went to the child: drawing now would only delay reading its echo. The echo draws at
+                // once; a key that echoes nothing is drawn by the frame timer.
+                awaitingEcho = true
+                if frameTimer == nil {
+                    frameTimer = loop.addTimer(seconds: Double(Self.frameInterval) / 1e9, repeating: false)
+                }
+                continue
+            } else if onlyChildOutput && now - lastDraw < Self.frameInterval {
                 if frameTimer == nil {
                     let wait = Double(Self.frameInterval - (now - lastDraw)) / 1e9
                     frameTimer = loop.addTimer(seconds: wait, repeating: false)
@@ -207,6 +238,12 @@ struct Session {
     /// The shortest time between two frames caused by child output alone (nanoseconds; about 60 fps).
     static let frameInterval: UInt64 = 16_000_000
 
+    /// True for an action that only hands input to the child, which changes nothing but the pane.
+    static func onlyForChild(_ action: DashboardAction) -> Bool {
+        if case .forwardToChild = action { return true }
+        return false
+    }
+
     /// Re-reads the model at the refresh interval.
     mutating func refresh() {
         state.setProcesses(hooks.processes())
@@ -220,6 +257,7 @@ struct Session {
             case .quit:
                 return true
             case .launch(let request):
+                dirty = true
                 switch hooks.launch(request) {
                 case .started(let message, let fds):
                     fds.forEach(loop.watch)
@@ -239,11 +277,24 @@ struct Session {
         return false
     }
 
-    /// Renders the state and sends the changed cells.
-    func draw() {
+    /// Renders the state and sends the changed cells. When only the child wrote since the last frame, just
+    /// the pane is drawn again, over the last frame: the rest of the dashboard would come out the same, and
+    /// rendering it (the process tree above all) was most of the cost of a key echo.
+    mutating func draw() {
         let cursor = state.focus == .child && state.overlay == .none ? hooks.childCursor() : nil
-        terminal.present(
-            DashboardView.render(state, theme: theme, childPane: hooks.childPane, comparison: hooks.comparison),
-            cursor: cursor)
+        let layout = state.layout
+        var frame: ScreenBuffer
+        if !dirty, let last = lastFrame, last.size == state.size, state.overlay == .none, !layout.tooSmall,
+            let rect = layout.panels[.child], let childPane = hooks.childPane
+        {
+            frame = last
+            lastFrame = nil  // one reference fewer to copy on write
+            childPane(rect, state.focus == .child, &frame, theme)
+        } else {
+            frame = DashboardView.render(state, theme: theme, childPane: hooks.childPane, comparison: hooks.comparison)
+            dirty = false
+        }
+        lastFrame = frame
+        terminal.present(frame, cursor: cursor)
     }
 }

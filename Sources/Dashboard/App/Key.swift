@@ -36,15 +36,44 @@ public enum Key: Equatable, Hashable, Sendable {
     case insert
     /// A function key F1-F12.
     case function(Int)
+    /// A key pressed with modifiers the plain cases cannot carry: Ctrl/Alt/Shift with arrows, the editing
+    /// block and function keys, and Alt with a character (sent as an ESC prefix).
+    indirect case modified(Key, KeyModifiers)
+    /// Text the outer terminal delivered as one bracketed paste (ESC[200~ ... ESC[201~).
+    case paste(String)
+    /// A mouse event routed to the child pane, in screen cells.
+    case mouse(MouseEvent)
 
     /// Ctrl-], the one key the child pane keeps for itself: it leaves the pane.
     public static let leavePane = Key.control(29)
+
+    /// This key with `extra` modifiers; plain keys get wrapped, modified ones gain the bits.
+    public func with(_ extra: KeyModifiers) -> Key {
+        if extra.isEmpty { return self }
+        if case .modified(let base, let modifiers) = self { return .modified(base, modifiers.union(extra)) }
+        return .modified(self, extra)
+    }
+}
+
+/// Modifier keys held with a key, as terminals report them (xterm's 1 + bits parameter).
+public struct KeyModifiers: OptionSet, Hashable, Sendable {
+    /// The raw bits: 1 Shift, 2 Alt, 4 Ctrl, as in xterm's modifier parameter minus one.
+    public let rawValue: UInt8
+    /// Makes modifiers from raw bits.
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// Shift.
+    public static let shift = KeyModifiers(rawValue: 1)
+    /// Alt (Meta).
+    public static let alt = KeyModifiers(rawValue: 2)
+    /// Control.
+    public static let ctrl = KeyModifiers(rawValue: 4)
 }
 
 /// A mouse event in screen cells.
-public struct MouseEvent: Equatable, Sendable {
+public struct MouseEvent: Equatable, Hashable, Sendable {
     /// What happened.
-    public enum Kind: Equatable, Sendable {
+    public enum Kind: Equatable, Hashable, Sendable {
         /// A left click (press or click; the dashboard acts on presses).
         case leftClick
         /// A right or middle click, ignored by the dashboard but forwarded to a child that wants it.

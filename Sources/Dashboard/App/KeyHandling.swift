@@ -335,7 +335,8 @@ extension AppState {
             return []
         }
         guard let panel = layout.panel(atX: mouse.x, y: mouse.y), let rect = layout.panels[panel] else { return [] }
-        if panel == .child && focus == .child && mouse.kind != .leftClick { return [] }
+        // The focused pane takes its own mouse events: tab clicks, the wheel, and the child's mouse.
+        if panel == .child && focus == .child { return [.forwardToChild(.mouse(mouse))] }
         if panel == .processes, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
             focus = .processes
             return handleProcessesKey(mouse.kind == .scrollUp ? .up : .down)

@@ -42,6 +42,7 @@ extension Style {
             attributes.insert(.underline)
         }
         if cell.attributes.contains(.reverse) { attributes.insert(.reverse) }
+        if cell.attributes.contains(.strike) { attributes.insert(.strike) }
         var foreground = Color(cell.fg)
         if cell.attributes.contains(.conceal) { foreground = Color(cell.bg) }
         self.init(foreground: foreground, background: Color(cell.bg), attributes: attributes)
@@ -88,6 +89,10 @@ extension Key {
         case .pageDown: return (.pageDown, [])
         case .insert: return (.insert, [])
         case .function(let n): return (.function(n), [])
+        case .modified(let base, let modifiers):
+            guard let (key, own) = base.terminalKey else { return nil }
+            return (key, own.union(Modifiers(modifiers)))
+        case .paste, .mouse: return nil
         }
     }
 
@@ -95,5 +100,15 @@ extension Key {
     var controlCode: UInt8? {
         if case .control(let code) = self { return code }
         return nil
+    }
+}
+
+extension Modifiers {
+    /// The VT's modifiers for the dashboard's.
+    init(_ modifiers: KeyModifiers) {
+        self = []
+        if modifiers.contains(.shift) { insert(.shift) }
+        if modifiers.contains(.alt) { insert(.alt) }
+        if modifiers.contains(.ctrl) { insert(.ctrl) }
     }
 }

@@ -25,6 +25,8 @@ public struct TextAttributes: OptionSet, Hashable, Sendable {
     public static let reverse = TextAttributes(rawValue: 1 << 3)
     /// Italic, where the terminal has it.
     public static let italic = TextAttributes(rawValue: 1 << 4)
+    /// Struck through (SGR 9 in the child pane); ncurses cannot draw it, so the backend shows it dim.
+    public static let strike = TextAttributes(rawValue: 1 << 5)
 
     /// Attribute names as themes spell them.
     public static let names: [(String, TextAttributes)] = [

@@ -22,6 +22,7 @@ public final class NcursesTerminal {
     private var pairs: ColorPairTable
     private var active = false
     private var cursorVisible: Int32 = -1
+    private var assembler = InputAssembler()
 
     /// Takes over the terminal: alternate screen, raw keys, mouse, colours.
     /// - Parameter colors: false for NO_COLOR; the theme should then be mono, and no colour is ever sent.
@@ -59,6 +60,15 @@ public final class NcursesTerminal {
         }
         pairs = ColorPairTable(limit: nslab_color_pairs())
         setCursor(visible: false)
+        Self.send(Self.bracketedPasteOn)  // pastes arrive marked, so the child pane can pass them on as one
+    }
+
+    /// DECSET 2004 and its reset: the outer terminal wraps pastes in ESC[200~ ... ESC[201~.
+    static let bracketedPasteOn = "\u{1b}[?2004h", bracketedPasteOff = "\u{1b}[?2004l"
+
+    private static func send(_ sequence: String) {
+        var text = sequence
+        text.withUTF8 { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }
 
     deinit { restore() }
@@ -67,6 +77,7 @@ public final class NcursesTerminal {
     public func restore() {
         guard active else { return }
         active = false
+        Self.send(Self.bracketedPasteOff)
         curs_set(1)
         endwin()
         nslab_remove_crash_handlers()
@@ -165,6 +176,9 @@ public final class NcursesTerminal {
         if attributes.contains(.underline) { result |= nslab_a_underline() }
         if attributes.contains(.reverse) { result |= nslab_a_reverse() }
         if attributes.contains(.italic) { result |= nslab_a_italic() }
+        // ncurses has no strike-through attribute (terminfo has no capability for SGR 9), so struck text
+        // is shown dim: still visibly set apart from the text around it.
+        if attributes.contains(.strike) { result |= nslab_a_dim() }
         return result
     }
 
@@ -184,23 +198,26 @@ public final class NcursesTerminal {
             let result = wget_wch(nslab_stdscr(), &code)
             if result == ERR { break }
             let kind: KeyDecoder.Kind = result == KEY_CODE_YES ? .keyCode : .character
-            switch KeyDecoder.decode(UInt32(code), kind: kind) {
+            // Modified keys (kLFT5 and friends) live above KEY_MAX and are known only by their names.
+            let name = kind == .keyCode && UInt32(code) > KeyDecoder.keyMax
+                ? keyname(Int32(truncatingIfNeeded: code)).map { String(cString: $0) } : nil
+            switch KeyDecoder.decode(UInt32(code), kind: kind, name: name) {
             case .key(let key)?:
-                events.append(.key(key))
+                events += assembler.add(.key(key))
             case .resize?:
-                events.append(.resize(size))
+                events += assembler.add(.resize(size))
             case .mouse?:
                 var mouse = MEVENT()
                 guard getmouse(&mouse) == OK else { continue }
                 let kinds: [Int32: MouseEvent.Kind] = [1: .leftClick, 2: .otherClick, 3: .scrollUp, 4: .scrollDown]
                 if let mouseKind = kinds[nslab_mouse_kind(mouse.bstate)] {
-                    events.append(.mouse(MouseEvent(x: Int(mouse.x), y: Int(mouse.y), kind: mouseKind)))
+                    events += assembler.add(.mouse(MouseEvent(x: Int(mouse.x), y: Int(mouse.y), kind: mouseKind)))
                 }
             case nil:
                 continue
             }
         }
-        return events
+        return events + assembler.flush()
     }
 }
 

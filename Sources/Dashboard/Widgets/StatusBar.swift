@@ -2,7 +2,7 @@
 public enum StatusBar {
     /// The key hints for the focused panel.
     public static func hints(for state: AppState) -> String {
-        if state.focus == .child { return "Ctrl-] leave pane" }
+        if state.focus == .child { return "Ctrl-] leave · F6 next · F8 close · S-PgUp back" }
         switch state.overlay {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"
         case .help: return "↑↓ scroll · other keys close help"
