@@ -14,8 +14,12 @@ struct DashboardEndToEndTests {
     @Test("--ns ... --launch starts a child in exactly those kinds, with the hostname")
     func launchAtStart() throws {
         try requireRoot()
-        let tmux = try TmuxSession("\(Binary.path) --ns uts,pid,mount --hostname e2ehost --launch")
-        let screen = try tmux.waitFor("@e2ehost")
+        // /bin/sh, not the user's bash: an interactive bash runs the machine's .bashrc, which can
+        // stall on locks a killed shell left behind.
+        let tmux = try TmuxSession(
+            "\(Binary.path) --ns uts,pid,mount --hostname e2ehost --shell /bin/sh --launch",
+            environment: ["PS1": "child$ "])
+        let screen = try tmux.waitFor("child$")
         let pid = try #require(childPID(on: screen), "\(screen)")
         #expect(Processes.differingKinds(pid) == ["uts", "pid", "mnt"])
         try tmux.send("echo $$-$(hostname)", literal: true)
@@ -31,7 +35,7 @@ struct DashboardEndToEndTests {
     @Test("digits tick kinds and F5 launches; Ctrl-] leaves the pane; q asks only while children run")
     func digitsAndF5() throws {
         try requireRoot()
-        let tmux = try TmuxSession(Binary.path)
+        let tmux = try TmuxSession("\(Binary.path) --shell /bin/sh")
         try tmux.waitFor("Namespaces")
         try tmux.send("2", "5", "7")
         try tmux.waitFor("[x] 7")
@@ -54,7 +58,8 @@ struct DashboardEndToEndTests {
     func failedLaunchKeepsDashboard() throws {
         try requireRoot()
         let tmux = try TmuxSession(
-            "setpriv --reuid=65534 --regid=65534 --clear-groups \(Binary.publicCopy)", environment: ["HOME": "/"])
+            "setpriv --reuid=65534 --regid=65534 --clear-groups \(Binary.publicCopy) --shell /bin/sh",
+            environment: ["HOME": "/"])
         try tmux.waitFor("Namespaces")
         try tmux.send("1", "F5")
         let failed = try tmux.waitFor("CAP_SYS_ADMIN")
@@ -90,7 +95,7 @@ struct DashboardEndToEndTests {
         try tmux.waitFor("prompt$")
         // A unique interval tells this nslab apart from those of other tests.
         let marker = String(format: "1.%06d", Int.random(in: 1..<999_999))
-        try tmux.send("\(Binary.path) --ns uts --launch --interval \(marker)", literal: true)
+        try tmux.send("\(Binary.path) --ns uts --launch --shell /bin/sh --interval \(marker)", literal: true)
         try tmux.send("Enter")
         let screen = try tmux.waitFor(#"Child \d+ \["#, regex: true)
         let child = try #require(childPID(on: screen))

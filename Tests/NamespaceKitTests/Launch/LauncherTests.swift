@@ -67,7 +67,14 @@ struct LauncherTests {
             _ = child.wait()
             if let fd = child.terminalFD { close(fd) }
         }
-        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/fd").compactMap(Int.init).sorted()
+        // sleep itself may hold a file open for a moment while it starts (the locale archive);
+        // a leaked fd would stay, so wait for the list to settle before judging it.
+        var fds: [Int] = []
+        for _ in 0..<100 {
+            fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/fd").compactMap(Int.init).sorted()
+            if fds == [0, 1, 2] { break }
+            usleep(10_000)
+        }
         #expect(fds == [0, 1, 2])
         #expect(pty == (child.terminalFD != nil))
     }
