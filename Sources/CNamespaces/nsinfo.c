@@ -166,6 +166,10 @@ int nsl_read_ns_facts(const struct nsl_ns_targets *targets, const char *interfac
         /* The child fills its own copy of *out (the memset above happened before fork). */
         close(pipe_fds[0]);
         out->uts_errno = out->ipc_errno = out->net_errno = out->cgroup_errno = ENOENT;
+        /* Root may join any namespace from where it is; an ordinary user first becomes root of the
+         * target's user namespace (its owner has every capability there). Failing that, each
+         * setns below reports its own errno. */
+        if (targets->user_fd >= 0 && geteuid() != 0) (void)enter(targets->user_fd, CLONE_NEWUSER, "/proc/self/ns/user");
         if (targets->uts_fd >= 0) { out->uts_errno = 0; read_uts(targets->uts_fd, out); }
         if (targets->ipc_fd >= 0) { out->ipc_errno = 0; read_ipc(targets->ipc_fd, out); }
         if (targets->net_fd >= 0 && interface_names != NULL) {

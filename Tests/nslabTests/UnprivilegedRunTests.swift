@@ -49,3 +49,27 @@ struct UnprivilegedRunTests {
         #expect(result.stdout == "1\nbox\n0\n", "\(result.stdout)")
     }
 }
+
+/// Facts that need the target's namespaces, read by an unprivileged user.
+@Suite("nslab inspect, unprivileged")
+struct UnprivilegedInspectTests {
+    /// Guards against the fact helper trying setns(UTS) without first joining the child's user
+    /// namespace, which an ordinary user is refused: the hostname then showed as unknown.
+    @Test("an ordinary user sees the hostname inside its own user+UTS child")
+    func hostnameOfOwnChild() throws {
+        try requireRoot()
+        let script = """
+            setpriv --reuid=65534 --regid=65534 --clear-groups /bin/sh -c '
+              mark="1000.$$"
+              \(Binary.publicCopy) run --user --uts --hostname inner -- sleep "$mark" &
+              for i in $(seq 100); do pid=$(pgrep -u 65534 -f "^sleep $mark"); [ -n "$pid" ] && break; sleep 0.05; done
+              \(Binary.publicCopy) inspect "$pid" --json
+              kill "$pid"'
+            """
+        let result = try Binary.runScript(script)
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        #expect(result.stdout.contains("\"inner\""), "\(document)")
+    }
+}

@@ -61,6 +61,9 @@ struct nsl_ns_facts {
 
 /// Fds (or -1 to skip that part) of the target's namespaces, and the target's pid for its cgroup file.
 struct nsl_ns_targets {
+    /// The target's user namespace, joined first by an unprivileged reader: it owns the target's
+    /// other namespaces, and only inside it may such a reader join them. -1 to skip.
+    int user_fd;
     int uts_fd;
     int ipc_fd;
     int net_fd;

@@ -154,10 +154,13 @@ struct InsideFacts {
             ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY)
         }
         var targets = nsl_ns_targets(
+            user_fd: geteuid() == 0 ? -1 : openNamespace(.user),
             uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),
             cgroup_fd: openNamespace(.cgroup), pid: pid)
         defer {
-            for fd in [targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0 { close(fd) }
+            for fd in [targets.user_fd, targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0 {
+                close(fd)
+            }
         }
         // Interface names go over as fixed 16-byte slots (IFNAMSIZ), NUL-padded.
         let names = Array(interfaceNames.prefix(Int(NSL_MAX_INTERFACES)))
