@@ -6,6 +6,7 @@
  * multithreaded process. It runs single-threaded, so setns() into UTS, IPC, net and cgroup
  * namespaces is allowed, and it never touches the parent's namespaces.
  */
+#include "helper_pipe.h"
 #include "nsl_nsinfo.h"
 
 #include <errno.h>
@@ -177,34 +178,8 @@ int nsl_read_ns_facts(const struct nsl_ns_targets *targets, const char *interfac
             read_net(targets->net_fd, interface_names, interface_count, out);
         }
         if (targets->cgroup_fd >= 0) { out->cgroup_errno = 0; read_cgroup(targets->cgroup_fd, targets->pid, out); }
-        const char *bytes = (const char *)out;
-        size_t left = sizeof *out;
-        while (left > 0) {
-            ssize_t put = write(pipe_fds[1], bytes, left);
-            if (put < 0 && errno == EINTR) continue;
-            if (put <= 0) _exit(1);
-            bytes += put;
-            left -= (size_t)put;
-        }
-        _exit(0);
+        nsl_helper_send_and_exit(pipe_fds[1], out, sizeof *out);
     }
     close(pipe_fds[1]);
-    char *bytes = (char *)out;
-    size_t got_total = 0;
-    int read_errno = 0;
-    while (got_total < sizeof *out) {
-        ssize_t got = read(pipe_fds[0], bytes + got_total, sizeof *out - got_total);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) { read_errno = errno; break; }
-        if (got == 0) break;
-        got_total += (size_t)got;
-    }
-    close(pipe_fds[0]);
-    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
-    if (got_total != sizeof *out) {
-        memset(out, 0, sizeof *out);
-        errno = read_errno ? read_errno : EIO;
-        return -1;
-    }
-    return 0;
+    return nsl_helper_collect(pipe_fds[0], child, out, sizeof *out);
 }

@@ -5,6 +5,7 @@
  * safe after forking a multithreaded process; setns() into a user namespace needs exactly that: a
  * single-threaded caller.
  */
+#include "helper_pipe.h"
 #include "nsl_userns_read.h"
 
 #include <errno.h>
@@ -37,17 +38,6 @@ static void read_one(const char *path, struct nsl_userns_reads *out, int index) 
     close(file);
 }
 
-static void write_all(int fd, const void *bytes, size_t left) {
-    const char *cursor = bytes;
-    while (left > 0) {
-        ssize_t put = write(fd, cursor, left);
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0) _exit(1);
-        cursor += put;
-        left -= (size_t)put;
-    }
-}
-
 int nsl_read_in_userns(int userns_fd, const char *const *paths, int count, struct nsl_userns_reads *out) {
     memset(out, 0, sizeof *out);
     if (count > NSL_USERNS_MAX_FILES) count = NSL_USERNS_MAX_FILES;
@@ -77,26 +67,8 @@ int nsl_read_in_userns(int userns_fd, const char *const *paths, int count, struc
         } else {
             for (int i = 0; i < count; i++) read_one(paths[i], out, i);
         }
-        write_all(pipe_fds[1], out, sizeof *out);
-        _exit(0);
+        nsl_helper_send_and_exit(pipe_fds[1], out, sizeof *out);
     }
     close(pipe_fds[1]);
-    char *bytes = (char *)out;
-    size_t got_total = 0;
-    int read_errno = 0;
-    while (got_total < sizeof *out) {
-        ssize_t got = read(pipe_fds[0], bytes + got_total, sizeof *out - got_total);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) { read_errno = errno; break; }
-        if (got == 0) break;
-        got_total += (size_t)got;
-    }
-    close(pipe_fds[0]);
-    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
-    if (got_total != sizeof *out) {
-        memset(out, 0, sizeof *out);
-        errno = read_errno ? read_errno : EIO;
-        return -1;
-    }
-    return 0;
+    return nsl_helper_collect(pipe_fds[0], child, out, sizeof *out);
 }
