@@ -45,6 +45,23 @@ struct ComparisonEndToEndTests {
         try tmux.send("q")
     }
 
+    /// Guards against pane-only frames swallowing the recompute that keys to the child schedule: with a
+    /// 30 s refresh, only that recompute can show the new hostname in time.
+    @Test("a change in the child shows shortly after the keys, not at the next refresh")
+    func recomputeAfterKeys() throws {
+        try requireRoot()
+        let tmux = try TmuxSession("\(Binary.path) --ns uts --hostname before --shell /bin/sh --interval 30 --launch")
+        try tmux.waitFor(#"Child \d+ \["#, regex: true)
+        try tmux.waitFor("# ")
+        // The panel shows the first values once the child is up; wait for them before changing anything.
+        try tmux.waitFor("before")
+        try tmux.send("hostname quick", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(#"uts +\[\d+\] .* +≠ \[\d+\] quick"#, regex: true, timeout: 2)
+        try tmux.send("C-]")
+        try tmux.send("q")
+    }
+
     @Test("the map viewer shows the child's maps from the host and from inside its user namespace")
     func mapsFromBothReaders() throws {
         try requireRoot()

@@ -203,9 +203,15 @@ struct Session {
                     onlyChildOutput = false
                     dirty = true
                     refresh()
-                case .timer:
+                case .timer(let id):
                     onlyChildOutput = false
-                    frameTimer = nil  // the deferred frame is due
+                    if id == frameTimer {
+                        frameTimer = nil  // the deferred frame is due
+                    } else {
+                        // Another part's timer (the comparison's recompute after keys) may change any
+                        // panel: a pane-only frame would leave that change unshown until the next tick.
+                        dirty = true
+                    }
                 }
             }
             let now = EventLoop.now()
