@@ -1,9 +1,26 @@
 #include "helper_pipe.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+pid_t nsl_helper_fork(int *fd) {
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
+    pid_t child = fork();
+    if (child < 0) {
+        int saved = errno;
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+        errno = saved;
+        return -1;
+    }
+    close(pipe_fds[child == 0 ? 0 : 1]);
+    *fd = pipe_fds[child == 0 ? 1 : 0];
+    return child;
+}
 
 _Noreturn void nsl_helper_send_and_exit(int fd, const void *data, size_t size) {
     const char *cursor = data;

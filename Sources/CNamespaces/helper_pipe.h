@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* Forks a helper with a close-on-exec pipe back to the parent. Returns 0 in the helper, with *fd
+ * the pipe's write end; the helper's pid in the parent, with *fd the read end; or -1 with errno set
+ * when no helper could be started. */
+pid_t nsl_helper_fork(int *fd);
+
 /* In the helper: writes all `size` bytes to `fd`, then _exit()s (0 on success, 1 if the parent is
  * gone). Only system calls, so it is safe after fork() in a multithreaded process. */
 _Noreturn void nsl_helper_send_and_exit(int fd, const void *data, size_t size);

@@ -153,19 +153,11 @@ static void read_cgroup(int fd, pid_t pid, struct nsl_ns_facts *out) {
 int nsl_read_ns_facts(const struct nsl_ns_targets *targets, const char *interface_names, int interface_count,
                       struct nsl_ns_facts *out) {
     memset(out, 0, sizeof *out);
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
-    pid_t child = fork();
-    if (child < 0) {
-        int saved = errno;
-        close(pipe_fds[0]);
-        close(pipe_fds[1]);
-        errno = saved;
-        return -1;
-    }
+    int pipe_fd;
+    pid_t child = nsl_helper_fork(&pipe_fd);
+    if (child < 0) return -1;
     if (child == 0) {
         /* The child fills its own copy of *out (the memset above happened before fork). */
-        close(pipe_fds[0]);
         out->uts_errno = out->ipc_errno = out->net_errno = out->cgroup_errno = ENOENT;
         /* Root may join any namespace from where it is; an ordinary user first becomes root of the
          * target's user namespace (its owner has every capability there). Failing that, each
@@ -178,8 +170,7 @@ int nsl_read_ns_facts(const struct nsl_ns_targets *targets, const char *interfac
             read_net(targets->net_fd, interface_names, interface_count, out);
         }
         if (targets->cgroup_fd >= 0) { out->cgroup_errno = 0; read_cgroup(targets->cgroup_fd, targets->pid, out); }
-        nsl_helper_send_and_exit(pipe_fds[1], out, sizeof *out);
+        nsl_helper_send_and_exit(pipe_fd, out, sizeof *out);
     }
-    close(pipe_fds[1]);
-    return nsl_helper_collect(pipe_fds[0], child, out, sizeof *out);
+    return nsl_helper_collect(pipe_fd, child, out, sizeof *out);
 }

@@ -41,22 +41,14 @@ static void read_one(const char *path, struct nsl_userns_reads *out, int index) 
 int nsl_read_in_userns(int userns_fd, const char *const *paths, int count, struct nsl_userns_reads *out) {
     memset(out, 0, sizeof *out);
     if (count > NSL_USERNS_MAX_FILES) count = NSL_USERNS_MAX_FILES;
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
-    pid_t child = fork();
-    if (child < 0) {
-        int saved = errno;
-        close(pipe_fds[0]);
-        close(pipe_fds[1]);
-        errno = saved;
-        return -1;
-    }
+    int pipe_fd;
+    pid_t child = nsl_helper_fork(&pipe_fd);
+    if (child < 0) return -1;
     if (child == 0) {
-        close(pipe_fds[0]);
         /* Let go of every other fd at once: another thread's file open for writing, held here, would
          * make its exec fail with ETXTBSY for as long as this helper lives. */
-        int keep_low = pipe_fds[1] < userns_fd ? pipe_fds[1] : userns_fd;
-        int keep_high = pipe_fds[1] < userns_fd ? userns_fd : pipe_fds[1];
+        int keep_low = pipe_fd < userns_fd ? pipe_fd : userns_fd;
+        int keep_high = pipe_fd < userns_fd ? userns_fd : pipe_fd;
         if (keep_low > 3) close_range(3, (unsigned)keep_low - 1, 0);
         if (keep_high > keep_low + 1) close_range((unsigned)keep_low + 1, (unsigned)keep_high - 1, 0);
         close_range((unsigned)keep_high + 1, ~0U, 0);
@@ -67,8 +59,7 @@ int nsl_read_in_userns(int userns_fd, const char *const *paths, int count, struc
         } else {
             for (int i = 0; i < count; i++) read_one(paths[i], out, i);
         }
-        nsl_helper_send_and_exit(pipe_fds[1], out, sizeof *out);
+        nsl_helper_send_and_exit(pipe_fd, out, sizeof *out);
     }
-    close(pipe_fds[1]);
-    return nsl_helper_collect(pipe_fds[0], child, out, sizeof *out);
+    return nsl_helper_collect(pipe_fd, child, out, sizeof *out);
 }
