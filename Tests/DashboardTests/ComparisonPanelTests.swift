@@ -183,7 +183,7 @@ struct ComparisonPanelTests {
     func unmappedReading() {
         let line = MapLine(inside: 0, outside: UInt32.max, count: UInt32.max)
         #expect(MapPanel.reading(line, idName: "uid").contains("unmapped"))
-        let parsed = ComparisonMaps.parseMap("         0     100000      65536\n")
+        let parsed = parseMapLines("         0     100000      65536\n")
         #expect(parsed == [MapLine(inside: 0, outside: 100_000, count: 65_536)])
     }
 

@@ -45,15 +45,7 @@ enum ComparisonMaps {
         }
         return stride(from: 0, to: texts.count, by: 2).compactMap { index in
             guard let uid = texts[index], let gid = texts[index + 1] else { return nil }
-            return Reading(uidLines: parseMap(uid), gidLines: parseMap(gid))
-        }
-    }
-
-    /// Parses the kernel's map lines, skipping any it cannot read.
-    static func parseMap(_ text: String) -> [MapLine] {
-        text.split(separator: "\n").compactMap { line in
-            guard let entry = try? IDMapEntry(parsing: String(line)) else { return nil }
-            return MapLine(inside: entry.inside, outside: entry.outside, count: entry.count)
+            return Reading(uidLines: parseMapLines(uid), gidLines: parseMapLines(gid))
         }
     }
 
@@ -66,8 +58,8 @@ enum ComparisonMaps {
         guard let readings = readInside(userNamespaceOf: pid, subjects: [pid, host]), readings.count == 2 else {
             return []
         }
-        let setgroups = readSmallFile("/proc/\(pid)/setgroups").map { String($0.prefix { $0 != "\n" }) }
-        let hostSetgroups = readSmallFile("/proc/\(host)/setgroups").map { String($0.prefix { $0 != "\n" }) }
+        let setgroups = readSetgroups(of: pid)
+        let hostSetgroups = readSetgroups(of: host)
         return [
             MapView(
                 subject: "pid \(pid) (\(command)), read by the child itself",

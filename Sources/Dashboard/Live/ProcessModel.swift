@@ -49,7 +49,7 @@ final class ProcessModel {
     func maps(of pid: Int32) -> [MapView] {
         let root = "/proc/\(pid)"
         guard let uid = readMap(root + "/uid_map"), let gid = readMap(root + "/gid_map") else { return [] }
-        let setgroups = readSmallFile(root + "/setgroups").map { String($0.prefix { $0 != "\n" }) }
+        let setgroups = readSetgroups(of: pid)
         let command = snapshot?.process(pid)?.comm ?? "?"
         return [MapView(subject: "pid \(pid) (\(command)), read from the host", uidLines: uid, gidLines: gid, setgroups: setgroups)]
     }
@@ -72,26 +72,21 @@ final class ProcessModel {
     }
 
     private func readMap(_ path: String) -> [MapLine]? {
-        guard let text = readSmallFile(path) else { return nil }
-        return text.split(separator: "\n").compactMap { try? IDMapEntry(parsing: String($0)) }
+        readSmallFile(path).map(parseMapLines)
     }
 }
 
 /// Reads a small /proc file whole; nil when it cannot be read (a vanished process, no permission).
 func readSmallFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n > 0 {
-            bytes += buffer[0..<n]
-        } else if n < 0 && errno == EINTR {
-            continue
-        } else {
-            return n == 0 ? String(decoding: bytes, as: UTF8.self) : nil
-        }
-    }
+    try? ProcessEnvironment.readFile(path)
+}
+
+/// The first line of /proc/<pid>/setgroups ("allow" or "deny"); nil when it cannot be read.
+func readSetgroups(of pid: Int32) -> String? {
+    readSmallFile("/proc/\(pid)/setgroups").map { String($0.prefix { $0 != "\n" }) }
+}
+
+/// The kernel's map lines, skipping any that cannot be read.
+func parseMapLines(_ text: String) -> [MapLine] {
+    text.split(separator: "\n").compactMap { try? IDMapEntry(parsing: String($0)) }
 }
