@@ -46,7 +46,7 @@ let package = Package(
             name: "NamespaceKitTests", dependencies: ["NamespaceKit", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"]),
-        .testTarget(name: "nslabTests", dependencies: ["NamespaceKit", "TestSupport"]),
+        .testTarget(name: "nslabTests", dependencies: ["nslab", "NamespaceKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,14 +25,22 @@ struct Nslab: ParsableCommand {
             fail("refusing to run setuid or setgid: nslab launches processes as its real user; run it as root instead")
         }
         do {
+            let arguments = CommandLine.arguments.dropFirst()
+            // The plain `nslab run` line skips ArgumentParser's reflection (see RunQuickParse.swift).
+            if arguments.first == "run", let options = RunOptions(quickParsing: arguments.dropFirst()) {
+                try options.execute()
+            }
             var command = try parseAsRoot()
             try command.run()
+        } catch let status as ExitCode {
+            // The child's own status; nothing to print.
+            Glibc.exit(status.rawValue)
         } catch let failure as CommandFailure {
             fail(failure.description)
         } catch {
             let code = exitCode(for: error)
-            // Help, --version and a child's own exit status go through ArgumentParser unchanged.
-            if code == .success || error is ExitCode { exit(withError: error) }
+            // Help and --version go through ArgumentParser unchanged.
+            if code == .success { exit(withError: error) }
             fail(message(for: error), code: code.rawValue)
         }
     }

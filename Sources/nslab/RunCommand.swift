@@ -51,65 +51,17 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
-    /// The launch these flags describe.
-    func makeSpec() throws -> LaunchSpec {
-        var kinds = Set<NamespaceKind>()
-        for flag in kindFlags { kinds.formUnion(flag.kinds) }
-        if mapRoot {
-            guard uidMap.isEmpty, gidMap.isEmpty else {
-                throw ValidationError("--map-root cannot be combined with --uid-map or --gid-map")
-            }
-            kinds.insert(.user)
-        }
-        var spec = LaunchSpec(kinds: kinds, command: command.isEmpty ? [defaultShell()] : command)
-        spec.hostname = hostname
-        spec.mountProc = mountProc
-        spec.loopbackUp = !noLoopback
-        spec.monotonicOffset = monotonic
-        spec.boottimeOffset = boottime
-        do {
-            if !uidMap.isEmpty { spec.uidMap = try uidMap.map(IDMapEntry.init(parsing:)) }
-            if !gidMap.isEmpty { spec.gidMap = try gidMap.map(IDMapEntry.init(parsing:)) }
-        } catch {
-            throw ValidationError(error.description)
-        }
-        return spec
+    /// The options as a plain value, shared with the quick reader of RunQuickParse.swift.
+    var options: RunOptions {
+        RunOptions(
+            kindFlags: kindFlags, hostname: hostname, mapRoot: mapRoot, uidMap: uidMap, gidMap: gidMap,
+            mountProc: mountProc, monotonic: monotonic, boottime: boottime, noLoopback: noLoopback,
+            command: command)
     }
 
-    func validate() throws {
-        do {
-            try makeSpec().validate()
-        } catch let error as LaunchSpecError {
-            throw ValidationError(error.description)
-        }
-    }
+    func validate() throws { try options.validate() }
 
-    func run() throws {
-        let spec = try makeSpec()
-        // Block the signals we pass on before the child exists, so none is lost in between; they
-        // are then taken one by one with sigwaitinfo. The child starts with a clean mask.
-        var forwarded = sigset_t()
-        sigemptyset(&forwarded)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&forwarded, signal) }
-        sigprocmask(SIG_BLOCK, &forwarded, nil)
-
-        let child: Child
-        do {
-            child = try Launcher.launch(spec)
-        } catch let error as LaunchError {
-            throw CommandFailure(error.message(for: .commandLine))
-        }
-        while true {
-            if let status = child.poll() { throw ExitCode(status.shellStatus) }
-            var info = siginfo_t()
-            let signal = sigwaitinfo(&forwarded, &info)
-            guard signal > 0, signal != SIGCHLD else { continue }
-            // A signal the terminal raised has already reached the child, which shares our process
-            // group; passing it on would deliver it twice.
-            if info.si_code == SI_KERNEL { continue }
-            child.signal(signal)
-        }
-    }
+    func run() throws { try options.execute() }
 }
 
 /// The flags that ask for kinds of namespace: `--uts` ... `--time`, and `--all`.
@@ -121,8 +73,11 @@ enum KindFlag: String, EnumerableFlag {
         self == .all ? NamespaceKind.allCases : [NamespaceKind(rawValue: rawValue)!]
     }
 
+    /// The long option names of this flag: the raw value, and `mnt` as well for `mount`.
+    var longNames: [String] { self == .mount ? ["mount", "mnt"] : [rawValue] }
+
     static func name(for value: KindFlag) -> NameSpecification {
-        value == .mount ? [.customLong("mount"), .customLong("mnt")] : .long
+        NameSpecification(value.longNames.map { .customLong($0) })
     }
 
     static func help(for value: KindFlag) -> ArgumentHelp? {

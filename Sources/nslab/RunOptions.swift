@@ -1,0 +1,81 @@
+import ArgumentParser
+import Glibc
+import NamespaceKit
+
+/// What `nslab run` was asked for, whichever parser read the command line: ArgumentParser's `RunCommand`
+/// or the quick reader in RunQuickParse.swift.
+struct RunOptions: Equatable {
+    var kindFlags: [KindFlag] = []
+    var hostname: String?
+    var mapRoot = false
+    var uidMap: [String] = []
+    var gidMap: [String] = []
+    var mountProc = false
+    var monotonic: Double?
+    var boottime: Double?
+    var noLoopback = false
+    var command: [String] = []
+
+    /// The launch these options describe.
+    func makeSpec() throws -> LaunchSpec {
+        var kinds = Set<NamespaceKind>()
+        for flag in kindFlags { kinds.formUnion(flag.kinds) }
+        if mapRoot {
+            guard uidMap.isEmpty, gidMap.isEmpty else {
+                throw ValidationError("--map-root cannot be combined with --uid-map or --gid-map")
+            }
+            kinds.insert(.user)
+        }
+        var spec = LaunchSpec(kinds: kinds, command: command.isEmpty ? [defaultShell()] : command)
+        spec.hostname = hostname
+        spec.mountProc = mountProc
+        spec.loopbackUp = !noLoopback
+        spec.monotonicOffset = monotonic
+        spec.boottimeOffset = boottime
+        do {
+            if !uidMap.isEmpty { spec.uidMap = try uidMap.map(IDMapEntry.init(parsing:)) }
+            if !gidMap.isEmpty { spec.gidMap = try gidMap.map(IDMapEntry.init(parsing:)) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return spec
+    }
+
+    /// Checks the options without launching anything; every problem is a `ValidationError`.
+    func validate() throws {
+        do {
+            try makeSpec().validate()
+        } catch let error as LaunchSpecError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Launches the command and waits for it, passing on SIGINT, SIGTERM and SIGHUP. Ends by throwing
+    /// `ExitCode` with the command's shell status, or `CommandFailure` when the launch failed.
+    func execute() throws -> Never {
+        let spec = try makeSpec()
+        // Block the signals we pass on before the child exists, so none is lost in between; they
+        // are then taken one by one with sigwaitinfo. The child starts with a clean mask.
+        var forwarded = sigset_t()
+        sigemptyset(&forwarded)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&forwarded, signal) }
+        sigprocmask(SIG_BLOCK, &forwarded, nil)
+
+        let child: Child
+        do {
+            child = try Launcher.launch(spec)
+        } catch let error as LaunchError {
+            throw CommandFailure(error.message(for: .commandLine))
+        }
+        while true {
+            if let status = child.poll() { throw ExitCode(status.shellStatus) }
+            var info = siginfo_t()
+            let signal = sigwaitinfo(&forwarded, &info)
+            guard signal > 0, signal != SIGCHLD else { continue }
+            // A signal the terminal raised has already reached the child, which shares our process
+            // group; passing it on would deliver it twice.
+            if info.si_code == SI_KERNEL { continue }
+            child.signal(signal)
+        }
+    }
+}
