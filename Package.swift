@@ -30,7 +30,10 @@ let package = Package(
         .target(name: "TerminalKit", dependencies: ["CVTerm"]),
         .target(
             name: "Dashboard",
-            dependencies: ["NamespaceKit", "TerminalKit", "CNcurses", "TOMLKit"]
+            dependencies: ["NamespaceKit", "TerminalKit", "CNcurses", "TOMLKit"],
+            // ncursesw's pkg-config entry names only -lncursesw; a static link (scripts/build-release.sh)
+            // also needs the terminfo library it was split from.
+            linkerSettings: [.linkedLibrary("tinfo")]
         ),
         .executableTarget(
             name: "nslab",

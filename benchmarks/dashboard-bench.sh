@@ -5,6 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "dashboard-bench: needs root (the child gets a UTS namespace)" >&2; exit 1; }
 command -v htop >/dev/null || { echo "dashboard-bench: needs htop (apt-get install htop)" >&2; exit 1; }
-swift build -c release --static-swift-stdlib --product nslab >/dev/null
-nslab=$(swift build -c release --static-swift-stdlib --show-bin-path)/nslab
+nslab=$(scripts/build-release.sh)
 python3 benchmarks/dashboard-bench.py "$nslab" "${1:-10}"

@@ -19,7 +19,7 @@ NSLAB=${NSLAB:-.build/release/nslab}
 
 [ "$(id -u)" = 0 ] || { echo "pane-bench: needs root (the child gets a new UTS namespace)" >&2; exit 1; }
 if [[ -z "${NO_BUILD:-}" ]]; then
-    swift build -c release --static-swift-stdlib --product nslab >&2
+    scripts/build-release.sh >/dev/null
 fi
 [[ -x $NSLAB ]] || { echo "pane-bench: $NSLAB is missing; build it or unset NO_BUILD" >&2; exit 1; }
 

@@ -13,7 +13,7 @@ ROUNDS=${ROUNDS:-30}
 NSLAB=.build/release/nslab
 
 if [[ -z "${NO_BUILD:-}" ]]; then
-    swift build -c release --static-swift-stdlib --product nslab >&2
+    scripts/build-release.sh >/dev/null
 fi
 [[ -x $NSLAB ]] || { echo "ps-bench: $NSLAB is missing; build it or unset NO_BUILD" >&2; exit 1; }
 

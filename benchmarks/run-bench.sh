@@ -5,8 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-300}
 [ "$(id -u)" = 0 ] || { echo "run-bench: needs root (it creates PID, mount and net namespaces)" >&2; exit 1; }
-swift build -c release --static-swift-stdlib --product nslab >/dev/null
-nslab=$(swift build -c release --static-swift-stdlib --show-bin-path)/nslab
+nslab=$(scripts/build-release.sh)
 flags="--uts --ipc --pid --mount --net --cgroup --mount-proc"
 echo "nslab run vs unshare --fork, $rounds rounds, flags: $flags"
 python3 benchmarks/timing.py "$rounds" \

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-swift build -c release --static-swift-stdlib --product nslab >&2
+nslab=$(./scripts/build-release.sh)
 # The themes in this checkout, found by name (--theme light), after any path the user set.
 export NSLAB_THEME_PATH="${NSLAB_THEME_PATH:+$NSLAB_THEME_PATH:}$PWD/themes"
-exec "$(swift build -c release --static-swift-stdlib --show-bin-path)/nslab" "$@"
+exec "$nslab" "$@"
