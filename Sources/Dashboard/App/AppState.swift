@@ -115,6 +115,13 @@ public struct AppState: Sendable {
         message = StatusMessage(text)
     }
 
+    /// Records that the last child pane was closed: the pane area goes back to its idle content, out of the
+    /// Tab cycle, and the keyboard returns to the Namespaces panel, where the next launch starts.
+    public mutating func childPanesClosed() {
+        hasChildPane = false
+        if focus == .child { focus = .namespaces }
+    }
+
     /// Records a child's exit; its pane stays to show the last screen.
     public mutating func childExited(message text: String) {
         childrenRunning = max(0, childrenRunning - 1)

@@ -278,6 +278,9 @@ struct Session {
                 if perform(hooks.forwardToChild(key)) { return true }
             case .comparisonKey(let key):
                 hooks.comparisonKey(key)
+            case .childPanesClosed:
+                dirty = true
+                state.childPanesClosed()
             }
         }
         return false
