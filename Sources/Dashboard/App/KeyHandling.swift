@@ -55,7 +55,8 @@ extension AppState {
         case .namespaces: return handleNamespacesKey(key)
         case .processes: return handleProcessesKey(key)
         case .comparison: return [.comparisonKey(key)]
-        case .maps, .child: return []
+        case .maps: return handleMapsKey(key)
+        case .child: return []
         }
     }
 
@@ -307,6 +308,7 @@ extension AppState {
     mutating func select(_ pid: Int32) -> [DashboardAction] {
         let changed = pid != selectedPID
         selectedPID = pid
+        if changed { mapScroll = 0 }  // another process's maps start at the top
         keepSelectionVisible()
         return changed ? [.selectProcess(pid)] : []
     }
@@ -340,6 +342,10 @@ extension AppState {
         if panel == .processes, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
             focus = .processes
             return handleProcessesKey(mouse.kind == .scrollUp ? .up : .down)
+        }
+        if panel == .maps, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
+            focus = .maps
+            return handleMapsKey(mouse.kind == .scrollUp ? .up : .down)
         }
         guard mouse.kind == .leftClick else { return [] }
         if panel != .child || hasChildPane { focus = panel }

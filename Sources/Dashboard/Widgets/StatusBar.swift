@@ -10,6 +10,7 @@ public enum StatusBar {
         case .none: break
         }
         if state.search?.editing == true { return "Enter keep · Esc clear" }
+        if state.focus == .maps { return "\(MapPanel.scrollKeys) scroll · Tab panel · ? help · q quit" }
         return "1-8 kinds · F5 launch · Tab panel · ? help · q quit"
     }
 
