@@ -28,7 +28,7 @@ func manyRangeMaps() -> [MapView] {
 
 /// Guards against the map viewer showing only its first screenful: below 36 rows its panel has five lines,
 /// and the second reader's view (and any long map) could not be reached at all.
-@Suite("Scrolling the map viewer")
+@Suite("Scrolling the map viewer and the help")
 struct ScrollingTests {
     static let sizes = [
         TerminalSize(columns: 60, rows: 20), TerminalSize(columns: 100, rows: 24), TerminalSize(columns: 100, rows: 30),
@@ -104,5 +104,49 @@ struct ScrollingTests {
         _ = state.handle(.mouse(MouseEvent(x: rect.x + 2, y: rect.y + 2, kind: .scrollDown)))
         #expect(state.focus == .maps)
         #expect(state.mapScroll == 1)
+    }
+
+    @Test(
+        "every help row is reachable at the minimum size, and no text is cut",
+        arguments: [
+            TerminalSize(columns: 60, rows: 20), TerminalSize(columns: 100, rows: 24),
+        ])
+    func helpReachable(size: TerminalSize) {
+        var state = makeState(size: size)
+        _ = state.press(.function(1))
+        var shown: [String] = []
+        var previous = -1
+        while state.helpScroll != previous {
+            previous = state.helpScroll
+            shown += DashboardView.render(state, theme: .builtinMono).lines()
+            _ = state.press(.down)
+        }
+        #expect(state.overlay == .help)
+        let words = Set(shown.joined(separator: " ").split(separator: " ").map(String.init))
+        for binding in KeyBindings.all {
+            #expect(shown.contains { $0.contains(binding.label) }, "\(binding.label) never shown at \(size)")
+            for word in binding.does.split(separator: " ") {
+                #expect(words.contains(String(word)), "'\(word)' of '\(binding.does)' cut at \(size)")
+            }
+        }
+        for kind in NamespaceKind.allCases {
+            #expect(shown.contains { $0.contains(kind.title) })
+            for word in kind.isolates.split(separator: " ") { #expect(words.contains(String(word))) }
+        }
+        _ = state.press(.home)
+        #expect(state.helpScroll == 0)
+        _ = state.press(.escape)
+        #expect(state.overlay == .none)
+    }
+
+    @Test("the help at the minimum size, top and bottom")
+    func helpSnapshots() {
+        for theme in snapshotThemes {
+            var state = sampleState(size: TerminalSize(columns: 60, rows: 20))
+            _ = state.press(.function(1))
+            expectSnapshot(DashboardView.render(state, theme: theme), named: "help-60x20")
+            _ = state.press(.end)
+            expectSnapshot(DashboardView.render(state, theme: theme), named: "help-end-60x20")
+        }
     }
 }

@@ -20,11 +20,19 @@ extension AppState {
     mutating func handleKey(_ key: Key) -> [DashboardAction] {
         switch overlay {
         case .help:
-            // Arrows scroll a help taller than the screen; any other key closes it, since people press all
-            // sorts of keys to leave a read-only screen.
+            // Arrows and pages scroll a help taller than the screen; any other key closes it, since people
+            // press all sorts of keys to leave a read-only screen.
+            let screen = Rect(x: 0, y: 0, width: size.columns, height: size.rows)
+            let last = HelpOverlay.maxScroll(in: screen)
+            let page = max(1, HelpOverlay.visibleRows(in: screen) - 1)
+            let current = min(helpScroll, last)  // the screen may have grown since the last key
             switch key {
-            case .up, .character("k"): helpScroll = max(0, helpScroll - 1)
-            case .down, .character("j"): helpScroll = min(HelpOverlay.lines().count - 1, helpScroll + 1)
+            case .up, .character("k"): helpScroll = max(0, current - 1)
+            case .down, .character("j"): helpScroll = min(last, current + 1)
+            case .pageUp: helpScroll = max(0, current - page)
+            case .pageDown: helpScroll = min(last, current + page)
+            case .home: helpScroll = 0
+            case .end: helpScroll = last
             default:
                 overlay = .none
                 helpScroll = 0
@@ -84,6 +92,8 @@ extension AppState {
         case .backTab:
             moveFocus(by: -1)
             return []
+        case .control(12):  // Ctrl-L, as in most terminal programs
+            return [.redraw]
         case .character("h"):
             overlay = .dialog(EditDialog(purpose: .hostname, options: options, validators: validators))
             return []

@@ -108,6 +108,8 @@ public enum DashboardAction: Equatable, Sendable {
     /// The last child pane was closed (F8): the pane leaves the Tab cycle and the focus goes back to the
     /// Namespaces panel, so the keyboard is not left on an empty pane.
     case childPanesClosed
+    /// Ctrl-L: forget what the terminal shows and send every cell again.
+    case redraw
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

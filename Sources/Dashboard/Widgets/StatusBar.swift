@@ -5,7 +5,7 @@ public enum StatusBar {
         if state.focus == .child { return "Ctrl-] leave · F6 next · F8 close · S-PgUp back" }
         switch state.overlay {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"
-        case .help: return "↑↓ scroll · other keys close help"
+        case .help: return "↑↓ PgUp PgDn scroll · other keys close help"
         case .confirmQuit: return "y quit · n stay"
         case .none: break
         }
