@@ -41,3 +41,10 @@ func sampleState(size: TerminalSize, root: Bool = true) -> AppState {
     state.show("child 2002 started in UTS PID Mount")
     return state
 }
+
+/// The rows of `rect` in `buffer`, as text: one panel cut out of a whole screen.
+func text(of rect: Rect, in buffer: ScreenBuffer) -> [String] {
+    buffer.lines()[rect.y..<rect.maxY].map { line in
+        String(line.dropFirst(rect.x).prefix(rect.width))
+    }
+}

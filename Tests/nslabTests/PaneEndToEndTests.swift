@@ -121,6 +121,18 @@ struct PaneEndToEndTests {
         #expect(!screen.contains(" 2 uts"))
     }
 
+    /// Guards against F8 on the last tab leaving the keyboard on an empty pane, where every key was lost.
+    @Test("F8 on the last tab shows the idle pane and gives the keys back to the Namespaces panel")
+    func closingTheLastTab() throws {
+        let tmux = try start()
+        try tmux.send("F8")
+        let screen = try tmux.waitFor("its terminal appears here; Ctrl-] comes back")
+        #expect(screen.contains("┌ Namespaces"))
+        // A digit ticks IPC at once: the keys reach the dashboard, not a pane that is gone.
+        try tmux.send("2")
+        try tmux.waitFor("[x] 2 IPC")
+    }
+
     @Test("a flood of random bytes never stops the keys: Ctrl-C ends it and the shell answers")
     func flood() throws {
         let tmux = try start()

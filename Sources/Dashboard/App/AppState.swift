@@ -63,6 +63,8 @@ public struct AppState: Sendable {
     /// The maps of the selected process or child (from the owner), one view per reader: the same
     /// /proc/PID/uid_map reads differently from the host and from inside, and both are shown.
     public var maps: [MapView] = []
+    /// The first map line shown, when the maps do not fit their panel.
+    public var mapScroll = 0
     /// The status bar's message.
     public var message: StatusMessage?
     /// What covers the panels.
@@ -112,7 +114,15 @@ public struct AppState: Sendable {
         childrenRunning += 1
         hasChildPane = true
         focus = .child
+        mapScroll = 0  // the maps are the new child's now
         message = StatusMessage(text)
+    }
+
+    /// Records that the last child pane was closed: the pane area goes back to its idle content, out of the
+    /// Tab cycle, and the keyboard returns to the Namespaces panel, where the next launch starts.
+    public mutating func childPanesClosed() {
+        hasChildPane = false
+        if focus == .child { focus = .namespaces }
     }
 
     /// Records a child's exit; its pane stays to show the last screen.

@@ -170,7 +170,6 @@ struct Session {
                 case .readable(STDIN_FILENO):
                     let inPane = state.focus == .child && state.overlay == .none
                     for input in terminal.readInput() {
-                        if case .key(.control(12)) = input, state.focus != .child { terminal.invalidate() }  // Ctrl-L
                         let actions = state.handle(input)
                         if !actions.allSatisfy(Self.onlyForChild) { dirty = true }
                         if perform(actions) { return 0 }
@@ -278,6 +277,11 @@ struct Session {
                 if perform(hooks.forwardToChild(key)) { return true }
             case .comparisonKey(let key):
                 hooks.comparisonKey(key)
+            case .childPanesClosed:
+                dirty = true
+                state.childPanesClosed()
+            case .redraw:
+                terminal.invalidate()
             }
         }
         return false

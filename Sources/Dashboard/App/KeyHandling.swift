@@ -20,11 +20,19 @@ extension AppState {
     mutating func handleKey(_ key: Key) -> [DashboardAction] {
         switch overlay {
         case .help:
-            // Arrows scroll a help taller than the screen; any other key closes it, since people press all
-            // sorts of keys to leave a read-only screen.
+            // Arrows and pages scroll a help taller than the screen; any other key closes it, since people
+            // press all sorts of keys to leave a read-only screen.
+            let screen = Rect(x: 0, y: 0, width: size.columns, height: size.rows)
+            let last = HelpOverlay.maxScroll(in: screen)
+            let page = max(1, HelpOverlay.visibleRows(in: screen) - 1)
+            let current = min(helpScroll, last)  // the screen may have grown since the last key
             switch key {
-            case .up, .character("k"): helpScroll = max(0, helpScroll - 1)
-            case .down, .character("j"): helpScroll = min(HelpOverlay.lines().count - 1, helpScroll + 1)
+            case .up, .character("k"): helpScroll = max(0, current - 1)
+            case .down, .character("j"): helpScroll = min(last, current + 1)
+            case .pageUp: helpScroll = max(0, current - page)
+            case .pageDown: helpScroll = min(last, current + page)
+            case .home: helpScroll = 0
+            case .end: helpScroll = last
             default:
                 overlay = .none
                 helpScroll = 0
@@ -55,7 +63,8 @@ extension AppState {
         case .namespaces: return handleNamespacesKey(key)
         case .processes: return handleProcessesKey(key)
         case .comparison: return [.comparisonKey(key)]
-        case .maps, .child: return []
+        case .maps: return handleMapsKey(key)
+        case .child: return []
         }
     }
 
@@ -83,6 +92,8 @@ extension AppState {
         case .backTab:
             moveFocus(by: -1)
             return []
+        case .control(12):  // Ctrl-L, as in most terminal programs
+            return [.redraw]
         case .character("h"):
             overlay = .dialog(EditDialog(purpose: .hostname, options: options, validators: validators))
             return []
@@ -307,6 +318,7 @@ extension AppState {
     mutating func select(_ pid: Int32) -> [DashboardAction] {
         let changed = pid != selectedPID
         selectedPID = pid
+        if changed { mapScroll = 0 }  // another process's maps start at the top
         keepSelectionVisible()
         return changed ? [.selectProcess(pid)] : []
     }
@@ -340,6 +352,10 @@ extension AppState {
         if panel == .processes, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
             focus = .processes
             return handleProcessesKey(mouse.kind == .scrollUp ? .up : .down)
+        }
+        if panel == .maps, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
+            focus = .maps
+            return handleMapsKey(mouse.kind == .scrollUp ? .up : .down)
         }
         guard mouse.kind == .leftClick else { return [] }
         if panel != .child || hasChildPane { focus = panel }

@@ -105,6 +105,11 @@ public enum DashboardAction: Equatable, Sendable {
     case forwardToChild(Key)
     /// A key for the host-vs-child panel (owned by another module).
     case comparisonKey(Key)
+    /// The last child pane was closed (F8): the pane leaves the Tab cycle and the focus goes back to the
+    /// Namespaces panel, so the keyboard is not left on an empty pane.
+    case childPanesClosed
+    /// Ctrl-L: forget what the terminal shows and send every cell again.
+    case redraw
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

@@ -284,9 +284,7 @@ public final class ChildSessions {
     func render(in rect: Rect, focused isFocused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
         tabSpans = []
         guard let session = focused else {
-            PlaceholderPanel.render(
-                "Child", lines: ["Tick kinds with 1-8 and press F5 to launch a shell in them."],
-                in: rect, focused: isFocused, buffer: &buffer, theme: theme)
+            IdleChildPane.render(in: rect, focused: isFocused, buffer: &buffer, theme: theme)
             return
         }
         let inner = PanelFrame.draw("", in: rect, focused: isFocused, buffer: &buffer, theme: theme)

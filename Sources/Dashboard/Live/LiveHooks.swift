@@ -51,7 +51,10 @@ public enum LiveHooks {
         hooks.reapChildren = { sessions.reap() }
         hooks.forwardToChild = { key in
             comparison.keysSent()
-            return sessions.forward(key).map { [.launch($0)] } ?? []
+            var actions: [DashboardAction] = sessions.forward(key).map { [.launch($0)] } ?? []
+            // F8 closed the last tab: without this the keyboard would stay on an empty pane.
+            if sessions.tabs.isEmpty { actions.append(.childPanesClosed) }
+            return actions
         }
         hooks.comparison = { rect, focused, buffer, theme in
             comparison.render(in: rect, focused: focused, buffer: &buffer, theme: theme)

@@ -42,13 +42,7 @@ public enum DashboardView {
                 if let childPane {
                     childPane(rect, focused, &buffer, theme)
                 } else {
-                    PlaceholderPanel.render(
-                        panel.title,
-                        lines: [
-                            "tick kinds with 1-8, then F5 to launch a shell in them",
-                            "its terminal appears here; Ctrl-] comes back",
-                        ],
-                        in: rect, focused: focused, buffer: &buffer, theme: theme)
+                    IdleChildPane.render(in: rect, focused: focused, buffer: &buffer, theme: theme)
                 }
             }
         }

@@ -11,16 +11,35 @@ enum PanelFrame {
 
 /// Draws a reserved panel whose content belongs to another part of nslab (the child pane, host vs child).
 public enum PlaceholderPanel {
-    /// Draws the frame and a centred explanation.
+    /// Draws the frame and a centred explanation, wrapped at spaces when the panel is narrow.
     public static func render(
-        _ title: String, lines: [String], in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
+        _ title: String, lines given: [String], in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
     ) {
         let inner = PanelFrame.draw(title, in: rect, focused: focused, buffer: &buffer, theme: theme)
+        // A cut-off hint would hide the very key it is about (F5, Ctrl-]); lines only get cut when the
+        // panel is too narrow for any word.
+        let lines = inner.width >= 12 ? given.flatMap { TooSmallScreen.wrap($0, width: inner.width) } : given
         let top = inner.y + max(0, (inner.height - lines.count) / 2)
         for (offset, line) in lines.enumerated() {
             let text = DisplayWidth.truncated(line, to: inner.width)
             let x = inner.x + max(0, (inner.width - DisplayWidth.width(of: text)) / 2)
             buffer.write(text, x: x, y: top + offset, style: theme[.hint], clip: inner)
         }
+    }
+}
+
+/// The child pane before the first launch and after the last tab closed: one idle screen for both, so
+/// closing the last child looks exactly like the start.
+public enum IdleChildPane {
+    /// What the idle pane says.
+    public static let lines = [
+        "tick kinds (1-8), F5 launches a shell in them",
+        "its terminal appears here; Ctrl-] comes back",
+    ]
+
+    /// Draws the idle pane into `rect`.
+    public static func render(in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+        PlaceholderPanel.render(
+            Panel.child.title, lines: lines, in: rect, focused: focused, buffer: &buffer, theme: theme)
     }
 }

@@ -5,11 +5,12 @@ public enum StatusBar {
         if state.focus == .child { return "Ctrl-] leave · F6 next · F8 close · S-PgUp back" }
         switch state.overlay {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"
-        case .help: return "↑↓ scroll · other keys close help"
+        case .help: return "↑↓ PgUp PgDn scroll · other keys close help"
         case .confirmQuit: return "y quit · n stay"
         case .none: break
         }
         if state.search?.editing == true { return "Enter keep · Esc clear" }
+        if state.focus == .maps { return "\(MapPanel.scrollKeys) scroll · Tab panel · ? help · q quit" }
         return "1-8 kinds · F5 launch · Tab panel · ? help · q quit"
     }
 

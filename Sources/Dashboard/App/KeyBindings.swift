@@ -1,0 +1,173 @@
+/// Where a key does what it does: the panel or overlay that handles it. The help lists them in this order.
+public enum KeyContext: CaseIterable, Sendable {
+    /// Every dashboard panel (not the child pane, which forwards keys).
+    case dashboard
+    /// The Namespaces panel.
+    case namespaces
+    /// The process tree.
+    case processes
+    /// The process search field while a query is typed.
+    case search
+    /// The uid/gid map viewer.
+    case maps
+    /// The host-vs-child panel.
+    case comparison
+    /// The child's terminal pane.
+    case pane
+    /// An edit dialog (hostname, maps, clock offsets).
+    case dialog
+    /// The "quit and kill the children? y/n" question.
+    case confirmQuit
+    /// The help itself.
+    case help
+
+    /// The heading the help shows above the context's keys.
+    public var heading: String {
+        switch self {
+        case .dashboard: "Any dashboard panel"
+        case .namespaces: "Namespaces panel"
+        case .processes: "Processes panel"
+        case .search: "Process search, while typing"
+        case .maps: "uid/gid maps panel"
+        case .comparison: "Host vs child panel"
+        case .pane: "Child terminal pane"
+        case .dialog: "Edit dialogs (h, m, Enter on a kind)"
+        case .confirmQuit: "Quit question"
+        case .help: "This help"
+        }
+    }
+}
+
+/// One line of the help: the keys as shown, what they do, and the keys themselves, so a test can hold the
+/// help and the handlers to each other.
+public struct KeyBinding: Sendable {
+    /// Which keys the line is about.
+    public enum Keys: Sendable {
+        /// Exactly these keys.
+        case these([Key])
+        /// Any printable character, typed into a field.
+        case typing
+        /// Every key no other line of the context names (the pane forwards them; the help closes on them).
+        case everyOther
+        /// The mouse, which is not a key; described for completeness.
+        case mouse
+    }
+
+    /// Where the keys act.
+    public var context: KeyContext
+    /// The keys as the help shows them, e.g. "↑↓ j k".
+    public var label: String
+    /// What they do, in a few words.
+    public var does: String
+    /// The keys meant.
+    public var keys: Keys
+
+    /// Makes a binding.
+    public init(_ context: KeyContext, _ label: String, _ does: String, _ keys: Keys) {
+        self.context = context
+        self.label = label
+        self.does = does
+        self.keys = keys
+    }
+}
+
+/// Every key the dashboard handles, by context: the help is drawn from this table, and the key-handling
+/// tests check it against the handlers both ways, so neither can change without the other.
+public enum KeyBindings {
+    /// The whole table, in help order.
+    public static let all: [KeyBinding] = [
+        KeyBinding(
+            .dashboard, "1-8", "tick or untick UTS IPC PID Mount Net User Cgroup Time",
+            .these((1...8).map { .character(Character(String($0))) })),
+        KeyBinding(
+            .dashboard, "F5", "launch a child in the ticked kinds; its pane takes the keys", .these([.function(5)])),
+        KeyBinding(.dashboard, "Tab / S-Tab", "next / previous panel", .these([.tab, .backTab])),
+        KeyBinding(
+            .dashboard, "h / m", "edit the hostname / the uid and gid maps",
+            .these([.character("h"), .character("m")])),
+        KeyBinding(.dashboard, "F1 / ?", "this help", .these([.function(1), .character("?")])),
+        KeyBinding(.dashboard, "Ctrl-L", "redraw the whole screen", .these([.control(12)])),
+        KeyBinding(
+            .dashboard, "q / Ctrl-C", "quit; asks y/n first while children run",
+            .these([.character("q"), .control(3)])),
+        KeyBinding(.dashboard, "mouse", "click a panel or tab to focus it", .mouse),
+
+        KeyBinding(.namespaces, "↑↓ j k", "move between the kinds and Launch", .these(moveKeys)),
+        KeyBinding(.namespaces, "Home / End", "first kind / the Launch button", .these([.home, .end])),
+        KeyBinding(.namespaces, "Space", "tick the kind / press Launch", .these([.character(" ")])),
+        KeyBinding(
+            .namespaces, "Enter", "the kind's option (hostname, fresh /proc, lo, maps, clock offsets) / Launch",
+            .these([.enter])),
+        KeyBinding(.namespaces, "mouse", "click a checkbox to tick it, Launch to launch", .mouse),
+
+        KeyBinding(.processes, "↑↓ j k", "select the previous / next process", .these(moveKeys)),
+        KeyBinding(.processes, "PgUp / PgDn", "a page up / down", .these([.pageUp, .pageDown])),
+        KeyBinding(.processes, "Home / End", "first / last process", .these([.home, .end])),
+        KeyBinding(
+            .processes, "Space / Enter", "collapse or expand the process's children",
+            .these([.character(" "), .enter])),
+        KeyBinding(.processes, "← / →", "collapse / expand", .these([.left, .right])),
+        KeyBinding(.processes, "/", "search by command, user or pid", .these([.character("/")])),
+        KeyBinding(.processes, "n", "next match of the search", .these([.character("n")])),
+        KeyBinding(.processes, "Esc", "clear the search", .these([.escape])),
+        KeyBinding(.processes, "mouse", "click to select; the wheel scrolls", .mouse),
+
+        KeyBinding(.search, "text", "the query; the first match is selected as you type", .typing),
+        KeyBinding(.search, "Backspace/Del", "delete the last character", .these([.backspace, .delete])),
+        KeyBinding(.search, "Enter", "keep the search (n: next match)", .these([.enter])),
+        KeyBinding(.search, "Esc", "clear the search", .these([.escape])),
+
+        KeyBinding(.maps, "↑↓ j k", "scroll a line", .these(moveKeys)),
+        KeyBinding(.maps, "PgUp / PgDn", "scroll a page", .these([.pageUp, .pageDown])),
+        KeyBinding(.maps, "Home / End", "top / bottom", .these([.home, .end])),
+        KeyBinding(.maps, "mouse", "the wheel scrolls", .mouse),
+
+        KeyBinding(.comparison, "↑↓ j k", "move between the kinds", .these(moveKeys)),
+        KeyBinding(.comparison, "Home / End", "first / last kind", .these([.home, .end])),
+        KeyBinding(
+            .comparison, "Enter / Space", "open or close what the kind isolates and an experiment to try",
+            .these([.enter, .character(" ")])),
+        KeyBinding(.comparison, "Esc", "close it", .these([.escape])),
+
+        KeyBinding(.pane, "Ctrl-]", "back to the dashboard (never sent to the child)", .these([Key.leavePane])),
+        KeyBinding(
+            .pane, "F6 / S-F6", "next / previous child tab", .these([.function(6), .modified(.function(6), .shift)])),
+        KeyBinding(
+            .pane, "Alt-1..9", "child tab 1 to 9",
+            .these((1...9).map { .modified(.character(Character(String($0))), .alt) })),
+        KeyBinding(.pane, "F8", "close the tab; a running child is killed", .these([.function(8)])),
+        KeyBinding(
+            .pane, "S-PgUp / S-PgDn", "scroll back / forward through the history",
+            .these([.modified(.pageUp, .shift), .modified(.pageDown, .shift)])),
+        KeyBinding(.pane, "Enter", "once the child ended: relaunch it with the same choices", .these([.enter])),
+        KeyBinding(.pane, "other keys", "go to the child, modifiers included; so do pastes", .everyOther),
+        KeyBinding(
+            .pane, "mouse", "click a tab to show it; the rest goes to the child if it asks, else the wheel scrolls",
+            .mouse),
+
+        KeyBinding(.dialog, "text", "type into the field; it is checked as you type", .typing),
+        KeyBinding(.dialog, "Tab / ↓", "next field", .these([.tab, .down])),
+        KeyBinding(.dialog, "S-Tab / ↑", "previous field", .these([.backTab, .up])),
+        KeyBinding(.dialog, "Backspace/Del", "delete the last character", .these([.backspace, .delete])),
+        KeyBinding(.dialog, "Ctrl-U", "clear the field", .these([.control(21)])),
+        KeyBinding(.dialog, "Enter", "apply (only when every field is valid)", .these([.enter])),
+        KeyBinding(.dialog, "Esc", "cancel", .these([.escape])),
+
+        KeyBinding(
+            .confirmQuit, "y", "quit, killing and reaping the children", .these([.character("y"), .character("Y")])),
+        KeyBinding(.confirmQuit, "other keys", "stay", .everyOther),
+
+        KeyBinding(.help, "↑↓ j k", "scroll a line", .these(moveKeys)),
+        KeyBinding(.help, "PgUp / PgDn", "scroll a page", .these([.pageUp, .pageDown])),
+        KeyBinding(.help, "Home / End", "top / bottom", .these([.home, .end])),
+        KeyBinding(.help, "other keys", "close the help", .everyOther),
+    ]
+
+    /// Arrows and vi's j/k, which move or scroll in every list.
+    static let moveKeys: [Key] = [.up, .down, .character("k"), .character("j")]
+
+    /// The table's lines for one context, in help order.
+    public static func bindings(in context: KeyContext) -> [KeyBinding] {
+        all.filter { $0.context == context }
+    }
+}
