@@ -297,15 +297,18 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
     const unsigned char *pending = p; // first byte not yet handed to libvterm
     const unsigned char *text = p;    // where the current run of printable text began
     while (p < end) {
-        unsigned char c = *p;
-        if (!special[c] && guard->state == NSLAB_GUARD_TEXT) {
-            p++;
-            continue;
+        if (guard->state == NSLAB_GUARD_TEXT) {
+            // The hot loop: plain text, one table look-up per byte.
+            while (p < end && !special[*p]) p++;
+            if (p == end) break;
         }
-        if (guard->state == NSLAB_GUARD_TEXT) nslab_guard_end_text(vt, &pending, text, p);
+        unsigned char c = *p;
+        // A control ends the text before it; C2 and E3 only when they are dropped or replaced below.
+        if (c < 0x80 && guard->state == NSLAB_GUARD_TEXT) nslab_guard_end_text(vt, &pending, text, p);
         if (c == 0xe3) {
             int mark = guard->state == NSLAB_GUARD_TEXT && end - p >= 3 ? nslab_guard_wide_mark(p) : -1;
             if (mark >= 0) {
+                nslab_guard_end_text(vt, &pending, text, p);
                 nslab_guard_flush(vt, &pending, p, p + 3);
                 unsigned char spacing[3] = {0xe3, 0x82, (unsigned char)mark};
                 if (mark > 0) vterm_input_write(vt, (const char *)spacing, 3);
@@ -316,6 +319,7 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
         if (c == 0xc2 && guard->state != NSLAB_GUARD_STRING) {
             if (p + 1 == end) {
                 if (guard->state == NSLAB_GUARD_TEXT) {
+                    nslab_guard_end_text(vt, &pending, text, p);
                     guard->lastGlyphRepeatable = nslab_guard_last_glyph(text, p, guard->lastGlyphRepeatable);
                 }
                 nslab_guard_flush(vt, &pending, p, end);
@@ -325,6 +329,7 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
             }
             unsigned char next = p[1];
             if (next < 0xa0 || next > 0xbf) {
+                if (guard->state == NSLAB_GUARD_TEXT) nslab_guard_end_text(vt, &pending, text, p);
                 int pair = next >= 0x80 && next <= 0x9f;
                 nslab_guard_flush(vt, &pending, p, p + 1 + pair);
                 p += 1 + pair;
