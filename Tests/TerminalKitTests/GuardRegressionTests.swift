@@ -58,7 +58,7 @@ struct GuardRegressionTests {
         #expect(terminal.rowText(0) == "\u{304B}\u{309B}|\u{306F}\u{309C}|e|")
     }
 
-    /// A sound mark split between two reads is still replaced (it is held until its last byte arrives).
+    /// A sound mark split between two reads goes through the held-back path (point 7) and is still replaced.
     @Test func wideCombiningMarkSplitBetweenWrites() {
         let terminal = Terminal(rows: 3, cols: 20)
         terminal.resize(rows: 3, cols: 2)
@@ -79,7 +79,8 @@ struct GuardRegressionTests {
     }
 
     /// Point 7: a sequence cut short by a control still shows U+FFFD, as libvterm shows it, but libvterm's
-    /// decoder no longer carries it into the next text (where it wrote one code point past a stack array).
+    /// decoder no longer carries it into the next text, where it wrote one code point past a stack array. That
+    /// write mostly lands in the array's alignment padding, so only a sanitizer build (Tests/VTermFuzz) sees it.
     @Test(arguments: [
         [0x52, 0xC5, 0x06, 0x69], [0x44, 0xCD, 0xFE, 0x16, 0x24], [0x2C, 0xF8, 0xC9, 0x16, 0x2D],
         [0xF1, 0xFF, 0x0D, 0xC9, 0x29],

@@ -4,6 +4,8 @@
 # With LIBVTERM_SRC set to an unpacked libvterm 0.1.4 source (apt-get source libvterm), libvterm is compiled with
 # the sanitizers too, so reports point at its lines; otherwise the system library is linked.
 # Build products go to ${VTFUZZ_OUT:-/tmp/vtfuzz}, never into the checkout.
+# Coverage-guided instead: compile libvterm with clang -fsanitize=fuzzer-no-link,address,undefined, then
+#   clang -fsanitize=fuzzer,address,undefined -DNSLAB_LIBFUZZER -I Sources/CVTerm vterm_fuzz.c libvterm objects
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${VTFUZZ_OUT:-/tmp/vtfuzz}

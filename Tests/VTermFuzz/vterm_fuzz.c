@@ -547,6 +547,39 @@ static int replay(const char *path) {
     return 0;
 }
 
+#ifdef NSLAB_LIBFUZZER
+// Coverage-guided entry (clang -fsanitize=fuzzer,address -DNSLAB_LIBFUZZER): the input is a terminal size and a
+// list of operations, each an opcode byte and its operands; feeds take the most bytes.
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size < 3) return 0;
+    static const int capacities[] = {0, 1, 3, 100};
+    Term *t = term_new(1 + data[0] % 60, 1 + data[1] % 200, capacities[data[2] % 4]);
+    size_t i = 3;
+    while (i < size) {
+        uint8_t op = data[i++];
+        size_t left = size - i;
+        if (op < 0xc0) { // feed: op is the length
+            size_t n = op < left ? op : left;
+            term_feed(t, data + i, n);
+            i += n;
+        } else if (op < 0xd8 && left >= 2) {
+            term_resize(t, 1 + data[i] % 80, 1 + data[i + 1] % 200);
+            i += 2;
+        } else if (op < 0xe8 && left >= 3) {
+            term_mouse_button(t, data[i] % 7, data[i] & 0x80, data[i + 1] % 90 - 2, data[i + 2] % 210 - 2, data[i] >> 4);
+            i += 3;
+        } else if (op < 0xf0 && left >= 2) {
+            term_mouse_move(t, data[i] % 90 - 2, data[i + 1] % 210 - 2, 0);
+            i += 2;
+        } else {
+            term_render(t);
+        }
+    }
+    term_render(t);
+    term_free(t);
+    return 0;
+}
+#else
 int main(int argc, char **argv) {
     unguarded = getenv("NSLAB_FUZZ_UNGUARDED") != NULL;
     if (argc >= 4 && strcmp(argv[1], "run") == 0) {
@@ -568,3 +601,4 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: vterm_fuzz run FIRST COUNT [OPS] | trace SEED FILE [OPS] | replay FILE\n");
     return 2;
 }
+#endif
