@@ -41,6 +41,12 @@
 // Everything else passes through untouched, in as few vterm_input_write calls as possible, so the cost per byte of
 // plain text is one table look-up in C, far below the parser's own.
 //
+// 9. ESC inside an OSC or DCS string. 0.1.4 computes the string's length as "bytes before the ESC" relative to
+//    where the current write or the last control inside the string began, which is -1 when ST (ESC \) is split
+//    between two writes or a control comes between ESC and \; strncpy then reads up to 64 bytes past the input.
+//    So an ESC in a string reaches libvterm only together with the byte after it: with \ as one write; before
+//    anything else after CAN, which abandons the string as libvterm would; at the end of a write it is held back.
+//
 // The escape states mirror libvterm's: ESC moves to "escape" from anywhere (also inside OSC/DCS, where 0.1.4 then
 // starts a CSI on '['); C0 controls are executed without leaving the state; NUL and DEL are ignored; CAN and SUB
 // cancel. 0x9B is not a CSI here because TerminalKit always runs libvterm in UTF-8 mode, where C1 bytes are not
@@ -75,6 +81,8 @@ typedef struct {
     /// (see 2 and 7); heldCount bytes of held are in use.
     unsigned char held[6];
     int heldCount;
+    /// An ESC that ended the previous write inside an OSC or DCS string, held back until the next byte (see 9).
+    int heldEscape;
     /// Intermediate bytes seen since ESC; ESC [ only starts a CSI without them.
     int escapeIntermediates;
     /// The last printed character is one REP may repeat safely.
@@ -294,6 +302,17 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
         if (used < 0) return;
         p += used;
     }
+    if (guard->heldEscape) {
+        guard->heldEscape = 0;
+        if (*p == '\\') {
+            vterm_input_write(vt, "\x1b\\", 2); // ST in one write
+            guard->state = NSLAB_GUARD_TEXT;
+            p++;
+        } else {
+            vterm_input_write(vt, "\x18\x1b", 2); // the string is abandoned, as libvterm does
+            nslab_guard_step(guard, 0x1b);
+        }
+    }
     const unsigned char *pending = p; // first byte not yet handed to libvterm
     const unsigned char *text = p;    // where the current run of printable text began
     while (p < end) {
@@ -334,6 +353,17 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
                 nslab_guard_flush(vt, &pending, p, p + 1 + pair);
                 p += 1 + pair;
                 continue;
+            }
+        }
+        if (c == 0x1b && guard->state == NSLAB_GUARD_STRING) {
+            if (p + 1 == end) {
+                nslab_guard_flush(vt, &pending, p, end);
+                guard->heldEscape = 1;
+                return;
+            }
+            if (p[1] != '\\') {
+                nslab_guard_flush(vt, &pending, p, p);
+                vterm_input_write(vt, "\x18", 1); // the string is abandoned, as libvterm does
             }
         }
         if (c == 0x1b || guard->state != NSLAB_GUARD_TEXT) {

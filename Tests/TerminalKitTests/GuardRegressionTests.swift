@@ -2,7 +2,7 @@ import Testing
 @testable import TerminalKit
 
 /// Minimal inputs found by fuzzing TerminalKit's libvterm 0.1.4 setup (Tests/VTermFuzz) with resizes, line
-/// attributes, mouse input and escape-heavy bytes, one per crash class of csi_guard.h points 6 to 8.
+/// attributes, mouse input and escape-heavy bytes, one per crash class of csi_guard.h points 6 to 9.
 @Suite("libvterm crash regressions from fuzzing", .timeLimit(.minutes(1)))
 struct GuardRegressionTests {
     /// Point 6: libvterm ignores a byte 80..FF inside an escape, so ESC F6 8 is DECRC. It used to slip past the
@@ -99,6 +99,21 @@ struct GuardRegressionTests {
         terminal.feed([0x1B, UInt8(ascii: "O"), 0xF8, 0xCE, 0x22, 0x1B, UInt8(ascii: "o"), UInt8(ascii: "h")])
         terminal.feed("\u{1B}Nx\u{1B}Oy")
         #expect(terminal.rowText(0).hasSuffix("hxy"))
+        expectSane(terminal)
+    }
+
+    /// Point 9: an ESC inside a DCS or OSC string followed by a control, or ST split between two reads, made
+    /// libvterm take the string's length as -1 and copy from past the input (found by libFuzzer; only a sanitizer
+    /// sees the over-read). The string is abandoned or finished, and what follows is drawn normally.
+    @Test func escapeInsideStringsReachesLibvtermWithItsNextByte() {
+        let terminal = Terminal(rows: 3, cols: 20)
+        terminal.feed([0x1B, 0x50, 0x2B, 0x71, 0x1B, 0x11, 0x11, 0x5C])
+        terminal.feed("\u{1B}]2;split\u{1B}")
+        terminal.feed("\\ok")
+        terminal.feed("\u{1B}]2;gone\u{1B}")
+        terminal.feed("[1mbold")
+        #expect(terminal.rowText(0) == "okbold")
+        #expect(terminal.cell(row: 0, col: 2).attributes == .bold)
         expectSane(terminal)
     }
 }
