@@ -38,14 +38,18 @@
 //    the narrowest screen one mark does it). The sound marks become their spacing forms U+309B and U+309C (drawn in
 //    the same columns libvterm gave them), the tone marks are dropped.
 //
-// Everything else passes through untouched, in as few vterm_input_write calls as possible, so the cost per byte of
-// plain text is one table look-up in C, far below the parser's own.
-//
 // 9. ESC inside an OSC or DCS string. 0.1.4 computes the string's length as "bytes before the ESC" relative to
 //    where the current write or the last control inside the string began, which is -1 when ST (ESC \) is split
 //    between two writes or a control comes between ESC and \; strncpy then reads up to 64 bytes past the input.
 //    So an ESC in a string reaches libvterm only together with the byte after it: with \ as one write; before
 //    anything else after CAN, which abandons the string as libvterm would; at the end of a write it is held back.
+// 10. Intermediates before [, ] or P. 0.1.4 starts a CSI, OSC or DCS on these bytes even after intermediates, so
+//    "ESC * [ 3 b" is REP and "ESC * [ 1;1;..." a CSI with too many arguments. The guard took them as ending a
+//    charset designation, which let such a CSI past points 1 and 3 (libFuzzer found a REP that never ended).
+//    The guard now starts a CSI, OSC or DCS there too.
+//
+// Everything else passes through untouched, in as few vterm_input_write calls as possible, so the cost per byte of
+// plain text is one table look-up in C, far below the parser's own.
 //
 // The escape states mirror libvterm's: ESC moves to "escape" from anywhere (also inside OSC/DCS, where 0.1.4 then
 // starts a CSI on '['); C0 controls are executed without leaving the state; NUL and DEL are ignored; CAN and SUB
@@ -167,12 +171,13 @@ static inline int nslab_guard_step(nslab_csi_guard *_Nonnull guard, unsigned cha
         } else if (c < 0x30) {
             if (guard->escapeIntermediates == 0 && c == '#') guard->escapeHash = 1;
             guard->escapeIntermediates++;
-        } else if (guard->escapeIntermediates == 0 && c == '[') {
+        } else if (c == '[') {
+            // libvterm starts a CSI (and a DCS or OSC below) even after intermediates: "ESC * [" is a CSI too.
             guard->state = NSLAB_GUARD_CSI;
             guard->separators = 0;
             guard->digits = 0;
             guard->csiLeader = 0;
-        } else if (guard->escapeIntermediates == 0 && (c == ']' || c == 'P')) {
+        } else if (c == ']' || c == 'P') {
             guard->state = NSLAB_GUARD_STRING;
         } else {
             guard->state = NSLAB_GUARD_TEXT;

@@ -116,4 +116,15 @@ struct GuardRegressionTests {
         #expect(terminal.cell(row: 0, col: 2).attributes == .bold)
         expectSane(terminal)
     }
+
+    /// Point 10: libvterm starts a CSI on '[' even after intermediates, which the guard took for the end of a
+    /// charset designation. Too many arguments crashed (SIGSEGV); REP of a combining mark never ended (libFuzzer).
+    @Test func csiAfterIntermediatesIsStillGuarded() {
+        let terminal = Terminal(rows: 3, cols: 20)
+        terminal.feed("\u{1B}*[" + String(repeating: "1;", count: 200) + "31mX")
+        #expect(terminal.cell(row: 0, col: 0).text == "X")
+        terminal.feed("\r\n\u{301}\u{1B}*[5b\u{1B}#[3bY")
+        #expect(terminal.rowText(1).hasSuffix("Y"))
+        expectSane(terminal)
+    }
 }
