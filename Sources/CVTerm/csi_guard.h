@@ -36,7 +36,8 @@
 //    sound marks U+3099, U+309A and the tone marks U+302A..U+302F as 2 columns each, so "e" and 41 such marks make
 //    an 83-column glyph that putglyph writes past the end of an 80-column row (a NULL write; no resize needed; on
 //    the narrowest screen one mark does it). The sound marks become their spacing forms U+309B and U+309C (drawn in
-//    the same columns libvterm gave them), the tone marks are dropped.
+//    the same columns libvterm gave them), the tone marks are dropped. Bytes FE and FF, which libvterm shows as
+//    U+FFFD without closing an open sequence ("E3 80 FF AC" is still U+302C), are written as U+FFFD.
 //
 // 9. ESC inside an OSC or DCS string. 0.1.4 computes the string's length as "bytes before the ESC" relative to
 //    where the current write or the last control inside the string began, which is -1 when ST (ESC \) is split
@@ -288,7 +289,8 @@ static inline long nslab_guard_release(VTerm *_Nonnull vt, nslab_csi_guard *_Non
 static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Nonnull guard,
                                        const char *_Nonnull bytes, size_t length) {
     // Bytes the guard looks at in plain text: C0 controls and DEL end a run of text (see 7), C2 may start a C1
-    // (see 2), E3 a wide combining mark (see 8). Everything else in plain text costs one table look-up.
+    // (see 2), E3 a wide combining mark (see 8), FE and FF hide one (see 8). Everything else in plain text costs
+    // one table look-up.
     static const unsigned char special[256] = {
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 00-1f
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 20-3f
@@ -297,7 +299,7 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 80-9f
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // a0-bf
         0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // c0-df
-        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // e0-ff
+        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, // e0-ff
     };
     const unsigned char *p = (const unsigned char *)bytes;
     const unsigned char *end = p + length;
@@ -329,6 +331,15 @@ static inline void nslab_guarded_write(VTerm *_Nonnull vt, nslab_csi_guard *_Non
         unsigned char c = *p;
         // A control ends the text before it; C2 and E3 only when they are dropped or replaced below.
         if (c < 0x80 && guard->state == NSLAB_GUARD_TEXT) nslab_guard_end_text(vt, &pending, text, p);
+        if (c >= 0xfe && guard->state == NSLAB_GUARD_TEXT) {
+            // FE and FF leave an open sequence open in libvterm's decoder, so "E3 80 FF AC" would still be a
+            // tone mark (see 8). They show as U+FFFD; the guard writes that instead, which closes the sequence.
+            nslab_guard_end_text(vt, &pending, text, p);
+            nslab_guard_flush(vt, &pending, p, p + 1);
+            vterm_input_write(vt, "\xef\xbf\xbd", 3);
+            p++;
+            continue;
+        }
         if (c == 0xe3) {
             int mark = guard->state == NSLAB_GUARD_TEXT && end - p >= 3 ? nslab_guard_wide_mark(p) : -1;
             if (mark >= 0) {
