@@ -190,6 +190,91 @@ struct RobustnessTests {
         expectSane(terminal)
     }
 
+    /// The Swift side of the fuzzer in Tests/VTermFuzz: many seeds, each mixing resizes (down to 1x1 and back up),
+    /// DEC line attributes, margins and scroll regions, saved cursors, the alternate screen, mouse reports, wide and
+    /// combining characters, UTF-8 split or cut short, and random bytes, also inside escapes.
+    @Test(arguments: 0..<48)
+    func mixedResizesLineAttributesMouseAndBytes(seed: Int) {
+        var generator = SplitMix64(state: 0x7666_757A_7A00 &+ UInt64(seed))
+        let terminal = Terminal(
+            rows: Int.random(in: 1...40, using: &generator), cols: Int.random(in: 1...120, using: &generator),
+            scrollback: [0, 1, 50].randomElement(using: &generator)!)
+        for _ in 0..<150 {
+            switch Int.random(in: 0..<10, using: &generator) {
+            case 0, 1:
+                let tiny = Bool.random(using: &generator)
+                terminal.resize(
+                    rows: Int.random(in: 1...(tiny ? 3 : 80), using: &generator),
+                    cols: Int.random(in: 1...(tiny ? 4 : 200), using: &generator))
+            case 2:
+                let row = Int.random(in: -1...terminal.rows, using: &generator)
+                let col = Int.random(in: -1...terminal.cols, using: &generator)
+                _ = terminal.encodeMouseButton(
+                    Int.random(in: 1...5, using: &generator), pressed: Bool.random(using: &generator), row: row,
+                    col: col)
+                _ = terminal.encodeMouseMove(row: row &+ 1, col: col)
+            default:
+                var bytes: [UInt8] = []
+                for _ in 0..<Int.random(in: 1...12, using: &generator) {
+                    bytes += RobustnessTests.fuzzToken(terminal, using: &generator)
+                }
+                terminal.feed(bytes)
+            }
+        }
+        expectSane(terminal)
+        terminal.resize(rows: 24, cols: 80)
+        expectRecovers(terminal)
+    }
+
+    /// One piece of hostile output, weighted towards what crashed libvterm 0.1.4 around resizes.
+    static func fuzzToken(_ terminal: Terminal, using generator: inout SplitMix64) -> [UInt8] {
+        let number = { (generator: inout SplitMix64) -> Int in
+            let choices = [0, 1, 2, terminal.rows, terminal.cols, terminal.rows + 1, 99_999]
+            return Bool.random(using: &generator)
+                ? choices.randomElement(using: &generator)! : Int.random(in: 0...300, using: &generator)
+        }
+        switch Int.random(in: 0..<12, using: &generator) {
+        case 0:
+            let count = Int.random(in: 1...32, using: &generator)
+            return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        case 1:
+            let pieces = [
+                "ab", "\u{4E2D}", "e\u{301}", "\u{304B}\u{3099}", "e\u{302C}\u{302C}", "\u{1F600}", "\r\n", "\u{200B}",
+            ]
+            return Array(pieces.randomElement(using: &generator)!.utf8)
+        case 2:
+            return Array("\u{1B}[\(number(&generator));\(number(&generator))r".utf8)
+        case 3:
+            return Array("\u{1B}[?69h\u{1B}[\(number(&generator));\(number(&generator))s".utf8)
+        case 4:
+            let attributes = ["\u{1B}#3", "\u{1B}#4", "\u{1B}#5", "\u{1B}#6", "\u{1B}#8"]
+            return Array(attributes.randomElement(using: &generator)!.utf8)
+        case 5:
+            let modes = [6, 47, 69, 1000, 1002, 1003, 1006, 1015, 1047, 1049]
+            let set = Bool.random(using: &generator) ? "h" : "l"
+            return Array("\u{1B}[?\(modes.randomElement(using: &generator)!)\(set)".utf8)
+        case 6:
+            return Array(["\u{1B}7", "\u{1B}8", "\u{1B}[s", "\u{1B}[u", "\u{1B}N", "\u{1B}O", "\u{1B}o", "\u{1B}c"]
+                .randomElement(using: &generator)!.utf8)
+        case 7:
+            let final = Array("@LMPXJKABCDEFGHSTdb").randomElement(using: &generator)!
+            return Array("\u{1B}[\(number(&generator))\(final)".utf8)
+        case 8:
+            // An escape with a byte libvterm ignores inside it, then a final byte that matters.
+            return [0x1B, UInt8.random(in: 0x80...0xFF, using: &generator)]
+                + Array(["8", "#6", "#3", "7", "[@"].randomElement(using: &generator)!.utf8)
+        case 9:
+            // UTF-8 cut short by a control, by FE/FF, or split across writes (the write ends here).
+            let leads: [[UInt8]] = [[0xC5], [0xE4, 0xB8], [0xF0, 0x9F], [0xF8], [0xE3, 0x82]]
+            let cuts: [[UInt8]] = [[], [0x0D], [0xFE, 0x16], [0x1B, 0x5B, 0x6D]]
+            return leads.randomElement(using: &generator)! + cuts.randomElement(using: &generator)!
+        case 10:
+            return Array("\u{1B}[\(number(&generator));\(number(&generator))H".utf8)
+        default:
+            return Array(String(repeating: "x", count: Int.random(in: 1...40, using: &generator)).utf8)
+        }
+    }
+
     @Test func oversizedResizeIsBounded() {
         let terminal = Terminal(rows: Int.max, cols: Int.max)
         #expect(terminal.rows == Terminal.maximumSize && terminal.cols == Terminal.maximumSize)
