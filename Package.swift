@@ -8,7 +8,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C: everything between clone() and execve(), pty allocation, namespace ioctls.
@@ -26,11 +25,13 @@ let package = Package(
             pkgConfig: "vterm",
             providers: [.apt(["libvterm-dev"])]
         ),
+        // C++: theme files parsed by toml++ (Debian's libtomlplusplus-dev, header-only), behind a C interface.
+        .target(name: "CThemeTOML"),
         .target(name: "NamespaceKit", dependencies: ["CNamespaces"]),
         .target(name: "TerminalKit", dependencies: ["CVTerm"]),
         .target(
             name: "Dashboard",
-            dependencies: ["NamespaceKit", "TerminalKit", "CNcurses", "TOMLKit"],
+            dependencies: ["NamespaceKit", "TerminalKit", "CNcurses", "CThemeTOML"],
             // ncursesw's pkg-config entry names only -lncursesw; a static link (scripts/build-release.sh)
             // also needs the terminfo library it was split from.
             linkerSettings: [.linkedLibrary("tinfo")]
@@ -51,5 +52,6 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"]),
         .testTarget(name: "nslabTests", dependencies: ["nslab", "NamespaceKit", "TestSupport"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

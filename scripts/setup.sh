@@ -2,7 +2,7 @@
 # Installs the Debian packages nslab needs to build and test, if any is missing.
 # Swift itself (6.x) must already be on PATH; see the README.
 set -euo pipefail
-packages=(libncurses-dev libvterm-dev pkg-config tmux util-linux iproute2 procps python3)
+packages=(libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// A theme that cannot be used; the message names the file, the key and the problem.
 public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// One sentence a user can act on.
@@ -26,19 +24,15 @@ public enum ThemeParser {
 
     /// Parses the TOML text of a theme; `file` is only used in error messages.
     public static func parse(_ text: String, file: String) throws(ThemeError) -> Theme {
-        let table: TOMLTable
+        let table: [(key: String, value: TOMLValue)]
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let where_ = "line \(error.source.begin.line), column \(error.source.begin.column)"
-            throw ThemeError("theme file \(file): \(where_): \(error.description).")
+            table = try TOMLReader.parse(text)
         } catch {
-            throw ThemeError("theme file \(file): not valid TOML (\(error)).")
+            throw ThemeError("theme file \(file): line \(error.line), column \(error.column): \(error.message).")
         }
         var name = baseName(of: file)
         var styles: [ThemeRole: Style] = [:]
-        for key in table.keys {
-            guard let value = table[key] else { continue }
+        for (key, value) in table {
             if key == "name" {
                 guard let text = value.string else {
                     throw ThemeError("theme file \(file): key 'name': must be a string.")
@@ -59,10 +53,11 @@ public enum ThemeParser {
     }
 
     /// Reads one role's table.
-    static func style(from table: TOMLTable, key: String, file: String) throws(ThemeError) -> Style {
+    static func style(from table: [(key: String, value: TOMLValue)], key: String, file: String) throws(ThemeError)
+        -> Style
+    {
         var style = Style()
-        for field in table.keys {
-            guard let value = table[field] else { continue }
+        for (field, value) in table {
             let path = "\(key).\(field)"
             switch field {
             case "fg": style.foreground = try color(from: value, path: path, file: file)
@@ -76,7 +71,7 @@ public enum ThemeParser {
                     guard let attribute = TextAttributes.names.first(where: { $0.0 == word })?.1 else {
                         let known = TextAttributes.names.map(\.0).joined(separator: ", ")
                         throw ThemeError(
-                            "theme file \(file): key '\(path)': unknown attribute '\(item)' (known: \(known)).")
+                            "theme file \(file): key '\(path)': unknown attribute '\(item.string ?? item.description)' (known: \(known)).")
                     }
                     style.attributes.insert(attribute)
                 }
@@ -88,7 +83,7 @@ public enum ThemeParser {
     }
 
     /// Reads a colour: an integer 0-255, a name, or "#rrggbb".
-    static func color(from value: TOMLValueConvertible, path: String, file: String) throws(ThemeError) -> Color {
+    static func color(from value: TOMLValue, path: String, file: String) throws(ThemeError) -> Color {
         let problem = "theme file \(file): key '\(path)':"
         if let number = value.int {
             guard (0...255).contains(number) else {
