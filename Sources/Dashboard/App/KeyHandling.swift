@@ -26,14 +26,9 @@ extension AppState {
             let last = HelpOverlay.maxScroll(in: screen)
             let page = max(1, HelpOverlay.visibleRows(in: screen) - 1)
             let current = min(helpScroll, last)  // the screen may have grown since the last key
-            switch key {
-            case .up, .character("k"): helpScroll = max(0, current - 1)
-            case .down, .character("j"): helpScroll = min(last, current + 1)
-            case .pageUp: helpScroll = max(0, current - page)
-            case .pageDown: helpScroll = min(last, current + page)
-            case .home: helpScroll = 0
-            case .end: helpScroll = last
-            default:
+            if let moved = key.movedPosition(from: current, last: last, page: page) {
+                helpScroll = moved
+            } else {
                 overlay = .none
                 helpScroll = 0
             }
@@ -219,14 +214,10 @@ extension AppState {
         let rows = visibleProcesses
         guard !rows.isEmpty else { return key == .character("/") ? startSearch() : [] }
         let current = rows.firstIndex { $0.pid == selectedPID } ?? 0
-        var target = current
+        if let target = key.movedPosition(from: current, last: rows.count - 1, page: processListHeight) {
+            return select(rows[target].pid)
+        }
         switch key {
-        case .up, .character("k"): target = current - 1
-        case .down, .character("j"): target = current + 1
-        case .pageUp: target = current - processListHeight
-        case .pageDown: target = current + processListHeight
-        case .home: target = 0
-        case .end: target = rows.count - 1
         case .character(" "), .enter:
             toggleCollapse(rows[current])
             return []
@@ -246,7 +237,6 @@ extension AppState {
         default:
             return []
         }
-        return select(rows[min(max(0, target), rows.count - 1)].pid)
     }
 
     /// Hides or shows the descendants of `row`.

@@ -13,17 +13,9 @@ extension AppState {
     /// Keys of the map viewer: lines, pages, top and bottom.
     mutating func handleMapsKey(_ key: Key) -> [DashboardAction] {
         let page = max(1, (mapViewport?.height ?? 1) - 1)  // a page keeps one line of context
-        var target = min(mapScroll, maxMapScroll)  // the maps may have shrunk since the last key
-        switch key {
-        case .up, .character("k"): target -= 1
-        case .down, .character("j"): target += 1
-        case .pageUp: target -= page
-        case .pageDown: target += page
-        case .home: target = 0
-        case .end: target = maxMapScroll
-        default: return []
-        }
-        mapScroll = max(0, min(target, maxMapScroll))
+        let last = maxMapScroll
+        // The maps may have shrunk since the last key.
+        if let moved = key.movedPosition(from: min(mapScroll, last), last: last, page: page) { mapScroll = moved }
         return []
     }
 }
