@@ -63,9 +63,7 @@ enum TOMLReader {
         case NSL_TOML_TABLE:
             return .table((0..<nsl_toml_node_count(node)).map { index in
                 var length = 0
-                let key = nsl_toml_node_key(node, index, &length).map { pointer in
-                    String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
-                } ?? ""
+                let key = string(nsl_toml_node_key(node, index, &length), length)
                 return (key, value(of: nsl_toml_node_child(node, index)))
             })
         case NSL_TOML_ARRAY:
@@ -81,7 +79,12 @@ enum TOMLReader {
 
     private static func text(of node: OpaquePointer) -> String {
         var length = 0
-        guard let pointer = nsl_toml_node_text(node, &length) else { return "" }
+        return string(nsl_toml_node_text(node, &length), length)
+    }
+
+    /// The `length` UTF-8 bytes at `pointer` (a key or a string the document owns); "" for none.
+    private static func string(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
+        guard let pointer else { return "" }
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 }
