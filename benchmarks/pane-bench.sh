@@ -15,7 +15,7 @@ ROUNDS=${ROUNDS:-3}
 ECHOES=${ECHOES:-100}
 WIDTH=${WIDTH:-160}
 HEIGHT=${HEIGHT:-50}
-NSLAB=${NSLAB:-.build/release/nslab}
+NSLAB=${NSLAB:-.build/install/nslab}
 
 [ "$(id -u)" = 0 ] || { echo "pane-bench: needs root (the child gets a new UTS namespace)" >&2; exit 1; }
 if [[ -z "${NO_BUILD:-}" ]]; then

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 PROCS=${PROCS:-2000}
 ROUNDS=${ROUNDS:-30}
-NSLAB=.build/release/nslab
+NSLAB=.build/install/nslab
 
 if [[ -z "${NO_BUILD:-}" ]]; then
     scripts/build-release.sh >/dev/null
