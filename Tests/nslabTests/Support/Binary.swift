@@ -10,8 +10,12 @@ enum Binary {
         return URL(fileURLWithPath: exe).deletingLastPathComponent()
     }()
 
-    /// The path of the built `nslab`.
-    static var path: String { buildDirectory.appendingPathComponent("nslab").path }
+    /// The `nslab` under test: `NSLAB_TEST_BINARY` when set (scripts/test.sh sets it to the release
+    /// binary for a second pass), else the one built next to this test bundle.
+    static var path: String {
+        if let binary = ProcessInfo.processInfo.environment["NSLAB_TEST_BINARY"], !binary.isEmpty { return binary }
+        return buildDirectory.appendingPathComponent("nslab").path
+    }
 
     /// A copy of `nslab` in a world-readable folder, so an unprivileged user can run it wherever
     /// the checkout lives.
