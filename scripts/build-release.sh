@@ -24,16 +24,10 @@ flags=(-c release --product nslab -Xswiftc -static-executable
     -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcxx -ffunction-sections
     -Xswiftc -use-ld=lld -Xlinker "--symbol-ordering-file=$PWD/scripts/startup.order"
     -Xlinker --no-warn-symbol-ordering)
-# The linker warns that glibc's name lookups (getpwuid) dlopen parts of the same glibc at run time;
-# that holds wherever this checkout is built, so those lines are dropped.
 # SwiftPM does not know the order file is a link input: relink when it changed.
 built="$(swift build "${flags[@]}" --show-bin-path)/nslab"
 if [[ -e $built && scripts/startup.order -nt $built ]]; then rm -f "$built"; fi
-set +e
-swift build "${flags[@]}" 2>&1 | grep -v -e "statically linked applications requires" -e "use of \`mktemp'" >&2
-status=${PIPESTATUS[0]}
-set -e
-[[ $status == 0 ]] || { echo "build-release: swift build failed (status $status)" >&2; exit "$status"; }
+swift build "${flags[@]}" >&2 || { status=$?; echo "build-release: swift build failed (status $status)" >&2; exit "$status"; }
 installed=.build/install/nslab
 mkdir -p "$(dirname "$installed")"
 # A new file renamed into place: a running nslab keeps its own copy, and the page cache holds a fresh one.
