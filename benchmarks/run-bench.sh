@@ -15,11 +15,14 @@ rounds=${1:-300}
 nslab=$(scripts/build-release.sh)
 flags="--uts --ipc --pid --mount --net --cgroup --mount-proc"
 echo "nslab run vs unshare --fork, $rounds rounds, flags: $flags"
+time_both() {
+    python3 benchmarks/timing.py "$rounds" \
+        "unshare --fork=unshare --fork $flags /bin/true" \
+        "nslab run=$nslab run $flags -- /bin/true"
+}
 
 echo "installed:"
-python3 benchmarks/timing.py "$rounds" \
-    "unshare --fork=unshare --fork $flags /bin/true" \
-    "nslab run=$nslab run $flags -- /bin/true"
+time_both
 
 echo "re-read (page cache dropped, then filled by one start):"
 python3 - "$nslab" <<'EOF'
@@ -30,6 +33,4 @@ os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 os.close(fd)
 EOF
 "$nslab" run -- /bin/true
-python3 benchmarks/timing.py "$rounds" \
-    "unshare --fork=unshare --fork $flags /bin/true" \
-    "nslab run=$nslab run $flags -- /bin/true"
+time_both
