@@ -112,8 +112,8 @@ struct DashboardCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sessions = ChildSessions(shell: try resolvedShell(), scrollback: scrollback)
-        let status = Dashboard.run(options: try makeOptions(), hooks: LiveHooks.make(sessions: sessions))
+        let system = DashboardSystem.live(shell: try resolvedShell(), scrollback: scrollback)
+        let status = Dashboard.run(options: try makeOptions(), system: system)
         if status != 0 { throw ExitCode(status) }
     }
 }

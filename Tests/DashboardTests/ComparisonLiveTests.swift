@@ -13,11 +13,23 @@ private func launch(
     return try Launcher.launch(spec)
 }
 
-/// What the panel gets for `pid`, through the same model the dashboard uses.
-private func panelRows(_ pid: Int32, model: ProcessModel = ProcessModel()) throws -> [NamespaceKind: ComparisonRow] {
-    _ = model.rows(children: [pid])
-    let comparison = try #require(model.compareWithHost(pid), "no comparison for \(pid)")
-    return Dictionary(uniqueKeysWithValues: ComparisonRows.rows(comparison).map { ($0.kind, $0) })
+/// The live update step, as the dashboard runs it.
+func liveUpdate() -> DashboardUpdate {
+    DashboardUpdate(system: .live(shell: "/bin/sh", scrollback: 100))
+}
+
+/// A model comparing `pid` with the host, refreshed once by `update`.
+func comparing(_ pid: Int32, update: DashboardUpdate) -> DashboardModel {
+    var model = DashboardModel(size: TerminalSize(columns: 160, rows: 45), isRoot: getuid() == 0)
+    model.comparison.point(at: .process(pid))
+    update.refresh(&model)
+    return model
+}
+
+/// What the panel gets for `pid`, through the same update step the dashboard uses.
+private func panelRows(_ pid: Int32, update: DashboardUpdate = liveUpdate()) throws -> [NamespaceKind: ComparisonRow] {
+    let view = try #require(comparing(pid, update: update).comparison.latest, "no comparison for \(pid)")
+    return Dictionary(uniqueKeysWithValues: view.rows.map { ($0.kind, $0) })
 }
 
 /// The kinds the rows report as different from the host.
@@ -43,15 +55,15 @@ struct ComparisonLiveTests {
           arguments: NamespaceKind.allCases)
     func eachKind(kind: NamespaceKind) throws {
         try #require(getuid() == 0, "needs root")
-        let model = ProcessModel()
-        let before = try panelRows(getpid(), model: model)
+        let update = liveUpdate()
+        let before = try panelRows(getpid(), update: update)
         let command = kind == .ipc ? ["sh", "-c", "ipcmk -Q >/dev/null; exec sleep 1000"] : ["sleep", "1000"]
         let child = try launch([kind], command: command) { spec in
             spec.hostname = kind == .uts ? "cmp-uts" : nil
             if kind == .time { spec.boottimeOffset = 86_400 }
         }
         defer { child.kill(); _ = child.wait() }
-        var rows = try panelRows(child.pid, model: model)
+        var rows = try panelRows(child.pid, update: update)
         #expect(differing(rows) == [kind], "\(rows.values.map { "\($0.kind): \($0.hostID) \($0.childID)" })")
         let row = try #require(rows[kind])
         switch kind {
@@ -61,7 +73,7 @@ struct ComparisonLiveTests {
             #expect(row.hostFact == String(cString: name) && row.childFact == "cmp-uts")
         case .ipc:
             let counted = try eventually {
-                rows = try panelRows(child.pid, model: model)
+                rows = try panelRows(child.pid, update: update)
                 return rows[.ipc]?.childFact == "msg 1 sem 0 shm 0"
             }
             #expect(counted, "\(rows[.ipc]!)")
@@ -103,17 +115,16 @@ struct ComparisonLiveTests {
             [.uts, .net], command: ["sh", "-c", "sleep 0.5; ip link set lo down; hostname later; exec sleep 1000"]
         ) { $0.hostname = "early" }
         defer { child.kill(); _ = child.wait() }
-        let model = ProcessModel()
-        let controller = ComparisonController(compare: { model.compareWithHost($0) }, maps: { _ in [] })
-        _ = model.rows(children: [child.pid])
-        controller.point(at: .process(child.pid))
-        #expect(controller.view?.rows[0].childFact == "early")
-        #expect(controller.view?.rows[4].childFact == "lo up")
+        let update = liveUpdate()
+        var model = comparing(child.pid, update: update)
+        #expect(model.comparison.view?.rows[0].childFact == "early")
+        #expect(model.comparison.view?.rows[4].childFact == "lo up")
         let changed = eventually {
-            controller.refresh()
-            return controller.view?.rows[0].childFact == "later" && controller.view?.rows[4].childFact == "lo down"
+            update.recompute(&model)
+            return model.comparison.view?.rows[0].childFact == "later"
+                && model.comparison.view?.rows[4].childFact == "lo down"
         }
-        #expect(changed, "\(String(describing: controller.view?.rows))")
+        #expect(changed, "\(String(describing: model.comparison.view?.rows))")
     }
 
     @Test("the maps from both readers: the host, and inside the child's user namespace",
@@ -127,12 +138,12 @@ struct ComparisonLiveTests {
             $0.gidMap = [entry]
         }
         defer { child.kill(); _ = child.wait() }
-        let model = ProcessModel()
-        _ = model.rows(children: [child.pid])
+        let maps = comparing(child.pid, update: liveUpdate()).maps
         let line = MapLine(inside: entry.inside, outside: entry.outside, count: entry.count)
-        let host = model.maps(of: child.pid)
+        let host = Array(maps.prefix(1))
         #expect(host.first?.uidLines == [line] && host.first?.gidLines == [line])
-        let inside = ComparisonMaps.insideViews(of: child.pid, command: "sleep")
+        #expect(host.first?.subject.contains("read from the host") == true)
+        let inside = Array(maps.dropFirst())
         try #require(inside.count == 2, "could not read inside the child's user namespace")
         // A namespace's own map names its parent's ids even when read from inside ...
         #expect(inside[0].uidLines == [line] && inside[0].gidLines == [line])
@@ -145,7 +156,8 @@ struct ComparisonLiveTests {
 
     @Test("a process in the host's user namespace gets no inside views (nothing to read differently)")
     func noInsideViewsOnHost() {
-        #expect(ComparisonMaps.insideViews(of: getpid(), command: "self").isEmpty)
-        #expect(ComparisonMaps.insideViews(of: 1, command: "init").isEmpty)
+        let update = liveUpdate()
+        #expect(comparing(getpid(), update: update).maps.count == 1)
+        #expect(comparing(1, update: update).maps.count <= 1)
     }
 }

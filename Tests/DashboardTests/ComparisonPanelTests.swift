@@ -112,26 +112,27 @@ struct ComparisonPanelTests {
 
     @Test("Enter opens the kind's explanation under its row, scrolled into view; the cursor shows when focused")
     func explanation() {
-        let controller = ComparisonController(compare: { _ in sampleComparison() }, maps: { _ in [] })
-        controller.point(at: .process(4242))
-        for _ in 0..<7 { controller.handle(.down) }
-        controller.handle(.enter)
-        #expect(controller.expanded == .time)
+        var panel = ComparisonState()
+        panel.point(at: .process(4242))
+        panel.latest = ComparisonRows.view(sampleComparison())
+        for _ in 0..<7 { _ = panel.handle(.down) }
+        _ = panel.handle(.enter)
+        #expect(panel.expanded == .time)
         let theme = Theme.builtinDefault
-        let buffer = renderComparison(controller.view, width: 66, height: 10, focused: true, theme: theme)
+        let buffer = renderComparison(panel.view, width: 66, height: 10, focused: true, theme: theme)
         let lines = buffer.lines()
         let timeRow = try! #require(lines.firstIndex { $0.hasPrefix("│time") })
         #expect(lines[timeRow + 1].contains("Time isolates"), "\(buffer.snapshot())")
         #expect(lines.joined().contains("cat /proc/uptime"), "\(buffer.snapshot())")
         #expect(buffer[2, timeRow].style == theme[.selection])
         // The explanation follows the cursor; Escape closes it.
-        controller.handle(.character("k"))
-        #expect(controller.expanded == .cgroup)
-        controller.handle(.escape)
-        #expect(controller.expanded == nil)
-        controller.handle(.up)
-        controller.handle(.enter)
-        let uts = renderComparison(controller.view, width: 66, height: 14).snapshot()
+        _ = panel.handle(.character("k"))
+        #expect(panel.expanded == .cgroup)
+        _ = panel.handle(.escape)
+        #expect(panel.expanded == nil)
+        _ = panel.handle(.up)
+        _ = panel.handle(.enter)
+        let uts = renderComparison(panel.view, width: 66, height: 14).snapshot()
         #expect(uts.contains("the host keeps its name") == false && uts.contains("User isolates"), "\(uts)")
     }
 
@@ -145,51 +146,32 @@ struct ComparisonPanelTests {
     }
 
     @Test("no comparison yet: a hint; a process that vanished keeps its values, marked ended")
-    func emptyAndEnded() {
+    func emptyAndEnded() throws {
         #expect(renderComparison(nil, width: 66, height: 10).snapshot().contains("launch a child (F5)"))
-        var alive = true
-        let controller = ComparisonController(compare: { _ in alive ? sampleComparison() : nil }, maps: { _ in [] })
-        controller.point(at: .process(4242))
-        alive = false
-        controller.refresh()
-        #expect(controller.view?.ended == "ended")
-        #expect(controller.view?.rows.first?.childFact == "lab")
-        #expect(ComparisonController.endText(.exited(0)) == "exited: status 0")
-        #expect(ComparisonController.endText(.signaled(9)) == "killed by signal 9")
-    }
-
-    @Test("keys sent to the child trigger one recompute after the short delay, not before")
-    func recomputeAfterKeys() {
-        var calls = 0
-        let controller = ComparisonController(
-            compare: { _ in
-                calls += 1
-                return sampleComparison(childHostname: "host\(calls)")
-            }, maps: { _ in [] })
-        controller.point(at: .process(4242))
-        #expect(calls == 1)
-        controller.keysSent()
-        controller.keysSent()
-        controller.recomputeIfDue()
-        #expect(calls == 1, "recomputed before the keys could take effect")
-        usleep(UInt32(ComparisonController.afterKeysDelay / 1000) + 50_000)
-        controller.recomputeIfDue()
-        controller.recomputeIfDue()
-        #expect(calls == 2)
-        #expect(controller.view?.rows.first?.childFact == "host2")
+        let update = DashboardUpdate(
+            system: DashboardSystem(
+                scanner: try ProcScanner(), hostPID: getpid(), launcher: NamespaceLauncher(), shell: "/bin/sh",
+                scrollback: 10))
+        var model = DashboardModel(size: TerminalSize(columns: 100, rows: 30), isRoot: true)
+        model.comparison.point(at: .process(Int32.max))  // no such process
+        model.comparison.latest = ComparisonRows.view(sampleComparison())
+        update.refresh(&model)
+        #expect(model.comparison.view?.ended == "ended")
+        #expect(model.comparison.view?.rows.first?.childFact == "lab")
+        #expect(ExitStatus.exited(0).description == "exited: status 0")
+        #expect(ExitStatus.signaled(9).description == "killed by signal 9")
     }
 
     @Test("map lines the reader cannot map read as unmapped, not as a range")
     func unmappedReading() {
         let line = MapLine(inside: 0, outside: UInt32.max, count: UInt32.max)
         #expect(MapPanel.reading(line, idName: "uid").contains("unmapped"))
-        let parsed = parseMapLines("         0     100000      65536\n")
-        #expect(parsed == [MapLine(inside: 0, outside: 100_000, count: 65_536)])
+
     }
 
     @Test("wrapping breaks at spaces and never exceeds the width")
     func wrap() {
-        let lines = ComparisonPanel.wrap(ComparisonLessons.lesson(.uts), width: 30)
+        let lines = TextWrap.lines(ComparisonLessons.lesson(.uts), width: 30)
         #expect(lines.allSatisfy { DisplayWidth.width(of: $0) <= 30 })
         #expect(lines.joined(separator: " ") == ComparisonLessons.lesson(.uts))
     }

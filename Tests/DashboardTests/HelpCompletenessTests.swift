@@ -39,7 +39,7 @@ struct Outcome: Equatable {
     var mapScroll: Int
     var actions: [DashboardAction]
 
-    init(_ state: AppState, _ actions: [DashboardAction] = []) {
+    init(_ state: DashboardModel, _ actions: [DashboardAction] = []) {
         focus = state.focus
         ticked = state.ticked
         options = state.options
@@ -88,8 +88,8 @@ struct HelpCompletenessTests {
 
     /// A small screen with a tall process tree, a child's two map views, and the selection mid-tree on a
     /// process with children: every move, page, collapse and scroll key has room to act.
-    func baseState() -> AppState {
-        var state = AppState(size: TerminalSize(columns: 100, rows: 24), isRoot: true)
+    func baseState() -> DashboardModel {
+        var state = DashboardModel(size: TerminalSize(columns: 100, rows: 24), isRoot: true)
         var rows: [ProcessRow] = []
         for index in 0..<60 {
             rows.append(
@@ -106,7 +106,7 @@ struct HelpCompletenessTests {
 
     /// The keys that act in `context`, found by pressing every key in each of `states`. Keys the dashboard
     /// handles in every panel are left to the `.dashboard` context.
-    func handledKeys(in context: KeyContext, states: [AppState]) -> [Key] {
+    func handledKeys(in context: KeyContext, states: [DashboardModel]) -> [Key] {
         keyUniverse.filter { key in
             states.contains { start in
                 var global = start
@@ -123,7 +123,7 @@ struct HelpCompletenessTests {
     }
 
     /// Checks one context both ways: every key that acts is named in the help, every key named acts.
-    func check(_ context: KeyContext, states: [AppState], sourceLocation: SourceLocation = #_sourceLocation) {
+    func check(_ context: KeyContext, states: [DashboardModel], sourceLocation: SourceLocation = #_sourceLocation) {
         let handled = handledKeys(in: context, states: states)
         for key in handled {
             #expect(
@@ -159,7 +159,7 @@ struct HelpCompletenessTests {
 
     @Test("keys of the Namespaces panel")
     func namespacesKeys() {
-        let states = [0, 4, AppState.launchIndex].map { cursor in
+        let states = [0, 4, DashboardModel.launchIndex].map { cursor in
             var state = baseState()
             state.namespaceCursor = cursor
             return state
@@ -226,22 +226,25 @@ struct HelpCompletenessTests {
     func comparisonKeys() {
         var state = baseState()
         state.focus = .comparison
-        // The dashboard hands the panel's keys on; the controller decides which act.
+        // Keys no global binding takes are the panel's; they change nothing but the panel's own state.
         var handed: [Key] = []
         for key in keyUniverse {
             var copy = state
             if copy.handleGlobalKey(key) != nil { continue }
-            #expect(copy.handle(.key(key)) == [.comparisonKey(key)])
+            #expect(copy.handle(.key(key)).isEmpty)
+            #expect(Outcome(copy) == Outcome(state), "\(key) in the comparison changed another panel")
             handed.append(key)
         }
         func acts(_ key: Key) -> Bool {
             [false, true].contains { opened in
-                let controller = ComparisonController(compare: { _ in nil }, maps: { _ in [] })
-                for _ in 0..<3 { controller.handle(.down) }
-                if opened { controller.handle(.enter) }
-                let before = (controller.cursor, controller.expanded)
-                controller.handle(key)
-                return before != (controller.cursor, controller.expanded)
+                var panel = ComparisonState()
+                for _ in 0..<3 { _ = panel.handle(.down) }
+                if opened { _ = panel.handle(.enter) }
+                let before = panel
+                var copy = state
+                copy.comparison = panel
+                _ = copy.handle(.key(key))
+                return copy.comparison != before
             }
         }
         let handled = handed.filter(acts)
@@ -252,8 +255,7 @@ struct HelpCompletenessTests {
     @Test("keys of the child pane: the pane keeps its own, the rest goes to the child")
     func paneKeys() {
         var state = baseState()
-        state.childStarted(message: "launched")
-        let pane = ChildSessions(shell: "/bin/sh", scrollback: 10)
+        state.launched()
         var kept: [Key] = []
         for key in keyUniverse {
             var copy = state
@@ -264,7 +266,7 @@ struct HelpCompletenessTests {
                 continue
             }
             #expect(actions == [.forwardToChild(key)], "the pane must see \(key)")
-            if pane.handlePaneKey(key) { kept.append(key) }
+            if PaneCommand(key) != nil { kept.append(key) }
         }
         #expect(hasEveryOther(.pane))
         for key in kept { #expect(named(key, in: .pane), "the pane keeps \(key), unlisted") }

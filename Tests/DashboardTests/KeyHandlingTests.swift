@@ -4,13 +4,13 @@ import Testing
 @testable import Dashboard
 
 /// A state at 100x30 with the demo processes, focused on the Namespaces panel.
-func makeState(root: Bool = true, size: TerminalSize = TerminalSize(columns: 100, rows: 30)) -> AppState {
-    var state = AppState(size: size, isRoot: root)
+func makeState(root: Bool = true, size: TerminalSize = TerminalSize(columns: 100, rows: 30)) -> DashboardModel {
+    var state = DashboardModel(size: size, isRoot: root)
     state.setProcesses(DemoData.processes)
     return state
 }
 
-extension AppState {
+extension DashboardModel {
     /// Feeds several keys, collecting the actions.
     mutating func press(_ keys: Key...) -> [DashboardAction] {
         keys.flatMap { handle(.key($0)) }
@@ -18,6 +18,12 @@ extension AppState {
 
     mutating func type(_ text: String) -> [DashboardAction] {
         text.flatMap { handle(.key(.character($0))) }
+    }
+
+    /// Records a launched child's tab, as the update step does after a launch; returns its id.
+    @discardableResult
+    mutating func launched(pid: Int32 = 4242, message: String = "launched") -> ChildTab.ID {
+        addTab(pid: pid, request: launchRequest, message: message).id
     }
 }
 
@@ -60,7 +66,7 @@ struct KeyHandlingTests {
     @Test("after a launch the child pane takes focus, gets every key, and Ctrl-] leaves it")
     func childPane() {
         var state = makeState()
-        state.childStarted(message: "child 42 started")
+        state.launched(pid: 42, message: "child 42 started")
         #expect(state.focus == .child)
         #expect(
             state.press(.character("1"), .tab, .character("q")) == [
@@ -82,7 +88,8 @@ struct KeyHandlingTests {
         #expect(seen == [.processes, .maps, .comparison, .namespaces])
         _ = state.press(.backTab)
         #expect(state.focus == .comparison)
-        state.hasChildPane = true
+        state.launched()
+        state.focus = .comparison
         _ = state.press(.tab)
         #expect(state.focus == .child)
     }
@@ -91,13 +98,15 @@ struct KeyHandlingTests {
     func quit() {
         var state = makeState()
         #expect(state.press(.character("q")) == [.quit])
-        state.childrenRunning = 2
+        let first = state.launched(pid: 1), second = state.launched(pid: 2)
+        state.focus = .namespaces
         #expect(state.press(.character("q")).isEmpty)
         #expect(state.overlay == .confirmQuit)
         #expect(state.press(.character("n")).isEmpty)
         #expect(state.overlay == .none)
         #expect(state.press(.character("q"), .character("y")) == [.quit])
-        state.childrenRunning = 0
+        state.tabEnded(first, status: .exited(0))
+        state.tabEnded(second, status: .signaled(9))
         #expect(state.press(.control(3)) == [.quit])
     }
 
@@ -297,7 +306,7 @@ struct RobustnessTests {
         state.setProcesses([ProcessRow(pid: 5, user: "", command: "", depth: -3, hasChildren: true)])
         state.namespaceCursor = 99
         _ = state.press(.character(" "), .enter)
-        #expect(state.namespaceCursor == AppState.launchIndex)
+        #expect(state.namespaceCursor == DashboardModel.launchIndex)
         state.selectedPID = 12345
         state.focus = .processes
         _ = state.press(.down, .up, .character(" "), .character("n"))

@@ -9,10 +9,10 @@ import Testing
 @Suite("Closing the last child pane", .serialized)
 struct LastPaneClosedTests {
     /// A state with one child launched, as the owner records it, focused on its pane.
-    func stateWithChild(size: TerminalSize = TerminalSize(columns: 100, rows: 30)) -> AppState {
+    func stateWithChild(size: TerminalSize = TerminalSize(columns: 100, rows: 30)) -> DashboardModel {
         var state = makeState(size: size)
         _ = state.type("1")
-        state.childStarted(message: "launched pid 4242 in uts")
+        state.launched(pid: 4242, message: "launched pid 4242 in uts")
         return state
     }
 
@@ -20,9 +20,9 @@ struct LastPaneClosedTests {
     func focusReturns() {
         var state = stateWithChild()
         #expect(state.focus == .child)
-        // F8 is the pane's own key: the dashboard hands it on, and the pane answers that none is left.
+        // F8 is the pane's own key: the dashboard hands it on, and the update step closes the tab.
         #expect(state.press(.function(8)) == [.forwardToChild(.function(8))])
-        state.childPanesClosed()
+        #expect(state.closeShownTab()?.pid == 4242)
         #expect(state.focus == .namespaces)
         #expect(state.focusablePanels == [.namespaces, .processes, .maps, .comparison])
         _ = state.press(.tab, .tab, .tab, .tab)
@@ -37,7 +37,7 @@ struct LastPaneClosedTests {
     func idleContent() {
         var state = stateWithChild()
         let before = DashboardView.render(makeState(), theme: .builtinMono)
-        state.childPanesClosed()
+        _ = state.closeShownTab()
         state.ticked = []
         state.message = nil
         let after = DashboardView.render(state, theme: .builtinMono)
@@ -56,7 +56,7 @@ struct LastPaneClosedTests {
     func compactLayout() {
         var state = stateWithChild(size: TerminalSize(columns: 99, rows: 22))
         #expect(DashboardView.render(state, theme: .builtinMono).lines()[0].contains("Child terminal"))
-        state.childPanesClosed()
+        _ = state.closeShownTab()
         let lines = DashboardView.render(state, theme: .builtinMono).lines()
         #expect(!lines[0].contains("Child terminal"))
         #expect(lines[1].contains("Namespaces"))
@@ -65,37 +65,30 @@ struct LastPaneClosedTests {
     @Test("a second launch after closing brings the pane back with the focus")
     func relaunch() {
         var state = stateWithChild()
-        state.childPanesClosed()
-        state.childStarted(message: "launched pid 4243 in uts")
+        _ = state.closeShownTab()
+        state.launched(pid: 4243, message: "launched pid 4243 in uts")
         #expect(state.focus == .child)
         #expect(state.focusablePanels.contains(.child))
     }
 
-    /// The live wiring: real children, real tabs. Needs root, like the other pane tests.
-    @Test("the live pane reports the last close, and only the last, and then draws the idle screen")
-    func liveHooks() throws {
+    /// The live update step: real children, real tabs. Needs root, like the other pane tests.
+    @Test("closing the last live tab gives the keyboard back, and only the last; then the idle screen shows")
+    func liveUpdate() throws {
         try #require(getuid() == 0, "needs root")
-        let sessions = ChildSessions(shell: "/bin/sh", scrollback: 100)
-        defer { sessions.shutdown() }
-        let hooks = LiveHooks.make(sessions: sessions)
-        var state = makeState()
-        _ = state.type("1")
-        for _ in 0..<2 {
-            guard case .started(let message, _) = hooks.launch(state.launchRequest) else {
-                Issue.record("launch failed")
-                return
-            }
-            state.childStarted(message: message)
-        }
-        #expect(hooks.forwardToChild(.function(8)).isEmpty, "one tab is left")
-        #expect(hooks.forwardToChild(.function(8)) == [.childPanesClosed])
-        state.childPanesClosed()
-        let rect = try #require(state.layout.panels[.child])
-        var live = ScreenBuffer(size: state.size)
-        hooks.childPane?(rect, false, &live, .builtinMono)
-        var idle = ScreenBuffer(size: state.size)
+        let harness = Harness(system: .live(shell: "/bin/sh", scrollback: 100))
+        try #require(harness.launch([.uts]) != nil)
+        try #require(harness.launch([.uts]) != nil)
+        harness.press(.function(8))
+        #expect(harness.model.focus == .child, "one tab is left")
+        harness.press(.function(8))
+        #expect(harness.model.focus == .namespaces)
+        #expect(!harness.model.focusablePanels.contains(.child))
+        let rect = try #require(harness.model.layout.panels[.child])
+        var live = ScreenBuffer(size: harness.model.size)
+        ChildPaneView.render(
+            harness.model, in: rect, focused: false, screens: harness.update.panes, buffer: &live, theme: .builtinMono)
+        var idle = ScreenBuffer(size: harness.model.size)
         IdleChildPane.render(in: rect, focused: false, buffer: &idle, theme: .builtinMono)
         #expect(live.lines() == idle.lines())
-        #expect(state.focus == .namespaces)
     }
 }

@@ -115,7 +115,7 @@ struct PaneKeyTests {
     @Test("mouse events over the focused pane go to it; elsewhere, or unfocused, the dashboard keeps them")
     func mouseRouting() throws {
         var state = makeState()
-        state.childStarted(message: "launched")
+        state.launched()
         let rect = try #require(state.layout.panels[.child])
         let inside = MouseEvent(x: rect.x + 3, y: rect.y + 2, kind: .scrollUp)
         #expect(state.handle(.mouse(inside)) == [.forwardToChild(.mouse(inside))])
@@ -129,7 +129,7 @@ struct PaneKeyTests {
     @Test("in the pane every key but Ctrl-] is forwarded, modified and pasted ones included")
     func forwarding() {
         var state = makeState()
-        state.childStarted(message: "launched")
+        state.launched()
         for key in [Key.modified(.left, .ctrl), .function(6), .modified(.pageUp, .shift), .paste("ls"), .character("q")] {
             #expect(state.handle(.key(key)) == [.forwardToChild(key)])
         }

@@ -31,8 +31,8 @@ func expectSnapshot(_ buffer: ScreenBuffer, named name: String, sourceLocation: 
 let snapshotThemes: [Theme] = [.builtinDefault, .builtinMono]
 
 /// A typical session: three kinds ticked, the demo tree, the child selected, its maps shown.
-func sampleState(size: TerminalSize, root: Bool = true) -> AppState {
-    var state = AppState(size: size, isRoot: root)
+func sampleState(size: TerminalSize, root: Bool = true) -> DashboardModel {
+    var state = DashboardModel(size: size, isRoot: root)
     state.ticked = [.uts, .pid, .mount]
     state.options.hostname = "lab"
     state.setProcesses(DemoData.processes)

@@ -42,7 +42,7 @@ struct SnapshotTests {
         for theme in snapshotThemes {
             var state = sampleState(size: size, root: false)
             state.unavailable[.time] = "kernel before 5.6"
-            state.namespaceCursor = AppState.launchIndex
+            state.namespaceCursor = DashboardModel.launchIndex
             state.options.uidMaps = ["0 1000 1"]
             let buffer = DashboardView.render(state, theme: theme)
             let rect = state.layout.panels[.namespaces]!
@@ -127,7 +127,7 @@ struct SnapshotTests {
             TooSmallScreen.message(have: TerminalSize(columns: 40, rows: 10))
                 == "terminal too small: need 60x20, have 40x10")
         #expect(
-            TooSmallScreen.wrap("terminal too small: need 60x20", width: 10) == [
+            TextWrap.lines("terminal too small: need 60x20", width: 10) == [
                 "terminal", "too small:", "need 60x20",
             ])
     }

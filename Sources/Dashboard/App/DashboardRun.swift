@@ -27,58 +27,12 @@ public struct DashboardOptions: Sendable {
     }
 }
 
-/// What happened to a launch request.
-public enum LaunchOutcome: Sendable {
-    /// The child runs; `watch` lists fds (its pty master) the loop should report through `readable`.
-    case started(message: String, watch: [Int32])
-    /// It failed; the message goes to the status bar and the dashboard lives on.
-    case failed(String)
-}
-
-/// How the dashboard reaches the rest of nslab: the /proc model, the launcher, the pane. The lead wires
-/// these in the `nslab` command; the defaults draw sample data and refuse to launch.
-public struct DashboardHooks {
-    /// The process tree, in tree order; called at start and at every refresh.
-    public var processes: () -> [ProcessRow] = { DemoData.processes }
-    /// The maps of a pid for the map viewer, one view per reader (e.g. the host, then the child itself).
-    public var maps: (Int32) -> [MapView] = { DemoData.maps(pid: $0) }
-    /// Kinds the kernel lacks, with the reason.
-    public var unavailable: () -> [NamespaceKind: String] = { [:] }
-    /// Launches a child.
-    public var launch: (LaunchRequest) -> LaunchOutcome = { _ in
-        .failed("Launching is not wired up in this build.")
-    }
-    /// An fd from `LaunchOutcome.started(watch:)` is readable.
-    public var readable: (Int32, EventLoop) -> Void = { _, _ in }
-    /// An fd from `LaunchOutcome.started(watch:)` hung up; the default stops watching it.
-    public var hangup: (Int32, EventLoop) -> Void = { fd, loop in loop.unwatch(fd) }
-    /// SIGCHLD arrived: reap what exited; one status message per child that ended.
-    public var reapChildren: () -> [String] = { [] }
-    /// A key for the child's terminal; may answer with actions (Enter on an ended child relaunches it).
-    public var forwardToChild: (Key) -> [DashboardAction] = { _ in [] }
-    /// A key for the host-vs-child panel.
-    public var comparisonKey: (Key) -> Void = { _ in }
-    /// Kill and reap every child; runs before the terminal is restored, on every way out.
-    public var shutdown: () -> Void = {}
-    /// Draws the child pane (nil: a placeholder).
-    public var childPane: PanelRenderer? = nil
-    /// Where the child's cursor is on screen while the pane has focus (nil: hidden).
-    public var childCursor: () -> (x: Int, y: Int)? = { nil }
-    /// Draws the host-vs-child panel (nil: a placeholder).
-    public var comparison: PanelRenderer? = nil
-    /// Rules for the edit dialogs (the lead passes the same rules as `nslab run`).
-    public var validators: DashboardValidators = .basic
-
-    /// Hooks with the defaults.
-    public init() {}
-}
-
 /// The interactive dashboard's entry point.
 public enum Dashboard {
-    /// Runs the dashboard until `q` or a terminating signal; returns the exit status (0, or 128+N after
-    /// signal N). The theme is loaded before the terminal is touched: a bad one prints one line to stderr
-    /// and returns 2. Children are shut down and the terminal restored on every way out.
-    public static func run(options: DashboardOptions, hooks: DashboardHooks = DashboardHooks()) -> Int32 {
+    /// Runs the dashboard over `system` until `q` or a terminating signal; returns the exit status (0, or
+    /// 128+N after signal N). The theme is loaded before the terminal is touched: a bad one prints one line to
+    /// stderr and returns 2. Children are shut down and the terminal restored on every way out.
+    public static func run(options: DashboardOptions, system: DashboardSystem) -> Int32 {
         let loader = ThemeLoader.current()
         var theme: Theme
         do {
@@ -97,32 +51,33 @@ public enum Dashboard {
             return 1
         }
         if terminal.depth < .ansi16 && options.theme == nil { theme = .builtinMono }
-        var session = Session(terminal: terminal, loop: loop, hooks: hooks, theme: theme, options: options)
-        let status = session.run()
-        hooks.shutdown()
+        let update = DashboardUpdate(system: system)
+        var runner = Runner(terminal: terminal, loop: loop, update: update, theme: theme, options: options)
+        let status = runner.run()
+        update.shutdown()
         terminal.restore()
         return status
     }
 
     /// Writes one line to stderr (the terminal is not ours yet, or no longer).
     static func printError(_ line: String) {
-        var text = line + "\n"
-        text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        SystemCall.writeAll(STDERR_FILENO, line + "\n")
     }
 }
 
-/// One running dashboard: the state, the loop and the terminal tied together.
-struct Session {
+/// One running dashboard: the event loop turned into `DashboardEvent`s for the update step, and frames drawn
+/// from the model it leaves.
+struct Runner {
     /// The screen.
     let terminal: NcursesTerminal
     /// The event loop.
     let loop: EventLoop
-    /// The rest of nslab.
-    let hooks: DashboardHooks
+    /// The one update step.
+    let update: DashboardUpdate
     /// The styles.
     let theme: Theme
-    /// What is shown.
-    var state: AppState
+    /// The model.
+    var model: DashboardModel
     /// `--launch`.
     let launchAtStart: Bool
     /// `--interval` in seconds.
@@ -132,21 +87,22 @@ struct Session {
     /// True when something besides the child pane may have changed since the last whole frame.
     var dirty = true
 
-    /// Sets up the state from the options and the hooks.
-    init(terminal: NcursesTerminal, loop: EventLoop, hooks: DashboardHooks, theme: Theme, options: DashboardOptions) {
+    /// The shortest time between two frames caused by child output alone (nanoseconds; about 60 fps).
+    static let frameInterval: UInt64 = 16_000_000
+
+    init(terminal: NcursesTerminal, loop: EventLoop, update: DashboardUpdate, theme: Theme, options: DashboardOptions) {
         self.terminal = terminal
         self.loop = loop
-        self.hooks = hooks
+        self.update = update
         self.theme = theme
-        state = AppState(size: terminal.size, isRoot: geteuid() == 0, validators: hooks.validators)
-        state.ticked = options.kinds
-        state.options = options.options
-        state.unavailable = hooks.unavailable()
+        model = DashboardModel(size: terminal.size, isRoot: geteuid() == 0, validators: .launchRules)
+        model.ticked = options.kinds
+        model.options = options.options
         launchAtStart = options.launchAtStart
         interval = options.interval
     }
 
-    /// The loop: wait, apply events, draw; returns the exit status.
+    /// The loop: wait, update, draw; returns the exit status.
     ///
     /// Keys, signals and ticks redraw at once. Output from the child alone redraws at most every
     /// `frameInterval`: a flood of pty reads would otherwise render the whole screen per read.
@@ -158,8 +114,8 @@ struct Session {
         // Keys just went to the child: its echo is drawn at once, not at the next frame, so typing in the
         // pane feels as quick as in a plain terminal.
         var awaitingEcho = false
-        refresh()
-        if launchAtStart, perform(state.launch()) { return 0 }
+        update.start(&model)
+        if launchAtStart, apply(.input(.key(.function(5)))) { return 0 }
         draw()
         while true {
             var onlyChildOutput = true
@@ -168,48 +124,41 @@ struct Session {
             for event in loop.wait() {
                 switch event {
                 case .readable(STDIN_FILENO):
-                    let inPane = state.focus == .child && state.overlay == .none
                     for input in terminal.readInput() {
-                        let actions = state.handle(input)
-                        if !actions.allSatisfy(Self.onlyForChild) { dirty = true }
-                        if perform(actions) { return 0 }
-                    }
-                    if inPane && state.focus == .child && state.overlay == .none {
-                        keysToChild = true
-                    } else {
-                        onlyChildOutput = false
+                        let before = (model.focus, model.overlay)
+                        let outcome = update.apply(.input(input), to: &model)
+                        if carryOut(outcome) { return 0 }
+                        if !outcome.changedPanels && before.0 == .child && before.1 == .none {
+                            keysToChild = true
+                        } else {
+                            onlyChildOutput = false
+                        }
                     }
                 case .readable(let fd):
                     sawChildOutput = true
-                    hooks.readable(fd, loop)
+                    _ = update.apply(.ptyReadable(fd), to: &model)
                 case .hangup(STDIN_FILENO):
                     return 128 + SIGHUP  // the terminal is gone: leave as if hung up
                 case .hangup(let fd):
                     onlyChildOutput = false
-                    dirty = true
-                    hooks.hangup(fd, loop)
+                    if apply(.ptyHangup(fd)) { return 0 }
                 case .signal(SIGWINCH):
                     onlyChildOutput = false
-                    dirty = true
-                    _ = state.handle(.resize(terminal.updateSize()))
+                    if apply(.input(.resize(terminal.updateSize()))) { return 0 }
                 case .signal(SIGCHLD):
                     onlyChildOutput = false
-                    dirty = true
-                    for message in hooks.reapChildren() { state.childExited(message: message) }
+                    if apply(.childExited) { return 0 }
                 case .signal(let signal):
                     return 128 + signal  // SIGTERM, SIGHUP, SIGINT: leave cleanly
                 case .timer(refreshTimer):
                     onlyChildOutput = false
-                    dirty = true
-                    refresh()
+                    if apply(.refresh) { return 0 }
                 case .timer(let id):
                     onlyChildOutput = false
                     if id == frameTimer {
                         frameTimer = nil  // the deferred frame is due
-                    } else {
-                        // Another part's timer (the comparison's recompute after keys) may change any
-                        // panel: a pane-only frame would leave that change unshown until the next tick.
-                        dirty = true
+                    } else if apply(.wake) {
+                        return 0
                     }
                 }
             }
@@ -240,68 +189,46 @@ struct Session {
         }
     }
 
-    /// The shortest time between two frames caused by child output alone (nanoseconds; about 60 fps).
-    static let frameInterval: UInt64 = 16_000_000
-
-    /// True for an action that only hands input to the child, which changes nothing but the pane.
-    static func onlyForChild(_ action: DashboardAction) -> Bool {
-        if case .forwardToChild = action { return true }
-        return false
+    /// Applies an event that may change any panel; true when the dashboard should quit.
+    private mutating func apply(_ event: DashboardEvent) -> Bool {
+        let outcome = update.apply(event, to: &model)
+        dirty = true
+        return carryOut(outcome)
     }
 
-    /// Re-reads the model at the refresh interval.
-    mutating func refresh() {
-        state.setProcesses(hooks.processes())
-        if let pid = state.selectedPID { state.maps = hooks.maps(pid) }
-    }
-
-    /// Carries out actions; true when the dashboard should quit.
-    mutating func perform(_ actions: [DashboardAction]) -> Bool {
-        for action in actions {
-            switch action {
-            case .quit:
-                return true
-            case .launch(let request):
+    /// Does what the update asked of the loop; true when the dashboard should quit.
+    private mutating func carryOut(_ outcome: UpdateOutcome) -> Bool {
+        if outcome.changedPanels { dirty = true }
+        for effect in outcome.effects {
+            switch effect {
+            case .watch(let fd): loop.watch(fd)
+            case .unwatch(let fd): loop.unwatch(fd)
+            case .wake(let seconds): loop.addTimer(seconds: seconds, repeating: false)
+            case .redrawAll:
                 dirty = true
-                switch hooks.launch(request) {
-                case .started(let message, let fds):
-                    fds.forEach(loop.watch)
-                    state.childStarted(message: message)
-                    refresh()  // show the child in the tree at once, not at the next tick
-                case .failed(let message):
-                    state.show(message, isError: true)
-                }
-            case .selectProcess(let pid):
-                state.maps = hooks.maps(pid)
-            case .forwardToChild(let key):
-                if perform(hooks.forwardToChild(key)) { return true }
-            case .comparisonKey(let key):
-                hooks.comparisonKey(key)
-            case .childPanesClosed:
-                dirty = true
-                state.childPanesClosed()
-            case .redraw:
                 terminal.invalidate()
+            case .quit: return true
             }
         }
         return false
     }
 
-    /// Renders the state and sends the changed cells. When only the child wrote since the last frame, just
+    /// Renders the model and sends the changed cells. When only the child wrote since the last frame, just
     /// the pane is drawn again, over the last frame: the rest of the dashboard would come out the same, and
     /// rendering it (the process tree above all) was most of the cost of a key echo.
     mutating func draw() {
-        let cursor = state.focus == .child && state.overlay == .none ? hooks.childCursor() : nil
-        let layout = state.layout
+        let cursor = ChildPaneView.cursor(model, screens: update.panes)
+        let layout = model.layout
         var frame: ScreenBuffer
-        if !dirty, let last = lastFrame, last.size == state.size, state.overlay == .none, !layout.tooSmall,
-            let rect = layout.panels[.child], let childPane = hooks.childPane
+        if !dirty, let last = lastFrame, last.size == model.size, model.overlay == .none, !layout.tooSmall,
+            let rect = layout.panels[.child]
         {
             frame = last
             lastFrame = nil  // one reference fewer to copy on write
-            childPane(rect, state.focus == .child, &frame, theme)
+            ChildPaneView.render(
+                model, in: rect, focused: model.focus == .child, screens: update.panes, buffer: &frame, theme: theme)
         } else {
-            frame = DashboardView.render(state, theme: theme, childPane: hooks.childPane, comparison: hooks.comparison)
+            frame = DashboardView.render(model, theme: theme, screens: update.panes)
             dirty = false
         }
         lastFrame = frame

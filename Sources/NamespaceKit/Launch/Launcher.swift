@@ -99,18 +99,12 @@ public enum Launcher {
 
 /// Reads one variable of nslab's environment.
 func environmentValue(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }
+    SystemCall.environmentValue(name)
 }
 
 /// nslab's own environment, as "NAME=value" strings.
 public func currentEnvironment() -> [String] {
-    var result: [String] = []
-    var cursor = environ
-    while let entry = cursor.pointee {
-        result.append(String(cString: entry))
-        cursor += 1
-    }
-    return result
+    SystemCall.environment()
 }
 
 /// A NULL-terminated array of C strings that lives as long as the value.

@@ -4,8 +4,8 @@ import Glibc
 extension ProcScanner {
     /// Reads every per-kind fact of `pid`, each from that process's point of view.
     ///
-    /// UTS, IPC, interface flags and the inside cgroup path come from a short-lived helper child that
-    /// enters the target's namespaces (only on the live /proc); everything else is read from /proc.
+    /// UTS, IPC, interface flags and the inside cgroup path come from `insideReader` (on the live /proc a
+    /// short-lived helper child that enters the target's namespaces); everything else is read from /proc.
     /// Pass `enteringNamespaces: false` to skip the helper (those facts stay unknown), e.g. to refresh
     /// the cheap facts every second and the helper's less often.
     public func readFacts(of pid: Int32, in snapshot: Snapshot, enteringNamespaces: Bool = true) -> ProcessFacts {
@@ -13,8 +13,7 @@ extension ProcScanner {
         guard let process = snapshot.process(pid) ?? readProcess(pid) else { return facts }
         let interfaceNames = reader.read(path: "\(pid)/net/dev", NetParsers.interfaceNames)
         let inside =
-            root.isLive && enteringNamespaces
-            ? InsideFacts.read(pid: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
+            enteringNamespaces ? insideReader.facts(of: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
         facts.uts = availability(.uts, snapshot) ?? inside?.uts ?? .unknown
         facts.ipc = availability(.ipc, snapshot) ?? inside?.ipc ?? .unknown
         facts.pid = availability(.pid, snapshot) ?? pidFacts(process, snapshot)
@@ -134,72 +133,5 @@ extension ProcReader {
         let count = ProcSyscalls.readLink(rootFD, path, into: buffer)
         guard count > 0 else { return nil }
         return SmallFileParsers.namespaceInode(buffer.bytes(count))
-    }
-}
-
-/// Facts only visible from inside the target's namespaces, gathered by the C helper child.
-struct InsideFacts {
-    /// Hostname and domain name inside.
-    var uts: Fact<UTSFacts> = .unknown
-    /// SysV object counts inside.
-    var ipc: Fact<IPCFacts> = .unknown
-    /// IFF_* flags per requested interface (-1: not asked), nil when the net part failed.
-    var interfaceFlags: [Int32]?
-    /// The cgroup path relative to the target's cgroup namespace root.
-    var cgroupInside: Fact<String> = .unknown
-
-    /// Runs the helper child against `pid`'s UTS, IPC, net and cgroup namespaces.
-    static func read(pid: Int32, root: ProcRoot, interfaceNames: [String]) -> InsideFacts {
-        func openNamespace(_ kind: NamespaceKind) -> Int32 {
-            ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY)
-        }
-        var targets = nsl_ns_targets(
-            user_fd: geteuid() == 0 ? -1 : openNamespace(.user),
-            uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),
-            cgroup_fd: openNamespace(.cgroup), pid: pid)
-        defer {
-            for fd in [targets.user_fd, targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0 {
-                close(fd)
-            }
-        }
-        // Interface names go over as fixed 16-byte slots (IFNAMSIZ), NUL-padded.
-        let names = Array(interfaceNames.prefix(Int(NSL_MAX_INTERFACES)))
-        var packed = [CChar](repeating: 0, count: max(names.count, 1) * 16)
-        for (index, name) in names.enumerated() {
-            for (offset, byte) in name.utf8.prefix(15).enumerated() {
-                packed[index * 16 + offset] = CChar(bitPattern: byte)
-            }
-        }
-        var raw = nsl_ns_facts()
-        guard nsl_read_ns_facts(&targets, packed, Int32(names.count), &raw) == 0 else { return InsideFacts() }
-        var facts = InsideFacts()
-        if targets.uts_fd >= 0, raw.uts_errno == 0 {
-            let hostname = withUnsafeBytes(of: &raw.hostname) {
-                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-            }
-            let domainname = withUnsafeBytes(of: &raw.domainname) {
-                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-            }
-            facts.uts = .known(UTSFacts(hostname: hostname, domainname: domainname))
-        }
-        if targets.ipc_fd >= 0, raw.ipc_errno == 0 {
-            facts.ipc = .known(
-                IPCFacts(
-                    messageQueues: Int(raw.msg_queues), semaphoreSets: Int(raw.sem_sets),
-                    sharedMemorySegments: Int(raw.shm_segments)))
-        }
-        if targets.net_fd >= 0, raw.net_errno == 0 {
-            facts.interfaceFlags = withUnsafeBytes(of: &raw.interface_flags) {
-                Array($0.bindMemory(to: Int32.self).prefix(names.count))
-            }
-        }
-        if targets.cgroup_fd >= 0, raw.cgroup_errno == 0 {
-            let length = Int(raw.cgroup_length)
-            let entries = withUnsafeBytes(of: &raw.cgroup) { bytes in
-                SmallFileParsers.cgroup(UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[0..<length]))
-            }
-            facts.cgroupInside = .known(ProcScanner.mainCgroupPath(entries))
-        }
-        return facts
     }
 }

@@ -169,15 +169,7 @@ public struct JSONWriter: Sendable {
 public enum StandardOutput {
     /// Writes all of `bytes` to fd 1; a closed pipe just stops the output.
     public static func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0, errno == EINTR { continue }
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        SystemCall.writeAll(STDOUT_FILENO, bytes)
     }
 
     /// Writes a string to standard output.

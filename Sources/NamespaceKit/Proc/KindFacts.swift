@@ -129,80 +129,42 @@ public struct ProcessFacts: Sendable, Hashable {
             Self.lines(mount) {
                 [
                     FactLine("mounts", String($0.mountCount)),
-                    FactLine("/proc", $0.procIsOwn.map { $0 ? "own pid ns" : "other pid ns" } ?? "unknown"),
+                    FactLine("/proc", FactText.procOwnership($0.procIsOwn)),
                 ]
             }
         case .net:
             Self.lines(net) { facts in
                 facts.interfaces.map { interface in
-                    let state = interface.isUp.map { $0 ? "up" : "down" } ?? "?"
-                    return FactLine(interface.name, ([state] + interface.addresses).joined(separator: " "))
+                    FactLine(interface.name, ([FactText.linkState(interface.isUp)] + interface.addresses).joined(separator: " "))
                 }
             }
         case .user:
             Self.lines(user) {
                 [
-                    FactLine("uid_map", Self.mapText($0.uidMap)), FactLine("gid_map", Self.mapText($0.gidMap)),
-                    FactLine("setgroups", Self.text($0.setgroups.map(\.rawValue))),
+                    FactLine("uid_map", FactText.of($0.uidMap, FactText.map)),
+                    FactLine("gid_map", FactText.of($0.gidMap, FactText.map)),
+                    FactLine("setgroups", FactText.of($0.setgroups) { $0.rawValue }),
                     FactLine("owner uid", $0.ownerUID.map(String.init) ?? "unknown"),
-                    FactLine("uid", Self.text($0.uids.map { "\($0.real) (euid \($0.effective))" })),
+                    FactLine("uid", FactText.of($0.uids) { "\($0.real) (euid \($0.effective))" }),
                 ]
             }
         case .cgroup:
             Self.lines(cgroup) {
-                [FactLine("host view", Self.text($0.hostPath)), FactLine("inside", Self.text($0.insidePath))]
+                [FactLine("host view", FactText.of($0.hostPath)), FactLine("inside", FactText.of($0.insidePath))]
             }
         case .time:
             Self.lines(time) {
                 [
-                    FactLine("monotonic", Self.offsetText($0.offsets.monotonic)),
-                    FactLine("boottime", Self.offsetText($0.offsets.boottime)),
-                    FactLine("uptime", $0.uptimeInside.map { Self.durationText($0) } ?? "unknown"),
+                    FactLine("monotonic", FactText.offset($0.offsets.monotonic)),
+                    FactLine("boottime", FactText.offset($0.offsets.boottime)),
+                    FactLine("uptime", $0.uptimeInside.map(FactText.duration) ?? "unknown"),
                 ]
             }
         }
     }
 
     private static func lines<Value>(_ fact: Fact<Value>, _ make: (Value) -> [FactLine]) -> [FactLine] {
-        switch fact {
-        case .known(let value): make(value)
-        case .unknown: [FactLine("facts", "unknown")]
-        case .unavailable: [FactLine("facts", "unavailable")]
-        }
-    }
-
-    /// A text fact, or the words unknown/unavailable.
-    static func text(_ fact: Fact<String>) -> String {
-        switch fact {
-        case .known(let value): value
-        case .unknown: "unknown"
-        case .unavailable: "unavailable"
-        }
-    }
-
-    /// An id map as `inside outside count` lines joined by commas.
-    static func mapText(_ map: Fact<[IDMapEntry]>) -> String {
-        text(
-            map.map { entries in
-                entries.isEmpty
-                    ? "(empty)" : entries.map { "\($0.inside) \($0.outside) \($0.count)" }.joined(separator: ", ")
-            })
-    }
-
-    /// A clock offset in seconds, e.g. `86400.5 s`.
-    static func offsetText(_ offset: ClockOffset) -> String {
-        var writer = JSONWriter(capacity: 24)
-        writer.seconds(offset)
-        return writer.text + " s"
-    }
-
-    /// An uptime as `[Nd ]H:MM:SS`.
-    static func durationText(_ seconds: Double) -> String {
-        let total = Int(seconds)
-        let days = total / 86400
-        let clock =
-            "\(total % 86400 / 3600):" + String(100 + total % 3600 / 60).dropFirst() + ":"
-            + String(100 + total % 60).dropFirst()
-        return days > 0 ? "\(days)d \(clock)" : clock
+        if case .known(let value) = fact { return make(value) }
+        return [FactLine("facts", FactText.of(fact) { _ in "" })]
     }
 }

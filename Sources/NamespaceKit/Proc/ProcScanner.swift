@@ -19,19 +19,29 @@ public final class ProcScanner {
     public let root: ProcRoot
     /// Pids re-read completely on every refresh (e.g. the children the dashboard shows).
     public var watchedPids: Set<Int32> = []
+    /// Reads the facts that need the target's namespaces joined: live helpers on the kernel's /proc,
+    /// nothing (unknown) on any other tree unless the owner passes a reader.
+    public let insideReader: any InsideReader
     /// The reader all of this scanner's reads go through.
     let reader: ProcReader
     private var previous: [Int32: ProcessRecord] = [:]
     private var relations: [NamespaceKey: NamespaceRelations] = [:]
 
-    /// Opens `root`; throws when it is not a readable directory.
-    public init(root: ProcRoot = .system) throws(ProcError) {
+    /// Opens `root`; throws when it is not a readable directory. `inside` defaults to the live helpers on
+    /// the kernel's /proc and to `UnreadableInside` on a fixture tree.
+    public init(root: ProcRoot = .system, inside: (any InsideReader)? = nil) throws(ProcError) {
         guard let reader = ProcReader(root: root) else {
             throw ProcError(
                 description: "cannot open \(root.path): \(String(cString: strerror(errno))); is /proc mounted?")
         }
         self.root = root
         self.reader = reader
+        insideReader = inside ?? (root.isLive ? LiveInsideReader() : UnreadableInside())
+    }
+
+    /// The maps of `subjects` as read from inside `pid`'s user namespace (see `InsideReader`).
+    public func maps(readInUserNamespaceOf pid: Int32, subjects: [Int32]) -> [MapReading]? {
+        insideReader.maps(readInUserNamespaceOf: pid, root: root, subjects: subjects)
     }
 
     /// Reads a new snapshot. With `relations`, namespace parents and owners are looked up (ioctls),

@@ -1,14 +1,12 @@
 import Glibc
 
-/// The only place the /proc model calls into Glibc for files: EINTR is retried here, once.
+/// The /proc model's file calls, kept apart from `SystemCall` because they read into one reusable buffer and
+/// report `-errno` without allocating: a scan makes tens of thousands of them.
 enum ProcSyscalls {
     /// Opens `name` relative to `directory`; returns the fd or `-errno`.
     static func openAt(_ directory: Int32, _ name: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
-        while true {
-            let fd = openat(directory, name, flags | O_CLOEXEC)
-            if fd >= 0 { return fd }
-            if errno != EINTR { return -errno }
-        }
+        let fd = retryingOnInterrupt { openat(directory, name, flags | O_CLOEXEC) }
+        return fd >= 0 ? fd : -errno
     }
 
     /// Reads the whole file `name` under `directory` into `buffer` (growing it when full).
@@ -20,18 +18,14 @@ enum ProcSyscalls {
         var total = 0
         while true {
             if total == buffer.capacity { buffer.grow() }
-            let got = read(fd, buffer.base + total, buffer.capacity - total)
-            if got > 0 {
-                total += got
-            } else if got == 0 {
-                return total
-            } else if errno != EINTR {
-                return -Int(errno)
-            }
+            let got = retryingOnInterrupt { read(fd, buffer.base + total, buffer.capacity - total) }
+            if got < 0 { return -Int(errno) }
+            if got == 0 { return total }
+            total += got
         }
     }
 
-    /// Reads the target of the symlink `name` under `directory` into `buffer`; returns the length or `-errno`.
+/// Reads the target of the symlink `name` under `directory` into `buffer`; returns the length or `-errno`.
     static func readLink(_ directory: Int32, _ name: UnsafePointer<CChar>, into buffer: ReadBuffer) -> Int {
         let got = readlinkat(directory, name, buffer.base.assumingMemoryBound(to: CChar.self), buffer.capacity)
         return got >= 0 ? got : -Int(errno)

@@ -31,12 +31,3 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
     /// The call was interrupted by a signal (EINTR).
     public static let interrupted = Errno(EINTR)
 }
-
-/// Retries `body` while it fails with EINTR; the one place nslab handles interrupted calls.
-@inline(__always)
-func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
-    while true {
-        let result = body()
-        if result >= 0 || errno != EINTR { return result }
-    }
-}

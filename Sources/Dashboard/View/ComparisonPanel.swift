@@ -1,59 +1,5 @@
 import NamespaceKit
 
-/// One kind in the host-vs-child panel: the namespace id and a telling fact on each side.
-public struct ComparisonRow: Equatable, Sendable {
-    /// The kind.
-    public var kind: NamespaceKind
-    /// The host's namespace id, e.g. `[4026531838]`.
-    public var hostID: String
-    /// The host's side of the fact (e.g. its hostname).
-    public var hostFact: String
-    /// The child's namespace id.
-    public var childID: String
-    /// The child's side of the fact.
-    public var childFact: String
-    /// True/false when both ids are known, nil otherwise.
-    public var same: Bool?
-
-    /// Makes a row.
-    public init(
-        kind: NamespaceKind, hostID: String, hostFact: String, childID: String, childFact: String, same: Bool?
-    ) {
-        self.kind = kind
-        self.hostID = hostID
-        self.hostFact = hostFact
-        self.childID = childID
-        self.childFact = childFact
-        self.same = same
-    }
-}
-
-/// What the host-vs-child panel shows: whose comparison, the rows, the cursor and the open explanation.
-public struct ComparisonView: Equatable, Sendable {
-    /// Who is compared with the host, e.g. "pid 4242 (bash)".
-    public var subject: String
-    /// One row per kind.
-    public var rows: [ComparisonRow]
-    /// Set once the process has ended (e.g. "exited: status 0"): the last values stay, greyed.
-    public var ended: String?
-    /// The row under the cursor.
-    public var cursor: Int
-    /// The kind whose explanation is open (Enter), if any.
-    public var expanded: NamespaceKind?
-
-    /// Makes a view.
-    public init(
-        subject: String, rows: [ComparisonRow], ended: String? = nil, cursor: Int = 0,
-        expanded: NamespaceKind? = nil
-    ) {
-        self.subject = subject
-        self.rows = rows
-        self.ended = ended
-        self.cursor = cursor
-        self.expanded = expanded
-    }
-}
-
 /// The host-vs-child panel: one row per kind, `kind  host-id host-fact = child-id child-fact`, in the
 /// theme's same/differs styles; Enter opens the kind's explanation under its row. Pure.
 public enum ComparisonPanel {
@@ -80,7 +26,7 @@ public enum ComparisonPanel {
             if view.expanded == row.kind {
                 var text = ComparisonLessons.lesson(row.kind)
                 if row.same == true, view.ended == nil { text += " " + ComparisonLessons.sharedHint(row.kind) }
-                for line in wrap(text, width: max(1, width - 2)) { result.append(("  " + line, .hint)) }
+                for line in TextWrap.lines(text, width: max(1, width - 2)) { result.append(("  " + line, .hint)) }
             }
         }
         return (result, cursorLine)
@@ -90,34 +36,6 @@ public enum ComparisonPanel {
     static func idText(_ id: String, short: Bool) -> String {
         guard short, id.hasPrefix("["), id.hasSuffix("]"), id.count > 7 else { return id }
         return "[…" + id.dropLast().suffix(4) + "]"
-    }
-
-    /// Breaks `text` into lines of at most `width` columns at spaces (a longer word is cut). A command in
-    /// backticks stays on one line when it fits, so it can be read and typed as shown.
-    public static func wrap(_ text: String, width: Int) -> [String] {
-        var words: [String] = []
-        var inCommand = false
-        for word in text.split(separator: " ") {
-            if inCommand, let last = words.popLast() {
-                words.append(last + " " + word)
-            } else {
-                words.append(String(word))
-            }
-            if word.filter({ $0 == "`" }).count % 2 == 1 { inCommand.toggle() }
-        }
-        var lines: [String] = []
-        var current = ""
-        for word in words {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            if DisplayWidth.width(of: candidate) <= width {
-                current = candidate
-            } else {
-                if !current.isEmpty { lines.append(current) }
-                current = DisplayWidth.truncated(String(word), to: width)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 
     /// The frame's title: the subject, and how it ended.

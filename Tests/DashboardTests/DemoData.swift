@@ -1,9 +1,11 @@
 import NamespaceKit
 
-/// Sample data the dashboard shows until the lead wires the /proc model in; also used by snapshot tests.
-public enum DemoData {
+@testable import Dashboard
+
+/// Hand-made rows and maps for the panel snapshot and key tests (the whole-screen fixture tests use a real scan).
+enum DemoData {
     /// A small process tree with a launched child in UTS, PID and Mount namespaces.
-    public static let processes: [ProcessRow] = [
+    static let processes: [ProcessRow] = [
         ProcessRow(pid: 1, user: "root", command: "/sbin/init", depth: 0, hasChildren: true),
         ProcessRow(pid: 412, user: "root", command: "/usr/sbin/sshd -D", depth: 1, hasChildren: true),
         ProcessRow(pid: 1337, user: "alice", command: "-bash", depth: 2, hasChildren: true),
@@ -25,7 +27,7 @@ public enum DemoData {
     ]
 
     /// Maps for a demo pid: the container's are shifted, everyone else's are the identity.
-    public static func maps(pid: Int32) -> [MapView] {
+    static func maps(pid: Int32) -> [MapView] {
         guard let row = processes.first(where: { $0.pid == pid }) else { return [] }
         let subject = "pid \(pid) (\(row.command)), read from the host"
         if row.differingKinds.contains(.user) {

@@ -7,9 +7,10 @@ public enum ProcessTreePanel {
     /// Where the kind letters start in a row: after pid (7), pid inside (7) and user (8), each plus a space.
     static let kindsColumn = 25
 
-    /// The kind letters of a row: the letter where it differs from the host, "·" where it does not.
-    public static func kindLetters(_ kinds: Set<NamespaceKind>) -> String {
-        String(NamespaceKind.allCases.map { kinds.contains($0) ? $0.letter : "·" })
+    /// The kind letters of a row: the letter where it differs from the host, "?" where either side could not
+    /// be read (unknown is never shown as the same), "·" where it is the same.
+    public static func kindLetters(_ kinds: Set<NamespaceKind>, unknown: Set<NamespaceKind> = []) -> String {
+        String(NamespaceKind.allCases.map { kinds.contains($0) ? $0.letter : unknown.contains($0) ? "?" : "·" })
     }
 
     /// One row as text, the tree drawn by indentation and ▸/▾ for collapsed/expanded parents.
@@ -19,7 +20,7 @@ public enum ProcessTreePanel {
         let user = DisplayWidth.padded(row.user, to: 8)
         let indent = String(repeating: " ", count: max(0, min(row.depth, 12)))  // one column per level: commands matter more
         let marker = row.hasChildren ? (collapsed ? "▸ " : "▾ ") : "  "
-        return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " " + kindLetters(row.differingKinds) + " "
+        return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " " + kindLetters(row.differingKinds, unknown: row.unknownKinds) + " "
             + indent + marker + row.command
     }
 
@@ -29,7 +30,7 @@ public enum ProcessTreePanel {
     }
 
     /// Draws the panel into `rect`.
-    public static func render(state: AppState, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+    public static func render(state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
         let rows = state.visibleProcesses
         let title = "Processes (\(state.processes.count))"
         let inner = PanelFrame.draw(title, in: rect, focused: focused, buffer: &buffer, theme: theme)

@@ -1,7 +1,7 @@
 /// The bottom row: the last message on the left, key hints on the right.
 public enum StatusBar {
     /// The key hints for the focused panel.
-    public static func hints(for state: AppState) -> String {
+    public static func hints(for state: DashboardModel) -> String {
         if state.focus == .child { return "Ctrl-] leave · F6 next · F8 close · S-PgUp back" }
         switch state.overlay {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"
@@ -15,7 +15,7 @@ public enum StatusBar {
     }
 
     /// Draws the bar into `rect` (one row).
-    public static func render(state: AppState, in rect: Rect, buffer: inout ScreenBuffer, theme: Theme) {
+    public static func render(state: DashboardModel, in rect: Rect, buffer: inout ScreenBuffer, theme: Theme) {
         buffer.fill(rect, style: theme[.status])
         let hints = hints(for: state)
         var message = state.message
@@ -38,7 +38,7 @@ public enum StatusBar {
         guard let message, messageWidth > 0 else { return }
         // An error longer than the row goes on over the rows above it (at most three), so the whole
         // sentence, cause and fix included, can be read.
-        var rows = message.isError ? TooSmallScreen.wrap(message.text, width: max(1, messageWidth - 1)) : []
+        var rows = message.isError ? TextWrap.lines(message.text, width: max(1, messageWidth - 1)) : []
         if rows.count <= 1 || rect.y < 1 { rows = [DisplayWidth.truncated(message.text, to: messageWidth - 1)] }
         rows = Array(rows.prefix(min(Self.maxErrorRows, rect.y + 1)))
         let top = rect.y - (rows.count - 1)

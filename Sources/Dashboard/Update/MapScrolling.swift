@@ -1,6 +1,6 @@
 /// Scrolling the uid/gid map viewer: two readers' views of several map lines, with their readings, do not
 /// fit in the panel on screens shorter than 36 rows (nor ever, for a map with many ranges).
-extension AppState {
+extension DashboardModel {
     /// The map viewer's inside, when the panel is on screen.
     var mapViewport: Rect? { layout.panels[.maps].map { $0.inset(by: 1) } }
 

@@ -1,8 +1,9 @@
 import NamespaceKit
 
-/// Key and mouse handling: pure state changes plus the actions the owner must carry out.
-extension AppState {
-    /// Applies one input event; returns what the owner must do (launch, quit, forward keys...).
+/// Key and mouse handling: pure changes of the model, plus the actions that need I/O, which
+/// `DashboardUpdate` carries out.
+extension DashboardModel {
+    /// Applies one input event; returns what needs I/O (launch, quit, forward keys...).
     public mutating func handle(_ event: InputEvent) -> [DashboardAction] {
         switch event {
         case .resize(let newSize):
@@ -57,7 +58,9 @@ extension AppState {
         switch focus {
         case .namespaces: return handleNamespacesKey(key)
         case .processes: return handleProcessesKey(key)
-        case .comparison: return [.comparisonKey(key)]
+        case .comparison:
+            _ = comparison.handle(key)
+            return []
         case .maps: return handleMapsKey(key)
         case .child: return []
         }
@@ -69,6 +72,8 @@ extension AppState {
         case .character(let c) where c.isASCII && ("1"..."8").contains(c):
             let index = Int(String(c))! - 1
             toggle(NamespaceKind.allCases[index])
+            // The cursor follows, so `8 Enter` opens the time offsets.
+            namespaceCursor = index
             return []
         case .function(5):
             return launch()
@@ -131,7 +136,7 @@ extension AppState {
 
     /// Keys of the Namespaces panel: move the cursor, tick, open options, launch.
     mutating func handleNamespacesKey(_ key: Key) -> [DashboardAction] {
-        namespaceCursor = min(max(0, namespaceCursor), Self.launchIndex)  // the owner may have set anything
+        namespaceCursor = min(max(0, namespaceCursor), Self.launchIndex)  // a test may have set anything
         switch key {
         case .up, .character("k"):
             namespaceCursor = max(0, namespaceCursor - 1)
@@ -285,13 +290,16 @@ extension AppState {
         guard let query = search?.query, !query.isEmpty else { return [] }
         // Search the whole tree: expand the ancestors of a hidden match so it can be shown.
         let rows = processes
-        let start = rows.firstIndex { $0.pid == visibleProcesses[safe: index]?.pid } ?? -1
+        // The visible row is looked up once: rebuilding the visible list per row made each key O(n²).
+        let startPID = visibleProcesses[safe: index]?.pid
+        let start = startPID.flatMap { pid in rows.firstIndex { $0.pid == pid } } ?? -1
         let order = Array(rows.indices.dropFirst(start + 1)) + Array(rows.indices.prefix(start + 1))
         guard let hit = order.first(where: { matchesSearch(rows[$0]) }) else {
             show("No process matches '\(query)'.", isError: true)
             return []
         }
         expandAncestors(ofRowAt: hit)
+        if message?.text.hasPrefix("No process matches") == true { message = nil }
         return select(rows[hit].pid)
     }
 

@@ -1,6 +1,6 @@
 import NamespaceKit
 
-/// One process as the tree panel shows it; the lead fills these from the /proc model.
+/// One process as the tree panel shows it, built from a snapshot by `ProcessRows`.
 public struct ProcessRow: Equatable, Sendable {
     /// The pid as the host sees it.
     public var pid: Int32
@@ -12,8 +12,10 @@ public struct ProcessRow: Equatable, Sendable {
     public var command: String
     /// Depth in the tree: 0 for roots.
     public var depth: Int
-    /// The kinds in which the process's namespace differs from the host's.
+    /// The kinds in which the process's namespace differs from the host's (nslab's own).
     public var differingKinds: Set<NamespaceKind>
+    /// The kinds whose namespace could not be read, for the process or the host: shown as `?`, never as same.
+    public var unknownKinds: Set<NamespaceKind>
     /// True for a child nslab launched, or one of its descendants.
     public var isChild: Bool
     /// True when the next rows (deeper) are its descendants.
@@ -22,7 +24,8 @@ public struct ProcessRow: Equatable, Sendable {
     /// Makes a row.
     public init(
         pid: Int32, pidInside: Int32? = nil, user: String, command: String, depth: Int,
-        differingKinds: Set<NamespaceKind> = [], isChild: Bool = false, hasChildren: Bool = false
+        differingKinds: Set<NamespaceKind> = [], unknownKinds: Set<NamespaceKind> = [], isChild: Bool = false,
+        hasChildren: Bool = false
     ) {
         self.pid = pid
         self.pidInside = pidInside
@@ -30,6 +33,7 @@ public struct ProcessRow: Equatable, Sendable {
         self.command = command
         self.depth = depth
         self.differingKinds = differingKinds
+        self.unknownKinds = unknownKinds
         self.isChild = isChild
         self.hasChildren = hasChildren
     }
@@ -93,7 +97,7 @@ public struct LaunchRequest: Equatable, Sendable {
     }
 }
 
-/// Something the dashboard asks its owner to do; key handling is pure and only returns these.
+/// Something the pure key handlers ask `DashboardUpdate` to do, because it needs I/O.
 public enum DashboardAction: Equatable, Sendable {
     /// Launch a child (F5 or the Launch button).
     case launch(LaunchRequest)
@@ -101,20 +105,15 @@ public enum DashboardAction: Equatable, Sendable {
     case quit
     /// The tree selection changed: point the maps and comparison panels at this pid.
     case selectProcess(Int32)
-    /// A key for the child's terminal (the child pane has focus).
+    /// A key for the child's pane (the pane has focus): its own keys (tabs, scrollback) or the child's.
     case forwardToChild(Key)
-    /// A key for the host-vs-child panel (owned by another module).
-    case comparisonKey(Key)
-    /// The last child pane was closed (F8): the pane leaves the Tab cycle and the focus goes back to the
-    /// Namespaces panel, so the keyboard is not left on an empty pane.
-    case childPanesClosed
     /// Ctrl-L: forget what the terminal shows and send every cell again.
     case redraw
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.
 ///
-/// The lead injects the same rules as `nslab run`; the defaults here are only a fallback.
+/// The live dashboard uses `launchRules`, the same rules as `nslab run`; `basic` serves tests.
 public struct DashboardValidators: Sendable {
     /// Checks a hostname.
     public var hostname: @Sendable (String) -> String?
@@ -153,5 +152,32 @@ public struct DashboardValidators: Sendable {
             return UInt32(parts[2]) == 0 ? "the COUNT of a map must be at least 1." : nil
         },
         offset: { text in Int64(text) == nil ? "an offset is whole seconds, e.g. 3600 or -60." : nil }
+    )
+}
+
+extension DashboardValidators {
+    /// The same rules as `nslab run`, phrased for the edit dialogs.
+    public static let launchRules = DashboardValidators(
+        hostname: { name in
+            do {
+                try LaunchSpec.validateHostname(name)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        },
+        idMap: { text in
+            do {
+                let entry = try IDMapEntry(parsing: text)
+                try IDMap.validate([entry], kind: .uid, privileged: true, ownID: 0)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        },
+        offset: { text in
+            guard let value = Int64(text) else { return "an offset is whole seconds, e.g. 3600 or -60" }
+            return abs(Double(value)) <= LaunchSpec.maxOffset ? nil : "an offset is at most 1000000000 seconds either way"
+        }
     )
 }

@@ -63,12 +63,12 @@ public enum MapPanel {
         guard DisplayWidth.width(of: whole) > width, width >= 20 else { return [whole] }
         let indent = continuationIndent
         if let reading {
-            return [head] + TooSmallScreen.wrap(reading, width: width - indent.count).map { indent + $0 }
+            return [head] + TextWrap.lines(reading, width: width - indent.count).map { indent + $0 }
         }
-        let rows = TooSmallScreen.wrap(head, width: width)
+        let rows = TextWrap.lines(head, width: width)
         guard let first = rows.first else { return [whole] }  // nothing but spaces
         let rest = rows.dropFirst().joined(separator: " ")
-        return [first] + TooSmallScreen.wrap(rest, width: width - indent.count).map { indent + $0 }
+        return [first] + TextWrap.lines(rest, width: width - indent.count).map { indent + $0 }
     }
 
     /// Right-aligns a number in 7 columns (wider numbers just take more).
@@ -79,7 +79,7 @@ public enum MapPanel {
 
     /// Draws the panel into `rect`, from line `state.mapScroll` on; when the lines do not all fit, the
     /// bottom border says which are shown and how to scroll.
-    public static func render(state: AppState, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+    public static func render(state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
         let inner = PanelFrame.draw(Panel.maps.title, in: rect, focused: focused, buffer: &buffer, theme: theme)
         guard !state.maps.isEmpty else {
             buffer.write(

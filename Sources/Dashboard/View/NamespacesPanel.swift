@@ -27,7 +27,7 @@ public enum NamespacesPanel {
     static func signed(_ value: Int64) -> String { value >= 0 ? "+\(value)" : "\(value)" }
 
     /// Draws the panel into `rect`.
-    public static func render(state: AppState, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+    public static func render(state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
         let inner = PanelFrame.draw("Namespaces", in: rect, focused: focused, buffer: &buffer, theme: theme)
         guard !inner.isEmpty else { return }
         let options = NamespaceKind.allCases.compactMap { optionText(for: $0, options: state.options) }
@@ -77,7 +77,7 @@ public enum NamespacesPanel {
             DisplayWidth.truncated(hint, to: inner.width), x: inner.x, y: inner.y + hintRow,
             style: state.isRoot ? theme[.hint] : theme[.key], clip: inner)
         let y = inner.y + launchRow
-        let onButton = focused && state.overlay == .none && state.namespaceCursor == AppState.launchIndex
+        let onButton = focused && state.overlay == .none && state.namespaceCursor == DashboardModel.launchIndex
         let width = buffer.write(
             "[ Launch  F5 ]", x: inner.x, y: y, style: onButton ? theme[.selection] : theme[.button],
             clip: inner)

@@ -55,7 +55,7 @@ public enum HelpOverlay {
                 wrapped.append(row)
                 continue
             }
-            for (index, part) in TooSmallScreen.wrap(row.text, width: room).enumerated() {
+            for (index, part) in TextWrap.lines(row.text, width: room).enumerated() {
                 wrapped.append(Row(key: index == 0 ? row.key : "", text: part))
             }
         }

@@ -1,13 +1,8 @@
-/// Draws a panel owned by another part of nslab (the child pane, host vs child) into its rect.
-public typealias PanelRenderer = (_ rect: Rect, _ focused: Bool, _ buffer: inout ScreenBuffer, _ theme: Theme) -> Void
-
-/// The whole screen: panels per the layout, the status bar and any overlay. Pure: state in, buffer out.
+/// The whole screen: panels per the layout, the status bar and any overlay. Pure: the model (and the panes'
+/// screens, read only) in, a buffer out.
 public enum DashboardView {
-    /// Renders the dashboard for `state`; `childPane` and `comparison` draw the panels other issues own
-    /// (nil: a placeholder explaining what will appear there).
-    public static func render(
-        _ state: AppState, theme: Theme, childPane: PanelRenderer? = nil, comparison: PanelRenderer? = nil
-    ) -> ScreenBuffer {
+    /// Renders the dashboard for `state`; `screens` gives the children's screens (nil: no pane has one).
+    public static func render(_ state: DashboardModel, theme: Theme, screens: (any PaneScreens)? = nil) -> ScreenBuffer {
         var buffer = ScreenBuffer(size: state.size, fill: Cell(" ", style: theme[.normal]))
         let layout = state.layout
         if layout.tooSmall {
@@ -31,19 +26,9 @@ public enum DashboardView {
             case .maps:
                 MapPanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
             case .comparison:
-                if let comparison {
-                    comparison(rect, focused, &buffer, theme)
-                } else {
-                    PlaceholderPanel.render(
-                        panel.title, lines: ["host and child side by side, one row per kind", "(after a launch)"],
-                        in: rect, focused: focused, buffer: &buffer, theme: theme)
-                }
+                ComparisonPanel.render(state.comparison.view, in: rect, focused: focused, buffer: &buffer, theme: theme)
             case .child:
-                if let childPane {
-                    childPane(rect, focused, &buffer, theme)
-                } else {
-                    IdleChildPane.render(in: rect, focused: focused, buffer: &buffer, theme: theme)
-                }
+                ChildPaneView.render(state, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
             }
         }
         StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme)

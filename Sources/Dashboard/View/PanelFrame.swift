@@ -18,7 +18,7 @@ public enum PlaceholderPanel {
         let inner = PanelFrame.draw(title, in: rect, focused: focused, buffer: &buffer, theme: theme)
         // A cut-off hint would hide the very key it is about (F5, Ctrl-]); lines only get cut when the
         // panel is too narrow for any word.
-        let lines = inner.width >= 12 ? given.flatMap { TooSmallScreen.wrap($0, width: inner.width) } : given
+        let lines = inner.width >= 12 ? given.flatMap { TextWrap.lines($0, width: inner.width) } : given
         let top = inner.y + max(0, (inner.height - lines.count) / 2)
         for (offset, line) in lines.enumerated() {
             let text = DisplayWidth.truncated(line, to: inner.width)

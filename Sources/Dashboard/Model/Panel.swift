@@ -6,9 +6,9 @@ public enum Panel: Int, CaseIterable, Sendable, Hashable {
     case processes
     /// The uid/gid map viewer.
     case maps
-    /// Host vs child, side by side (drawn by the comparison issue's code).
+    /// Host vs child, side by side, one row per kind.
     case comparison
-    /// The child's terminal (drawn by the pane issue's code); only in the Tab cycle while a child exists.
+    /// The child's terminal; only in the Tab cycle while a child's tab is open.
     case child
 
     /// The title shown in the panel's frame and in the compact layout's tab bar.

@@ -1,0 +1,244 @@
+import NamespaceKit
+
+/// A line for the status bar.
+public struct StatusMessage: Equatable, Sendable {
+    /// The text.
+    public var text: String
+    /// True for errors, drawn in the theme's error style.
+    public var isError: Bool
+
+    /// Makes a message.
+    public init(_ text: String, isError: Bool = false) {
+        self.text = text
+        self.isError = isError
+    }
+}
+
+/// What covers the panels, if anything; it takes the keys while shown.
+public enum Overlay: Equatable, Sendable {
+    /// Nothing: keys go to the panels.
+    case none
+    /// The help screen.
+    case help
+    /// An edit dialog.
+    case dialog(EditDialog)
+    /// "Quit and kill the children? y/n".
+    case confirmQuit
+}
+
+/// The process search started with `/`.
+public struct ProcessSearch: Equatable, Sendable {
+    /// The text searched for (case-insensitive, in command, user and pid).
+    public var query: String
+    /// True while the query is being typed.
+    public var editing: Bool
+}
+
+/// The dashboard's one model: everything it shows and remembers, as values. Keys change it through the pure
+/// handlers in `Update/KeyHandling.swift`; everything that needs I/O (a scan, a launch, a pty) is done by
+/// `DashboardUpdate`, which writes the results back here. Widgets only read it.
+public struct DashboardModel: Sendable {
+    /// The terminal size.
+    public var size: TerminalSize
+    /// The panel with the keyboard.
+    public var focus: Panel = .namespaces
+    /// The ticked kinds.
+    public var ticked: Set<NamespaceKind> = []
+    /// The kinds' options.
+    public var options = NamespaceOptions()
+    /// Kinds this kernel lacks, with the reason shown beside them.
+    public var unavailable: [NamespaceKind: String] = [:]
+    /// True when nslab runs as root; otherwise a hint says the other kinds need User.
+    public var isRoot: Bool
+    /// The Namespaces panel's cursor: 0-7 the kinds, 8 the Launch button.
+    public var namespaceCursor = 0
+    /// The latest scan of /proc; nil before the first (or when /proc cannot be read).
+    public var snapshot: Snapshot?
+    /// The process tree as shown, in tree order (built from `snapshot`).
+    public private(set) var processes: [ProcessRow] = []
+    /// Pids whose descendants are hidden.
+    public var collapsed: Set<Int32> = []
+    /// The selected process.
+    public var selectedPID: Int32?
+    /// The first visible row of the process tree.
+    public var processScroll = 0
+    /// The search, if one was started.
+    public var search: ProcessSearch?
+    /// The maps of the compared (or selected) process, one view per reader: the same /proc/PID/uid_map reads
+    /// differently from the host and from inside, and both are shown.
+    public var maps: [MapView] = []
+    /// The first map line shown, when the maps do not fit their panel.
+    public var mapScroll = 0
+    /// The host-vs-child panel.
+    public var comparison = ComparisonState()
+    /// The children launched from the dashboard, one tab each, oldest first; ended ones stay until closed,
+    /// so their last screen shows.
+    public private(set) var tabs: [ChildTab] = []
+    /// The tab on show in the child pane.
+    public private(set) var shownTabID: ChildTab.ID?
+    /// The id the next tab gets.
+    public private(set) var nextTabID = 1
+    /// The status bar's message.
+    public var message: StatusMessage?
+    /// What covers the panels.
+    public var overlay: Overlay = .none
+    /// The first help line shown, when the help does not fit the screen.
+    public var helpScroll = 0
+    /// Rules for the edit dialogs.
+    public var validators: DashboardValidators
+
+    /// The Launch button's index in `namespaceCursor`.
+    public static let launchIndex = NamespaceKind.allCases.count
+
+    /// A fresh model.
+    public init(size: TerminalSize, isRoot: Bool, validators: DashboardValidators = .basic) {
+        self.size = size
+        self.isRoot = isRoot
+        self.validators = validators
+    }
+
+    /// The layout for the current size and focus.
+    public var layout: DashboardLayout { DashboardLayout(size: size, focus: focus) }
+
+    /// The panels in Tab order right now (the child pane only while a tab is open).
+    public var focusablePanels: [Panel] {
+        Panel.allCases.filter { $0 != .child || hasChildPane }
+    }
+
+    /// The request F5 sends.
+    public var launchRequest: LaunchRequest { LaunchRequest(kinds: ticked, options: options) }
+
+    // MARK: tabs
+
+    /// The tabs listed in the pane's title row (closed ones are only waiting to be reaped).
+    public var openTabs: [ChildTab] { tabs.filter { !$0.closed } }
+
+    /// True while a child pane exists, which puts it into the Tab cycle.
+    public var hasChildPane: Bool { tabs.contains { !$0.closed } }
+
+    /// How many children are running; `q` asks first when this is not zero.
+    public var childrenRunning: Int { tabs.filter { $0.exit == nil }.count }
+
+    /// The tab on show.
+    public var shownTab: ChildTab? { shownTabID.flatMap(tab) }
+
+    /// The index of the tab on show among the open tabs.
+    public var shownTabIndex: Int? { shownTabID.flatMap { id in openTabs.firstIndex { $0.id == id } } }
+
+    /// The tab with `id`.
+    public func tab(_ id: ChildTab.ID) -> ChildTab? { tabs.first { $0.id == id } }
+
+    /// The tab whose child has `pid`, the newest first.
+    public func tab(ofPID pid: Int32) -> ChildTab? { tabs.last { $0.pid == pid } }
+
+    /// Records a started child: it gets the next tab id and a tab, is shown and compared, and its pane takes
+    /// the focus. Returns the tab.
+    @discardableResult
+    public mutating func addTab(pid: Int32, request: LaunchRequest, message text: String) -> ChildTab {
+        let tab = ChildTab(id: nextTabID, pid: pid, request: request)
+        nextTabID += 1
+        tabs.append(tab)
+        shownTabID = tab.id
+        focus = .child
+        mapScroll = 0  // the maps are the new child's now
+        comparison.point(at: .tab(tab.id))
+        message = StatusMessage(text)
+        return tab
+    }
+
+    /// Records how a tab's child ended; its pane stays to show the last screen.
+    public mutating func tabEnded(_ id: ChildTab.ID, status: ExitStatus) {
+        guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
+        tabs[index].exit = status
+        message = StatusMessage("child \(tabs[index].pid) (\(tabs[index].kindList)) \(status)")
+    }
+
+    /// Records that a tab's pty was closed (its child hung up and everything was read).
+    public mutating func tabPtyClosed(_ id: ChildTab.ID) {
+        guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
+        tabs[index].ptyOpen = false
+    }
+
+    /// Shows the open tab `step` places along, wrapping around.
+    public mutating func showTab(by step: Int) {
+        let list = openTabs
+        guard !list.isEmpty else { return }
+        let index = shownTabIndex ?? 0
+        shownTabID = list[((index + step) % list.count + list.count) % list.count].id
+    }
+
+    /// Shows the open tab at `index` (0-based), when there is one.
+    public mutating func showTab(at index: Int) {
+        let list = openTabs
+        if list.indices.contains(index) { shownTabID = list[index].id }
+    }
+
+    /// Shows the tab with `id`, when it is open.
+    public mutating func showTab(id: ChildTab.ID) {
+        if openTabs.contains(where: { $0.id == id }) { shownTabID = id }
+    }
+
+    /// Closes the tab on show and shows its neighbour; returns it, so its running child can be killed. After
+    /// the last one the pane leaves the Tab cycle and the keyboard returns to the Namespaces panel.
+    public mutating func closeShownTab() -> ChildTab? {
+        guard let index = shownTabIndex, let id = shownTabID, let position = tabs.firstIndex(where: { $0.id == id })
+        else { return nil }
+        tabs[position].closed = true
+        let rest = openTabs
+        shownTabID = rest.isEmpty ? nil : rest[min(index, rest.count - 1)].id
+        if rest.isEmpty && focus == .child { focus = .namespaces }
+        return tabs[position]
+    }
+
+    /// Drops tabs of which nothing is left (closed, reaped, pty closed); returns their ids.
+    public mutating func removeGoneTabs() -> [ChildTab.ID] {
+        let gone = tabs.filter(\.isGone).map(\.id)
+        tabs.removeAll(where: \.isGone)
+        return gone
+    }
+
+    // MARK: messages
+
+    /// Shows a message (errors in the error style); a failed launch lands here and the dashboard lives on.
+    public mutating func show(_ text: String, isError: Bool = false) {
+        message = StatusMessage(text, isError: isError)
+    }
+
+    // MARK: the process tree
+
+    /// Replaces the process tree, keeping the selection on the same pid when it still exists.
+    public mutating func setProcesses(_ rows: [ProcessRow]) {
+        processes = rows
+        let visible = visibleProcesses
+        if let pid = selectedPID, visible.contains(where: { $0.pid == pid }) { return }
+        selectedPID = visible.first?.pid
+    }
+
+    /// The process rows not hidden by a collapsed ancestor.
+    public var visibleProcesses: [ProcessRow] {
+        var result: [ProcessRow] = []
+        var hideDeeperThan: Int?
+        for row in processes {
+            if let limit = hideDeeperThan {
+                if row.depth > limit { continue }
+                hideDeeperThan = nil
+            }
+            result.append(row)
+            if collapsed.contains(row.pid) && row.hasChildren { hideDeeperThan = row.depth }
+        }
+        return result
+    }
+
+    /// True when `row` matches the search query.
+    public func matchesSearch(_ row: ProcessRow) -> Bool {
+        guard let query = search?.query.lowercased(), !query.isEmpty else { return false }
+        return row.command.lowercased().contains(query) || row.user.lowercased().contains(query)
+            || String(row.pid) == query
+    }
+
+    /// Rows of process lines the tree panel can show (header and search line excluded).
+    var processListHeight: Int {
+        guard let rect = layout.panels[.processes] else { return 1 }
+        return max(1, rect.height - 3 - (search == nil ? 0 : 1))
+    }
+}

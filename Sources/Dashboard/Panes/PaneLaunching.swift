@@ -1,0 +1,77 @@
+import Glibc
+import NamespaceKit
+import TerminalKit
+
+/// Starting, reaping and stopping the panes' children.
+extension PaneSet {
+    /// Launches a child for `request` on a new pty of the pane's size; the pane is adopted under a tab id once
+    /// the model has given it one. The failure is the status bar's sentence.
+    func launch(_ request: LaunchRequest, openTabs: Int, system: DashboardSystem) -> Result<Pane, LaunchFailure> {
+        guard openTabs < Self.maximumTabs else {
+            return .failure(LaunchFailure("At most \(Self.maximumTabs) child panes; close one with F8 first."))
+        }
+        do {
+            let spec = try request.spec(shell: system.shell, size: size, environment: system.environment)
+            let started = try system.launcher.start(spec)
+            if let fd = started.terminalFD { SystemCall.setNonBlocking(fd) }
+            let terminal = Terminal(rows: Int(size.rows), cols: Int(size.columns), scrollback: system.scrollback)
+            return .success(Pane(pid: started.pid, terminal: terminal, fd: started.terminalFD ?? -1, process: started.process))
+        } catch let error as LaunchError {
+            return .failure(LaunchFailure(error.message(for: .dashboard)))
+        } catch let error as LaunchSpecError {
+            return .failure(LaunchFailure(error.description))
+        } catch let error as IDMapError {
+            return .failure(LaunchFailure(error.description))
+        } catch {
+            return .failure(LaunchFailure("launch failed: \(error)"))
+        }
+    }
+
+    /// Keeps `pane` as tab `id`'s.
+    func adopt(_ pane: Pane, as id: ChildTab.ID) {
+        panes[id] = pane
+    }
+
+    /// Reaps the children of `running` tabs that ended; each ended pane shows how, below its last output.
+    func reap(running: [ChildTab.ID]) -> [(id: ChildTab.ID, status: ExitStatus)] {
+        var ended: [(ChildTab.ID, ExitStatus)] = []
+        for id in running {
+            guard let pane = panes[id], let process = pane.process, let status = process.poll() else { continue }
+            if pane.fd >= 0 { drain(pane, budget: Int.max) }
+            pane.terminal.feed("\r\n\u{1b}[0m[\(status)] Enter relaunches, F8 closes\r\n")
+            ended.append((id, status))
+        }
+        return ended
+    }
+
+    /// Kills tab `id`'s child (it is reaped at the next SIGCHLD).
+    func kill(_ id: ChildTab.ID) {
+        panes[id]?.process?.kill()
+    }
+
+    /// Forgets tab `id`'s pane (the model dropped the tab: reaped, pty closed).
+    func discard(_ id: ChildTab.ID) {
+        guard let pane = panes.removeValue(forKey: id) else { return }
+        if pane.fd >= 0 { close(pane.fd) }
+    }
+
+    /// Kills every child that still runs, reaps them all, and closes their ptys: on every way out.
+    public func shutdown() {
+        for pane in panes.values where pane.process?.exitStatus == nil { pane.process?.kill() }
+        for pane in panes.values {
+            _ = pane.process?.wait()
+            if pane.fd >= 0 {
+                close(pane.fd)
+                pane.fd = -1
+            }
+        }
+    }
+}
+
+/// Why a launch from the dashboard failed, as the status bar says it.
+struct LaunchFailure: Error, Equatable {
+    /// One sentence the user can act on.
+    let message: String
+
+    init(_ message: String) { self.message = message }
+}

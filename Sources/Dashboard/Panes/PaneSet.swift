@@ -1,0 +1,58 @@
+import NamespaceKit
+import TerminalKit
+
+/// One tab's live resources: the VT model of its screen, its pty master and the handle of its process.
+final class Pane {
+    /// The child's pid as nslab sees it.
+    let pid: Int32
+    /// The child's screen.
+    let terminal: Terminal
+    /// The pty master; -1 once closed (or for a stand-in child without one).
+    var fd: Int32
+    /// Signals and reaps the child; nil for a stand-in.
+    let process: Child?
+
+    init(pid: Int32, terminal: Terminal, fd: Int32, process: Child?) {
+        self.pid = pid
+        self.terminal = terminal
+        self.fd = fd
+        self.process = process
+    }
+}
+
+/// What the view may read of the panes: each tab's screen. Drawing only reads it.
+public protocol PaneScreens {
+    /// The VT model of tab `id`'s screen, if the tab has a pane.
+    func screen(of id: ChildTab.ID) -> Terminal?
+}
+
+/// The live panes behind the model's tabs, by tab id: the resources a value model cannot hold. The update
+/// step is their only user; the jobs are split over `PaneLaunching.swift` (start, reap, kill), `PaneIO.swift`
+/// (pty reads, writes and sizes) and `PaneInput.swift` (keys and the mouse for the child).
+///
+/// Owned by the main thread, which also launched the children: their death signal is tied to it.
+public final class PaneSet: PaneScreens {
+    /// Panes by tab id.
+    var panes: [ChildTab.ID: Pane] = [:]
+    /// The size of the pane's inside; every pty has it, and new children start with it.
+    var size = WindowSize(rows: 24, columns: 80)
+
+    /// The most bytes read from one pty per readable event: a flooding child cannot starve the keys.
+    static let readBudget = 64 * 1024
+    /// The most tabs; Alt-1..9 reaches the first nine.
+    static let maximumTabs = 16
+
+    /// No panes yet.
+    public init() {}
+
+    deinit { shutdown() }
+
+    /// The screen of tab `id`.
+    public func screen(of id: ChildTab.ID) -> Terminal? { panes[id]?.terminal }
+
+    /// The tab whose pty master is `fd`.
+    func tab(forFD fd: Int32) -> ChildTab.ID? {
+        guard fd >= 0 else { return nil }
+        return panes.first { $0.value.fd == fd }?.key
+    }
+}

@@ -1,0 +1,103 @@
+import Glibc
+import NamespaceKit
+
+/// A child started for a tab: its pid, its pty master, and the process handle that kills and reaps it.
+public struct StartedChild {
+    /// The child's pid as nslab sees it.
+    public var pid: Int32
+    /// The pty master; nil for a stand-in child in tests, which has no terminal.
+    public var terminalFD: Int32?
+    /// The handle that signals and reaps it; nil for a stand-in.
+    public var process: Child?
+
+    /// A started child.
+    public init(pid: Int32, terminalFD: Int32?, process: Child?) {
+        self.pid = pid
+        self.terminalFD = terminalFD
+        self.process = process
+    }
+}
+
+/// Starts the dashboard's children: the real launcher, or a stand-in in screen tests.
+public protocol ChildLauncher {
+    /// Starts `spec`'s command attached to a new pty.
+    func start(_ spec: LaunchSpec) throws -> StartedChild
+}
+
+/// The real launcher (NamespaceKit's C spawn core).
+public struct NamespaceLauncher: ChildLauncher {
+    /// The launcher.
+    public init() {}
+
+    /// Launches `spec` and hands over its pty master.
+    public func start(_ spec: LaunchSpec) throws -> StartedChild {
+        let child = try Launcher.launch(spec)
+        return StartedChild(pid: child.pid, terminalFD: child.terminalFD, process: child)
+    }
+}
+
+/// Everything outside the model that the update step reads or starts: /proc through one `ProcScanner` (the
+/// kernel's, or a fixture tree with its inside reader), children through a `ChildLauncher`, user names. The
+/// live dashboard gets `live(shell:scrollback:)`; tests build one over a fixture.
+public final class DashboardSystem {
+    /// The proc tree's scanner; nil when /proc cannot be opened (the panels then stay empty).
+    let scanner: ProcScanner?
+    /// The process whose namespaces are "the host": nslab itself on the live system.
+    public let hostPID: Int32
+    /// Starts children.
+    let launcher: any ChildLauncher
+    /// The shell each child runs.
+    public let shell: String
+    /// Lines of scrollback per pane.
+    public let scrollback: Int
+    /// The environment children start from (the pane's TERM and size are set on top).
+    let environment: [String]
+    private let users = UserNames()
+
+    /// A system over `scanner`, comparing with `hostPID`, starting children with `launcher`.
+    public init(
+        scanner: ProcScanner?, hostPID: Int32, launcher: any ChildLauncher, shell: String, scrollback: Int,
+        environment: [String] = SystemCall.environment()
+    ) {
+        self.scanner = scanner
+        self.hostPID = hostPID
+        self.launcher = launcher
+        self.shell = shell
+        self.scrollback = scrollback
+        self.environment = environment
+    }
+
+    /// The real system: the kernel's /proc, nslab itself as the host, the C launcher.
+    public static func live(shell: String, scrollback: Int) -> DashboardSystem {
+        DashboardSystem(
+            scanner: try? ProcScanner(), hostPID: getpid(), launcher: NamespaceLauncher(), shell: shell,
+            scrollback: scrollback)
+    }
+
+    /// The login name of `uid` (cached), or its number.
+    func userName(_ uid: UInt32) -> String { users.name(uid) }
+
+    /// Re-reads the tree; `watched` pids are re-read completely (a namespace change without an exec shows).
+    func scan(watching watched: Set<Int32>) -> Snapshot? {
+        guard let scanner else { return nil }
+        scanner.watchedPids = watched
+        return scanner.refresh(relations: false)
+    }
+
+    /// `pid` compared with the host in `snapshot`, facts read live; nil when either is gone.
+    func compareWithHost(_ pid: Int32, in snapshot: Snapshot) -> Comparison? {
+        try? scanner?.compare(pid, with: hostPID, in: snapshot)
+    }
+
+    /// `pid`'s own maps and the host's, as read from inside `pid`'s user namespace; nil when it cannot be joined.
+    func mapsReadInside(_ pid: Int32) -> [MapReading]? {
+        scanner?.maps(readInUserNamespaceOf: pid, subjects: [pid, hostPID])
+    }
+
+    /// The kinds this kernel lacks, with the reason, as the scan found them.
+    func unavailableKinds(in snapshot: Snapshot?) -> [NamespaceKind: String] {
+        var result: [NamespaceKind: String] = [:]
+        for kind in snapshot?.unavailableKinds ?? [] { result[kind] = "this kernel has no \(kind.title) namespaces" }
+        return result
+    }
+}
