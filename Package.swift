@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(
             name: "NamespaceKitTests", dependencies: ["NamespaceKit", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
         .testTarget(name: "nslabTests", dependencies: ["nslab", "NamespaceKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6],

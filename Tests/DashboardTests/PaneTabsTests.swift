@@ -102,7 +102,8 @@ struct PaneTabsTests {
     @Test("Shift-PgUp and Shift-PgDn scroll the view; a key for the child returns it to the bottom")
     func scrollback() throws {
         let harness = try harness(count: 1)
-        let terminal = try #require(harness.update.panes.screen(of: try #require(harness.model.shownTabID)))
+        let id = try #require(harness.model.shownTabID)
+        let terminal = try #require(harness.update.panes.screen(of: id))
         for line in 0..<100 { terminal.feed("line \(line)\r\n") }
         harness.press(.modified(.pageUp, .shift))
         let page = terminal.rows - 1

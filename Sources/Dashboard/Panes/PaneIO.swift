@@ -47,11 +47,11 @@ extension PaneSet {
     func fit(to newSize: WindowSize) {
         guard newSize.rows > 0, newSize.columns > 0 else { return }
         size = newSize
-        for pane in panes.values where pane.fd >= 0 {
+        for pane in panes.values {
             let terminal = pane.terminal
             guard terminal.rows != Int(newSize.rows) || terminal.cols != Int(newSize.columns) else { continue }
             terminal.resize(rows: Int(newSize.rows), cols: Int(newSize.columns))
-            SystemCall.setWindowSize(pane.fd, rows: newSize.rows, columns: newSize.columns)
+            if pane.fd >= 0 { SystemCall.setWindowSize(pane.fd, rows: newSize.rows, columns: newSize.columns) }
         }
     }
 }

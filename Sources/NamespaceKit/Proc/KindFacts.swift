@@ -4,6 +4,12 @@ public struct UTSFacts: Sendable, Hashable {
     public var hostname: String
     /// NIS domain name inside (`(none)` when unset).
     public var domainname: String
+
+    /// Facts as read.
+    public init(hostname: String, domainname: String) {
+        self.hostname = hostname
+        self.domainname = domainname
+    }
 }
 
 /// IPC facts: how many System V objects the target's IPC namespace holds.
@@ -14,6 +20,13 @@ public struct IPCFacts: Sendable, Hashable {
     public var semaphoreSets: Int
     /// Shared memory segments.
     public var sharedMemorySegments: Int
+
+    /// Counts as read.
+    public init(messageQueues: Int, semaphoreSets: Int, sharedMemorySegments: Int) {
+        self.messageQueues = messageQueues
+        self.semaphoreSets = semaphoreSets
+        self.sharedMemorySegments = sharedMemorySegments
+    }
 }
 
 /// PID facts.

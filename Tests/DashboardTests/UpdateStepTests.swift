@@ -1,0 +1,144 @@
+import Glibc
+import NamespaceKit
+import Testing
+
+@testable import Dashboard
+
+/// A pipe standing in for a child's pty: the update step writes keys into `write`, the test reads `read`.
+final class KeyPipe {
+    let read: Int32
+    let write: Int32
+
+    init() {
+        var ends: [Int32] = [-1, -1]
+        precondition(pipe(&ends) == 0)
+        read = ends[0]
+        write = ends[1]
+        SystemCall.setNonBlocking(read)
+    }
+
+    deinit {
+        close(read)
+        close(write)
+    }
+
+    /// Everything written so far.
+    func drain() -> String {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while case .success(let count) = chunk.withUnsafeMutableBytes({ SystemCall.read(read, into: $0) }), count > 0 {
+            bytes += chunk[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// The update step on its own: events in, the next model (and the loop's effects) out, on the fixture /proc
+/// with a stand-in child, no terminal involved.
+@Suite("Update step")
+struct UpdateStepTests {
+    @Test("F5 adds a shown, compared tab, asks the loop to watch its pty, and marks the child in the tree")
+    func launch() throws {
+        let pipe = KeyPipe()
+        let harness = Harness(system: try LabFixture.system(keys: pipe.write))
+        let tab = try #require(harness.launch([.uts, .pid]))
+        #expect(tab.pid == LabFixture.child && harness.model.shownTabID == tab.id)
+        #expect(harness.model.focus == .child)
+        #expect(harness.model.comparison.target == .tab(tab.id))
+        #expect(harness.model.comparison.view?.subject == "pid 2002 (bash)")
+        #expect(harness.watched.count == 1)
+        #expect(harness.model.processes.filter(\.isChild).map(\.pid) == [2002, 2010])
+        #expect(harness.model.message?.text == "launched pid 2002 in uts,pid")
+    }
+
+    @Test("keys in the pane reach the child's pty, encoded; the pane's own keys do not")
+    func keysReachThePty() throws {
+        let pipe = KeyPipe()
+        let harness = Harness(system: try LabFixture.system(keys: pipe.write))
+        try #require(harness.launch([.uts]) != nil)
+        harness.press(.character("l"), .character("s"), .enter, .up, .function(6))
+        #expect(pipe.drain() == "ls\r\u{1b}[A")
+        harness.send(.input(.key(.paste("echo hi"))))
+        #expect(pipe.drain() == "echo hi", "no bracketed paste until the child asks for it")
+    }
+
+    /// Guards against recomputing the comparison while drawing (it forked helpers from `render`): the
+    /// recompute after keys is a wake-up the update step asks for, and happens only when it is due.
+    @Test("keys ask for one recompute after the delay; a wake before it is due changes nothing")
+    func recomputeAfterKeys() throws {
+        let pipe = KeyPipe()
+        let harness = Harness(system: try LabFixture.system(keys: pipe.write))
+        var clock: UInt64 = 1_000_000_000
+        harness.update.now = { clock }
+        try #require(harness.launch([.uts]) != nil)
+        harness.press(.character("a"), .character("b"))
+        #expect(harness.wakes == [0.25], "one wake-up for keys in a burst")
+        #expect(harness.model.comparison.recomputeDue == clock + DashboardUpdate.afterKeysDelay)
+        #expect(harness.send(.wake).changedPanels == false)
+        #expect(harness.model.comparison.recomputeDue != nil)
+        clock += DashboardUpdate.afterKeysDelay
+        #expect(harness.send(.wake).changedPanels)
+        #expect(harness.model.comparison.recomputeDue == nil)
+    }
+
+    /// Guards against the pty resize that `render` used to do: sizes follow the layout in the update step,
+    /// and drawing at another size changes no pane.
+    @Test("a resize gives every pane the pane area's size; drawing resizes nothing")
+    func resizeFitsPanes() throws {
+        let harness = Harness(system: try LabFixture.system(), size: TerminalSize(columns: 120, rows: 35))
+        let tab = try #require(harness.launch([.uts]))
+        let screen = try #require(harness.update.panes.screen(of: tab.id))
+        let area = ChildPaneView.screenArea(in: try #require(harness.model.layout.panels[.child]))
+        #expect(screen.rows == area.height && screen.cols == area.width)
+        harness.send(.input(.resize(TerminalSize(columns: 160, rows: 45))))
+        let wider = ChildPaneView.screenArea(in: try #require(harness.model.layout.panels[.child]))
+        #expect(screen.rows == wider.height && screen.cols == wider.width)
+        var other = harness.model
+        other.size = TerminalSize(columns: 100, rows: 30)
+        _ = DashboardView.render(other, theme: .builtinMono, screens: harness.update.panes)
+        #expect(screen.rows == wider.height && screen.cols == wider.width, "render must not resize a pane")
+    }
+
+    @Test("moving in the tree points the comparison and the maps at the selected process")
+    func selectionPointsPanels() throws {
+        let harness = Harness(system: try LabFixture.system())
+        #expect(harness.model.comparison.target == nil, "nothing is compared before a launch or a move")
+        harness.model.focus = .processes
+        while harness.model.selectedPID != 3100 { harness.press(.down) }
+        #expect(harness.model.comparison.target == .process(3100))
+        #expect(harness.model.comparison.view?.subject == "pid 3100 (nginx)")
+        #expect(harness.model.comparison.view?.rows.first?.childFact == "web")
+        #expect(harness.model.maps.first?.subject == "pid 3100 (nginx), read from the host")
+    }
+
+    @Test("a pty that hangs up is unwatched and its tab remembers it; q asks while the child runs")
+    func hangupAndQuit() throws {
+        let pipe = KeyPipe()
+        let harness = Harness(system: try LabFixture.system(keys: pipe.write))
+        let tab = try #require(harness.launch([.uts]))
+        let fd = try #require(harness.fd(of: tab.id))
+        harness.send(.ptyHangup(fd))
+        #expect(harness.watched.isEmpty)
+        #expect(harness.model.tab(tab.id)?.ptyOpen == false)
+        harness.press(Key.leavePane, .character("q"))
+        #expect(harness.model.overlay == .confirmQuit && !harness.quitAsked)
+        harness.press(.character("y"))
+        #expect(harness.quitAsked)
+    }
+
+    @Test("a refresh rescans: a process that appears in the tree shows at the next tick")
+    func refreshRescans() throws {
+        let copy = "/tmp/nslab-lab-\(getpid())"
+        defer { _ = system("rm -rf '\(copy)'") }
+        try #require(system("cp -a '\(LabFixture.path)' '\(copy)'") == 0)
+        let scanner = try ProcScanner(root: ProcRoot(copy), inside: LabInside())
+        let harness = Harness(
+            system: DashboardSystem(
+                scanner: scanner, hostPID: LabFixture.host, launcher: StandInLauncher(pid: 2002, terminalFD: nil),
+                shell: "/bin/sh", scrollback: 10))
+        #expect(!harness.model.processes.contains { $0.pid == 2999 })
+        try #require(system("cp -a '\(copy)/2010' '\(copy)/2999' && sed -i 's/^2010 /2999 /' '\(copy)/2999/stat'") == 0)
+        harness.send(.refresh)
+        #expect(harness.model.processes.contains { $0.pid == 2999 })
+    }
+}
