@@ -51,13 +51,16 @@ public enum NamespaceKind: String, CaseIterable, Sendable, Codable, Hashable {
         }
     }
 
+    /// The names users may type for the kind on the command line: `mount` and its /proc name `mnt`, the
+    /// others once.
+    public var argumentNames: [String] {
+        procName == rawValue ? [rawValue] : [rawValue, procName]
+    }
+
     /// Parses a kind as users type it on the command line: `uts`, `mnt` or `mount`, ...
     public init?(argument: String) {
-        switch argument.lowercased() {
-        case "mnt", "mount": self = .mount
-        default:
-            guard let kind = NamespaceKind(rawValue: argument.lowercased()) else { return nil }
-            self = kind
-        }
+        let word = argument.lowercased()
+        guard let kind = NamespaceKind.allCases.first(where: { $0.argumentNames.contains(word) }) else { return nil }
+        self = kind
     }
 }

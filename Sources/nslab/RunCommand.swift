@@ -74,7 +74,7 @@ enum KindFlag: String, EnumerableFlag {
     }
 
     /// The long option names of this flag: the raw value, and `mnt` as well for `mount`.
-    var longNames: [String] { self == .mount ? ["mount", "mnt"] : [rawValue] }
+    var longNames: [String] { NamespaceKind(rawValue: rawValue)?.argumentNames ?? [rawValue] }
 
     static func name(for value: KindFlag) -> NameSpecification {
         NameSpecification(value.longNames.map { .customLong($0) })

@@ -1,4 +1,5 @@
 import Glibc
+import NamespaceKit
 
 /// The dashboard's one event loop: a blocking poll() over stdin, extra fds (pty masters), a signal pipe
 /// and timers. Nothing spins: between events the process sleeps in poll.
@@ -41,7 +42,7 @@ public final class EventLoop {
     public init(signals: [Int32] = [SIGWINCH, SIGCHLD, SIGTERM, SIGHUP, SIGINT]) throws(TerminalError) {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else {
-            throw TerminalError(message: "cannot create the signal pipe: \(String(cString: strerror(errno))).")
+            throw TerminalError(message: "cannot create the signal pipe: \(Errno.current).")
         }
         // Non-blocking: the C handler must never block, and draining stops at empty. Close-on-exec: a
         // launched child must not inherit the pipe.
@@ -53,7 +54,7 @@ public final class EventLoop {
         pipeWrite = ends[1]
         self.signals = signals
         for signal in signals where !SignalRouting.route(signal, toPipe: pipeWrite) {
-            throw TerminalError(message: "cannot catch signal \(signal): \(String(cString: strerror(errno))).")
+            throw TerminalError(message: "cannot catch signal \(signal): \(Errno.current).")
         }
         Glibc.signal(SIGPIPE, SIG_IGN)
     }
@@ -90,11 +91,7 @@ public final class EventLoop {
     }
 
     /// Nanoseconds on the monotonic clock.
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
+    static func now() -> UInt64 { SystemCall.monotonicNanoseconds() }
 
     /// Sleeps until at least one event happens and returns all that are ready.
     public func wait() -> [Event] {
@@ -144,9 +141,7 @@ public final class EventLoop {
     private func drainSignals() -> [Event] {
         var seen: [Int32] = []
         var bytes = [UInt8](repeating: 0, count: 64)
-        while true {
-            let count = bytes.withUnsafeMutableBytes { read(pipeRead, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
+        while case .success(let count) = bytes.withUnsafeMutableBytes({ SystemCall.read(pipeRead, into: $0) }), count > 0 {
             for byte in bytes[..<count] where !seen.contains(Int32(byte)) { seen.append(Int32(byte)) }
         }
         return seen.map { .signal($0) }

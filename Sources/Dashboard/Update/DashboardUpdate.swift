@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 
 /// Something that happened, as the update step takes it.
@@ -49,7 +48,7 @@ public final class DashboardUpdate {
     /// The children's ptys and screens.
     public let panes: PaneSet
     /// The monotonic clock, in nanoseconds; tests may set their own.
-    var now: () -> UInt64 = DashboardUpdate.monotonicNow
+    var now: () -> UInt64 = SystemCall.monotonicNanoseconds
 
     /// How long after keys were sent to the child the comparison is recomputed (nanoseconds): long enough for
     /// a typed command to take effect, short enough to feel live.
@@ -112,11 +111,6 @@ public final class DashboardUpdate {
         return false
     }
 
-    static func monotonicNow() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
 
     // MARK: actions from the key handlers
 

@@ -9,7 +9,7 @@ enum PanelFrame {
     }
 }
 
-/// Draws a reserved panel whose content belongs to another part of nslab (the child pane, host vs child).
+/// A panel with nothing to show yet: its frame and a centred explanation of what will appear.
 public enum PlaceholderPanel {
     /// Draws the frame and a centred explanation, wrapped at spaces when the panel is narrow.
     public static func render(

@@ -103,7 +103,7 @@ public enum LaunchError: Error, Equatable, Sendable {
 
 extension NamespaceKind {
     /// The name in /proc/sys/user/max_*_namespaces.
-    var limitName: String { self == .mount ? "mnt" : rawValue }
+    var limitName: String { procName }
 
     /// The CLONE_NEW* flag of this kind.
     var cloneFlag: Int32 {

@@ -108,6 +108,13 @@ public enum SystemCall {
         return ioctl(fd, UInt(TIOCSWINSZ), &window) == 0 ? nil : .current
     }
 
+    /// Nanoseconds on the monotonic clock.
+    public static func monotonicNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
     /// Every variable of nslab's environment, as "NAME=value" strings in their order.
     public static func environment() -> [String] {
         var result: [String] = []
