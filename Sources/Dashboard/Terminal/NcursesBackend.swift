@@ -1,5 +1,6 @@
 import CNcurses
 import Glibc
+import NamespaceKit
 
 /// Why the terminal could not be set up, in one sentence.
 public struct TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -193,10 +194,18 @@ public final class NcursesTerminal {
     /// Reads every pending key and mouse event without blocking (call when stdin is readable).
     public func readInput() -> [InputEvent] {
         var events: [InputEvent] = []
+        var waitedForSequence = false
         while active {
             var code: wint_t = 0
             let result = wget_wch(nslab_stdscr(), &code)
-            if result == ERR { break }
+            if result == ERR {
+                // A sequence terminfo does not list may arrive in two reads (over ssh, say); wait for its rest
+                // once, as briefly as ncurses waits after ESC, rather than type its tail as keys.
+                guard assembler.isInsideSequence, !waitedForSequence, Self.inputArrives(withinMilliseconds: 25)
+                else { break }
+                waitedForSequence = true
+                continue
+            }
             let kind: KeyDecoder.Kind = result == KEY_CODE_YES ? .keyCode : .character
             // Modified keys (kLFT5 and friends) live above KEY_MAX and are known only by their names.
             let name = kind == .keyCode && UInt32(code) > KeyDecoder.keyMax
@@ -218,6 +227,12 @@ public final class NcursesTerminal {
             }
         }
         return events + assembler.flush()
+    }
+
+    /// Whether stdin becomes readable within `milliseconds`.
+    private static func inputArrives(withinMilliseconds milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return retryingOnInterrupt { poll(&descriptor, 1, milliseconds) } > 0 && descriptor.revents & Int16(POLLIN) != 0
     }
 }
 

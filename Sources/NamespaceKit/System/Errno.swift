@@ -33,8 +33,8 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
 }
 
 /// Retries `body` while it fails with EINTR; the one place nslab handles interrupted calls.
-@inline(__always)
-func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
+@inlinable @inline(__always)
+public func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
     while true {
         let result = body()
         if result >= 0 || errno != EINTR { return result }
