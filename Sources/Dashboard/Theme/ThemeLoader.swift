@@ -1,4 +1,5 @@
 import Glibc
+import NamespaceKit
 
 /// Finds and loads themes for `--theme NAME|PATH`.
 ///
@@ -80,9 +81,10 @@ public struct ThemeLoader: Sendable {
     public func loadFile(_ path: String) throws(ThemeError) -> Theme {
         let text: String
         do {
-            text = try ProcessEnvironment.readFile(path)
+            text = try ProcessEnvironment.readRegularFile(path)
         } catch {
-            throw ThemeError("theme file \(path): cannot be read (\(error.message)).")
+            let reason = error.isRefusal ? error.message : "cannot be read (\(error.message))."
+            throw ThemeError("theme file \(path): " + reason)
         }
         return try ThemeParser.parse(text, file: path)
     }
@@ -93,7 +95,13 @@ enum ProcessEnvironment {
     /// A failed system call, as readable text.
     struct SystemError: Error {
         let message: String
+        /// True when the file was readable but refused (not regular, too large); the message is then a sentence.
+        var isRefusal = false
         init(errno code: Int32) { message = String(cString: strerror(code)) }
+        init(refusal: String) {
+            message = refusal
+            isRefusal = true
+        }
     }
 
     /// Every environment variable.
@@ -120,22 +128,50 @@ enum ProcessEnvironment {
         return String(path[..<slash])
     }
 
-    /// The whole file as UTF-8 text.
+    /// Largest theme file read: the shipped themes are about 1 KiB, and a bound keeps a wrong path cheap.
+    static let themeSizeLimit = 256 * 1024
+
+    /// The whole file as UTF-8 text (small /proc files; a theme goes through `readRegularFile`).
     static func readFile(_ path: String) throws(SystemError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = retryingOnInterrupt { open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw SystemError(errno: errno) }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError(errno: errno)
+            let n = chunk.withUnsafeMutableBytes { buffer in
+                retryingOnInterrupt { read(fd, buffer.baseAddress, buffer.count) }
             }
+            if n < 0 { throw SystemError(errno: errno) }
             if n == 0 { break }
             bytes += chunk[..<n]
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A regular file of at most `limit` bytes as UTF-8 text. Opened without blocking and checked with fstat
+    /// before anything is read, so `/dev/zero` cannot be read without end nor a FIFO wait for a writer.
+    static func readRegularFile(_ path: String, limit: Int = themeSizeLimit) throws(SystemError) -> String {
+        let fd = retryingOnInterrupt { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        guard fd >= 0 else { throw SystemError(errno: errno) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw SystemError(errno: errno) }
+        let rule = "a theme is read only from a regular file of at most \(limit / 1024) KiB."
+        guard status.st_mode & S_IFMT == S_IFREG else { throw SystemError(refusal: "not a regular file; " + rule) }
+        guard status.st_size <= limit else { throw SystemError(refusal: "\(status.st_size) bytes; " + rule) }
+        // One byte more than the limit, in case the file grew since fstat.
+        var bytes = [UInt8](repeating: 0, count: limit + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                retryingOnInterrupt { read(fd, buffer.baseAddress! + count, buffer.count - count) }
+            }
+            if n < 0 { throw SystemError(errno: errno) }
+            if n == 0 { break }
+            count += n
+        }
+        guard count <= limit else { throw SystemError(refusal: "more than \(limit) bytes; " + rule) }
+        return String(decoding: bytes[..<count], as: UTF8.self)
     }
 }
