@@ -33,15 +33,21 @@ public final class NcursesTerminal {
                 message: "the dashboard needs a terminal on stdin and stdout; "
                     + "use `nslab run`, `nslab ps` or `nslab ls` in scripts.")
         }
+        // Asked before newterm, which already changes the tty's modes: a refusal leaves the terminal untouched.
+        switch nslab_terminal_can_address_cursor() {
+        case 1:
+            break
+        case 0:
+            throw TerminalError(
+                message: "terminal type '\(Self.termName)' cannot place the cursor, so it cannot show the "
+                    + "dashboard; set TERM to your terminal's real type, e.g. TERM=xterm-256color.")
+        default:
+            throw Self.unknownTerminal
+        }
         _ = nslab_save_termios()
         setlocale(LC_ALL, "")  // before newterm, or ncursesw treats UTF-8 as bytes
         // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting the process.
-        guard nslab_newterm() != nil else {
-            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
-            throw TerminalError(
-                message: "cannot drive terminal type '\(term)'; set TERM to one that terminfo knows, "
-                    + "e.g. TERM=xterm-256color.")
-        }
+        guard nslab_newterm() != nil else { throw Self.unknownTerminal }
         active = true
         _ = nslab_install_crash_handlers()
         raw()
@@ -62,6 +68,16 @@ public final class NcursesTerminal {
         pairs = ColorPairTable(limit: nslab_color_pairs())
         setCursor(visible: false)
         Self.send(Self.bracketedPasteOn)  // pastes arrive marked, so the child pane can pass them on as one
+    }
+
+    /// $TERM, as the messages quote it.
+    private static var termName: String { getenv("TERM").map { String(cString: $0) } ?? "(unset)" }
+
+    /// The refusal of a TERM that terminfo does not know, or knows only as a generic type (gn).
+    private static var unknownTerminal: TerminalError {
+        TerminalError(
+            message: "cannot drive terminal type '\(termName)': terminfo does not describe it, or only as a "
+                + "generic type; set TERM to your terminal's real type, e.g. TERM=xterm-256color.")
     }
 
     /// DECSET 2004 and its reset: the outer terminal wraps pastes in ESC[200~ ... ESC[201~.
