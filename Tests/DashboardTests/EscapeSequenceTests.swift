@@ -61,7 +61,7 @@ struct EscapeSequenceTests {
     /// then '9' '9' '~' (a digit ticks a kind), and a focus report `ESC [ I` was Alt-[ then 'I'.
     @Test("unknown sequences are swallowed whole", arguments: [
         "[99~", "[I", "[O", "[<0;10;5M", "[<64;3;4m", "[?1;2c", "[2x", "[1;5;7;9X", "[1 q", "[Mabc", "[[Z", "O~",
-        "O1;5P", "[27;5;97~", "[97;5u", "[10;20R", "[1;99A", "[201~",
+        "O1;5P", "[27;5;97~", "[97;5u", "[10;20R", "[1;99A", "[201~", "[?1;2$y", "[1;2$y", "[99$",
     ])
     func unknownSequences(body: String) {
         #expect(KeyDecoder.decodeEscapeSequence(Array(body.utf8)) == .unknown, "ESC \(body)")

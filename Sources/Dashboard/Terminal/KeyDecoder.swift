@@ -154,8 +154,11 @@ extension KeyDecoder {
         let parameters = rest[rest.startIndex..<index]
         guard index < rest.endIndex else { return .incomplete }
         let byte = rest[index]
-        // rxvt ends modified keys with '$' (Shift), which ECMA-48 counts as an intermediate byte.
-        if byte == UInt8(ascii: "$") { return csiKey(parameters, final: byte).map(EscapeSequence.key) ?? .unknown }
+        // rxvt ends Shift-modified keys with '$' after a plain number (ESC [ 2 $), where ECMA-48 has an
+        // intermediate byte; after anything else (a report such as ESC [ ? 1 ; 2 $ y) it stays one.
+        if byte == UInt8(ascii: "$"), !parameters.isEmpty, parameters.allSatisfy({ (0x30...0x39).contains($0) }) {
+            return csiKey(parameters, final: byte).map(EscapeSequence.key) ?? .unknown
+        }
         if isIntermediate(byte) {
             // No key has intermediates: whatever the sequence turns out to be, it is unknown once it ends.
             while index < rest.endIndex, isIntermediate(rest[index]) { index += 1 }
