@@ -118,6 +118,14 @@ struct EscapeSequenceTests {
         #expect(Self.assemble("\u{1b}[" + digits + "~z") == [.key(.character("z"))])
     }
 
+    /// Under TERM=rxvt or vt220 ncurses decodes tmux's Home and End (ESC [ 1 ~, ESC [ 4 ~) itself, as the vt220 keys
+    /// Find and Select; these were dropped, so Home and End did nothing there.
+    @Test("Find and Select, as rxvt's and vt220's terminfo name Home and End, are Home and End")
+    func findAndSelect() {
+        #expect(KeyDecoder.decode(0o552, kind: .keyCode) == .key(.home))
+        #expect(KeyDecoder.decode(0o601, kind: .keyCode) == .key(.end))
+    }
+
     /// Issue 12: with TERM=xterm, tmux's End (`ESC [ 4 ~`) ticked Mount and its Home (`ESC [ 1 ~`) ticked UTS.
     @Test("End and Home in their vt220 forms move the Namespaces cursor and tick nothing")
     func endAndHomeTickNothing() {

@@ -6,11 +6,12 @@ import Testing
 struct KeyFormsEndToEndTests {
     /// Issue 12: tmux sends End as `ESC [ 4 ~` and Home as `ESC [ 1 ~`, which xterm's terminfo does not list, so
     /// under TERM=xterm-256color they reached the dashboard as '[', '4', '~' and ticked Mount (and UTS).
+    /// Under TERM=rxvt and vt220 terminfo lists the same sequences as the keys Find and Select, which were dropped.
     /// Space on the cursor then tells where End and Home put it: on Launch it launches, on a kind it ticks it.
-    @Test("with TERM=xterm-256color, tmux's End and Home move the cursor and tick no kind")
-    func endAndHome() throws {
+    @Test("tmux's End and Home move the cursor and tick no kind", arguments: ["xterm-256color", "rxvt", "vt220"])
+    func endAndHome(term: String) throws {
         let tmux = try TmuxSession(
-            "\(Binary.path) --shell /bin/sh", width: 120, height: 40, environment: ["TERM": "xterm-256color"])
+            "\(Binary.path) --shell /bin/sh", width: 120, height: 40, environment: ["TERM": term])
         try tmux.waitFor("[ Launch  F5 ]")
         try tmux.send("End")
         try tmux.send("Space")

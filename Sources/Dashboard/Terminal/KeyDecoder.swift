@@ -27,6 +27,9 @@ public enum KeyDecoder {
     static let keyDC: UInt32 = 0o512, keyIC: UInt32 = 0o513, keyNPage: UInt32 = 0o522, keyPPage: UInt32 = 0o523
     static let keyEnter: UInt32 = 0o527, keyBTab: UInt32 = 0o541, keyEnd: UInt32 = 0o550
     static let keyMouse: UInt32 = 0o631, keyResize: UInt32 = 0o632
+    /// vt220's Find and Select, which rxvt's and vt220's terminfo give the sequences of Home and End (ESC [ 1 ~,
+    /// ESC [ 4 ~): tmux and the Linux console send those for Home and End.
+    static let keyFind: UInt32 = 0o552, keySelect: UInt32 = 0o601
     /// Shifted keys with codes of their own (the rest come as extended names like kLFT2).
     static let shiftedCodes: [UInt32: Key] = [
         0o521: .up, 0o520: .down, 0o611: .left, 0o622: .right, 0o607: .home, 0o602: .end,
@@ -63,6 +66,8 @@ public enum KeyDecoder {
             case keyRight: return .key(.right)
             case keyHome: return .key(.home)
             case keyEnd: return .key(.end)
+            case keyFind: return .key(.home)
+            case keySelect: return .key(.end)
             case keyBackspace: return .key(.backspace)
             case keyDC: return .key(.delete)
             case keyIC: return .key(.insert)
