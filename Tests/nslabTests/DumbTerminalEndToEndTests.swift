@@ -45,6 +45,7 @@ struct DumbTerminalEndToEndTests {
         ])
     func refused(term: String, message: String) throws {
         let terminfo = try Self.compiledTerminfo()
+        defer { try? FileManager.default.removeItem(atPath: terminfo) }
         // Wide enough that the one-line message does not wrap.
         let tmux = try TmuxSession("bash --norc --noprofile", width: 250, environment: ["PS1": "prompt$ "])
         try tmux.waitFor("prompt$")
