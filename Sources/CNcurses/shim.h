@@ -16,6 +16,26 @@
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
+// From <ncursesw/term.h>, declared here rather than included: that header also defines hundreds of macros
+// named like ordinary words (lines, columns, tab, bell) that would rewrite the rest of this file.
+struct term;
+extern int setupterm(const char *term, int fd, int *errret);
+extern struct term *set_curterm(struct term *term);
+extern int del_curterm(struct term *term);
+
+/// Whether terminfo's entry for $TERM can show the dashboard, asked before newterm so that a refusal leaves
+/// the terminal exactly as it was: 1 yes; 0 it cannot place the cursor anywhere (no `cup`, as dumb, or a
+/// hardcopy type); -1 terminfo has no entry for it, or only a generic one (setupterm cannot tell these two
+/// apart). setupterm only reads the database and the tty's modes and size; the entry it loads is freed again.
+static inline int nslab_terminal_can_address_cursor(void) {
+    int status = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &status) != OK) return status == 1 ? 0 : -1;  // 1: hardcopy
+    char *cup = tigetstr("cup");
+    int usable = tigetflag("hc") <= 0 && tigetflag("gn") <= 0 && cup != NULL && cup != (char *)-1 && cup[0] != 0;
+    del_curterm(set_curterm(NULL));
+    return usable;
+}
+
 /// newterm on the process's stdout/stdin (FILE globals Swift 6 cannot touch); NULL for an unknown TERM.
 static inline SCREEN *nslab_newterm(void) { return newterm(NULL, stdout, stdin); }
 

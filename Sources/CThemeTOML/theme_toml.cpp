@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -80,10 +81,212 @@ void copy_node(const toml::node &from, nsl_toml_node &to) {
     }
 }
 
+// ---- Nesting depth, checked before toml++ sees the text ----------------------------------------------
+//
+// toml++ recurses once per level of nesting, both while it parses inline arrays and tables and while it frees
+// the tree, and so does copy_node: a 70 KB theme of [a.a.a...] with 35,000 parts overflowed the stack while
+// its value was freed (SIGSEGV). This scanner walks the text once, without recursion and without building
+// anything, and refuses a document whose tables, dotted keys and inline values nest deeper than
+// max_nesting. It reads just enough TOML to tell keys, strings and comments apart; everything else it leaves
+// to toml++, which still reports any syntax error. (An array of tables adds a level per [[header]] that the
+// count sees only once; the depth stays bounded by about twice max_nesting, which is what matters.)
+
+/// Deepest nesting a theme may have; the shipped themes use three levels.
+constexpr int max_nesting = 64;
+
+class nesting_scanner {
+  public:
+    explicit nesting_scanner(std::string_view text) : text_(text) {}
+
+    /// True when the text nests deeper than max_nesting; `line` and `column` (1-based) are where it does.
+    bool too_deep(int &line, int &column) {
+        int table_depth = 0;  // levels of the current [table] or [[array of tables]]
+        while (!at_end()) {
+            skip_blanks_and_comments(true);
+            if (at_end()) break;
+            if (peek() == '[') {
+                advance();
+                int extra = 0;
+                if (peek() == '[') {
+                    advance();
+                    extra = 1;  // the array, then its table
+                }
+                table_depth = 0;
+                if (!scan_key(extra, table_depth)) return report(line, column);
+                table_depth += extra;
+                skip_line();
+                continue;
+            }
+            int key_depth = 0;
+            if (!scan_key(table_depth, key_depth)) return report(line, column);
+            if (!scan_value(table_depth + key_depth)) return report(line, column);
+        }
+        return false;
+    }
+
+  private:
+    std::string_view text_;
+    size_t at_ = 0;
+    int line_ = 1, column_ = 1;
+    int bad_line_ = 0, bad_column_ = 0;
+
+    bool at_end() const { return at_ >= text_.size(); }
+    char peek(size_t ahead = 0) const { return at_ + ahead < text_.size() ? text_[at_ + ahead] : '\0'; }
+
+    void advance() {
+        if (at_end()) return;
+        unsigned char byte = static_cast<unsigned char>(text_[at_++]);
+        if (byte == '\n') {
+            line_++;
+            column_ = 1;
+        } else if ((byte & 0xC0) != 0x80) {
+            column_++;  // columns count characters, as toml++'s do, not UTF-8 continuation bytes
+        }
+    }
+
+    /// Remembers the current place as the one that went too deep; always false, to return at once.
+    bool too_deep_here() {
+        bad_line_ = line_;
+        bad_column_ = column_;
+        return false;
+    }
+
+    bool report(int &line, int &column) const {
+        line = bad_line_;
+        column = bad_column_;
+        return true;
+    }
+
+    void skip_blanks_and_comments(bool newlines) {
+        while (!at_end()) {
+            char c = peek();
+            if (c == ' ' || c == '\t' || c == '\r' || (newlines && c == '\n')) {
+                advance();
+            } else if (c == '#') {
+                while (!at_end() && peek() != '\n') advance();
+            } else {
+                break;
+            }
+        }
+    }
+
+    void skip_line() {
+        while (!at_end() && peek() != '\n') {
+            if (peek() == '"' || peek() == '\'') {
+                skip_string();
+            } else {
+                advance();
+            }
+        }
+    }
+
+    /// Skips a basic, literal or multi-line string starting at the quote.
+    void skip_string() {
+        char quote = peek();
+        bool multiline = peek(1) == quote && peek(2) == quote;
+        for (int i = 0; i < (multiline ? 3 : 1); i++) advance();
+        while (!at_end()) {
+            char c = peek();
+            if (c == '\\' && quote == '"') {
+                advance();
+                advance();
+            } else if (c == quote && (!multiline || (peek(1) == quote && peek(2) == quote))) {
+                for (int i = 0; i < (multiline ? 3 : 1); i++) advance();
+                return;
+            } else if (c == '\n' && !multiline) {
+                return;  // unterminated: toml++ says so
+            } else {
+                advance();
+            }
+        }
+    }
+
+    static bool is_bare_key(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    }
+
+    /// Reads a (dotted) key up to '=' or ']'; `parts` is how many levels it names. False when `base` plus
+    /// them passes the limit.
+    bool scan_key(int base, int &parts) {
+        parts = 1;
+        if (base + parts > max_nesting) return too_deep_here();
+        while (!at_end()) {
+            char c = peek();
+            if (c == '"' || c == '\'') {
+                skip_string();
+            } else if (c == '.') {
+                advance();
+                if (base + ++parts > max_nesting) return too_deep_here();
+            } else if (is_bare_key(c) || c == ' ' || c == '\t') {
+                advance();
+            } else {
+                break;  // '=', ']', or something toml++ will refuse
+            }
+        }
+        return true;
+    }
+
+    /// Reads the value after a key's '=' to the end of its statement; `base` levels are already open.
+    bool scan_value(int base) {
+        if (peek() == '=') advance();
+        // Open inline arrays ('[') and tables ('{'); in a table, whether a key comes next.
+        std::vector<char> open;
+        bool expect_key = false;
+        while (!at_end()) {
+            char c = peek();
+            if (open.empty() && (c == '\n' || c == '#')) break;
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                advance();
+            } else if (c == '#') {
+                while (!at_end() && peek() != '\n') advance();
+            } else if (c == '"' || c == '\'') {
+                if (expect_key) {
+                    int parts = 0;
+                    if (!scan_key(base + static_cast<int>(open.size()), parts)) return false;
+                    expect_key = false;
+                } else {
+                    skip_string();
+                }
+            } else if (c == '[' || c == '{') {
+                open.push_back(c);
+                if (base + static_cast<int>(open.size()) > max_nesting) return too_deep_here();
+                advance();
+                expect_key = c == '{';
+            } else if (c == ']' || c == '}') {
+                if (!open.empty()) open.pop_back();
+                advance();
+                expect_key = false;
+            } else if (c == ',') {
+                advance();
+                expect_key = !open.empty() && open.back() == '{';
+            } else if (c == '=') {
+                advance();
+                expect_key = false;
+            } else if (expect_key && is_bare_key(c)) {
+                int parts = 0;
+                if (!scan_key(base + static_cast<int>(open.size()), parts)) return false;
+                expect_key = false;
+            } else {
+                advance();  // numbers, booleans, dates: nothing nests in them
+            }
+        }
+        return true;
+    }
+};
+
 } // namespace
 
 extern "C" nsl_toml_document *nsl_toml_parse(const char *text, size_t length, char *error, size_t error_size,
                                              int *line, int *column) {
+    int deep_line = 0, deep_column = 0;
+    if (nesting_scanner(std::string_view(text, length)).too_deep(deep_line, deep_column)) {
+        if (error && error_size > 0) {
+            std::snprintf(error, error_size, "tables, keys and values nest more than %d levels deep", max_nesting);
+        }
+        if (line) *line = deep_line;
+        if (column) *column = deep_column;
+        return nullptr;
+    }
     toml::parse_result result = toml::parse(std::string_view(text, length));
     if (!result) {
         const toml::parse_error &failure = result.error();

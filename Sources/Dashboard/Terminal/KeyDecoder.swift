@@ -27,6 +27,9 @@ public enum KeyDecoder {
     static let keyDC: UInt32 = 0o512, keyIC: UInt32 = 0o513, keyNPage: UInt32 = 0o522, keyPPage: UInt32 = 0o523
     static let keyEnter: UInt32 = 0o527, keyBTab: UInt32 = 0o541, keyEnd: UInt32 = 0o550
     static let keyMouse: UInt32 = 0o631, keyResize: UInt32 = 0o632
+    /// vt220's Find and Select, which rxvt's and vt220's terminfo give the sequences of Home and End (ESC [ 1 ~,
+    /// ESC [ 4 ~): tmux and the Linux console send those for Home and End.
+    static let keyFind: UInt32 = 0o552, keySelect: UInt32 = 0o601
     /// Shifted keys with codes of their own (the rest come as extended names like kLFT2).
     static let shiftedCodes: [UInt32: Key] = [
         0o521: .up, 0o520: .down, 0o611: .left, 0o622: .right, 0o607: .home, 0o602: .end,
@@ -63,6 +66,8 @@ public enum KeyDecoder {
             case keyRight: return .key(.right)
             case keyHome: return .key(.home)
             case keyEnd: return .key(.end)
+            case keyFind: return .key(.home)
+            case keySelect: return .key(.end)
             case keyBackspace: return .key(.backspace)
             case keyDC: return .key(.delete)
             case keyIC: return .key(.insert)
@@ -94,5 +99,184 @@ public enum KeyDecoder {
             let base = extendedNames[String(name.dropLast())]
         else { return nil }
         return base.with(KeyModifiers(rawValue: UInt8(digit - 1)))
+    }
+}
+
+// MARK: - Escape sequences terminfo does not describe
+
+extension KeyDecoder {
+    /// What the bytes after an ESC amount to so far, for sequences ncurses handed over byte by byte.
+    ///
+    /// ncurses decodes only the sequences TERM's terminfo entry lists; any other one arrives as ESC and its
+    /// bytes as characters, so under TERM=xterm tmux's End (`ESC [ 4 ~`) would be the keys `[`, `4`, `~`.
+    public enum EscapeSequence: Equatable, Sendable {
+        /// A sequence has begun and needs more bytes.
+        case incomplete
+        /// A whole sequence that stands for this key.
+        case key(Key)
+        /// `ESC [ 200 ~`: the start of a bracketed paste.
+        case pasteStart
+        /// A whole sequence the dashboard does not know (focus reports, mouse reports, `ESC [ 99 ~`): it is
+        /// swallowed, never delivered as its bytes.
+        case unknown
+        /// Not a sequence: ESC and this byte are Alt plus the character.
+        case notASequence
+    }
+
+    /// Longest sequence decoded; a longer one is unknown, and `InputAssembler` drops it up to its final byte.
+    static let sequenceLimit = 32
+
+    /// Decodes the bytes after an ESC: CSI (`ESC [`) and SS3 (`ESC O`) sequences in their xterm, vt220, rxvt
+    /// and Linux console forms, whatever TERM says. `body` excludes the ESC.
+    public static func decodeEscapeSequence(_ body: [UInt8]) -> EscapeSequence {
+        guard let introducer = body.first else { return .incomplete }
+        switch introducer {
+        case UInt8(ascii: "["): return decodeCSI(body.dropFirst())
+        case UInt8(ascii: "O"): return decodeSS3(body.dropFirst())
+        default: return .notASequence
+        }
+    }
+
+    /// ECMA-48 byte classes: parameters 0x30-0x3F, intermediates 0x20-0x2F, finals 0x40-0x7E.
+    private static func isParameter(_ byte: UInt8) -> Bool { (0x30...0x3F).contains(byte) }
+    private static func isIntermediate(_ byte: UInt8) -> Bool { (0x20...0x2F).contains(byte) }
+    private static func isFinal(_ byte: UInt8) -> Bool { (0x40...0x7E).contains(byte) }
+
+    /// The bytes after `ESC [`.
+    private static func decodeCSI(_ rest: ArraySlice<UInt8>) -> EscapeSequence {
+        guard let first = rest.first else { return .incomplete }
+        // The Linux console's F1-F5: ESC [ [ A .. ESC [ [ E (one byte after the second '[').
+        if first == UInt8(ascii: "[") {
+            guard rest.count >= 2 else { return .incomplete }
+            let final = rest[rest.startIndex + 1]
+            guard (UInt8(ascii: "A")...UInt8(ascii: "E")).contains(final) else { return .unknown }
+            return .key(.function(Int(final - UInt8(ascii: "A")) + 1))
+        }
+        // An X10 mouse report, ESC [ M and three raw bytes, when ncurses did not take it as the mouse.
+        if first == UInt8(ascii: "M") { return rest.count >= 4 ? .unknown : .incomplete }
+        var index = rest.startIndex
+        while index < rest.endIndex, isParameter(rest[index]) { index += 1 }
+        let parameters = rest[rest.startIndex..<index]
+        guard index < rest.endIndex else { return .incomplete }
+        let byte = rest[index]
+        // rxvt ends Shift-modified keys with '$' after a plain number (ESC [ 2 $), where ECMA-48 has an
+        // intermediate byte; after anything else (a report such as ESC [ ? 1 ; 2 $ y) it stays one.
+        if byte == UInt8(ascii: "$"), !parameters.isEmpty, parameters.allSatisfy({ (0x30...0x39).contains($0) }) {
+            return csiKey(parameters, final: byte).map(EscapeSequence.key) ?? .unknown
+        }
+        if isIntermediate(byte) {
+            // No key has intermediates: whatever the sequence turns out to be, it is unknown once it ends.
+            while index < rest.endIndex, isIntermediate(rest[index]) { index += 1 }
+            return index == rest.endIndex ? .incomplete : .unknown
+        }
+        guard isFinal(byte) else { return .unknown }  // a control or non-ASCII byte cuts the sequence off
+        if byte == UInt8(ascii: "~") && Array(parameters) == Array("200".utf8) { return .pasteStart }
+        if rest.count > sequenceLimit { return .unknown }
+        return csiKey(parameters, final: byte).map(EscapeSequence.key) ?? .unknown
+    }
+
+    /// Numbers of `ESC [ n ~` (vt220, also rxvt's `$ ^ @` endings) and their keys.
+    static let tildeKeys: [Int: Key] = [
+        1: .home, 7: .home, 2: .insert, 3: .delete, 4: .end, 8: .end, 5: .pageUp, 6: .pageDown,
+        11: .function(1), 12: .function(2), 13: .function(3), 14: .function(4), 15: .function(5),
+        17: .function(6), 18: .function(7), 19: .function(8), 20: .function(9), 21: .function(10),
+        23: .function(11), 24: .function(12),
+    ]
+
+    /// Final bytes of `ESC [ 1 ; m X` (xterm) and `ESC O X` (SS3) that name a key of their own.
+    static let letterKeys: [UInt8: Key] = [
+        UInt8(ascii: "A"): .up, UInt8(ascii: "B"): .down, UInt8(ascii: "C"): .right, UInt8(ascii: "D"): .left,
+        UInt8(ascii: "H"): .home, UInt8(ascii: "F"): .end,
+        UInt8(ascii: "P"): .function(1), UInt8(ascii: "Q"): .function(2), UInt8(ascii: "R"): .function(3),
+        UInt8(ascii: "S"): .function(4),
+    ]
+
+    /// rxvt's Shift-arrows (`ESC [ a`..`d`) and, after SS3, its Ctrl-arrows (`ESC O a`..`d`).
+    static let rxvtArrows: [UInt8: Key] = [
+        UInt8(ascii: "a"): .up, UInt8(ascii: "b"): .down, UInt8(ascii: "c"): .right, UInt8(ascii: "d"): .left,
+    ]
+
+    /// The key of a complete CSI sequence, nil when it names none the dashboard knows.
+    private static func csiKey(_ parameters: ArraySlice<UInt8>, final: UInt8) -> Key? {
+        // A private marker first (< = > ?) means a report (SGR mouse, device attributes), not a key.
+        if let first = parameters.first, (0x3C...0x3F).contains(first) { return nil }
+        guard let numbers = numbers(parameters), let modifiers = modifierBits(numbers.count >= 2 ? numbers[1] : nil)
+        else { return nil }
+        switch final {
+        case UInt8(ascii: "~"), UInt8(ascii: "$"), UInt8(ascii: "^"), UInt8(ascii: "@"):
+            guard let number = numbers.first ?? nil, let key = tildeKeys[number] else { return nil }
+            let rxvt: KeyModifiers =
+                switch final {
+                case UInt8(ascii: "$"): .shift
+                case UInt8(ascii: "^"): .ctrl
+                case UInt8(ascii: "@"): [.ctrl, .shift]
+                default: []
+                }
+            guard numbers.count <= 2, rxvt.isEmpty || numbers.count == 1 else { return nil }
+            return key.with(modifiers.union(rxvt))
+        case UInt8(ascii: "Z"):
+            return numbers.count <= 1 && (numbers.first ?? nil) == nil ? .backTab : nil
+        default:
+            if let key = rxvtArrows[final], numbers.count <= 1, (numbers.first ?? nil) == nil {
+                return key.with(.shift)
+            }
+            // xterm: no parameters, or 1 ; modifier.
+            guard let key = letterKeys[final], numbers.count <= 2 else { return nil }
+            if let number = numbers.first ?? nil, number != 1 { return nil }
+            return key.with(modifiers)
+        }
+    }
+
+    /// The bytes after `ESC O`: xterm's application cursor and keypad keys, F1-F4, rxvt's Ctrl-arrows.
+    private static func decodeSS3(_ rest: ArraySlice<UInt8>) -> EscapeSequence {
+        guard !rest.isEmpty else { return .incomplete }
+        var index = rest.startIndex
+        while index < rest.endIndex, isParameter(rest[index]) { index += 1 }
+        guard index < rest.endIndex else { return .incomplete }
+        let final = rest[index]
+        guard isFinal(final) else { return .unknown }
+        // Some terminals put the modifier straight after SS3: ESC O 5 P is Ctrl-F1.
+        let parameters = rest[rest.startIndex..<index]
+        guard let numbers = numbers(parameters), numbers.count <= 1, let modifiers = modifierBits(numbers.first ?? nil)
+        else { return .unknown }
+        if let key = letterKeys[final] { return .key(key.with(modifiers)) }
+        guard modifiers.isEmpty else { return .unknown }
+        if let key = rxvtArrows[final] { return .key(key.with(.ctrl)) }
+        if final == UInt8(ascii: "M") { return .key(.enter) }
+        // The application keypad: ESC O p..y are 0-9, and j k l m n o X are * + , - . / =.
+        let keypad: [UInt8: Character] = [
+            UInt8(ascii: "j"): "*", UInt8(ascii: "k"): "+", UInt8(ascii: "l"): ",", UInt8(ascii: "m"): "-",
+            UInt8(ascii: "n"): ".", UInt8(ascii: "o"): "/", UInt8(ascii: "X"): "=",
+        ]
+        if (UInt8(ascii: "p")...UInt8(ascii: "y")).contains(final) {
+            return .key(.character(Character(Unicode.Scalar(final - UInt8(ascii: "p") + UInt8(ascii: "0")))))
+        }
+        if let character = keypad[final] { return .key(.character(character)) }
+        return .unknown
+    }
+
+    /// The numbers of a parameter string split at ';' (nil for an empty one); nil when it is malformed.
+    private static func numbers(_ parameters: ArraySlice<UInt8>) -> [Int?]? {
+        guard !parameters.isEmpty else { return [] }
+        var result: [Int?] = []
+        for field in parameters.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
+            if field.isEmpty {
+                result.append(nil)
+                continue
+            }
+            guard field.count <= 6, field.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            result.append(field.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+        }
+        return result
+    }
+
+    /// xterm's modifier parameter (1 + bits: 1 Shift, 2 Alt, 4 Ctrl, 8 Meta taken as Alt); nil when invalid.
+    private static func modifierBits(_ parameter: Int?) -> KeyModifiers? {
+        guard let parameter else { return [] }
+        guard (1...16).contains(parameter) else { return nil }
+        let bits = UInt8(parameter - 1)
+        var modifiers = KeyModifiers(rawValue: bits & 7)
+        if bits & 8 != 0 { modifiers.insert(.alt) }
+        return modifiers
     }
 }

@@ -1,5 +1,6 @@
 import CNcurses
 import Glibc
+import NamespaceKit
 
 /// Why the terminal could not be set up, in one sentence.
 public struct TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -32,15 +33,21 @@ public final class NcursesTerminal {
                 message: "the dashboard needs a terminal on stdin and stdout; "
                     + "use `nslab run`, `nslab ps` or `nslab ls` in scripts.")
         }
+        // Asked before newterm, which already changes the tty's modes: a refusal leaves the terminal untouched.
+        switch nslab_terminal_can_address_cursor() {
+        case 1:
+            break
+        case 0:
+            throw TerminalError(
+                message: "terminal type '\(Self.termName)' cannot place the cursor, so it cannot show the "
+                    + "dashboard; set TERM to your terminal's real type, e.g. TERM=xterm-256color.")
+        default:
+            throw Self.unknownTerminal
+        }
         _ = nslab_save_termios()
         setlocale(LC_ALL, "")  // before newterm, or ncursesw treats UTF-8 as bytes
         // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting the process.
-        guard nslab_newterm() != nil else {
-            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
-            throw TerminalError(
-                message: "cannot drive terminal type '\(term)'; set TERM to one that terminfo knows, "
-                    + "e.g. TERM=xterm-256color.")
-        }
+        guard nslab_newterm() != nil else { throw Self.unknownTerminal }
         active = true
         _ = nslab_install_crash_handlers()
         raw()
@@ -63,12 +70,21 @@ public final class NcursesTerminal {
         Self.send(Self.bracketedPasteOn)  // pastes arrive marked, so the child pane can pass them on as one
     }
 
+    /// $TERM, as the messages quote it.
+    private static var termName: String { getenv("TERM").map { String(cString: $0) } ?? "(unset)" }
+
+    /// The refusal of a TERM that terminfo does not know, or knows only as a generic type (gn).
+    private static var unknownTerminal: TerminalError {
+        TerminalError(
+            message: "cannot drive terminal type '\(termName)': terminfo does not describe it, or only as a "
+                + "generic type; set TERM to your terminal's real type, e.g. TERM=xterm-256color.")
+    }
+
     /// DECSET 2004 and its reset: the outer terminal wraps pastes in ESC[200~ ... ESC[201~.
     static let bracketedPasteOn = "\u{1b}[?2004h", bracketedPasteOff = "\u{1b}[?2004l"
 
     private static func send(_ sequence: String) {
-        var text = sequence
-        text.withUTF8 { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        SystemCall.writeAll(STDOUT_FILENO, sequence)
     }
 
     deinit { restore() }
@@ -193,10 +209,18 @@ public final class NcursesTerminal {
     /// Reads every pending key and mouse event without blocking (call when stdin is readable).
     public func readInput() -> [InputEvent] {
         var events: [InputEvent] = []
+        var waitedForSequence = false
         while active {
             var code: wint_t = 0
             let result = wget_wch(nslab_stdscr(), &code)
-            if result == ERR { break }
+            if result == ERR {
+                // A sequence terminfo does not list may arrive in two reads (over ssh, say); wait for its rest
+                // once, as briefly as ncurses waits after ESC, rather than type its tail as keys.
+                guard assembler.isInsideSequence, !waitedForSequence, Self.inputArrives(withinMilliseconds: 25)
+                else { break }
+                waitedForSequence = true
+                continue
+            }
             let kind: KeyDecoder.Kind = result == KEY_CODE_YES ? .keyCode : .character
             // Modified keys (kLFT5 and friends) live above KEY_MAX and are known only by their names.
             let name = kind == .keyCode && UInt32(code) > KeyDecoder.keyMax
@@ -218,6 +242,12 @@ public final class NcursesTerminal {
             }
         }
         return events + assembler.flush()
+    }
+
+    /// Whether stdin becomes readable within `milliseconds`.
+    private static func inputArrives(withinMilliseconds milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return retryingOnInterrupt { poll(&descriptor, 1, milliseconds) } > 0 && descriptor.revents & Int16(POLLIN) != 0
     }
 }
 

@@ -1,4 +1,5 @@
 import Glibc
+import NamespaceKit
 
 /// Finds and loads themes for `--theme NAME|PATH`.
 ///
@@ -78,64 +79,43 @@ public struct ThemeLoader: Sendable {
 
     /// Loads a theme file.
     public func loadFile(_ path: String) throws(ThemeError) -> Theme {
-        let text: String
-        do {
-            text = try ProcessEnvironment.readFile(path)
-        } catch {
-            throw ThemeError("theme file \(path): cannot be read (\(error.message)).")
-        }
-        return try ThemeParser.parse(text, file: path)
+        try ThemeParser.parse(try ProcessEnvironment.readTheme(path), file: path)
     }
 }
 
-/// Small wrappers over the process's environment and files, kept free of Foundation for start-up time.
+/// The process's environment and the theme file, read through NamespaceKit's `SystemCall`.
 enum ProcessEnvironment {
-    /// A failed system call, as readable text.
-    struct SystemError: Error {
-        let message: String
-        init(errno code: Int32) { message = String(cString: strerror(code)) }
-    }
-
-    /// Every environment variable.
+    /// Every environment variable, by name.
     static func all() -> [String: String] {
         var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        for entry in SystemCall.environment() {
+            if let equals = entry.firstIndex(of: "=") {
+                result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
             }
-            pointer += 1
         }
         return result
     }
 
-    /// The folder of the running binary, from /proc/self/exe.
+    /// The folder of the running binary.
     static func executableDirectory() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let slash = path.lastIndex(of: "/") else { return nil }
+        guard let path = SystemCall.executablePath(), let slash = path.lastIndex(of: "/") else { return nil }
         return String(path[..<slash])
     }
 
-    /// The whole file as UTF-8 text.
-    static func readFile(_ path: String) throws(SystemError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError(errno: errno) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError(errno: errno)
-            }
-            if n == 0 { break }
-            bytes += chunk[..<n]
+    /// Largest theme file read: the shipped themes are about 1 KiB, and a bound keeps a wrong path cheap.
+    static let themeSizeLimit = 256 * 1024
+
+    /// A theme file as UTF-8 text. Only a regular file of at most `limit` bytes is read (opened without
+    /// blocking), so `/dev/zero` is no endless read and a FIFO no hang; the error says which rule was hit.
+    static func readTheme(_ path: String, limit: Int = themeSizeLimit) throws(ThemeError) -> String {
+        let rule = "a theme is read only from a regular file of at most \(limit / 1024) KiB."
+        let reason: String
+        switch SystemCall.readRegularFile(path, limit: limit) {
+        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .failure(.notRegular): reason = "not a regular file; " + rule
+        case .failure(.tooLarge(let size, _)): reason = "\(size) bytes; " + rule
+        case .failure(.system(let error)): reason = "cannot be read (\(error))."
         }
-        return String(decoding: bytes, as: UTF8.self)
+        throw ThemeError("theme file \(path): " + reason)
     }
 }

@@ -60,8 +60,8 @@ public enum SystemCall {
         case system(Errno)
         /// The path is a device, FIFO, socket or directory: reading it might never end or block for ever.
         case notRegular
-        /// The file is larger than the reader's limit (bytes).
-        case tooLarge(limit: Int)
+        /// The file has `size` bytes (at least), more than the reader's limit.
+        case tooLarge(size: Int, limit: Int)
     }
 
     /// Reads a whole regular file of at most `limit` bytes. The file is opened without blocking, so a FIFO
@@ -77,7 +77,7 @@ public enum SystemCall {
         var status = stat()
         guard fstat(fd, &status) == 0 else { return .failure(.system(.current)) }
         guard status.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
-        guard status.st_size <= limit else { return .failure(.tooLarge(limit: limit)) }
+        guard status.st_size <= limit else { return .failure(.tooLarge(size: Int(status.st_size), limit: limit)) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -87,7 +87,9 @@ public enum SystemCall {
             case .success(0): return .success(bytes)
             case .success(let count):
                 // A file that grows while it is read is held to the same limit.
-                guard bytes.count + count <= limit else { return .failure(.tooLarge(limit: limit)) }
+                guard bytes.count + count <= limit else {
+                    return .failure(.tooLarge(size: bytes.count + count, limit: limit))
+                }
                 bytes += chunk[..<count]
             }
         }
