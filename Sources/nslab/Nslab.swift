@@ -10,6 +10,7 @@ struct Nslab: ParsableCommand {
         abstract: "A terminal lab for Linux namespaces.",
         subcommands: [
             DashboardCommand.self, RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self,
+            ExportCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
