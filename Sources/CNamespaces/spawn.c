@@ -16,6 +16,11 @@
 //   a. PR_SET_PDEATHSIG(SIGKILL), then wait for the sync byte. Reading EOF instead means the
 //      parent died before we armed the death signal: exit quietly. This is the race-free form of
 //      the usual getppid() check, which cannot work in a new PID namespace (getppid() is 0 there).
+//   a2. When entering a running process (nslab enter): setns() into its namespaces through its
+//      pidfd, all kinds at once (the kernel joins the user namespace first and checks privilege
+//      against it); in a joined user namespace become its uid and gid 0, as nsenter does; in a
+//      joined mount namespace take the target's root and working directory. A joined PID or time
+//      namespace holds only the caller's children, so the child forks a keeper as in b.
 //   b. With a new time namespace: unshare(CLONE_NEWTIME, plus CLONE_NEWPID when a new PID
 //      namespace was asked for, so the command still becomes PID 1), write timens_offsets, fork.
 //      The first process (the "keeper") reports the command's pid, waits for it and passes its
@@ -38,6 +43,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
@@ -243,17 +249,9 @@ static _Noreturn void nsl_keep(pid_t command) {
     _exit(128 + sig);
 }
 
-/// Enters a new time namespace (and PID namespace when asked) and forks. Returns in the process
-/// that goes on to run the command; the keeper never returns.
-static void nsl_enter_time(const struct nsl_child_args *args) {
-    const nsl_spawn_spec *spec = args->spec;
-    int flags = CLONE_NEWTIME;
-    // A PID namespace asked for together with time is created here rather than by clone(), so
-    // that the command, not the keeper, is its PID 1 (nsl_spawn left it out of the clone flags).
-    if (spec->clone_flags & CLONE_NEWPID) flags |= CLONE_NEWPID;
-    if (unshare(flags) < 0) nsl_fail(args->error_write, NSL_STEP_UNSHARE_TIME);
-    if (nsl_write_time_offsets(spec) < 0) nsl_fail(args->error_write, NSL_STEP_TIME_OFFSETS);
-
+/// Forks: the parent becomes the keeper (reports the command's pid, waits, passes the status on and
+/// never returns); the child, now inside the namespaces that hold only children, returns.
+static void nsl_fork_keeper(const struct nsl_child_args *args) {
     // The command learns whether its keeper still lives through this pipe: the keeper holds the
     // write end until it dies, so a hang-up after arming the death signal means it is gone.
     int alive[2];
@@ -279,6 +277,41 @@ static void nsl_enter_time(const struct nsl_child_args *args) {
     close(alive[0]);
 }
 
+/// Enters a new time namespace (and PID namespace when asked) and forks. Returns in the process
+/// that goes on to run the command; the keeper never returns.
+static void nsl_enter_time(const struct nsl_child_args *args) {
+    const nsl_spawn_spec *spec = args->spec;
+    int flags = CLONE_NEWTIME;
+    // A PID namespace asked for together with time is created here rather than by clone(), so
+    // that the command, not the keeper, is its PID 1 (nsl_spawn left it out of the clone flags).
+    if (spec->clone_flags & CLONE_NEWPID) flags |= CLONE_NEWPID;
+    if (unshare(flags) < 0) nsl_fail(args->error_write, NSL_STEP_UNSHARE_TIME);
+    if (nsl_write_time_offsets(spec) < 0) nsl_fail(args->error_write, NSL_STEP_TIME_OFFSETS);
+
+    nsl_fork_keeper(args);
+}
+
+/// Joins the namespaces of the process behind `join_pidfd` (step a2). Returns in the process that goes
+/// on to run the command.
+static void nsl_join(const struct nsl_child_args *args) {
+    const nsl_spawn_spec *spec = args->spec;
+    int err = args->error_write;
+    if (setns(spec->join_pidfd, spec->join_flags) < 0) nsl_fail(err, NSL_STEP_JOIN);
+    if (spec->join_flags & CLONE_NEWUSER) {
+        // Supplementary groups go where the namespace allows it (setgroups may be denied there: EPERM).
+        (void)setgroups(0, NULL);
+        // A user namespace without maps has no uid 0 (EINVAL): the process then stays the overflow id.
+        if (setresgid(0, 0, 0) < 0 && errno != EINVAL) nsl_fail(err, NSL_STEP_JOIN_CREDENTIALS);
+        if (setresuid(0, 0, 0) < 0 && errno != EINVAL) nsl_fail(err, NSL_STEP_JOIN_CREDENTIALS);
+    }
+    if ((spec->join_flags & CLONE_NEWNS) && spec->join_root_fd >= 0) {
+        if (fchdir(spec->join_root_fd) < 0 || chroot(".") < 0) nsl_fail(err, NSL_STEP_JOIN_ROOT);
+        // A working directory that vanished or is out of reach leaves the shell at the root, as nsenter does.
+        if (spec->join_cwd_fd < 0 || fchdir(spec->join_cwd_fd) < 0) (void)chdir("/");
+    }
+    if (spec->join_flags & (CLONE_NEWPID | CLONE_NEWTIME)) nsl_fork_keeper(args);
+}
+
 static int nsl_child_main(void *opaque) {
     const struct nsl_child_args *args = opaque;
     const nsl_spawn_spec *spec = args->spec;
@@ -298,6 +331,9 @@ static int nsl_child_main(void *opaque) {
     } while (n < 0 && errno == EINTR);
     if (n != 1) _exit(127);  // the parent is gone; nobody is left to tell
     close(args->sync_read);
+
+    // a2. Into a running process's namespaces.
+    if (spec->join_flags != 0) nsl_join(args);
 
     // b. Time, through unshare and a fork.
     if (spec->new_time) nsl_enter_time(args);
@@ -526,4 +562,12 @@ int nsl_pidfd_send_signal(int pidfd, int signal) {
 #define SYS_pidfd_send_signal 424
 #endif
     return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+}
+
+int nsl_pidfd_open(pid_t pid) {
+#ifndef SYS_pidfd_open
+    // Linux 5.3; the number is the same on every architecture.
+#define SYS_pidfd_open 434
+#endif
+    return (int)syscall(SYS_pidfd_open, pid, 0);
 }

@@ -46,6 +46,9 @@ typedef enum nsl_step {
     NSL_STEP_SIGNALS,        ///< child: resetting the signal mask and handlers
     NSL_STEP_CLOSE_FDS,      ///< child: closing every fd above 2
     NSL_STEP_EXEC,           ///< child: execve()
+    NSL_STEP_JOIN,           ///< child: setns() into the target's namespaces (through its pidfd)
+    NSL_STEP_JOIN_CREDENTIALS,  ///< child: becoming uid and gid 0 of a joined user namespace
+    NSL_STEP_JOIN_ROOT,      ///< child: the target's root directory, in a joined mount namespace
 } nsl_step;
 
 /// What to launch. Strings are borrowed for the duration of nsl_spawn().
@@ -65,6 +68,10 @@ typedef struct nsl_spawn_spec {
     int use_pty;                ///< attach the child to a new pty instead of inheriting stdio
     unsigned short rows;        ///< pty window size, set before exec
     unsigned short cols;
+    int join_pidfd;             ///< a pidfd of the process whose namespaces are joined, or -1
+    int join_flags;             ///< the CLONE_NEW* kinds to join with setns(), before anything else
+    int join_root_fd;           ///< with a joined mount namespace: the target's root, or -1
+    int join_cwd_fd;            ///< and its working directory, or -1
     const char *path;           ///< the resolved executable
     char *_Nullable const *_Nonnull argv;
     char *_Nullable const *_Nonnull envp;
@@ -85,6 +92,9 @@ typedef struct nsl_spawn_result {
 /// Must be called from a thread that lives as long as the child should: PR_SET_PDEATHSIG fires
 /// when the creating thread exits.
 int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result);
+
+/// Opens a pidfd (close-on-exec) for `pid`, as pidfd_open(2); -1 with errno set when it is gone.
+int nsl_pidfd_open(pid_t pid);
 
 /// Sends `signal` through a pidfd: unlike kill(), it cannot hit a recycled pid.
 int nsl_pidfd_send_signal(int pidfd, int signal);

@@ -7,6 +7,7 @@ public enum LaunchStep: Int32, Sendable {
     case sync, deathSignal, unshareTime, timeOffsets, fork
     case setsid, controllingTerminal, stdio
     case mountPrivate, mountProc, hostname, loopback, signals, closeFDs, exec
+    case join, joinCredentials, joinRoot
 
     /// The call that failed, in the words of the man pages.
     public var call: String {
@@ -33,6 +34,9 @@ public enum LaunchStep: Int32, Sendable {
         case .signals: "sigprocmask"
         case .closeFDs: "close_range"
         case .exec: "execve"
+        case .join: "setns"
+        case .joinCredentials: "setresuid/setresgid (joined user namespace)"
+        case .joinRoot: "chroot (the target's root)"
         }
     }
 }
@@ -47,6 +51,8 @@ public enum LaunchError: Error, Equatable, Sendable {
     case commandNotFound(String)
     case notExecutable(String, Errno)
     case step(LaunchStep, Errno, kinds: Set<NamespaceKind>, command: String)
+    /// The process to enter could not be opened (it exited, or never was).
+    case targetGone(Int32, Errno)
 
     /// One sentence: the failed call, the likely cause, and the fix.
     public func message(for audience: Audience = .commandLine) -> String {
@@ -58,6 +64,9 @@ public enum LaunchError: Error, Equatable, Sendable {
             return "\(name): command not found"
         case .notExecutable(let path, let error):
             return "\(path): \(error)"
+        case .targetGone(let pid, let error):
+            return "pidfd_open(\(pid)): \(error): the process has exited or never existed; pick a running pid "
+                + "(nslab ps lists them)"
         case .step(let step, let error, let kinds, let command):
             let prefix = "\(step.call): \(error)"
             let names = NamespaceKind.allCases.filter { kinds.contains($0) && $0 != .user }
@@ -90,6 +99,14 @@ public enum LaunchError: Error, Equatable, Sendable {
                 return "\(prefix): nslab sets a hostname only in a new UTS namespace; \(add(.uts))"
             case (.timeOffsets, .invalidArgument):
                 return "\(prefix): the offsets are out of the kernel's range (a clock may not go below zero)"
+            case (.join, .notPermitted):
+                return "\(prefix): joining another process's namespaces needs CAP_SYS_ADMIN over them; run as "
+                    + "root, or enter a process of your own user namespace"
+            case (.join, .invalidArgument):
+                return "\(prefix): the process has gone, or this kernel cannot join namespaces through a pidfd "
+                    + "(that needs Linux 5.8)"
+            case (.join, .noSuchProcess):
+                return "\(prefix): the process exited before its namespaces could be joined"
             case (.exec, .noSuchFile):
                 return "\(command): command not found inside the new namespaces"
             case (.exec, .accessDenied):

@@ -25,6 +25,8 @@ public struct LaunchSpec: Sendable, Equatable {
     public var environment: [String]?
     /// Attach the child to a new pty of this size (rows, columns) instead of inheriting stdio.
     public var terminalSize: WindowSize?
+    /// A running process whose namespaces the child joins before anything else (`nslab enter`).
+    public var joining: JoinTarget?
 
     /// A spec with the given kinds and command, loopback up, and nothing else set.
     public init(kinds: Set<NamespaceKind>, command: [String]) {
@@ -32,6 +34,21 @@ public struct LaunchSpec: Sendable, Equatable {
         self.command = command
         self.mountProc = false
         self.loopbackUp = true
+    }
+}
+
+/// The namespaces of a running process that a launch joins, as `nsenter -t PID` does.
+public struct JoinTarget: Sendable, Equatable {
+    /// The process, as nslab sees it.
+    public var pid: Int32
+    /// The kinds to join; kinds shared with nslab are left out by the caller (setns into one's own user
+    /// namespace is refused).
+    public var kinds: Set<NamespaceKind>
+
+    /// A target.
+    public init(pid: Int32, kinds: Set<NamespaceKind>) {
+        self.pid = pid
+        self.kinds = kinds
     }
 }
 

@@ -29,6 +29,12 @@ public enum Launcher {
         let monotonic = splitSeconds(spec.monotonicOffset ?? 0)
         let boottime = splitSeconds(spec.boottimeOffset ?? 0)
 
+        // Joining goes through a pidfd (one setns() for every kind, Linux 5.8) and, with the mount namespace,
+        // the target's root and working directory, opened now, from this side.
+        let join = try spec.joining.map(JoinHandles.init)
+        var joinFlags: Int32 = 0
+        for kind in spec.joining?.kinds ?? [] { joinFlags |= kind.cloneFlag }
+
         var result = nsl_spawn_result()
         let rc = argv.withPointers { argvPointer in
             envp.withPointers { envpPointer in
@@ -49,6 +55,10 @@ public enum Launcher {
                     use_pty: spec.terminalSize == nil ? 0 : 1,
                     rows: spec.terminalSize?.rows ?? 0,
                     cols: spec.terminalSize?.columns ?? 0,
+                    join_pidfd: join?.pidfd ?? -1,
+                    join_flags: joinFlags,
+                    join_root_fd: join?.root ?? -1,
+                    join_cwd_fd: join?.cwd ?? -1,
                     path: UnsafePointer(pathC),
                     argv: argvPointer,
                     envp: envpPointer)
@@ -105,6 +115,26 @@ func environmentValue(_ name: String) -> String? {
 /// nslab's own environment, as "NAME=value" strings.
 public func currentEnvironment() -> [String] {
     SystemCall.environment()
+}
+
+/// The fds a join needs, closed when the value goes (after the launch, success or not).
+final class JoinHandles {
+    let pidfd: Int32
+    let root: Int32
+    let cwd: Int32
+
+    /// Opens `target`'s pidfd and, when its mount namespace is joined, its root and working directory.
+    init(_ target: JoinTarget) throws(LaunchError) {
+        pidfd = nsl_pidfd_open(target.pid)
+        guard pidfd >= 0 else { throw .targetGone(target.pid, .current) }
+        let mount = target.kinds.contains(.mount)
+        root = mount ? retryingOnInterrupt { open("/proc/\(target.pid)/root", nsl_o_path | O_DIRECTORY | O_CLOEXEC) } : -1
+        cwd = mount ? retryingOnInterrupt { open("/proc/\(target.pid)/cwd", nsl_o_path | O_DIRECTORY | O_CLOEXEC) } : -1
+    }
+
+    deinit {
+        for fd in [pidfd, root, cwd] where fd >= 0 { close(fd) }
+    }
 }
 
 /// A NULL-terminated array of C strings that lives as long as the value.
