@@ -45,9 +45,10 @@ struct Nslab: ParsableCommand {
         }
     }
 
-    /// Prints "nslab: MESSAGE" on stderr and exits.
+    /// Prints "nslab: MESSAGE" on stderr, as one line, and exits. Control characters left in the message (from
+    /// ArgumentParser, which repeats what it was given as is) are escaped, never cut or passed to the terminal.
     static func fail(_ message: String, code: Int32 = 1) -> Never {
-        let line = "nslab: \(message.split(separator: "\n").first.map(String.init) ?? message)\n"
+        let line = "nslab: \(message.escapingControls)\n"
         writeAll(2, line)
         Glibc.exit(code == 0 ? 1 : code)
     }

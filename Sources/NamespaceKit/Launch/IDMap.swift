@@ -47,12 +47,13 @@ public enum IDMapError: Error, Equatable, Sendable, CustomStringConvertible {
     case overflow(IDKind, IDMapEntry)
     case overlap(IDKind, column: String, IDMapEntry, IDMapEntry)
     case tooManyLines(IDKind, Int)
+    case tooManyBytes(IDKind, Int)
     case unprivileged(IDKind, own: UInt32)
 
     public var description: String {
         switch self {
         case .malformed(let text):
-            "map '\(text)' is not 'INSIDE OUTSIDE COUNT' with three non-negative numbers, e.g. '0 1000 1'"
+            "map \(text.quoted) is not 'INSIDE OUTSIDE COUNT' with three non-negative numbers, e.g. '0 1000 1'"
         case .zeroCount(let kind, let line):
             "\(kind) map '\(line)' has count 0: a line must map at least one id"
         case .overflow(let kind, let line):
@@ -61,6 +62,9 @@ public enum IDMapError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(kind) map lines '\(a)' and '\(b)' overlap on the \(column) side: each id may be mapped once"
         case .tooManyLines(let kind, let count):
             "\(kind) map has \(count) lines; the kernel accepts at most \(IDMap.maxLines)"
+        case .tooManyBytes(let kind, let bytes):
+            "\(kind) map is \(bytes) bytes as written to \(kind)_map; the kernel accepts at most \(IDMap.maxBytes) "
+                + "bytes (less than one page), so use fewer lines or shorter numbers"
         case .unprivileged(let kind, let own):
             "as an unprivileged user you can map only your own \(kind) \(own), in one line with count 1 "
                 + "(e.g. '0 \(own) 1'); run as root for larger maps"
