@@ -36,7 +36,7 @@ struct Nslab: ParsableCommand {
             // The child's own status; nothing to print.
             Glibc.exit(status.rawValue)
         } catch let failure as CommandFailure {
-            fail(failure.description)
+            fail(failure.description, code: failure.status)
         } catch {
             let code = exitCode(for: error)
             // Help and --version go through ArgumentParser unchanged.

@@ -101,8 +101,13 @@ func defaultShell() -> String {
     return "/bin/sh"
 }
 
-/// An error that has already been phrased for the user: printed as one line, exit status 1.
+/// An error that has already been phrased for the user: printed as one line; exit status 1 unless told.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The status nslab exits with (127 and 126 for a command not found or not executable, as shells do).
+    let status: Int32
+    init(_ description: String, status: Int32 = 1) {
+        self.description = description
+        self.status = status
+    }
 }

@@ -103,6 +103,19 @@ public enum LaunchError: Error, Equatable, Sendable {
     }
 }
 
+extension LaunchError {
+    /// The status nslab exits with, as shells and unshare do: 127 when the command is not found, 126 when it
+    /// was found but could not be run, 1 for every other failed step.
+    public var exitStatus: Int32 {
+        switch self {
+        case .commandNotFound: 127
+        case .notExecutable: 126
+        case .step(.exec, let error, _, _): error == .noSuchFile ? 127 : 126
+        case .step: 1
+        }
+    }
+}
+
 extension NamespaceKind {
     /// The name in /proc/sys/user/max_*_namespaces.
     var limitName: String { self == .mount ? "mnt" : rawValue }
