@@ -13,8 +13,11 @@ struct RunCommand: ParsableCommand {
 
             Examples:
               nslab run --uts --hostname myhost -- hostname
-              nslab run --pid --mount --mount-proc -- ps ax
-              nslab run --user -- id
+              nslab run --pid --mount --mount-proc ps ax
+              nslab run --user id
+
+            As with unshare, the first argument that is not an option starts the command; after --, \
+            every argument belongs to the command.
             """
     )
 
@@ -48,8 +51,15 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Leave lo down in a new network namespace.") var noLoopback = false
 
-    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
-    var command: [String] = []
+    // Everything from the first argument that is not one of the options above: the command, as unshare takes
+    // it. It starts with "--" when the command line had one there, and with "-" for an unknown option.
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp("The command and its arguments, after -- or the options.", valueName: "command"))
+    var commandWords: [String] = []
+
+    /// The command without the `--` that may come before it.
+    var command: [String] { commandWords.first == "--" ? Array(commandWords.dropFirst()) : commandWords }
 
     /// The options as a plain value, shared with the quick reader of RunQuickParse.swift.
     var options: RunOptions {
@@ -59,7 +69,13 @@ struct RunCommand: ParsableCommand {
             command: command)
     }
 
-    func validate() throws { try options.validate() }
+    func validate() throws {
+        // ArgumentParser hands an unknown option over as the command's first word; it is still a mistake.
+        if let first = commandWords.first, first != "--", first.count > 1, first.hasPrefix("-") {
+            throw ValidationError("Unknown option \(first.quoted); a command that starts with - goes after --")
+        }
+        try options.validate()
+    }
 
     func run() throws { try options.execute() }
 }
