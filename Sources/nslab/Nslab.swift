@@ -8,6 +8,7 @@ struct Nslab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nslab",
         abstract: "A terminal lab for Linux namespaces.",
+        version: nslabVersion,
         subcommands: [
             DashboardCommand.self, RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self,
         ],
