@@ -27,6 +27,7 @@ struct Nslab: ParsableCommand {
         }
         do {
             let arguments = CommandLine.arguments.dropFirst()
+            try checkBeforeParsing(arguments)
             // The plain `nslab run` line skips ArgumentParser's reflection (see RunQuickParse.swift).
             if arguments.first == "run", let options = RunOptions(quickParsing: arguments.dropFirst()) {
                 try options.execute()
