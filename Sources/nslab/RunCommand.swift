@@ -30,13 +30,14 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Map root inside to your uid and gid outside; the default with --user.") var mapRoot = false
 
+    // A map's value is taken as it comes, so "-0 0 1" is refused for what it is, not as a missing value.
     @Option(
-        name: .customLong("uid-map"),
+        name: .customLong("uid-map"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("A uid map line 'INSIDE OUTSIDE COUNT' (needs --user; repeatable).", valueName: "M"))
     var uidMap: [String] = []
 
     @Option(
-        name: .customLong("gid-map"),
+        name: .customLong("gid-map"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("A gid map line 'INSIDE OUTSIDE COUNT' (needs --user; repeatable).", valueName: "M"))
     var gidMap: [String] = []
 
