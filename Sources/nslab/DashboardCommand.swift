@@ -27,12 +27,14 @@ struct DashboardCommand: ParsableCommand {
     // Numbers and maps are taken as they come, so "-1" is refused for what it is, not as a missing value.
     @Option(
         name: .customLong("uid-map"), parsing: .unconditionalSingleValue,
-        help: ArgumentHelp("A uid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
+        help: ArgumentHelp(
+            "A uid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
     var uidMap: [String] = []
 
     @Option(
         name: .customLong("gid-map"), parsing: .unconditionalSingleValue,
-        help: ArgumentHelp("A gid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
+        help: ArgumentHelp(
+            "A gid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
     var gidMap: [String] = []
 
     @Flag(help: "Launch a child with the ticked kinds right away.")
@@ -44,7 +46,9 @@ struct DashboardCommand: ParsableCommand {
             valueName: "NAME|PATH"))
     var theme: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between refreshes of the live panels (0.1 to 3600).", valueName: "SECONDS"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Seconds between refreshes of the live panels (0.1 to 3600).", valueName: "SECONDS"))
     var interval: Double = 1
 
     @Option(help: ArgumentHelp("The shell launched in children (default $SHELL, else /bin/sh).", valueName: "PATH"))
@@ -91,7 +95,8 @@ struct DashboardCommand: ParsableCommand {
         }
         if let theme, theme.allSatisfy({ $0 == " " || $0 == "\t" }) {
             throw ValidationError(
-                "--theme needs a theme name (default, light, mono, high-contrast, solarized) or a file's path, not \(theme.quoted)")
+                "--theme needs a theme name (default, light, mono, high-contrast, solarized) or a file's path, "
+                    + "not \(theme.quoted)")
         }
         do {
             _ = try ThemeLoader.current().load(theme)

@@ -49,7 +49,8 @@ struct InspectCommand: ParsableCommand {
             throw ValidationError("a pid is a positive number, e.g. nslab inspect 1234; \(first.quoted) is not one")
         }
         if words.count > 1 {
-            throw ValidationError("inspect takes one pid (compare two with --against); \(words[1].quoted) is one too many")
+            throw ValidationError(
+                "inspect takes one pid (compare two with --against); \(words[1].quoted) is one too many")
         }
         if let against, Self.pid(against) == nil {
             throw ValidationError("--against: a pid is a positive number; \(against.quoted) is not one")

@@ -40,7 +40,8 @@ import Testing
         var ps = JSONWriter()
         ps.writeProcesses(snapshot)
         let processes = try #require(try object(ps)["processes"] as? [[String: Any]])
-        let flags = Dictionary(uniqueKeysWithValues: processes.map { ($0["pid"] as? Int ?? -1, $0["kernel_thread"] as? Bool) })
+        let flags = Dictionary(
+            uniqueKeysWithValues: processes.map { ($0["pid"] as? Int ?? -1, $0["kernel_thread"] as? Bool) })
         #expect(flags[2] == true && flags[3] == true)
         #expect(flags[1] == false && flags[200] == false)
 

@@ -136,7 +136,8 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
         }
         var grandchild: Int32?
         for _ in 0..<200 where grandchild == nil {
-            let children = (try? String(contentsOfFile: "/proc/\(child.pid)/task/\(child.pid)/children", encoding: .utf8)) ?? ""
+            let path = "/proc/\(child.pid)/task/\(child.pid)/children"
+            let children = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             grandchild = children.split(separator: " ").first.flatMap { Int32($0) }
             if grandchild == nil { usleep(10_000) }
         }
@@ -145,7 +146,8 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
         waitForComm(sleeper, "sleep")
         let tree = try runNslab(["ps"])
         #expect(tree.stdout.hasPrefix("    PID  INSIDE USER      VS-NSLAB  COMMAND\n"))
-        let line = try #require(tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", sleeper)) })
+        let line = try #require(
+            tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", sleeper)) })
         #expect(line.contains(" U....... "), "\(line)")
 
         let processes = try #require(try runNslab(["ps", "--json"]).json()["processes"] as? [[String: Any]])
@@ -161,7 +163,8 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
         let tree = try Binary.runUnprivileged(["ps"])
         #expect(tree.status == 0, "\(tree.stderr)")
         // This test process runs as root: its links are unreadable to uid 65534.
-        let line = try #require(tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", getpid())) })
+        let line = try #require(
+            tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", getpid())) })
         #expect(line.contains(" ???????? "), "\(line)")
 
         let run = try Binary.runUnprivileged(["ps", "--json"])

@@ -105,7 +105,8 @@ struct RunQuickParseTests {
             for _ in 0..<generator.below(4) { line.append(["sh", "-c", "--uts", "--", "id"][generator.below(5)]) }
         case 2:
             line.append(["id", "hostname", "sh", "/bin/true"][generator.below(4)])
-            for _ in 0..<generator.below(4) { line.append(["-c", "--uts", "--", "id", "--hostname"][generator.below(5)]) }
+            let words = ["-c", "--uts", "--", "id", "--hostname"]
+            for _ in 0..<generator.below(4) { line.append(words[generator.below(words.count)]) }
         default:
             break
         }

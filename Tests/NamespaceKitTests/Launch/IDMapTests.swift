@@ -70,7 +70,9 @@ struct IDMapTests {
 /// Map limits the kernel enforces and nslab must check before launching (issue 13, points 13 and 14).
 @Suite("uid/gid map limits")
 struct IDMapLimitTests {
-    private func line(_ a: UInt32, _ b: UInt32, _ c: UInt32) -> IDMapEntry { IDMapEntry(inside: a, outside: b, count: c) }
+    private func line(_ a: UInt32, _ b: UInt32, _ c: UInt32) -> IDMapEntry {
+        IDMapEntry(inside: a, outside: b, count: c)
+    }
 
     /// Guards against 171 lines of "400000000N 400000000N 1" passing the check (under 340 lines) and failing
     /// only at launch with "writing uid_map: Invalid argument": the 4,096-byte limit is checked and named.
@@ -83,7 +85,9 @@ struct IDMapLimitTests {
         }
         #expect(IDMapError.tooManyBytes(.uid, 4104).description.contains("at most 4095 bytes"))
         // Just under the limit is fine: 170 such lines are 4080 bytes.
-        #expect(throws: Never.self) { try IDMap.validate(Array(long.prefix(170)), kind: .uid, privileged: true, ownID: 0) }
+        #expect(throws: Never.self) {
+            try IDMap.validate(Array(long.prefix(170)), kind: .uid, privileged: true, ownID: 0)
+        }
     }
 
     /// Guards against the quadratic check: 10,000 lines are refused on their count at once, before any
