@@ -71,7 +71,13 @@ struct RunCommand: ParsableCommand {
     }
 
     func validate() throws {
-        // ArgumentParser hands an unknown option over as the command's first word; it is still a mistake.
+        // ArgumentParser hands every option it does not see as its own over as the command's first word: help
+        // and --version (which it would otherwise answer itself), and unknown options, which are mistakes.
+        switch commandWords.first {
+        case "-h", "--help": throw CleanExit.helpRequest(RunCommand.self)
+        case "--version": throw CleanExit.message(nslabVersion)
+        default: break
+        }
         if let first = commandWords.first, first != "--", first.count > 1, first.hasPrefix("-") {
             throw ValidationError("Unknown option \(first.quoted); a command that starts with - goes after --")
         }

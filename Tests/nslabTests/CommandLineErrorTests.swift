@@ -95,4 +95,15 @@ struct CommandLineErrorTests {
         #expect(result.stderr.hasPrefix("nslab: uid map is 4104 bytes"), "\(result.stderr)")
         #expect(result.stderr.contains("at most 4095 bytes"))
     }
+
+    /// Guards against `nslab run --help` saying "Unknown option '--help'": with the command taken from the first
+    /// word that is not an option, ArgumentParser passes help and --version on as that word.
+    @Test("run --help and run --version still answer", arguments: [["run", "--help"], ["run", "--uts", "-h"]])
+    func runHelp(arguments: [String]) throws {
+        let result = try Binary.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("USAGE: nslab run"), "\(result.stdout)")
+        let version = try Binary.run(["run", "--version"])
+        #expect(version.status == 0 && !version.stdout.isEmpty, "\(version.stderr)")
+    }
 }
