@@ -52,4 +52,47 @@ import Testing
         let words = try runNslab(["inspect", "abc"])
         #expect(words.status != 0)
     }
+
+    /// The mount facts `nslab inspect PID --json` gives for `pid` (its `left_facts` of the mnt row).
+    private func mountFacts(_ pid: Int32) throws -> [String: Any] {
+        let rows = try #require(try runNslab(["inspect", String(pid), "--json"]).json()["kinds"] as? [[String: Any]])
+        let row = try #require(rows.first { $0["type"] as? String == "mnt" })
+        return try #require(row["left_facts"] as? [String: Any])
+    }
+
+    /// Guards issue 13, point 3 (and the "/proc: unknown" of point 16): `proc_is_own` was null where the
+    /// answer is false, for a PID-namespace child that sees the host's /proc, and for a process of the host's
+    /// pid namespace in a mount namespace whose /proc belongs to another pid namespace (`unshare
+    /// --mount-proc`'s parent). The text says "other pid ns" instead of "unknown".
+    @Test func procIsOwnIsFalseWhereTheProcIsAnotherPidNamespaces() throws {
+        try withSleeper([.pid]) { child in
+            #expect(try mountFacts(child.pid)["proc_is_own"] as? Bool == false)
+            let text = try runNslab(["inspect", String(child.pid)])
+            #expect(text.stdout.contains("/proc: other pid ns"), "\(text.stdout)")
+        }
+        var spec = LaunchSpec(kinds: [.pid, .mount], command: ["sleep", "100"])
+        spec.mountProc = true
+        let child = try Launcher.launch(spec)
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
+        let entered = Process()
+        entered.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        entered.arguments = ["-t", String(child.pid), "-m", "sleep", "100"]
+        try entered.run()
+        defer {
+            kill(entered.processIdentifier, SIGKILL)
+            entered.waitUntilExit()
+        }
+        for pid in [child.pid, entered.processIdentifier] {
+            for _ in 0..<200 {
+                if (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" { break }
+                usleep(10_000)
+            }
+        }
+        #expect(try mountFacts(child.pid)["proc_is_own"] as? Bool == true)
+        #expect(try mountFacts(entered.processIdentifier)["proc_is_own"] as? Bool == false)
+        #expect(try mountFacts(getpid())["proc_is_own"] as? Bool == true)
+    }
 }

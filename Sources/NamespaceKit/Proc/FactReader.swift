@@ -64,11 +64,17 @@ extension ProcScanner {
         var procIsOwn: Bool?
         if !summary.hasProcMount {
             procIsOwn = false
-        } else if let inside = process.pidInside, let ownPidNamespace = process.namespaces[.pid].value {
-            // Through the target's root, /proc/<its own pid>/ns/pid names the target's pid namespace
-            // only when that /proc belongs to the target's pid namespace.
-            let seen = reader.readLinkPath("\(process.pid)/root/proc/\(inside)/ns/pid")
-            procIsOwn = seen.map { $0 == ownPidNamespace }
+        } else if let inside = process.pidInside {
+            // Through the target's root, /proc/<its own pid> is the target itself exactly when that /proc
+            // belongs to the target's pid namespace: same start time and name. No such entry means a proc of
+            // another pid namespace (a parent of `unshare --mount-proc`, a child that sees the host's /proc).
+            // The ns/pid link read before needed ptrace access to whoever has that pid there (a host's init
+            // refuses it even to root), and said "unknown" where the answer was "no".
+            switch reader.read(path: "\(process.pid)/root/proc/\(inside)/stat", StatParser.parse) {
+            case .success(let stat?): procIsOwn = stat.startTime == process.startTime && stat.comm == process.comm
+            case .failure(.absent): procIsOwn = false
+            case .success(nil), .failure(.unreadable): procIsOwn = nil
+            }
         }
         return .known(MountFacts(mountCount: summary.count, procIsOwn: procIsOwn))
     }
@@ -124,14 +130,5 @@ extension ProcScanner {
         return .known(
             TimeFacts(
                 offsets: offsets, uptimeInside: uptime.map { $0 - readerBoottime + offsets.boottime.totalSeconds }))
-    }
-}
-
-extension ProcReader {
-    /// Reads a namespace link by path under the root and returns its inode; nil when unreadable.
-    func readLinkPath(_ path: String) -> UInt64? {
-        let count = ProcSyscalls.readLink(rootFD, path, into: buffer)
-        guard count > 0 else { return nil }
-        return SmallFileParsers.namespaceInode(buffer.bytes(count))
     }
 }

@@ -71,10 +71,11 @@ def process(root, pid, spec):
     if namespaces is CHILD:
         mounts += "31 22 0:40 / /tmp rw,relatime - tmpfs tmpfs rw\n"
     write(f"{base}/mountinfo", mounts)
-    # Through the process's root, /proc/<its own pid>/ns/pid tells whose /proc it sees.
+    # Through the process's root, /proc/<its own pid> is the process itself when it sees a /proc of its own pid
+    # namespace: the same start time and name.
     if namespaces is not None:
-        os.makedirs(f"{base}/root/proc/{nspid[-1]}/ns", exist_ok=True)
-        os.symlink(f"pid:[{namespaces['pid']}]", f"{base}/root/proc/{nspid[-1]}/ns/pid")
+        write(f"{base}/root/proc/{nspid[-1]}/stat", f"{nspid[-1]} ({comm}) S 0 1 1 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
+                                                 f"{start} 1000000 100 18446744073709551615 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n")
     lo = "    lo:    3193      29    0    0    0     0          0         0     3193      29    0    0    0     0       0          0\n"
     eth = "  eth0: 10217452     255    0    0    0     0          0         0    16797     196    0    0    0     0       0          0\n"
     header = ("Inter-|   Receive                                                |  Transmit\n"

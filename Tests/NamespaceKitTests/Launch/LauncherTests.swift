@@ -126,15 +126,16 @@ struct LauncherTests {
     @Test("a failing step is reported with its name, and the child is reaped")
     func failingStep() throws {
         try #require(getuid() == 0, "needs root")
-        // An executable on PATH that cannot be executed inside: a fresh /proc hides nothing, but a
-        // directory named like a command fails execve with EACCES.
-        let directory = "/tmp/nslab-launch-test-\(getpid())"
-        mkdir(directory, 0o755)
-        defer { rmdir(directory) }
+        // A file that passes every check before the launch (a regular file with execute permission) but
+        // is no program: execve fails with ENOEXEC. (A directory, used before, is now refused up front.)
+        let path = "/tmp/nslab-launch-test-\(getpid())"
+        FileManager.default.createFile(atPath: path, contents: Data("not a program\n".utf8))
+        chmod(path, 0o755)
+        defer { unlink(path) }
         #expect {
-            _ = try Launcher.launch(LaunchSpec(kinds: [.uts], command: [directory]))
+            _ = try Launcher.launch(LaunchSpec(kinds: [.uts], command: [path]))
         } throws: { error in
-            guard case LaunchError.step(.exec, .accessDenied, _, _) = error else { return false }
+            guard case LaunchError.step(.exec, Errno(ENOEXEC), _, _) = error else { return false }
             return true
         }
     }
