@@ -15,6 +15,8 @@ struct RunOptions: Equatable {
     var boottime: Double?
     var noLoopback = false
     var command: [String] = []
+    /// A running process whose namespaces the command joins first (`nslab enter`); nil for `nslab run`.
+    var joining: JoinTarget?
 
     /// The launch these options describe.
     func makeSpec() throws -> LaunchSpec {
@@ -32,6 +34,7 @@ struct RunOptions: Equatable {
         spec.loopbackUp = !noLoopback
         spec.monotonicOffset = monotonic
         spec.boottimeOffset = boottime
+        spec.joining = joining
         do {
             if !uidMap.isEmpty { spec.uidMap = try uidMap.map(IDMapEntry.init(parsing:)) }
             if !gidMap.isEmpty { spec.gidMap = try gidMap.map(IDMapEntry.init(parsing:)) }

@@ -142,3 +142,35 @@ struct UpdateStepTests {
         #expect(harness.model.processes.contains { $0.pid == 2999 })
     }
 }
+
+/// An inside reader that counts how often facts were read, i.e. how often helpers would be started.
+final class CountingInside: InsideReader, @unchecked Sendable {
+    private(set) var reads = 0
+    func facts(of pid: Int32, root: ProcRoot, interfaceNames: [String]) -> InsideFacts {
+        reads += 1
+        return LabInside().facts(of: pid, root: root, interfaceNames: interfaceNames)
+    }
+    func maps(readInUserNamespaceOf pid: Int32, root: ProcRoot, subjects: [Int32]) -> [MapReading]? {
+        LabInside().maps(readInUserNamespaceOf: pid, root: root, subjects: subjects)
+    }
+}
+
+@Suite("Update step, SIGCHLD")
+struct ChildExitedTests {
+    /// Guards against a loop that kept one core busy: each recompute starts fact helpers, whose exit raises
+    /// SIGCHLD, and a SIGCHLD recomputed whether or not a tab's child had ended.
+    @Test("SIGCHLD from something that is not a tab's child reads no facts")
+    func noRecomputeWithoutEndedChild() throws {
+        let inside = CountingInside()
+        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: inside)
+        let harness = Harness(
+            system: DashboardSystem(
+                scanner: scanner, hostPID: LabFixture.host, launcher: StandInLauncher(pid: 2002, terminalFD: nil),
+                shell: "/bin/sh", scrollback: 10))
+        try #require(harness.launch([.uts]) != nil)
+        let before = inside.reads
+        #expect(before > 0, "the launch compared the child with the host")
+        for _ in 0..<5 { harness.send(.childExited) }
+        #expect(inside.reads == before)
+    }
+}

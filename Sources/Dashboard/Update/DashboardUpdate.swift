@@ -218,9 +218,12 @@ public final class DashboardUpdate {
     /// Reaps the children that ended, and drops what is gone.
     private func reap(_ model: inout DashboardModel) {
         let running = model.tabs.filter { $0.exit == nil }.map(\.id)
-        for (id, status) in panes.reap(running: running) { model.tabEnded(id, status: status) }
+        let ended = panes.reap(running: running)
+        for (id, status) in ended { model.tabEnded(id, status: status) }
         dropGoneTabs(&model)
-        recompute(&model)
+        // Only when a tab's child ended: SIGCHLD also comes from the fact helpers a recompute starts, and
+        // recomputing on those would start helpers for ever.
+        if !ended.isEmpty { recompute(&model) }
     }
 
     private func dropGoneTabs(_ model: inout DashboardModel) {
