@@ -159,7 +159,8 @@ public final class DashboardUpdate {
             case .previousTab: model.showTab(by: -1)
             case .showTab(let index): model.showTab(at: index)
             case .closeTab:
-                if let closed = model.closeShownTab(), closed.exit == nil { panes.kill(closed.id) }
+                // Ended or not: an ended shell's background jobs still hold the session (and the pty).
+                if let closed = model.closeShownTab() { panes.kill(closed.id) }
                 dropGoneTabs(&model)
             case .scrollBack, .scrollForward:
                 if let id = model.shownTabID { panes.scroll(id, forward: command == .scrollForward) }
