@@ -102,7 +102,7 @@ public struct DashboardModel: Sendable {
 
     /// The panels in Tab order right now (the child pane only while a tab is open).
     public var focusablePanels: [Panel] {
-        Panel.allCases.filter { $0 != .child || hasChildPane }
+        Panel.screenOrder.filter { $0 != .child || hasChildPane }
     }
 
     /// The request F5 sends.

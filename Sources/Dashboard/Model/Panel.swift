@@ -1,4 +1,4 @@
-/// The dashboard's panels, in Tab order.
+/// The dashboard's panels (Tab visits them in `screenOrder`).
 public enum Panel: Int, CaseIterable, Sendable, Hashable {
     /// The eight checkboxes, their options and Launch.
     case namespaces
@@ -21,6 +21,10 @@ public enum Panel: Int, CaseIterable, Sendable, Hashable {
         case .child: "Child terminal"
         }
     }
+
+    /// Tab's order: as the full layout puts the panels on screen, the left column top to bottom, then the right
+    /// one (child pane, Host vs child, maps). Tab once jumped from the tree to the maps at the bottom right.
+    public static let screenOrder: [Panel] = [.namespaces, .processes, .child, .comparison, .maps]
 }
 
 /// Where each panel sits for a terminal size; pure, so mouse hits and drawing agree.
