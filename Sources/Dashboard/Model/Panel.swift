@@ -63,7 +63,9 @@ public struct DashboardLayout: Equatable, Sendable {
             let (namespaces, processes) = left.splitTop(12)
             // Room for two readers' views of the maps once the screen is tall enough.
             let (upper, maps) = right.splitBottom(size.rows >= 36 ? 12 : 7)
-            let (child, comparison) = upper.splitBottom(10)
+            // One line per kind, and from 35 rows two more for rows that wrap (a fact is wrapped, never cut
+            // off: at 120x35 the time row's boottime offset is on its second line).
+            let (child, comparison) = upper.splitBottom(size.rows >= 35 ? 12 : 10)
             panels = [
                 .namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,
                 .child: child,
