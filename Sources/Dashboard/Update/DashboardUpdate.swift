@@ -311,6 +311,7 @@ public final class DashboardUpdate {
             return
         }
         model.comparison.latest = ComparisonRows.view(comparison)
+        if case .process = target { model.comparison.latest?.isOwnChild = false }
         var maps = MapViews.hostReading(of: comparison)
         if MapViews.hasOwnUserNamespace(pid, host: system.hostPID, in: snapshot),
             let readings = system.mapsReadInside(pid)
