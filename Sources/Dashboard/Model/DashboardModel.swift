@@ -218,11 +218,16 @@ public struct DashboardModel: Sendable {
 
     // MARK: the process tree
 
-    /// Replaces the process tree, keeping the selection on the same pid when it still exists.
+    /// Replaces the process tree, keeping the selection on the same pid when it still exists; when it is gone,
+    /// the selection goes back to the child on show (where the learner was), and only without one to the top.
     public mutating func setProcesses(_ rows: [ProcessRow]) {
         processes = rows
         if let pid = selectedPID, visibleIndex[pid] != nil { return }
-        selectedPID = visibleProcesses.first?.pid
+        if let child = shownTab?.pid, visibleIndex[child] != nil {
+            selectedPID = child
+        } else {
+            selectedPID = visibleProcesses.first?.pid
+        }
     }
 
     /// Builds `visibleProcesses` and `visibleIndex` from the tree and what is collapsed.

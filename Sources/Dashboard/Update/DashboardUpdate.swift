@@ -276,6 +276,13 @@ public final class DashboardUpdate {
     private func take(_ snapshot: Snapshot, rows: [ProcessRow], into model: inout DashboardModel) {
         model.snapshot = snapshot
         model.setProcesses(rows)
+        // A selected process that exited (a nested `unshare -u sh`, then `exit`) hands the panels back to the
+        // tab's child, rather than leaving them on a process that is gone.
+        if case .process(let pid)? = model.comparison.target, snapshot.process(pid) == nil, let tab = model.shownTab,
+            tab.exit == nil
+        {
+            model.comparison.point(at: .tab(tab.id))
+        }
         recompute(&model)
     }
 
