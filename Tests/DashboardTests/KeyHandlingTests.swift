@@ -91,14 +91,14 @@ struct KeyHandlingTests {
         _ = state.press(.backTab)
         #expect(state.focus == .maps)
         state.launched()
-        state.focus = .processes
+        state.focus = .maps
         _ = state.press(.tab)
-        #expect(state.focus == .child)
+        #expect(state.focus == .child, "the pane, which keeps Tab for the child, comes last")
         // Down the left column, then down the right one, as the full layout draws them.
         let layout = DashboardLayout(size: TerminalSize(columns: 120, rows: 35), focus: .namespaces)
-        let rects = Panel.screenOrder.map { layout.panels[$0]! }
+        let rects = Panel.screenOrder.dropLast().map { layout.panels[$0]! }
         #expect(rects[0].x == rects[1].x && rects[0].y < rects[1].y)
-        #expect(rects[2].x == rects[3].x && rects[3].x == rects[4].x && rects[2].y < rects[3].y && rects[3].y < rects[4].y)
+        #expect(rects[2].x == rects[3].x && rects[2].y < rects[3].y)
         #expect(rects[1].x < rects[2].x)
     }
 

@@ -23,8 +23,10 @@ public enum Panel: Int, CaseIterable, Sendable, Hashable {
     }
 
     /// Tab's order: as the full layout puts the panels on screen, the left column top to bottom, then the right
-    /// one (child pane, Host vs child, maps). Tab once jumped from the tree to the maps at the bottom right.
-    public static let screenOrder: [Panel] = [.namespaces, .processes, .child, .comparison, .maps]
+    /// one (Host vs child, maps); Tab once jumped from the tree to the maps at the bottom right. The child pane
+    /// comes last although it is drawn at the top right: it keeps Tab for the child (only Ctrl-] leaves it), so
+    /// anywhere earlier in the cycle it would swallow every Tab meant for the panels after it.
+    public static let screenOrder: [Panel] = [.namespaces, .processes, .comparison, .maps, .child]
 }
 
 /// Where each panel sits for a terminal size; pure, so mouse hits and drawing agree.
