@@ -1,60 +1,47 @@
 #include "helper_pipe.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-pid_t nsl_helper_fork(int *fd) {
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
-    pid_t child = fork();
+/* The helpers' deepest frame is a struct utsname and a few small buffers; 64 KiB leaves room to spare. */
+#define NSL_HELPER_STACK_SIZE (64 * 1024)
+
+int nsl_helper_run(int (*body)(void *), void *argument) {
+    void *stack = mmap(NULL, NSL_HELPER_STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return -1;
+    /* The helper starts with the caller's mask: all blocked, so no signal handler runs in it. */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    /* No exit signal: a helper's end is no SIGCHLD for the event loop (which would wake the dashboard
+     * to reap children that did not end). CLONE_VFORK: back here only once the helper has _exit()ed. */
+    pid_t child = clone(body, (char *)stack + NSL_HELPER_STACK_SIZE, CLONE_VM | CLONE_VFORK, argument);
+    int clone_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    int result = 0;
     if (child < 0) {
-        int saved = errno;
-        close(pipe_fds[0]);
-        close(pipe_fds[1]);
-        errno = saved;
-        return -1;
-    }
-    close(pipe_fds[child == 0 ? 0 : 1]);
-    *fd = pipe_fds[child == 0 ? 1 : 0];
-    return child;
-}
-
-_Noreturn void nsl_helper_send_and_exit(int fd, const void *data, size_t size) {
-    const char *cursor = data;
-    while (size > 0) {
-        ssize_t put = write(fd, cursor, size);
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0) _exit(1);
-        cursor += put;
-        size -= (size_t)put;
-    }
-    _exit(0);
-}
-
-int nsl_helper_collect(int fd, pid_t child, void *out, size_t size) {
-    char *bytes = out;
-    size_t got_total = 0;
-    int read_errno = 0;
-    while (got_total < size) {
-        ssize_t got = read(fd, bytes + got_total, size - got_total);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            read_errno = errno;
-            break;
+        errno = clone_errno;
+        result = -1;
+    } else {
+        int status = 0;
+        pid_t reaped;
+        do {
+            reaped = waitpid(child, &status, __WCLONE);
+        } while (reaped < 0 && errno == EINTR);
+        if (reaped != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            errno = EIO;
+            result = -1;
         }
-        if (got == 0) break;
-        got_total += (size_t)got;
     }
-    close(fd);
-    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
-    }
-    if (got_total != size) {
-        memset(out, 0, size);
-        errno = read_errno ? read_errno : EIO;
-        return -1;
-    }
-    return 0;
+    int saved = errno;
+    munmap(stack, NSL_HELPER_STACK_SIZE);
+    errno = saved;
+    return result;
 }

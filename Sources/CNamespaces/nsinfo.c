@@ -1,10 +1,12 @@
 /*
  * Namespace introspection: nsfs ioctls and the fact-reading helper child (see nsl_nsinfo.h).
  *
- * The helper is a plain fork(): between fork() and _exit() the child only makes system calls
- * (setns, uname, msgctl/semctl/shmctl, socket/ioctl, open/read/write), which is safe after forking a
- * multithreaded process. It runs single-threaded, so setns() into UTS, IPC, net and cgroup
- * namespaces is allowed, and it never touches the parent's namespaces.
+ * The helper is a clone(CLONE_VM | CLONE_VFORK) task (helper_pipe.h): it shares nslab's memory, so
+ * starting it costs the same whatever nslab's size, and writes what it saw straight into the caller's
+ * struct. Until it _exit()s it only makes system calls (setns, uname, msgctl/semctl/shmctl,
+ * socket/ioctl, open/read), with every signal blocked. It is a thread group of its own with its own
+ * fs, so setns() into UTS, IPC, net, cgroup and user namespaces is allowed, and it never moves the
+ * parent's namespaces.
  */
 #include "helper_pipe.h"
 #include "nsl_nsinfo.h"
@@ -150,27 +152,42 @@ static void read_cgroup(int fd, pid_t pid, struct nsl_ns_facts *out) {
     close(file);
 }
 
+/* What the helper is given: where to look, and where to write what it saw (the caller's memory). */
+struct facts_job {
+    const struct nsl_ns_targets *targets;
+    const char *interface_names;
+    int interface_count;
+    struct nsl_ns_facts *out;
+};
+
+static int facts_helper(void *argument) {
+    struct facts_job *job = argument;
+    const struct nsl_ns_targets *targets = job->targets;
+    struct nsl_ns_facts *out = job->out;
+    out->uts_errno = out->ipc_errno = out->net_errno = out->cgroup_errno = ENOENT;
+    /* Root may join any namespace from where it is; an ordinary user first becomes root of the
+     * target's user namespace (its owner has every capability there). Failing that, each
+     * setns below reports its own errno. */
+    if (targets->user_fd >= 0 && geteuid() != 0) (void)enter(targets->user_fd, CLONE_NEWUSER, "/proc/self/ns/user");
+    if (targets->uts_fd >= 0) { out->uts_errno = 0; read_uts(targets->uts_fd, out); }
+    if (targets->ipc_fd >= 0) { out->ipc_errno = 0; read_ipc(targets->ipc_fd, out); }
+    if (targets->net_fd >= 0 && job->interface_names != NULL) {
+        out->net_errno = 0;
+        read_net(targets->net_fd, job->interface_names, job->interface_count, out);
+    }
+    if (targets->cgroup_fd >= 0) { out->cgroup_errno = 0; read_cgroup(targets->cgroup_fd, targets->pid, out); }
+    return 0;
+}
+
 int nsl_read_ns_facts(const struct nsl_ns_targets *targets, const char *interface_names, int interface_count,
                       struct nsl_ns_facts *out) {
     memset(out, 0, sizeof *out);
-    int pipe_fd;
-    pid_t child = nsl_helper_fork(&pipe_fd);
-    if (child < 0) return -1;
-    if (child == 0) {
-        /* The child fills its own copy of *out (the memset above happened before fork). */
-        out->uts_errno = out->ipc_errno = out->net_errno = out->cgroup_errno = ENOENT;
-        /* Root may join any namespace from where it is; an ordinary user first becomes root of the
-         * target's user namespace (its owner has every capability there). Failing that, each
-         * setns below reports its own errno. */
-        if (targets->user_fd >= 0 && geteuid() != 0) (void)enter(targets->user_fd, CLONE_NEWUSER, "/proc/self/ns/user");
-        if (targets->uts_fd >= 0) { out->uts_errno = 0; read_uts(targets->uts_fd, out); }
-        if (targets->ipc_fd >= 0) { out->ipc_errno = 0; read_ipc(targets->ipc_fd, out); }
-        if (targets->net_fd >= 0 && interface_names != NULL) {
-            out->net_errno = 0;
-            read_net(targets->net_fd, interface_names, interface_count, out);
-        }
-        if (targets->cgroup_fd >= 0) { out->cgroup_errno = 0; read_cgroup(targets->cgroup_fd, targets->pid, out); }
-        nsl_helper_send_and_exit(pipe_fd, out, sizeof *out);
+    struct facts_job job = {targets, interface_names, interface_count, out};
+    if (nsl_helper_run(facts_helper, &job) != 0) {
+        int saved = errno;
+        memset(out, 0, sizeof *out);
+        errno = saved;
+        return -1;
     }
-    return nsl_helper_collect(pipe_fd, child, out, sizeof *out);
+    return 0;
 }

@@ -1,9 +1,9 @@
 /*
  * Reading files from inside another user namespace (see nsl_userns_read.h).
  *
- * Between fork() and _exit() the helper only makes system calls (setns, open, read, write), which is
- * safe after forking a multithreaded process; setns() into a user namespace needs exactly that: a
- * single-threaded caller.
+ * The helper is a clone(CLONE_VM | CLONE_VFORK) task (helper_pipe.h) that only makes system calls
+ * (close_range, setns, open, read) before it _exit()s; setns() into a user namespace needs a caller
+ * that is a thread group of its own with its own fs, which it is, and nslab's threads never move.
  */
 #include "helper_pipe.h"
 #include "nsl_userns_read.h"
@@ -38,28 +38,39 @@ static void read_one(const char *path, struct nsl_userns_reads *out, int index) 
     close(file);
 }
 
+/* What the helper is given: the namespace, the files, and where to put them (the caller's memory). */
+struct userns_job {
+    int userns_fd;
+    const char *const *paths;
+    int count;
+    struct nsl_userns_reads *out;
+};
+
+static int userns_helper(void *argument) {
+    struct userns_job *job = argument;
+    /* Let go of every other fd at once (the helper has its own copy of the fd table): another thread's
+     * file open for writing, held here, would make its exec fail with ETXTBSY while this helper lives. */
+    if (job->userns_fd > 3) close_range(3, (unsigned)job->userns_fd - 1, 0);
+    close_range((unsigned)job->userns_fd + 1, ~0U, 0);
+    /* A name of its own, so nobody mistakes this short-lived task for nslab itself. */
+    prctl(PR_SET_NAME, "nslab-helper", 0, 0, 0);
+    if (setns(job->userns_fd, CLONE_NEWUSER) != 0) {
+        job->out->setns_errno = errno;
+    } else {
+        for (int i = 0; i < job->count; i++) read_one(job->paths[i], job->out, i);
+    }
+    return 0;
+}
+
 int nsl_read_in_userns(int userns_fd, const char *const *paths, int count, struct nsl_userns_reads *out) {
     memset(out, 0, sizeof *out);
     if (count > NSL_USERNS_MAX_FILES) count = NSL_USERNS_MAX_FILES;
-    int pipe_fd;
-    pid_t child = nsl_helper_fork(&pipe_fd);
-    if (child < 0) return -1;
-    if (child == 0) {
-        /* Let go of every other fd at once: another thread's file open for writing, held here, would
-         * make its exec fail with ETXTBSY for as long as this helper lives. */
-        int keep_low = pipe_fd < userns_fd ? pipe_fd : userns_fd;
-        int keep_high = pipe_fd < userns_fd ? userns_fd : pipe_fd;
-        if (keep_low > 3) close_range(3, (unsigned)keep_low - 1, 0);
-        if (keep_high > keep_low + 1) close_range((unsigned)keep_low + 1, (unsigned)keep_high - 1, 0);
-        close_range((unsigned)keep_high + 1, ~0U, 0);
-        /* A name of its own, so nobody mistakes this short-lived copy for nslab itself. */
-        prctl(PR_SET_NAME, "nslab-helper", 0, 0, 0);
-        if (setns(userns_fd, CLONE_NEWUSER) != 0) {
-            out->setns_errno = errno;
-        } else {
-            for (int i = 0; i < count; i++) read_one(paths[i], out, i);
-        }
-        nsl_helper_send_and_exit(pipe_fd, out, sizeof *out);
+    struct userns_job job = {userns_fd, paths, count, out};
+    if (nsl_helper_run(userns_helper, &job) != 0) {
+        int saved = errno;
+        memset(out, 0, sizeof *out);
+        errno = saved;
+        return -1;
     }
-    return nsl_helper_collect(pipe_fd, child, out, sizeof *out);
+    return 0;
 }

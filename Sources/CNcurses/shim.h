@@ -112,8 +112,20 @@ static inline void nslab_restore_terminal_now(void) {
     if (*nslab_saved_termios_valid()) tcsetattr(STDIN_FILENO, TCSANOW, nslab_saved_termios_storage());
 }
 
+/// What the crash handler runs before it gives the terminal back (the children's sessions are killed there):
+/// an async-signal-safe C function, or NULL.
+static inline void (**nslab_crash_cleanup(void))(void) {
+    static void (*cleanup)(void) = NULL;
+    return &cleanup;
+}
+
+/// Sets the crash handler's cleanup (see nslab_crash_cleanup).
+static inline void nslab_set_crash_cleanup(void (*_Nullable cleanup)(void)) { *nslab_crash_cleanup() = cleanup; }
+
 static inline void nslab_crash_handler(int sig, siginfo_t *info, void *context) {
     int saved_errno = errno;
+    // The children's shells die with nslab (their death signal), but their background jobs would live on.
+    if (*nslab_crash_cleanup() != NULL) (*nslab_crash_cleanup())();
     nslab_restore_terminal_now();
     struct sigaction *previous = nslab_previous_action(sig);
     sigaction(sig, previous, NULL);

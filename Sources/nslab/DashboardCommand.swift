@@ -122,7 +122,7 @@ struct DashboardCommand: ParsableCommand {
     }
 
     func run() throws {
-        let system = DashboardSystem.live(shell: try resolvedShell(), scrollback: scrollback)
+        let system = DashboardSystem.live(shell: try resolvedShell(), scrollback: scrollback, inBackground: true)
         let status = Dashboard.run(options: try makeOptions(), system: system)
         if status != 0 { throw ExitCode(status) }
     }

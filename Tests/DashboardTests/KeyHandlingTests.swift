@@ -77,7 +77,9 @@ struct KeyHandlingTests {
         #expect(state.focus == .namespaces)
     }
 
-    @Test("Tab and Shift-Tab cycle the panels; the child pane joins once it exists")
+    /// Guards against Tab visiting the panels out of screen order (the tree, then the maps at the bottom right,
+    /// then Host vs child above them).
+    @Test("Tab and Shift-Tab cycle the panels in screen order; the child pane joins once it exists")
     func tabCycle() {
         var state = makeState()
         var seen: [Panel] = []
@@ -85,13 +87,19 @@ struct KeyHandlingTests {
             _ = state.press(.tab)
             seen.append(state.focus)
         }
-        #expect(seen == [.processes, .maps, .comparison, .namespaces])
+        #expect(seen == [.processes, .comparison, .maps, .namespaces])
         _ = state.press(.backTab)
-        #expect(state.focus == .comparison)
+        #expect(state.focus == .maps)
         state.launched()
-        state.focus = .comparison
+        state.focus = .maps
         _ = state.press(.tab)
-        #expect(state.focus == .child)
+        #expect(state.focus == .child, "the pane, which keeps Tab for the child, comes last")
+        // Down the left column, then down the right one, as the full layout draws them.
+        let layout = DashboardLayout(size: TerminalSize(columns: 120, rows: 35), focus: .namespaces)
+        let rects = Panel.screenOrder.dropLast().map { layout.panels[$0]! }
+        #expect(rects[0].x == rects[1].x && rects[0].y < rects[1].y)
+        #expect(rects[2].x == rects[3].x && rects[2].y < rects[3].y)
+        #expect(rects[1].x < rects[2].x)
     }
 
     @Test("q and Ctrl-C quit at once without children, ask y/n with them")

@@ -24,7 +24,7 @@ struct LastPaneClosedTests {
         #expect(state.press(.function(8)) == [.forwardToChild(.function(8))])
         #expect(state.closeShownTab()?.pid == 4242)
         #expect(state.focus == .namespaces)
-        #expect(state.focusablePanels == [.namespaces, .processes, .maps, .comparison])
+        #expect(state.focusablePanels == [.namespaces, .processes, .comparison, .maps])
         _ = state.press(.tab, .tab, .tab, .tab)
         #expect(state.focus == .namespaces, "Tab must not land on the empty pane")
         // Keys reach the dashboard again: a digit ticks, F5 launches.

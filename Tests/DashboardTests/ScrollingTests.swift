@@ -39,7 +39,7 @@ struct ScrollingTests {
     func everyMapLineReachable(size: TerminalSize) throws {
         var state = makeState(size: size)
         state.maps = manyRangeMaps()
-        _ = state.press(.tab, .tab)
+        _ = state.press(.tab, .tab, .tab)  // Processes, Host vs child, maps: the screen's order
         #expect(state.focus == .maps)
         let rect = try #require(state.layout.panels[.maps])
         let inner = rect.inset(by: 1)

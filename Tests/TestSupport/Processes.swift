@@ -27,4 +27,32 @@ public enum Processes {
         } while Date() < deadline
         return false
     }
+
+    /// The live (not zombie) processes of session `sid`, by field 6 of /proc/<pid>/stat.
+    public static func liveMembers(ofSession sid: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 3, fields[0] != "Z", fields[0] != "X", pid_t(fields[3]) == sid else { return nil }
+            return pid
+        }
+    }
+
+    /// Whether every process of session `sid` is gone (zombies count as gone) within `seconds`.
+    public static func sessionEndsSoon(_ sid: pid_t, within seconds: Double = 3) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if liveMembers(ofSession: sid).isEmpty { return true }
+            usleep(20_000)
+        } while Date() < deadline
+        return false
+    }
+
+    /// Kills whatever is left of session `sid`, so a failing test orphans nothing on the host.
+    public static func killSession(_ sid: pid_t) {
+        for pid in liveMembers(ofSession: sid) { kill(pid, SIGKILL) }
+    }
 }

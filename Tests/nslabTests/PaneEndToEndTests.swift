@@ -108,9 +108,12 @@ struct PaneEndToEndTests {
         try tmux.waitFor("hist-200")
         let early = #"│hist-1[0-5]\d "#
         #expect(try tmux.screen().range(of: early, options: .regularExpression) == nil)
+        // Three pages: the pane is 13 rows tall at 120x40 since Host vs child has room for wrapped rows.
+        try tmux.send("S-PPage")
         try tmux.send("S-PPage")
         try tmux.send("S-PPage")
         try tmux.waitFor(early, regex: true)
+        try tmux.send("S-NPage")
         try tmux.send("S-NPage")
         try tmux.send("S-NPage")
         try tmux.waitFor("│hist-200 ")

@@ -8,8 +8,9 @@
  *  1. the nsfs ioctls (NS_GET_PARENT, NS_GET_USERNS, NS_GET_OWNER_UID, NS_GET_NSTYPE), whose request
  *     numbers are macros Swift does not import;
  *  2. reading facts that only exist from inside a namespace (hostname, SysV IPC counts, interface
- *     flags, the cgroup path as the target sees it). A forked, single-threaded helper child setns()es
- *     into the target's UTS, IPC, net and cgroup namespaces, reads, reports over a pipe and exits.
+ *     flags, the cgroup path as the target sees it). A helper task that shares nslab's memory (clone
+ *     with CLONE_VM | CLONE_VFORK, so its cost does not grow with nslab's size) setns()es into the
+ *     target's UTS, IPC, net and cgroup namespaces, writes what it read into *out and exits.
  *     The caller's threads never change namespace, and user and mount namespaces are never entered.
  */
 
@@ -71,7 +72,7 @@ struct nsl_ns_targets {
     pid_t pid;
 };
 
-/// Forks a helper that enters the given namespaces and fills *out.
+/// Runs a helper task that enters the given namespaces and fills *out.
 /// interface_names holds interface_count names of 16 bytes each (IFNAMSIZ, NUL-padded).
 /// Returns 0, or -1 with errno set when the helper itself could not run.
 int nsl_read_ns_facts(const struct nsl_ns_targets *_Nonnull targets,

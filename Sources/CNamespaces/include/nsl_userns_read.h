@@ -6,8 +6,8 @@
  *
  * /proc/<pid>/uid_map and gid_map print their second column relative to the reader's user
  * namespace, so "the maps as the child reads them" can only be read from inside the child's user
- * namespace. A forked, single-threaded helper setns()es into it (the caller's threads never move),
- * reads the files and reports over a pipe. Mount namespaces are not entered: paths resolve in the
+ * namespace. A helper task sharing nslab's memory (clone with CLONE_VM | CLONE_VFORK) setns()es into it
+ * (the caller's threads never move) and reads the files into *out. Mount namespaces are not entered: paths resolve in the
  * caller's /proc.
  */
 
@@ -34,7 +34,7 @@ struct nsl_userns_reads {
     char data[NSL_USERNS_MAX_FILES][NSL_USERNS_FILE_BYTES];
 };
 
-/// Forks a helper that joins the user namespace behind userns_fd and reads up to
+/// Runs a helper task that joins the user namespace behind userns_fd and reads up to
 /// NSL_USERNS_MAX_FILES paths into *out. Returns 0, or -1 with errno set when the helper could not run.
 int nsl_read_in_userns(int userns_fd, const char *_Nonnull const *_Nonnull paths, int count,
                        struct nsl_userns_reads *_Nonnull out);

@@ -108,6 +108,8 @@ struct Runner {
     /// `frameInterval`: a flood of pty reads would otherwise render the whole screen per read.
     mutating func run() -> Int32 {
         loop.watch(STDIN_FILENO)
+        let scanFD = update.system.scanWakeFD ?? -1
+        if scanFD >= 0 { loop.watch(scanFD) }
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
         var frameTimer: EventLoop.TimerID?
         var lastDraw: UInt64 = 0
@@ -134,6 +136,9 @@ struct Runner {
                             onlyChildOutput = false
                         }
                     }
+                case .readable(scanFD):
+                    onlyChildOutput = false
+                    if apply(.scanFinished) { return 0 }
                 case .readable(let fd):
                     sawChildOutput = true
                     _ = update.apply(.ptyReadable(fd), to: &model)

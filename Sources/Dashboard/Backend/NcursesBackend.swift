@@ -49,6 +49,7 @@ public final class NcursesTerminal {
         // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting the process.
         guard nslab_newterm() != nil else { throw Self.unknownTerminal }
         active = true
+        nslab_set_crash_cleanup(Child.killAllSessionsFromSignalHandler)
         _ = nslab_install_crash_handlers()
         raw()
         noecho()

@@ -40,12 +40,15 @@ public struct ComparisonView: Equatable, Sendable {
     public var cursor: Int
     /// The kind whose explanation is open (Enter), if any.
     public var expanded: NamespaceKind?
+    /// True when the subject is a child nslab launched (a tab's), which "tick it and launch again" can change.
+    public var isOwnChild: Bool
 
     /// Makes a view.
     public init(
         subject: String, rows: [ComparisonRow], ended: String? = nil, cursor: Int = 0,
-        expanded: NamespaceKind? = nil
+        expanded: NamespaceKind? = nil, isOwnChild: Bool = true
     ) {
+        self.isOwnChild = isOwnChild
         self.subject = subject
         self.rows = rows
         self.ended = ended

@@ -55,9 +55,21 @@ public struct DashboardModel: Sendable {
     /// The latest scan of /proc; nil before the first (or when /proc cannot be read).
     public var snapshot: Snapshot?
     /// The process tree as shown, in tree order (built from `snapshot`).
-    public private(set) var processes: [ProcessRow] = []
+    public private(set) var processes: [ProcessRow] = [] {
+        didSet { rebuildVisibleProcesses() }
+    }
     /// Pids whose descendants are hidden.
-    public var collapsed: Set<Int32> = []
+    public var collapsed: Set<Int32> = [] {
+        didSet { if collapsed != oldValue { rebuildVisibleProcesses() } }
+    }
+    /// The process rows not hidden by a collapsed ancestor, kept here and rebuilt only when `processes` or
+    /// `collapsed` change: a key or a frame that rebuilt them (O(n)) took far over 50 ms at 20,000 processes.
+    public private(set) var visibleProcesses: [ProcessRow] = []
+    /// Each visible pid's index in `visibleProcesses`.
+    public private(set) var visibleIndex: [Int32: Int] = [:]
+    /// How often the visible rows were rebuilt, so tests can check that keys which change neither the tree nor
+    /// what is collapsed leave them alone.
+    private(set) var visibleRebuilds = 0
     /// The selected process.
     public var selectedPID: Int32?
     /// The first visible row of the process tree.
@@ -102,7 +114,7 @@ public struct DashboardModel: Sendable {
 
     /// The panels in Tab order right now (the child pane only while a tab is open).
     public var focusablePanels: [Panel] {
-        Panel.allCases.filter { $0 != .child || hasChildPane }
+        Panel.screenOrder.filter { $0 != .child || hasChildPane }
     }
 
     /// The request F5 sends.
@@ -206,34 +218,46 @@ public struct DashboardModel: Sendable {
 
     // MARK: the process tree
 
-    /// Replaces the process tree, keeping the selection on the same pid when it still exists.
+    /// Replaces the process tree, keeping the selection on the same pid when it still exists; when it is gone,
+    /// the selection goes back to the child on show (where the learner was), and only without one to the top.
     public mutating func setProcesses(_ rows: [ProcessRow]) {
         processes = rows
-        let visible = visibleProcesses
-        if let pid = selectedPID, visible.contains(where: { $0.pid == pid }) { return }
-        selectedPID = visible.first?.pid
+        if let pid = selectedPID, visibleIndex[pid] != nil { return }
+        if let child = shownTab?.pid, visibleIndex[child] != nil {
+            selectedPID = child
+        } else {
+            selectedPID = visibleProcesses.first?.pid
+        }
     }
 
-    /// The process rows not hidden by a collapsed ancestor.
-    public var visibleProcesses: [ProcessRow] {
+    /// Builds `visibleProcesses` and `visibleIndex` from the tree and what is collapsed.
+    private mutating func rebuildVisibleProcesses() {
         var result: [ProcessRow] = []
+        var index: [Int32: Int] = [:]
+        result.reserveCapacity(processes.count)
+        index.reserveCapacity(processes.count)
         var hideDeeperThan: Int?
         for row in processes {
             if let limit = hideDeeperThan {
                 if row.depth > limit { continue }
                 hideDeeperThan = nil
             }
+            index[row.pid] = result.count
             result.append(row)
-            if collapsed.contains(row.pid) && row.hasChildren { hideDeeperThan = row.depth }
+            if row.hasChildren && collapsed.contains(row.pid) { hideDeeperThan = row.depth }
         }
-        return result
+        visibleProcesses = result
+        visibleIndex = index
+        visibleRebuilds += 1
     }
+
+    /// The selected row's index among the visible rows, if it is visible.
+    public var selectedVisibleIndex: Int? { selectedPID.flatMap { visibleIndex[$0] } }
 
     /// True when `row` matches the search query.
     public func matchesSearch(_ row: ProcessRow) -> Bool {
-        guard let query = search?.query.lowercased(), !query.isEmpty else { return false }
-        return row.command.lowercased().contains(query) || row.user.lowercased().contains(query)
-            || String(row.pid) == query
+        guard let query = search?.query, !query.isEmpty else { return false }
+        return row.matches(SearchQuery(query))
     }
 
     /// Rows of process lines the tree panel can show (header and search line excluded).

@@ -1,4 +1,4 @@
-/// The dashboard's panels, in Tab order.
+/// The dashboard's panels (Tab visits them in `screenOrder`).
 public enum Panel: Int, CaseIterable, Sendable, Hashable {
     /// The eight checkboxes, their options and Launch.
     case namespaces
@@ -21,6 +21,12 @@ public enum Panel: Int, CaseIterable, Sendable, Hashable {
         case .child: "Child terminal"
         }
     }
+
+    /// Tab's order: as the full layout puts the panels on screen, the left column top to bottom, then the right
+    /// one (Host vs child, maps); Tab once jumped from the tree to the maps at the bottom right. The child pane
+    /// comes last although it is drawn at the top right: it keeps Tab for the child (only Ctrl-] leaves it), so
+    /// anywhere earlier in the cycle it would swallow every Tab meant for the panels after it.
+    public static let screenOrder: [Panel] = [.namespaces, .processes, .comparison, .maps, .child]
 }
 
 /// Where each panel sits for a terminal size; pure, so mouse hits and drawing agree.
@@ -59,7 +65,9 @@ public struct DashboardLayout: Equatable, Sendable {
             let (namespaces, processes) = left.splitTop(12)
             // Room for two readers' views of the maps once the screen is tall enough.
             let (upper, maps) = right.splitBottom(size.rows >= 36 ? 12 : 7)
-            let (child, comparison) = upper.splitBottom(10)
+            // One line per kind, and from 35 rows two more for rows that wrap (a fact is wrapped, never cut
+            // off: at 120x35 the time row's boottime offset is on its second line).
+            let (child, comparison) = upper.splitBottom(size.rows >= 35 ? 12 : 10)
             panels = [
                 .namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,
                 .child: child,

@@ -44,7 +44,8 @@ extension PaneSet {
         return ended
     }
 
-    /// Kills tab `id`'s child (it is reaped at the next SIGCHLD).
+    /// Kills tab `id`'s child and everything left in its session, also when the child itself already ended (it
+    /// is reaped at the next SIGCHLD).
     func kill(_ id: ChildTab.ID) {
         panes[id]?.process?.kill()
     }
@@ -55,9 +56,10 @@ extension PaneSet {
         if pane.fd >= 0 { close(pane.fd) }
     }
 
-    /// Kills every child that still runs, reaps them all, and closes their ptys: on every way out.
+    /// Kills every child and what is left of its session (an ended shell's background jobs too), reaps them
+    /// all, and closes their ptys: on every way out.
     public func shutdown() {
-        for pane in panes.values where pane.process?.exitStatus == nil { pane.process?.kill() }
+        for pane in panes.values { pane.process?.kill() }
         for pane in panes.values {
             _ = pane.process?.wait()
             if pane.fd >= 0 {

@@ -52,12 +52,15 @@ public final class DashboardSystem {
     public let scrollback: Int
     /// The environment children start from (the pane's TERM and size are set on top).
     let environment: [String]
+    /// Scans on a thread of their own, on the live system; nil in tests (and when no thread can be had), where
+    /// a refresh scans in the update step itself.
+    let backgroundScan: BackgroundScan?
     private let users = UserNames()
 
     /// A system over `scanner`, comparing with `hostPID`, starting children with `launcher`.
     public init(
         scanner: ProcScanner?, hostPID: Int32, launcher: any ChildLauncher, shell: String, scrollback: Int,
-        environment: [String] = SystemCall.environment()
+        environment: [String] = SystemCall.environment(), scansInBackground: Bool = false
     ) {
         self.scanner = scanner
         self.hostPID = hostPID
@@ -65,13 +68,19 @@ public final class DashboardSystem {
         self.shell = shell
         self.scrollback = scrollback
         self.environment = environment
+        backgroundScan = scansInBackground && scanner != nil ? BackgroundScan(root: scanner!.root, host: hostPID) : nil
     }
 
-    /// The real system: the kernel's /proc, nslab itself as the host, the C launcher.
-    public static func live(shell: String, scrollback: Int) -> DashboardSystem {
+    /// The fd the event loop polls for finished background scans (`DashboardEvent.scanFinished`); nil when
+    /// scans run in the update step.
+    public var scanWakeFD: Int32? { backgroundScan?.wakeFD }
+
+    /// The real system: the kernel's /proc, nslab itself as the host, the C launcher. The dashboard scans
+    /// `inBackground`; tests that drive the update step by hand scan in it.
+    public static func live(shell: String, scrollback: Int, inBackground: Bool = false) -> DashboardSystem {
         DashboardSystem(
             scanner: try? ProcScanner(), hostPID: getpid(), launcher: NamespaceLauncher(), shell: shell,
-            scrollback: scrollback)
+            scrollback: scrollback, scansInBackground: inBackground)
     }
 
     /// The login name of `uid` (cached), or its number.

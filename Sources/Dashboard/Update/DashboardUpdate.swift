@@ -6,6 +6,8 @@ public enum DashboardEvent: Equatable, Sendable {
     case input(InputEvent)
     /// The refresh interval passed: scan /proc again.
     case refresh
+    /// A background scan finished (`DashboardSystem.scanWakeFD` was readable): take its snapshot.
+    case scanFinished
     /// A one-shot wake-up asked for with `LoopEffect.wake`: a recompute may be due.
     case wake
     /// A child's pty has output.
@@ -73,8 +75,12 @@ public final class DashboardUpdate {
                 || !actions.allSatisfy(Self.onlyForChild)
             perform(actions, on: &model, outcome: &outcome)
         case .refresh:
-            outcome.changedPanels = true
+            outcome.changedPanels = system.backgroundScan == nil
             refresh(&model)
+        case .scanFinished:
+            guard let result = system.backgroundScan?.take() else { break }
+            outcome.changedPanels = true
+            take(result.snapshot, rows: result.rows, into: &model)
         case .wake:
             outcome.changedPanels = recomputeIfDue(&model)
         case .ptyReadable(let fd):
@@ -93,15 +99,22 @@ public final class DashboardUpdate {
         return outcome
     }
 
-    /// The first refresh, before the first frame: scan, and give the panes their size.
+    /// The first refresh, before the first frame: scan and wait for it (so the first frame has the tree), and give
+    /// the panes their size.
     public func start(_ model: inout DashboardModel) {
-        refresh(&model)
+        if let background = system.backgroundScan {
+            background.request(scanRequest(model))
+            if let result = background.waitForResult(seconds: 30) { take(result.snapshot, rows: result.rows, into: &model) }
+        } else {
+            scanHere(&model)
+        }
         model.unavailable = system.unavailableKinds(in: model.snapshot)
         fitPanes(model)
     }
 
     /// Kills and reaps every child and closes their ptys: on every way out.
     public func shutdown() {
+        system.backgroundScan?.stop()
         panes.shutdown()
     }
 
@@ -159,7 +172,8 @@ public final class DashboardUpdate {
             case .previousTab: model.showTab(by: -1)
             case .showTab(let index): model.showTab(at: index)
             case .closeTab:
-                if let closed = model.closeShownTab(), closed.exit == nil { panes.kill(closed.id) }
+                // Ended or not: an ended shell's background jobs still hold the session (and the pty).
+                if let closed = model.closeShownTab() { panes.kill(closed.id) }
                 dropGoneTabs(&model)
             case .scrollBack, .scrollForward:
                 if let id = model.shownTabID { panes.scroll(id, forward: command == .scrollForward) }
@@ -239,14 +253,39 @@ public final class DashboardUpdate {
 
     // MARK: reading /proc
 
-    /// Scans /proc and rebuilds the tree, the comparison and the maps from it.
+    /// Scans /proc and rebuilds the tree, the comparison and the maps from it: on the live system the scan runs
+    /// on the background thread and its result comes back as `.scanFinished`; in tests it runs here.
     func refresh(_ model: inout DashboardModel) {
+        guard let background = system.backgroundScan else { return scanHere(&model) }
+        background.request(scanRequest(model))
+    }
+
+    /// Scans on this thread and takes the result at once.
+    private func scanHere(_ model: inout DashboardModel) {
+        let request = scanRequest(model)
+        guard let snapshot = system.scan(watching: request.watched) else { return }
+        let rows = ProcessRows.rows(snapshot, host: system.hostPID, children: request.children, userName: system.userName)
+        take(snapshot, rows: rows, into: &model)
+    }
+
+    /// What a scan should re-read completely (the running children and the compared process) and mark.
+    private func scanRequest(_ model: DashboardModel) -> ScanRequest {
         let running = Set(model.tabs.filter { $0.exit == nil }.map(\.pid))
         let compared = comparedPID(model).map { [$0] } ?? []
-        guard let snapshot = system.scan(watching: running.union(compared)) else { return }
+        return ScanRequest(watched: running.union(compared), children: running)
+    }
+
+    /// Puts a scan's snapshot and tree into the model, and recomputes the comparison and the maps from it.
+    private func take(_ snapshot: Snapshot, rows: [ProcessRow], into model: inout DashboardModel) {
         model.snapshot = snapshot
-        model.setProcesses(
-            ProcessRows.rows(snapshot, host: system.hostPID, children: running, userName: system.userName))
+        model.setProcesses(rows)
+        // A selected process that exited (a nested `unshare -u sh`, then `exit`) hands the panels back to the
+        // tab's child, rather than leaving them on a process that is gone.
+        if case .process(let pid)? = model.comparison.target, snapshot.process(pid) == nil, let tab = model.shownTab,
+            tab.exit == nil
+        {
+            model.comparison.point(at: .tab(tab.id))
+        }
         recompute(&model)
     }
 
@@ -282,6 +321,7 @@ public final class DashboardUpdate {
             return
         }
         model.comparison.latest = ComparisonRows.view(comparison)
+        if case .process = target { model.comparison.latest?.isOwnChild = false }
         var maps = MapViews.hostReading(of: comparison)
         if MapViews.hasOwnUserNamespace(pid, host: system.hostPID, in: snapshot),
             let readings = system.mapsReadInside(pid)

@@ -218,7 +218,7 @@ extension DashboardModel {
     mutating func handleProcessesKey(_ key: Key) -> [DashboardAction] {
         let rows = visibleProcesses
         guard !rows.isEmpty else { return key == .character("/") ? startSearch() : [] }
-        let current = rows.firstIndex { $0.pid == selectedPID } ?? 0
+        let current = selectedVisibleIndex ?? 0
         if let target = key.movedPosition(from: current, last: rows.count - 1, page: processListHeight) {
             return select(rows[target].pid)
         }
@@ -293,8 +293,12 @@ extension DashboardModel {
         // The visible row is looked up once: rebuilding the visible list per row made each key O(n²).
         let startPID = visibleProcesses[safe: index]?.pid
         let start = startPID.flatMap { pid in rows.firstIndex { $0.pid == pid } } ?? -1
-        let order = Array(rows.indices.dropFirst(start + 1)) + Array(rows.indices.prefix(start + 1))
-        guard let hit = order.first(where: { matchesSearch(rows[$0]) }) else {
+        let prepared = SearchQuery(query)
+        // Below the start first, then from the top: no index arrays built per key.
+        let hit =
+            rows.indices.dropFirst(start + 1).first(where: { rows[$0].matches(prepared) })
+            ?? rows.indices.prefix(start + 1).first(where: { rows[$0].matches(prepared) })
+        guard let hit else {
             show("No process matches '\(query)'.", isError: true)
             return []
         }
@@ -305,11 +309,15 @@ extension DashboardModel {
 
     /// Expands every collapsed ancestor of the row at `index`, so a search hit becomes visible.
     mutating func expandAncestors(ofRowAt index: Int) {
+        guard !collapsed.isEmpty else { return }
         var depth = processes[index].depth
+        var expanded = collapsed  // one change, one rebuild of the visible rows
         for row in processes[..<index].reversed() where row.depth < depth {
-            collapsed.remove(row.pid)
+            expanded.remove(row.pid)
             depth = row.depth
+            if depth == 0 { break }
         }
+        collapsed = expanded
     }
 
     /// Selects a process; reports it only when the selection really changed.
@@ -325,7 +333,7 @@ extension DashboardModel {
     mutating func keepSelectionVisible() {
         let rows = visibleProcesses
         let height = processListHeight
-        let index = rows.firstIndex { $0.pid == selectedPID } ?? 0
+        let index = selectedVisibleIndex ?? 0
         if index < processScroll { processScroll = index }
         if index >= processScroll + height { processScroll = index - height + 1 }
         processScroll = max(0, min(processScroll, max(0, rows.count - height)))

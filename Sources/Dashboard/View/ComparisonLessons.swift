@@ -32,8 +32,10 @@ public enum ComparisonLessons {
         }
     }
 
-    /// A third sentence when the process shares the host's namespace of `kind`, saying how to change that.
-    public static func sharedHint(_ kind: NamespaceKind) -> String {
+    /// A third sentence when the process shares the host's namespace of `kind`. Only for one of nslab's own
+    /// children does it say how to change that: launching again cannot move any other process.
+    public static func sharedHint(_ kind: NamespaceKind, ownChild: Bool = true) -> String {
+        guard ownChild else { return "This process shares the host's \(kind.title) namespace." }
         let key = (NamespaceKind.allCases.firstIndex(of: kind) ?? 0) + 1
         return "This process shares the host's \(kind.title) namespace: tick \(kind.title) (key \(key)) and "
             + "launch again to isolate it."

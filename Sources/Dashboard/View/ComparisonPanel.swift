@@ -3,33 +3,51 @@ import NamespaceKit
 /// The host-vs-child panel: one row per kind, `kind  host-id host-fact = child-id child-fact`, in the
 /// theme's same/differs styles; Enter opens the kind's explanation under its row. Pure.
 public enum ComparisonPanel {
-    /// The panel's lines with their roles (before the focus and cursor styles); `cursorLine` is the
-    /// index of the cursor's row among them.
+    /// The panel's lines with their roles (before the focus and cursor styles); the cursor's row is the
+    /// `cursorCount` lines from index `cursorLine` (a row that does not fit wraps onto more lines).
+    ///
+    /// A fact is never cut off: it is what differs, and the end of it (a boottime offset, the last interface)
+    /// is often the point. When a row does not fit, the namespace ids shorten first (on every row, so the
+    /// columns still read alike); a row that still does not fit wraps, each side within its own column.
     public static func lines(
         _ view: ComparisonView, width: Int
-    ) -> (lines: [(text: String, role: ThemeRole)], cursorLine: Int) {
+    ) -> (lines: [(text: String, role: ThemeRole)], cursorLine: Int, cursorCount: Int) {
         let labelWidth = 7
         let side = max(1, (width - labelWidth - 3) / 2)
+        func cell(_ id: String, _ fact: String, short: Bool) -> String { idText(id, short: short) + " " + fact }
+        func fits(_ row: ComparisonRow, short: Bool) -> Bool {
+            DisplayWidth.width(of: cell(row.hostID, row.hostFact, short: short)) <= side
+                && DisplayWidth.width(of: cell(row.childID, row.childFact, short: short)) <= side
+        }
+        // On a narrow panel the ids always shrink to their last digits (where sibling namespaces differ); the
+        // = / ≠ between the sides still says same or not.
+        let short = side < 26 || !view.rows.allSatisfy { fits($0, short: false) }
         var result: [(String, ThemeRole)] = []
         var cursorLine = 0
+        var cursorCount = 1
         for (index, row) in view.rows.enumerated() {
-            if index == view.cursor { cursorLine = result.count }
             let marker = row.same.map { $0 ? " = " : " ≠ " } ?? " ? "
-            // On a narrow panel the ids shrink to their last digits (where sibling namespaces differ),
-            // leaving room for the facts; the = / ≠ between the sides still says same or not.
-            let short = side < 26
-            let host = DisplayWidth.padded(idText(row.hostID, short: short) + " " + row.hostFact, to: side)
-            let child = DisplayWidth.truncated(idText(row.childID, short: short) + " " + row.childFact, to: side)
-            let label = DisplayWidth.padded(row.kind.procName, to: labelWidth)
+            let host = TextWrap.lines(cell(row.hostID, row.hostFact, short: short), width: side)
+            let child = TextWrap.lines(cell(row.childID, row.childFact, short: short), width: side)
+            let count = max(1, host.count, child.count)
+            if index == view.cursor {
+                cursorLine = result.count
+                cursorCount = count
+            }
             let role: ThemeRole = view.ended != nil ? .disabled : row.same.map { $0 ? .same : .differs } ?? .normal
-            result.append((label + host + marker + child, role))
+            for part in 0..<count {
+                let label = DisplayWidth.padded(part == 0 ? row.kind.procName : "", to: labelWidth)
+                let left = DisplayWidth.padded(host[safe: part] ?? "", to: side)
+                let right = child[safe: part] ?? ""
+                result.append((label + left + (part == 0 ? marker : "   ") + right, role))
+            }
             if view.expanded == row.kind {
                 var text = ComparisonLessons.lesson(row.kind)
-                if row.same == true, view.ended == nil { text += " " + ComparisonLessons.sharedHint(row.kind) }
+                if row.same == true, view.ended == nil { text += " " + ComparisonLessons.sharedHint(row.kind, ownChild: view.isOwnChild) }
                 for line in TextWrap.lines(text, width: max(1, width - 2)) { result.append(("  " + line, .hint)) }
             }
         }
-        return (result, cursorLine)
+        return (result, cursorLine, cursorCount)
     }
 
     /// An id as given, or with `short` as its last four digits: `[4026531838]` becomes `[…1838]`.
@@ -57,15 +75,16 @@ public enum ComparisonPanel {
                 x: inner.x, y: inner.y, style: theme[.hint], clip: inner)
             return
         }
-        let (lines, cursorLine) = lines(view, width: inner.width)
+        let (lines, cursorLine, cursorCount) = lines(view, width: inner.width)
         // Keep the cursor's row and its open explanation on screen; rows scroll only when they must.
         let isOpen = view.expanded != nil && view.expanded == view.rows[safe: view.cursor]?.kind
-        let explanation = isOpen ? lines.dropFirst(cursorLine + 1).prefix { $0.role == .hint }.count : 0
-        let lastNeeded = cursorLine + explanation
+        let explanation = isOpen ? lines.dropFirst(cursorLine + cursorCount).prefix { $0.role == .hint }.count : 0
+        let lastNeeded = cursorLine + cursorCount - 1 + explanation
         let scroll = max(0, min(cursorLine, lastNeeded - inner.height + 1))
+        let cursorLines = cursorLine..<cursorLine + cursorCount
         for (offset, line) in lines.dropFirst(scroll).prefix(inner.height).enumerated() {
             let y = inner.y + offset
-            let isCursor = focused && scroll + offset == cursorLine
+            let isCursor = focused && cursorLines.contains(scroll + offset)
             let style = isCursor ? theme[.selection] : theme[line.role]
             if isCursor { buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style) }
             buffer.write(line.text, x: inner.x, y: y, style: style, clip: inner)

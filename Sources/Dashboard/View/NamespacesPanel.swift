@@ -67,15 +67,12 @@ public enum NamespacesPanel {
                 buffer.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: theme[.selection])
             }
         }
-        let hint: String
-        if !state.isRoot {
-            hint = "Not root: the other kinds need User (6)."
-        } else {
-            hint = "Space tick · Enter option · h hostname · m maps"
-        }
+        // The warning is for an ordinary user who has not ticked User yet; once it is ticked, it has been heeded.
+        let warns = !state.isRoot && !state.ticked.contains(.user)
+        let hint = warns ? "Not root: the other kinds need User (6)." : "Space tick · Enter option · h hostname · m maps"
         buffer.write(
             DisplayWidth.truncated(hint, to: inner.width), x: inner.x, y: inner.y + hintRow,
-            style: state.isRoot ? theme[.hint] : theme[.key], clip: inner)
+            style: warns ? theme[.key] : theme[.hint], clip: inner)
         let y = inner.y + launchRow
         let onButton = focused && state.overlay == .none && state.namespaceCursor == DashboardModel.launchIndex
         let width = buffer.write(

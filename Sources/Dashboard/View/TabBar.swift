@@ -4,15 +4,16 @@ import TerminalKit
 /// how it ended, how far the view is scrolled back); the others are short ("3 uts"), so nine fit beside it.
 public enum TabBar {
     /// Where each tab's label sits in the title row of a pane drawn in `rect`, with its text: pure, so the
-    /// drawing and the mouse agree.
+    /// drawing and the mouse agree. When the labels do not all fit, the row scrolls so that the tab on show is
+    /// always in it, and `‹N` / `N›` mark how many tabs are hidden on each side (a click on one shows the
+    /// nearest hidden tab).
     public static func labels(
         _ model: DashboardModel, in rect: Rect, screens: (any PaneScreens)?
     ) -> [(id: ChildTab.ID, text: String, x: Range<Int>)] {
         guard rect.width > 4 else { return [] }
         let clip = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
-        var x = rect.x + 2
-        var result: [(ChildTab.ID, String, Range<Int>)] = []
-        for (index, tab) in model.openTabs.enumerated() where x < clip.maxX {
+        let tabs = model.openTabs
+        let texts = tabs.enumerated().map { index, tab in
             var label = " \(index + 1) "
             if tab.id == model.shownTabID {
                 label += "Child \(tab.pid) [\(tab.kindList)]" + (tab.exit.map { " \($0)" } ?? "")
@@ -20,12 +21,41 @@ public enum TabBar {
             } else {
                 label += tab.kindList + (tab.exit == nil ? "" : " ended")
             }
-            label += " "
-            let width = min(DisplayWidth.width(of: label), clip.maxX - x)
-            result.append((tab.id, label, x..<(x + width)))
+            return label + " "
+        }
+        let widths = texts.map { DisplayWidth.width(of: $0) }
+        let (first, last) = window(widths: widths, shown: tabs.firstIndex { $0.id == model.shownTabID } ?? 0,
+                                   room: clip.maxX - (rect.x + 2))
+        var x = rect.x + 2
+        var result: [(ChildTab.ID, String, Range<Int>)] = []
+        func place(_ id: ChildTab.ID, _ text: String) {
+            guard x < clip.maxX else { return }
+            let width = min(DisplayWidth.width(of: text), clip.maxX - x)
+            result.append((id, text, x..<(x + width)))
             x += width + 1
         }
+        if first > 0 { place(tabs[first - 1].id, " ‹\(first) ") }
+        for index in first...max(first, last) where index < tabs.count { place(tabs[index].id, texts[index]) }
+        if last < tabs.count - 1 { place(tabs[last + 1].id, " \(tabs.count - 1 - last)› ") }
         return result
+    }
+
+    /// The first and last label shown: all when they fit in `room` columns, else the run that holds `shown`,
+    /// as far left as it can start, with room for the hidden-tab markers.
+    static func window(widths: [Int], shown: Int, room: Int) -> (first: Int, last: Int) {
+        guard !widths.isEmpty else { return (0, -1) }
+        func marker(_ hidden: Int) -> Int { hidden > 0 ? String(hidden).count + 4 : 0 }  // " ‹N " and a gap
+        func fits(_ first: Int, _ last: Int) -> Bool {
+            let labels = widths[first...last].reduce(0, +) + (last - first)
+            return labels + marker(first) + marker(widths.count - 1 - last) <= room
+        }
+        if fits(0, widths.count - 1) { return (0, widths.count - 1) }
+        for first in 0...shown {
+            var last = first
+            while last + 1 < widths.count && fits(first, last + 1) { last += 1 }
+            if last >= shown { return (first, last) }
+        }
+        return (shown, shown)  // the shown label alone, cut to the row if it must be
     }
 
     /// Draws the labels into the title row of `rect`.

@@ -18,6 +18,9 @@ public final class Child: @unchecked Sendable {
     private let pidfd: Int32
     /// How the child ended, once it has been reaped.
     public private(set) var exitStatus: ExitStatus?
+    /// True when the command leads a session of its own (it was attached to a pty: `setsid()` there), whose
+    /// other processes (background jobs) `kill()` also stops.
+    public let leadsSession: Bool
 
     init(pid: pid_t, leaderPID: pid_t, pidfd: Int32, terminalFD: Int32?, spec: LaunchSpec) {
         self.pid = pid
@@ -25,15 +28,25 @@ public final class Child: @unchecked Sendable {
         self.pidfd = pidfd
         self.terminalFD = terminalFD
         self.spec = spec
+        leadsSession = terminalFD != nil
+        // Remembered for the crash handler, which cannot run Swift: it kills these sessions from C.
+        if leadsSession { _ = nsl_register_session(pid) }
     }
 
     deinit {
         if exitStatus == nil {
             kill()
             _ = wait()
+        } else {
+            killSession()
         }
+        if leadsSession { nsl_unregister_session(pid) }
         close(pidfd)
     }
+
+    /// For a crash handler: SIGKILLs every process of every live child's session. Async-signal-safe C, so a
+    /// handler may call it where no Swift may run.
+    public static var killAllSessionsFromSignalHandler: @convention(c) () -> Void { nsl_kill_registered_sessions }
 
     /// Sends `signal` to the command. SIGKILL also goes to the time-namespace keeper.
     public func signal(_ signal: Int32) {
@@ -48,9 +61,20 @@ public final class Child: @unchecked Sendable {
         }
     }
 
-    /// Kills the child outright. A shell that is PID 1 of its namespace ignores SIGTERM, so SIGKILL
-    /// is the only reliable stop.
-    public func kill() { signal(SIGKILL) }
+    /// Kills the child outright, and every other process of its session: a background job (`sleep 7777 &`) of
+    /// a shell without a PID namespace would otherwise outlive it, orphaned. A shell that is PID 1 of its
+    /// namespace ignores SIGTERM, so SIGKILL is the only reliable stop.
+    public func kill() {
+        signal(SIGKILL)
+        killSession()
+    }
+
+    /// SIGKILLs what is left of the child's session (its jobs), also after the command itself ended; the
+    /// session's id stays the command's pid for as long as any of them lives, so it cannot name strangers.
+    public func killSession() {
+        guard leadsSession else { return }
+        _ = nsl_kill_session(ProcRoot.system.path, pid)
+    }
 
     /// Reaps the child if it has ended; nil while it runs.
     public func poll() -> ExitStatus? {

@@ -64,7 +64,7 @@ public struct UnreadableInside: InsideReader {
 }
 
 /// The live reader: C helpers (CNamespaces' nsinfo.c and userns_read.c) join the target's namespaces in a
-/// forked, single-threaded child; Swift never runs in that child.
+/// helper task that shares nslab's memory (`clone(CLONE_VM | CLONE_VFORK)`, no copy of it); Swift never runs in it.
 public struct LiveInsideReader: InsideReader {
     /// The reader.
     public init() {}

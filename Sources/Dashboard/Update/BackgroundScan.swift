@@ -1,0 +1,180 @@
+import Glibc
+import NamespaceKit
+import Synchronization
+
+/// What one scan is asked to do: which pids to re-read completely, which are the dashboard's children.
+struct ScanRequest: Sendable, Equatable {
+    /// Pids re-read completely (the running children, the compared process).
+    var watched: Set<Int32>
+    /// The running children, marked in the tree.
+    var children: Set<Int32>
+}
+
+/// What one scan found: the snapshot and the tree rows built from it, for the update step to take.
+struct ScanResult: Sendable {
+    /// The request it answers (a result for children that changed since is still good: the next one follows).
+    var request: ScanRequest
+    /// The snapshot.
+    var snapshot: Snapshot
+    /// The process tree's rows.
+    var rows: [ProcessRow]
+}
+
+/// Scans /proc on a thread of its own, so a refresh at 20,000 processes (hundreds of milliseconds of reading)
+/// never holds up keys or a child's output: the event loop asks for a scan and goes on; when the scan is done,
+/// a byte on `wakeFD` (which the loop polls) says so, and the update step takes the result and changes the
+/// model. The worker never touches the model; it owns its own scanner and user-name cache (neither is
+/// thread-safe), and the update step keeps another scanner for the comparison's live reads.
+final class BackgroundScan: Sendable {
+    /// Readable when a result waits (the loop polls it; `take()` drains it).
+    let wakeFD: Int32
+    private let wakeWrite: Int32
+    private let requestRead: Int32
+    private let requestWrite: Int32
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        /// The next request, when one waits for the worker.
+        var pending: ScanRequest?
+        /// True while the worker scans.
+        var busy = false
+        /// The newest result not taken yet.
+        var result: ScanResult?
+        /// Set on deinit: the worker leaves.
+        var stopping = false
+    }
+
+    /// Starts the worker over a scanner of `root`, comparing with `host`; nil when no thread or pipe can be had
+    /// (the update step then scans on its own thread, as before).
+    init?(root: ProcRoot, host: Int32) {
+        var wake: [Int32] = [-1, -1]
+        var request: [Int32] = [-1, -1]
+        guard pipe(&wake) == 0 else { return nil }
+        guard pipe(&request) == 0 else {
+            close(wake[0])
+            close(wake[1])
+            return nil
+        }
+        // Close-on-exec: a launched child must not inherit them. The wake pipe never blocks: the loop drains it
+        // to empty, and a full pipe already holds the byte that matters.
+        for fd in wake + request { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for fd in wake { _ = SystemCall.setNonBlocking(fd) }
+        wakeFD = wake[0]
+        wakeWrite = wake[1]
+        requestRead = request[0]
+        requestWrite = request[1]
+        let worker = Worker(scan: self, root: root, host: host)
+        let context = Unmanaged.passRetained(worker).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, context)
+        guard started == 0 else {
+            Unmanaged<Worker>.fromOpaque(context).release()
+            for fd in [wakeFD, wakeWrite, requestRead, requestWrite] { close(fd) }
+            return nil
+        }
+        pthread_detach(thread)
+    }
+
+    /// Asks for a scan; a request made while the worker is busy replaces any earlier waiting one (the worker
+    /// does the newest once it is done), so requests never pile up behind a slow scan.
+    func request(_ request: ScanRequest) {
+        let wakeWorker = state.withLock { state -> Bool in
+            guard !state.stopping else { return false }  // its request pipe is closed (and its number maybe reused)
+            let idle = !state.busy && state.pending == nil
+            state.pending = request
+            return idle
+        }
+        if wakeWorker { _ = SystemCall.writeAll(requestWrite, [1]) }
+    }
+
+    /// The newest finished scan, if any; drains the wake-up byte(s).
+    func take() -> ScanResult? {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while case .success(let count) = bytes.withUnsafeMutableBytes({ SystemCall.read(wakeFD, into: $0) }),
+            count > 0
+        {}
+        return state.withLock { state in
+            defer { state.result = nil }
+            return state.result
+        }
+    }
+
+    /// Waits (up to `seconds`) for the scan asked for to finish, and takes it: for the first frame, which should
+    /// show the tree, while only the worker's scanner keeps a cache of every process.
+    func waitForResult(seconds: Double) -> ScanResult? {
+        var entry = pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
+        _ = retryingOnInterrupt { poll(&entry, 1, Int32(seconds * 1000)) }
+        return take()
+    }
+
+    /// True while a scan runs or waits.
+    var isScanning: Bool { state.withLock { $0.busy || $0.pending != nil } }
+
+    /// Stops the worker (it leaves after the scan it is in, if any).
+    func stop() {
+        state.withLock { $0.stopping = true }
+        close(requestWrite)  // the worker's read sees end of file
+    }
+
+    /// The worker's side: wait for a request, scan, publish, wake the loop.
+    fileprivate func next() -> ScanRequest? {
+        while true {
+            let taken = state.withLock { state -> (ScanRequest?, Bool) in
+                if state.stopping { return (nil, true) }
+                guard let request = state.pending else { return (nil, false) }
+                state.pending = nil
+                state.busy = true
+                return (request, false)
+            }
+            if taken.1 { return nil }
+            if let request = taken.0 { return request }
+            var byte: UInt8 = 0
+            let got = withUnsafeMutableBytes(of: &byte) { SystemCall.read(requestRead, into: $0) }
+            guard case .success(let count) = got, count > 0 else {
+                close(requestRead)
+                return nil  // stop() closed the other end
+            }
+        }
+    }
+
+    fileprivate func publish(_ result: ScanResult) {
+        state.withLock { state in
+            state.result = result
+            state.busy = false
+        }
+        _ = SystemCall.writeAll(wakeWrite, [1])  // a full pipe is fine: one byte is waiting already
+    }
+}
+
+/// The scanning thread's own objects.
+private final class Worker: @unchecked Sendable {
+    let scan: BackgroundScan
+    let root: ProcRoot
+    let host: Int32
+
+    init(scan: BackgroundScan, root: ProcRoot, host: Int32) {
+        self.scan = scan
+        self.root = root
+        self.host = host
+    }
+
+    func run() {
+        // Signals stay with the loop's thread, whose handlers write them to its pipe.
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_SETMASK, &all, nil)
+        guard let scanner = try? ProcScanner(root: root) else { return }
+        let users = UserNames()
+        while let request = scan.next() {
+            scanner.watchedPids = request.watched
+            let snapshot = scanner.refresh(relations: false)
+            let rows = ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name)
+            scan.publish(ScanResult(request: request, snapshot: snapshot, rows: rows))
+        }
+    }
+}
