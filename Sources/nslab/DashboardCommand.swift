@@ -24,13 +24,14 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Hostname for a new UTS namespace.", valueName: "NAME"))
     var hostname: String?
 
+    // Numbers and maps are taken as they come, so "-1" is refused for what it is, not as a missing value.
     @Option(
-        name: .customLong("uid-map"),
+        name: .customLong("uid-map"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("A uid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
     var uidMap: [String] = []
 
     @Option(
-        name: .customLong("gid-map"),
+        name: .customLong("gid-map"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("A gid map line 'INSIDE OUTSIDE COUNT' for a new user namespace (repeatable).", valueName: "M"))
     var gidMap: [String] = []
 
@@ -43,13 +44,13 @@ struct DashboardCommand: ParsableCommand {
             valueName: "NAME|PATH"))
     var theme: String?
 
-    @Option(help: ArgumentHelp("Seconds between refreshes of the live panels (0.1 to 3600).", valueName: "SECONDS"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between refreshes of the live panels (0.1 to 3600).", valueName: "SECONDS"))
     var interval: Double = 1
 
     @Option(help: ArgumentHelp("The shell launched in children (default $SHELL, else /bin/sh).", valueName: "PATH"))
     var shell: String?
 
-    @Option(help: ArgumentHelp("Lines of scrollback kept per child pane.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Lines of scrollback kept per child pane.", valueName: "N"))
     var scrollback: Int = 10_000
 
     /// The options as the dashboard takes them; every part is checked here, before the terminal.
@@ -83,10 +84,14 @@ struct DashboardCommand: ParsableCommand {
         options.uidMaps = uidMap
         options.gidMaps = gidMap
         guard interval.isFinite, interval >= 0.1, interval <= 3600 else {
-            throw ValidationError("--interval \(interval) is not between 0.1 and 3600 seconds")
+            throw ValidationError("--interval \(numberText(interval)) is not between 0.1 and 3600 seconds")
         }
         guard scrollback >= 0, scrollback <= 1_000_000 else {
             throw ValidationError("--scrollback \(scrollback) is not between 0 and 1000000 lines")
+        }
+        if let theme, theme.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            throw ValidationError(
+                "--theme needs a theme name (default, light, mono, high-contrast, solarized) or a file's path, not \(theme.quoted)")
         }
         do {
             _ = try ThemeLoader.current().load(theme)
@@ -116,4 +121,9 @@ struct DashboardCommand: ParsableCommand {
         let status = Dashboard.run(options: try makeOptions(), system: system)
         if status != 0 { throw ExitCode(status) }
     }
+}
+
+/// A number as a user would have typed it: `-1`, not `-1.0`.
+func numberText(_ value: Double) -> String {
+    value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
 }

@@ -4,28 +4,55 @@ import NamespaceKit
 
 /// `nslab inspect PID`: one process against another (nslab itself by default), kind by kind.
 struct InspectCommand: ParsableCommand {
-    /// Name and abstract.
+    /// Name, abstract and usage (the pid is read by hand, see `words`).
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Compare a process with another (default: nslab itself, i.e. the host), kind by kind."
+        abstract: "Compare a process with another (default: nslab itself, i.e. the host), kind by kind.",
+        usage: "nslab inspect <pid> [--against <pid>] [--json]"
     )
 
-    @Argument(help: "The process to inspect.")
-    var pid: Int32
+    // The pid is read from every argument ArgumentParser does not know, because it reads "-5" as an option
+    // and would answer "Missing expected argument"; validate() says what is wrong with the number instead.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The process to inspect.", valueName: "pid"))
+    var words: [String] = []
 
     @Option(
-        name: .long, help: ArgumentHelp("The process to compare with (default: nslab's own process).", valueName: "PID")
-    )
-    var against: Int32?
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp("The process to compare with (default: nslab's own process).", valueName: "PID"))
+    var against: String?
 
     @Flag(name: .long, help: "Print JSON (schema in docs/json.md).")
     var json = false
 
-    /// Rejects non-positive pids before reading anything.
+    /// The process to inspect; valid after `validate()`.
+    var pid: Int32 { Self.pid(words.first ?? "") ?? 0 }
+
+    /// The process to compare with, if one was given; valid after `validate()`.
+    var againstPID: Int32? { against.flatMap(Self.pid) }
+
+    /// A pid as given on the command line: a positive number.
+    static func pid(_ text: String) -> Int32? {
+        guard let value = Int32(text), value > 0 else { return nil }
+        return value
+    }
+
+    /// Rejects anything but one positive pid (and a positive --against) before reading anything.
     func validate() throws {
-        guard pid > 0 else { throw ValidationError("PID must be a positive process id, not \(pid).") }
-        if let against, against <= 0 {
-            throw ValidationError("--against must be a positive process id, not \(against).")
+        // A word that starts with "-" and is no number is an option ArgumentParser did not know.
+        if let unknown = words.first(where: { $0.hasPrefix("-") && Int($0) == nil }) {
+            throw ValidationError("Unknown option \(unknown.quoted)")
+        }
+        guard let first = words.first else {
+            throw ValidationError("inspect needs the pid of a process, e.g. nslab inspect 1234")
+        }
+        guard Self.pid(first) != nil else {
+            throw ValidationError("a pid is a positive number, e.g. nslab inspect 1234; \(first.quoted) is not one")
+        }
+        if words.count > 1 {
+            throw ValidationError("inspect takes one pid (compare two with --against); \(words[1].quoted) is one too many")
+        }
+        if let against, Self.pid(against) == nil {
+            throw ValidationError("--against: a pid is a positive number; \(against.quoted) is not one")
         }
     }
 
@@ -34,7 +61,7 @@ struct InspectCommand: ParsableCommand {
         let comparison: Comparison
         do {
             let scanner = try ProcScanner()
-            comparison = try scanner.compare(pid, with: against ?? getpid())
+            comparison = try scanner.compare(pid, with: againstPID ?? getpid())
         } catch let error as ProcError {
             throw CommandFailure(error.description)
         } catch let error as ComparisonError {

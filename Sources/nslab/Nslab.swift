@@ -8,6 +8,7 @@ struct Nslab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nslab",
         abstract: "A terminal lab for Linux namespaces.",
+        version: nslabVersion,
         subcommands: [
             DashboardCommand.self, RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self,
         ],
@@ -26,6 +27,7 @@ struct Nslab: ParsableCommand {
         }
         do {
             let arguments = CommandLine.arguments.dropFirst()
+            try checkBeforeParsing(arguments)
             // The plain `nslab run` line skips ArgumentParser's reflection (see RunQuickParse.swift).
             if arguments.first == "run", let options = RunOptions(quickParsing: arguments.dropFirst()) {
                 try options.execute()
@@ -36,7 +38,7 @@ struct Nslab: ParsableCommand {
             // The child's own status; nothing to print.
             Glibc.exit(status.rawValue)
         } catch let failure as CommandFailure {
-            fail(failure.description)
+            fail(failure.description, code: failure.status)
         } catch {
             let code = exitCode(for: error)
             // Help and --version go through ArgumentParser unchanged.
@@ -45,9 +47,10 @@ struct Nslab: ParsableCommand {
         }
     }
 
-    /// Prints "nslab: MESSAGE" on stderr and exits.
+    /// Prints "nslab: MESSAGE" on stderr, as one line, and exits. Control characters left in the message (from
+    /// ArgumentParser, which repeats what it was given as is) are escaped, never cut or passed to the terminal.
     static func fail(_ message: String, code: Int32 = 1) -> Never {
-        let line = "nslab: \(message.split(separator: "\n").first.map(String.init) ?? message)\n"
+        let line = "nslab: \(message.escapingControls)\n"
         writeAll(2, line)
         Glibc.exit(code == 0 ? 1 : code)
     }

@@ -9,8 +9,10 @@ struct PsCommand: ParsableCommand {
         commandName: "ps",
         abstract: "Show the process tree with namespace ids.",
         discussion: """
-            The tree marks, per process, the namespace kinds in which it differs from its parent: \
-            U=UTS I=IPC P=PID M=mount N=net u=user C=cgroup T=time.
+            The VS-NSLAB column marks, per process, the namespace kinds in which it differs from nslab's own \
+            namespaces (the host's, when nslab runs on the host), as the dashboard does: U=UTS I=IPC P=PID \
+            M=mount N=net u=user C=cgroup T=time; . the same; ? could not be read (run as root to see it); \
+            - the kernel lacks the kind.
             """
     )
 
@@ -26,7 +28,7 @@ struct PsCommand: ParsableCommand {
         let snapshot = scanner.refresh(relations: false)
         if json {
             var writer = JSONWriter(capacity: snapshot.processes.count * 900)
-            writer.writeProcesses(snapshot)
+            writer.writeProcesses(snapshot, reference: snapshot.process(getpid())?.namespaces)
             writer.newline()
             StandardOutput.write(writer.bytes)
         } else if flat {
@@ -38,7 +40,8 @@ struct PsCommand: ParsableCommand {
 
     private func treeText(_ snapshot: Snapshot) -> String {
         let users = UserNames()
-        var text = "    PID  INSIDE USER      NS-DIFF   COMMAND\n"
+        let own = snapshot.process(getpid())?.namespaces
+        var text = "    PID  INSIDE USER      VS-NSLAB  COMMAND\n"
         for row in snapshot.tree.rows {
             guard let process = snapshot.process(row.pid) else { continue }
             var prefix = ""
@@ -49,7 +52,7 @@ struct PsCommand: ParsableCommand {
                     prefix += more ? "│  " : "   "
                 }
             }
-            let marks = String(NamespaceKind.allCases.map { row.differsFromParent.contains($0) ? $0.letter : "." })
+            let marks = String(NamespaceKind.allCases.map { Self.mark($0, process.namespaces, own) })
             let inside = process.pidInside.map(String.init) ?? "?"
             let user = process.uid.value.map { users.name($0.real) } ?? "?"
             text +=
@@ -57,6 +60,16 @@ struct PsCommand: ParsableCommand {
                 + pad(user, 9) + " " + marks + "  " + prefix + singleLine(process.commandLine) + "\n"
         }
         return text
+    }
+
+    /// One kind's letter in VS-NSLAB: the letter where the ids differ, `.` where they are the same, `?` where
+    /// either could not be read (unknown is never shown as the same), `-` where the kernel lacks the kind.
+    static func mark(_ kind: NamespaceKind, _ ids: NamespaceSet, _ own: NamespaceSet?) -> Character {
+        switch (ids[kind], own?[kind] ?? .unknown) {
+        case (.known(let id), .known(let ownID)): id == ownID ? "." : kind.letter
+        case (.unavailable, _), (_, .unavailable): "-"
+        default: "?"
+        }
     }
 
     private func flatTable(_ snapshot: Snapshot) -> String {

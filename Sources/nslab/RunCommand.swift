@@ -13,8 +13,11 @@ struct RunCommand: ParsableCommand {
 
             Examples:
               nslab run --uts --hostname myhost -- hostname
-              nslab run --pid --mount --mount-proc -- ps ax
-              nslab run --user -- id
+              nslab run --pid --mount --mount-proc ps ax
+              nslab run --user id
+
+            As with unshare, the first argument that is not an option starts the command; after --, \
+            every argument belongs to the command.
             """
     )
 
@@ -27,13 +30,14 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Map root inside to your uid and gid outside; the default with --user.") var mapRoot = false
 
+    // A map's value is taken as it comes, so "-0 0 1" is refused for what it is, not as a missing value.
     @Option(
-        name: .customLong("uid-map"),
+        name: .customLong("uid-map"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("A uid map line 'INSIDE OUTSIDE COUNT' (needs --user; repeatable).", valueName: "M"))
     var uidMap: [String] = []
 
     @Option(
-        name: .customLong("gid-map"),
+        name: .customLong("gid-map"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("A gid map line 'INSIDE OUTSIDE COUNT' (needs --user; repeatable).", valueName: "M"))
     var gidMap: [String] = []
 
@@ -48,8 +52,15 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Leave lo down in a new network namespace.") var noLoopback = false
 
-    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
-    var command: [String] = []
+    // Everything from the first argument that is not one of the options above: the command, as unshare takes
+    // it. It starts with "--" when the command line had one there, and with "-" for an unknown option.
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp("The command and its arguments, after -- or the options.", valueName: "command"))
+    var commandWords: [String] = []
+
+    /// The command without the `--` that may come before it.
+    var command: [String] { commandWords.first == "--" ? Array(commandWords.dropFirst()) : commandWords }
 
     /// The options as a plain value, shared with the quick reader of RunQuickParse.swift.
     var options: RunOptions {
@@ -59,7 +70,13 @@ struct RunCommand: ParsableCommand {
             command: command)
     }
 
-    func validate() throws { try options.validate() }
+    func validate() throws {
+        // ArgumentParser hands an unknown option over as the command's first word; it is still a mistake.
+        if let first = commandWords.first, first != "--", first.count > 1, first.hasPrefix("-") {
+            throw ValidationError("Unknown option \(first.quoted); a command that starts with - goes after --")
+        }
+        try options.validate()
+    }
 
     func run() throws { try options.execute() }
 }
@@ -101,8 +118,13 @@ func defaultShell() -> String {
     return "/bin/sh"
 }
 
-/// An error that has already been phrased for the user: printed as one line, exit status 1.
+/// An error that has already been phrased for the user: printed as one line; exit status 1 unless told.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The status nslab exits with (127 and 126 for a command not found or not executable, as shells do).
+    let status: Int32
+    init(_ description: String, status: Int32 = 1) {
+        self.description = description
+        self.status = status
+    }
 }

@@ -65,7 +65,7 @@ struct RunOptions: Equatable {
         do {
             child = try Launcher.launch(spec)
         } catch let error as LaunchError {
-            throw CommandFailure(error.message(for: .commandLine))
+            throw CommandFailure(error.message(for: .commandLine), status: error.exitStatus)
         }
         while true {
             // Exit here rather than throw ExitCode up to main: the error box, its witness table and the

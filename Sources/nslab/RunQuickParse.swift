@@ -4,7 +4,8 @@
 /// mostly protocol-conformance lookups, which is three times what the launch itself costs and what kept
 /// `nslab run` from starting as fast as `unshare`. So `nslab run` first tries this reader. It accepts only
 /// the long options `RunCommand` declares, each at most once (the kind flags and the maps may repeat), a value
-/// after a space or an `=`, and `--` before the command. On anything else (help, a short option, an unknown
+/// after a space or an `=`, and the command after `--` or as the first word that does not start with `-` (as
+/// unshare takes it). On anything else (help, a short option, a lone `-`, an unknown
 /// or repeated option, a value that looks like an option or does not parse, or options that fail validation)
 /// it returns nil, and ArgumentParser parses the line and writes the help or the error as always.
 /// RunQuickParseTests checks on 800 generated command lines that both parsers agree.
@@ -18,6 +19,10 @@ extension RunOptions {
             index += 1
             if argument == "--" {
                 command = Array(arguments[index...])
+                break
+            }
+            if !argument.hasPrefix("-") {
+                command = Array(arguments[(index - 1)...])
                 break
             }
             guard argument.hasPrefix("--") else { return nil }

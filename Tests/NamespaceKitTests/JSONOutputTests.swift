@@ -32,6 +32,52 @@ import Testing
         #expect(odd["comm"] as? String == "my (odd) prog) x")
     }
 
+    /// Guards against JSON giving kernel threads the text's brackets (`"command": "[kthreadd]"`, issue 13,
+    /// point 10): JSON says `kthreadd` and `"kernel_thread": true`; a process with a command line is false.
+    @Test func kernelThreadsAreMarkedNotBracketed() throws {
+        let scanner = try Fixture.scanner("basic")
+        let snapshot = scanner.refresh()
+        var ps = JSONWriter()
+        ps.writeProcesses(snapshot)
+        let processes = try #require(try object(ps)["processes"] as? [[String: Any]])
+        let flags = Dictionary(uniqueKeysWithValues: processes.map { ($0["pid"] as? Int ?? -1, $0["kernel_thread"] as? Bool) })
+        #expect(flags[2] == true && flags[3] == true)
+        #expect(flags[1] == false && flags[200] == false)
+
+        var inspect = JSONWriter()
+        inspect.writeComparison(try scanner.compare(2, with: 1, in: snapshot))
+        let left = try #require(try object(inspect)["left"] as? [String: Any])
+        #expect(left["command"] as? String == "kthreadd")
+        #expect(left["kernel_thread"] as? Bool == true)
+        // The text keeps the brackets, as ps prints them.
+        #expect(snapshot.process(2)?.commandLine == "[kthreadd]")
+
+        var ls = JSONWriter()
+        ls.writeNamespaces(snapshot)
+        let namespaces = try #require(try object(ls)["namespaces"] as? [[String: Any]])
+        for namespace in namespaces {
+            #expect((namespace["command"] as? String)?.hasPrefix("[") == false, "\(namespace)")
+            #expect(namespace["kernel_thread"] is Bool)
+        }
+    }
+
+    /// Guards issue 13, points 1 and 11: an unreadable id makes a difference unknown (null, never `[]`), and
+    /// `differs_from_nslab` compares with the reference set (nslab's own), not with the parent.
+    @Test func differencesAreNullWhenUnknown() throws {
+        let snapshot = try Fixture.scanner("basic").refresh()
+        var writer = JSONWriter()
+        writer.writeProcesses(snapshot, reference: try #require(snapshot.process(1)).namespaces)
+        let processes = try #require(try object(writer)["processes"] as? [[String: Any]])
+        let child = try #require(processes.first { $0["pid"] as? Int == 200 })
+        #expect(child["differs_from_nslab"] as? [String] == ["uts", "pid", "mnt", "net", "user", "cgroup", "time"])
+        let locked = try #require(processes.first { $0["pid"] as? Int == 400 })
+        #expect(locked["differs_from_parent"] is NSNull)
+        #expect(locked["differs_from_nslab"] is NSNull)
+        let initRow = try #require(processes.first { $0["pid"] as? Int == 1 })
+        #expect(initRow["differs_from_nslab"] as? [String] == [])
+        #expect(initRow["differs_from_parent"] as? [String] == [])
+    }
+
     @Test func unavailableKindIsLeftOut() throws {
         var writer = JSONWriter()
         writer.writeProcesses(try Fixture.scanner("notime").refresh())

@@ -121,3 +121,62 @@ func withSleeper(_ kinds: Set<NamespaceKind>, hostname: String? = nil, _ body: (
         #expect(help.stdout.contains("--json"))
     }
 }
+
+/// The VS-NSLAB letters and `differs_from_*` of `nslab ps` (issue 13, points 1 and 11).
+@Suite(.serialized) struct PsMarksTests {
+    /// Guards point 11: the letters compared a process with its parent, the dashboard with the host. Now both
+    /// compare with nslab's own namespaces, so a process inside a child's UTS namespace is marked U even
+    /// where its parent is in that namespace too.
+    @Test func lettersCompareWithNslabNotTheParent() throws {
+        try #require(getuid() == 0, "this test launches a child into a UTS namespace and needs root")
+        let child = try Launcher.launch(LaunchSpec(kinds: [.uts], command: ["/bin/sh", "-c", "sleep 101; :"]))
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
+        var grandchild: Int32?
+        for _ in 0..<200 where grandchild == nil {
+            let children = (try? String(contentsOfFile: "/proc/\(child.pid)/task/\(child.pid)/children", encoding: .utf8)) ?? ""
+            grandchild = children.split(separator: " ").first.flatMap { Int32($0) }
+            if grandchild == nil { usleep(10_000) }
+        }
+        let sleeper = try #require(grandchild)
+        // `sleep` shares its parent's namespaces and differs from nslab's in UTS.
+        waitForComm(sleeper, "sleep")
+        let tree = try runNslab(["ps"])
+        #expect(tree.stdout.hasPrefix("    PID  INSIDE USER      VS-NSLAB  COMMAND\n"))
+        let line = try #require(tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", sleeper)) })
+        #expect(line.contains(" U....... "), "\(line)")
+
+        let processes = try #require(try runNslab(["ps", "--json"]).json()["processes"] as? [[String: Any]])
+        let row = try #require(processes.first { $0["pid"] as? Int32 == sleeper })
+        #expect(row["differs_from_parent"] as? [String] == [])
+        #expect(row["differs_from_nslab"] as? [String] == ["uts"])
+    }
+
+    /// Guards point 1: where the namespace links cannot be read (root's processes, for an ordinary user),
+    /// the tree said `........` (nothing differs) and JSON `[]`. Unknown is `?` in text and null in JSON.
+    @Test func unreadableIsQuestionMarksAndNull() throws {
+        try #require(getuid() == 0, "switching to an unprivileged user needs root")
+        let tree = try Binary.runUnprivileged(["ps"])
+        #expect(tree.status == 0, "\(tree.stderr)")
+        // This test process runs as root: its links are unreadable to uid 65534.
+        let line = try #require(tree.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "%7d", getpid())) })
+        #expect(line.contains(" ???????? "), "\(line)")
+
+        let run = try Binary.runUnprivileged(["ps", "--json"])
+        let document = try NslabRun(status: run.status, stdout: run.stdout, stderr: run.stderr).json()
+        let processes = try #require(document["processes"] as? [[String: Any]])
+        let me = try #require(processes.first { $0["pid"] as? Int32 == getpid() })
+        #expect(me["differs_from_nslab"] is NSNull)
+        #expect(me["differs_from_parent"] is NSNull)
+    }
+}
+
+/// Waits until `pid` runs `comm` (after its exec), up to two seconds.
+private func waitForComm(_ pid: Int32, _ comm: String) {
+    for _ in 0..<200 {
+        if (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == comm + "\n" { return }
+        usleep(10_000)
+    }
+}

@@ -165,10 +165,26 @@ struct RunCommandTests {
         #expect(result.stdout.hasSuffix("left=\n"), "\(result.stdout)")
     }
 
+    /// Guards against `nslab run hostname` and `nslab run --uts hostname` failing with "Unexpected argument":
+    /// as with unshare, the first argument that is not an option starts the command, and what follows it is
+    /// the command's, options included.
+    @Test("the command may come without --", arguments: [
+        (["run", "echo", "hi"], "hi\n"),
+        (["run", "/bin/echo", "--uts", "--", "-n"], "--uts -- -n\n"),
+        (["run", "--uts", "--hostname", "box", "hostname"], "box\n"),
+        (["run", "--uts", "--hostname=box", "sh", "-c", "hostname; echo $#", "x", "--pid"], "box\n1\n"),
+    ])
+    func commandWithoutTerminator(arguments: [String], expected: String) throws {
+        if arguments.contains("--uts") && arguments[1] == "--uts" { try requireRoot() }
+        let result = try Binary.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == expected)
+    }
+
     @Test("a missing command is one clear line on stderr")
     func commandNotFound() throws {
         let result = try Binary.run(["run", "--", "no-such-command-xyz"])
-        #expect(result.status != 0)
+        #expect(result.status == 127)
         #expect(result.stderr == "nslab: no-such-command-xyz: command not found\n")
     }
 

@@ -23,13 +23,18 @@ struct RunQuickParseTests {
         #expect(mapped.uidMap == ["0 1000 1", "1 2000 5"])
         #expect(mapped.command.isEmpty)
 
+        // The command without --, as unshare takes it (issue 13, point 7): all after its first word is its own.
+        let bare = try #require(quick(["--uts", "--hostname", "box", "hostname", "--pid", "--", "x"]))
+        #expect(bare.kindFlags == [.uts] && bare.hostname == "box")
+        #expect(bare.command == ["hostname", "--pid", "--", "x"])
+
         let clocks = try #require(quick(["--time", "--mnt", "--boottime", "86400", "--monotonic=2.5"]))
         #expect(clocks.boottime == 86400 && clocks.monotonic == 2.5)
         #expect(clocks.kindFlags == [.time, .mount])
     }
 
     @Test("help, unknown, repeated or option-like input is left to ArgumentParser", arguments: [
-        ["--help"], ["-h"], ["--bogus"], ["--uts", "hostname"], ["--uts=1"], ["--mount-proc", "--mount-proc"],
+        ["--help"], ["-h"], ["--bogus"], ["--uts", "-"], ["--uts", "-x", "hostname"], ["--uts=1"], ["--mount-proc", "--mount-proc"],
         ["--uts", "--hostname", "a", "--hostname", "b"], ["--uts", "--hostname"], ["--uts", "--hostname", "--pid"],
         ["--time", "--monotonic", "-5"], ["--time", "--monotonic", "soon"], ["--uts", "--hostname="],
         // Fails validation: ArgumentParser must be the one to say why.
@@ -74,7 +79,7 @@ struct RunQuickParseTests {
             ("--monotonic", ["5", "-5", "1.5", "1e3", "nan", "inf", "soon", "0x10", "2000000000"]),
             ("--boottime", ["86400", "-1", "0.25", "", "1e10"]),
         ]
-        let junk = ["-h", "--help", "--bogus", "word", "--uts=1", "-", "--mount-proc=yes", "--version"]
+        let junk = ["-h", "--help", "--bogus", "word", "--uts=1", "-", "--mount-proc=yes", "--version", "-x", ""]
         var line: [String] = []
         for _ in 0..<generator.below(7) {
             switch generator.below(10) {
@@ -93,9 +98,16 @@ struct RunQuickParseTests {
                 if generator.below(4) == 0 { line.append(junk[generator.below(junk.count)]) }
             }
         }
-        if generator.below(3) != 0 {
+        // A command after --, or without it (then its first word must not look like an option).
+        switch generator.below(4) {
+        case 0, 1:
             line.append("--")
             for _ in 0..<generator.below(4) { line.append(["sh", "-c", "--uts", "--", "id"][generator.below(5)]) }
+        case 2:
+            line.append(["id", "hostname", "sh", "/bin/true"][generator.below(4)])
+            for _ in 0..<generator.below(4) { line.append(["-c", "--uts", "--", "id", "--hostname"][generator.below(5)]) }
+        default:
+            break
         }
         return line
     }

@@ -23,6 +23,10 @@ public struct IDMapEntry: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(parsing text: String) throws(IDMapError) {
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard fields.count == 3 else { throw .malformed(text) }
+        // Digits only: UInt32("-0") and UInt32("+5") parse, but the kernel's map format has no signs.
+        guard fields.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }) else {
+            throw .malformed(text)
+        }
         guard let inside = UInt32(fields[0]), let outside = UInt32(fields[1]), let count = UInt32(fields[2]) else {
             throw .malformed(text)
         }
@@ -47,12 +51,13 @@ public enum IDMapError: Error, Equatable, Sendable, CustomStringConvertible {
     case overflow(IDKind, IDMapEntry)
     case overlap(IDKind, column: String, IDMapEntry, IDMapEntry)
     case tooManyLines(IDKind, Int)
+    case tooManyBytes(IDKind, Int)
     case unprivileged(IDKind, own: UInt32)
 
     public var description: String {
         switch self {
         case .malformed(let text):
-            "map '\(text)' is not 'INSIDE OUTSIDE COUNT' with three non-negative numbers, e.g. '0 1000 1'"
+            "map \(text.quoted) is not 'INSIDE OUTSIDE COUNT' with three non-negative numbers, e.g. '0 1000 1'"
         case .zeroCount(let kind, let line):
             "\(kind) map '\(line)' has count 0: a line must map at least one id"
         case .overflow(let kind, let line):
@@ -61,6 +66,9 @@ public enum IDMapError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(kind) map lines '\(a)' and '\(b)' overlap on the \(column) side: each id may be mapped once"
         case .tooManyLines(let kind, let count):
             "\(kind) map has \(count) lines; the kernel accepts at most \(IDMap.maxLines)"
+        case .tooManyBytes(let kind, let bytes):
+            "\(kind) map is \(bytes) bytes as written to \(kind)_map; the kernel accepts at most \(IDMap.maxBytes) "
+                + "bytes (less than one page), so use fewer lines or shorter numbers"
         case .unprivileged(let kind, let own):
             "as an unprivileged user you can map only your own \(kind) \(own), in one line with count 1 "
                 + "(e.g. '0 \(own) 1'); run as root for larger maps"
@@ -73,13 +81,23 @@ public enum IDMap {
     /// The kernel's limit on lines in one map (since Linux 4.15).
     public static let maxLines = 340
 
+    /// The kernel's limit on the text of one map in bytes: the whole map goes in one write(), which must be
+    /// shorter than a page (`map_write` in kernel/user_namespace.c refuses `count >= PAGE_SIZE`).
+    public static let maxBytes: Int = {
+        let page = sysconf(Int32(_SC_PAGESIZE))
+        return (page > 0 ? page : 4096) - 1
+    }()
+
     /// Checks a map the way the kernel will, before anything is launched: counts, overflow,
-    /// overlaps in either column, the line limit, and what an unprivileged caller may map.
+    /// overlaps in either column, the line and byte limits, and what an unprivileged caller may map.
     /// `privileged` is whether the caller may map arbitrary ids (root); `ownID` its own id.
+    /// The line count is checked first and the overlaps by sorting, so absurd input is refused quickly.
     public static func validate(
         _ lines: [IDMapEntry], kind: IDKind, privileged: Bool, ownID: UInt32
     ) throws(IDMapError) {
         guard lines.count <= maxLines else { throw .tooManyLines(kind, lines.count) }
+        let bytes = lines.reduce(0) { $0 + $1.description.utf8.count + 1 }
+        guard bytes <= maxBytes else { throw .tooManyBytes(kind, bytes) }
         for line in lines {
             guard line.count > 0 else { throw .zeroCount(kind, line) }
             // (uid_t)-1 is never a valid id, so the last mapped id is at most 2^32 - 2.
@@ -87,17 +105,34 @@ public enum IDMap {
                 line.outsideRange.upperBound <= UInt64(UInt32.max)
             else { throw .overflow(kind, line) }
         }
-        for (index, a) in lines.enumerated() {
-            for b in lines[(index + 1)...] {
-                if a.insideRange.overlaps(b.insideRange) { throw .overlap(kind, column: "inside", a, b) }
-                if a.outsideRange.overlaps(b.outsideRange) { throw .overlap(kind, column: "outside", a, b) }
-            }
-        }
+        if let (a, b) = firstOverlap(lines, \.insideRange) { throw .overlap(kind, column: "inside", a, b) }
+        if let (a, b) = firstOverlap(lines, \.outsideRange) { throw .overlap(kind, column: "outside", a, b) }
         if !privileged {
             guard lines.count == 1, lines[0].outside == ownID, lines[0].count == 1 else {
                 throw .unprivileged(kind, own: ownID)
             }
         }
+    }
+
+    /// Two lines whose ranges in one column overlap, in the order given, or nil. Sorted by start, a range
+    /// overlaps an earlier one exactly when it starts before the furthest end seen so far: O(n log n).
+    static func firstOverlap(
+        _ lines: [IDMapEntry], _ column: KeyPath<IDMapEntry, Range<UInt64>>
+    ) -> (IDMapEntry, IDMapEntry)? {
+        let ranges = lines.map { $0[keyPath: column] }
+        let order = ranges.indices.sorted { (ranges[$0].lowerBound, $0) < (ranges[$1].lowerBound, $1) }
+        // The line, among those already passed, whose range reaches furthest.
+        var furthest: Int?
+        for index in order {
+            if let previous = furthest {
+                if ranges[index].lowerBound < ranges[previous].upperBound {
+                    return (lines[min(previous, index)], lines[max(previous, index)])
+                }
+                if ranges[index].upperBound <= ranges[previous].upperBound { continue }
+            }
+            furthest = index
+        }
+        return nil
     }
 
     /// The text written to /proc/<pid>/uid_map: one line per entry.

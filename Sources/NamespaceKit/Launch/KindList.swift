@@ -4,7 +4,7 @@ public struct KindListError: Error, Equatable, Sendable, CustomStringConvertible
     public let word: String
 
     public var description: String {
-        "'\(word)' is not a namespace kind; use a comma-separated list of "
+        "\(word.quoted) is not a namespace kind; use a comma-separated list of "
             + "uts, ipc, pid, mount (or mnt), net, user, cgroup, time, or all"
     }
 }

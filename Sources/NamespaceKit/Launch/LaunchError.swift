@@ -55,15 +55,17 @@ public enum LaunchError: Error, Equatable, Sendable {
         }
         switch self {
         case .commandNotFound(let name):
-            return "\(name): command not found"
+            return "\(name.escapingControls): command not found"
         case .notExecutable(let path, let error):
-            return "\(path): \(error)"
+            return "\(path.escapingControls): \(error)"
         case .step(let step, let error, let kinds, let command):
             let prefix = "\(step.call): \(error)"
             let names = NamespaceKind.allCases.filter { kinds.contains($0) && $0 != .user }
             let list = names.map(\.title).joined(separator: ", ")
             switch (step, error) {
-            case (.clone, .notPermitted) where !kinds.contains(.user):
+            case (.clone, .notPermitted) where !kinds.contains(.user),
+                (.unshareTime, .notPermitted) where !kinds.contains(.user):
+                // A time namespace is made by unshare() in the child, after clone(); it needs the same privilege.
                 return "\(prefix): creating \(list) namespaces needs CAP_SYS_ADMIN; run as root, or "
                     + "\(add(.user)) to create them inside a new user namespace"
             case (.clone, .notPermitted), (.clone, .accessDenied):
@@ -91,12 +93,25 @@ public enum LaunchError: Error, Equatable, Sendable {
             case (.timeOffsets, .invalidArgument):
                 return "\(prefix): the offsets are out of the kernel's range (a clock may not go below zero)"
             case (.exec, .noSuchFile):
-                return "\(command): command not found inside the new namespaces"
+                return "\(command.escapingControls): command not found inside the new namespaces"
             case (.exec, .accessDenied):
-                return "\(command): permission denied (not executable, or on a noexec mount)"
+                return "\(command.escapingControls): permission denied (not executable, or on a noexec mount)"
             default:
                 return prefix
             }
+        }
+    }
+}
+
+extension LaunchError {
+    /// The status nslab exits with, as shells and unshare do: 127 when the command is not found, 126 when it
+    /// was found but could not be run, 1 for every other failed step.
+    public var exitStatus: Int32 {
+        switch self {
+        case .commandNotFound: 127
+        case .notExecutable: 126
+        case .step(.exec, let error, _, _): error == .noSuchFile ? 127 : 126
+        case .step: 1
         }
     }
 }

@@ -65,7 +65,7 @@ public enum LaunchSpecError: Error, Equatable, Sendable, CustomStringConvertible
         case .hostnameNeedsUTS:
             "a hostname needs a new UTS namespace (--uts, or tick UTS), so the host keeps its own"
         case .badHostname(let name, let reason):
-            "hostname '\(name)' \(reason)"
+            "hostname \(name.quoted) \(reason)"
         case .mountProcNeeds(let missing):
             "a fresh /proc needs new PID and mount namespaces; add "
                 + missing.map { "--\($0.rawValue)" }.joined(separator: " and ")

@@ -64,13 +64,20 @@ public enum Launcher {
             terminalFD: result.pty_master >= 0 ? result.pty_master : nil, spec: spec)
     }
 
-    /// Finds `name` the way a shell would: as given when it has a slash, else in `searchPath`.
+    /// Finds `name` the way a shell would: as given when it has a slash, else in `searchPath`. A path must
+    /// name an executable regular file: root passes access(X_OK) on any directory, which execve() refuses.
     public static func resolveCommand(_ name: String, searchPath: String?) throws(LaunchError) -> String {
         if name.contains("/") {
+            var info = stat()
+            guard stat(name, &info) == 0 else {
+                let error = Errno.current
+                if error == .noSuchFile || error == Errno(ENOTDIR) { throw .commandNotFound(name) }
+                throw .notExecutable(name, error)
+            }
+            if info.st_mode & S_IFMT == S_IFDIR { throw .notExecutable(name, Errno(EISDIR)) }
+            if info.st_mode & S_IFMT != S_IFREG { throw .notExecutable(name, .accessDenied) }
             if access(name, X_OK) == 0 { return name }
-            let error = Errno.current
-            if error == .noSuchFile { throw .commandNotFound(name) }
-            throw .notExecutable(name, error)
+            throw .notExecutable(name, Errno.current)
         }
         let directories = (searchPath ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
             .split(separator: ":", omittingEmptySubsequences: false)

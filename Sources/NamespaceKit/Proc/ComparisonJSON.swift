@@ -46,7 +46,9 @@ extension JSONWriter {
         key("comm")
         string(process.comm)
         key("command")
-        string(process.commandLine)
+        string(process.commandForJSON)
+        key("kernel_thread")
+        bool(process.isKernelThread)
         key("pid_inside")
         if let inside = process.pidInside { number(inside) } else { null() }
         endObject()

@@ -1,27 +1,35 @@
+import Glibc
+
 /// The JSON documents of `nslab ps --json` and `nslab ls --json` (schema: docs/json.md).
 ///
 /// Ids are numbers. A field that could not be read is `null`; a namespace kind the kernel lacks is
 /// left out of `ns` and listed in `unavailable_kinds`.
 extension JSONWriter {
-    /// Writes a process list: `{"unavailable_kinds": [...], "processes": [...]}`.
-    public mutating func writeProcesses(_ snapshot: Snapshot) {
+    /// Writes a process list: `{"unavailable_kinds": [...], "processes": [...]}`. `reference` is the namespace
+    /// set `differs_from_nslab` compares with: nslab's own (the host's, when nslab runs on the host) by default.
+    public mutating func writeProcesses(_ snapshot: Snapshot, reference: NamespaceSet? = nil) {
+        let reference = reference ?? snapshot.process(getpid())?.namespaces
         beginObject()
         writeUnavailableKinds(snapshot)
         key("processes")
         beginArray()
         for process in snapshot.processes {
-            // Same rule as ProcessTree rows, without building the tree: compare with the parent, if listed.
+            // Compare with the parent, if listed; a root has no parent and differs from none.
             let parent = process.ppid != process.pid ? snapshot.process(process.ppid) : nil
-            let differs = parent.map { process.namespaces.differingKinds(from: $0.namespaces) } ?? []
-            writeProcess(process, in: snapshot, differsFromParent: differs)
+            let differs = parent.map { process.namespaces.differingKindsIfKnown(from: $0.namespaces) } ?? []
+            writeProcess(
+                process, in: snapshot, differsFromParent: differs,
+                differsFromNslab: reference.flatMap { process.namespaces.differingKindsIfKnown(from: $0) })
         }
         endArray()
         endObject()
     }
 
-    /// Writes one process object (the element of `processes`).
+    /// Writes one process object (the element of `processes`). A nil difference is written as `null`: some id
+    /// on one side could not be read, and unknown is never written as "the same".
     public mutating func writeProcess(
-        _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]
+        _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]?,
+        differsFromNslab: [NamespaceKind]? = nil
     ) {
         beginObject()
         key("pid")
@@ -42,6 +50,8 @@ extension JSONWriter {
         } else {
             null()
         }
+        key("kernel_thread")
+        bool(process.isKernelThread)
         key("uid")
         writeIDSet(process.uid)
         key("gid")
@@ -59,9 +69,9 @@ extension JSONWriter {
         key("ns")
         writeNamespaceSet(process.namespaces)
         key("differs_from_parent")
-        beginArray()
-        for kind in differsFromParent { string(kind.procName) }
-        endArray()
+        writeKinds(differsFromParent)
+        key("differs_from_nslab")
+        writeKinds(differsFromNslab)
         let user = snapshot.namespace(of: process.pid, .user)
         key("uid_map")
         writeIDMap(user?.uidMap ?? .unknown)
@@ -100,8 +110,11 @@ extension JSONWriter {
         number(namespace.members.count)
         key("pid")
         number(namespace.representative)
+        let representative = snapshot.process(namespace.representative)
         key("command")
-        string(snapshot.process(namespace.representative)?.commandLine ?? "")
+        string(representative?.commandForJSON ?? "")
+        key("kernel_thread")
+        bool(representative?.isKernelThread ?? false)
         key("members")
         beginArray()
         for pid in namespace.members { number(pid) }
@@ -125,6 +138,14 @@ extension JSONWriter {
             writeTimeOffsets(namespace.timeOffsets ?? .unknown)
         }
         endObject()
+    }
+
+    /// Writes a list of kind names, or null.
+    private mutating func writeKinds(_ kinds: [NamespaceKind]?) {
+        guard let kinds else { return null() }
+        beginArray()
+        for kind in kinds { string(kind.procName) }
+        endArray()
     }
 
     /// Writes the `unavailable_kinds` key and list.
@@ -211,5 +232,37 @@ extension JSONWriter {
         key("boottime")
         seconds(offsets.boottime)
         endObject()
+    }
+}
+
+extension ProcessRecord {
+    /// Whether this is a kernel thread: kthreadd (pid 2) or one of its children, with an empty command line
+    /// and not a zombie. /proc gives no plainer sign short of the PF_KTHREAD bit in `stat`, which nslab does
+    /// not read; outside the initial pid namespace this is false but for an odd process that empties its argv.
+    var isKernelThread: Bool {
+        (pid == 2 || ppid == 2) && state != "Z" && cmdline.value?.isEmpty == true
+    }
+
+    /// The command as JSON gives it: the arguments joined with spaces, else the bare `comm`. The brackets of
+    /// `commandLine` (`[kthreadd]`) are for text; JSON says `"kernel_thread": true` instead.
+    var commandForJSON: String {
+        if let arguments = cmdline.value, !arguments.isEmpty { return arguments.joined(separator: " ") }
+        return comm
+    }
+}
+
+extension NamespaceSet {
+    /// The kinds whose id differs from `other`'s, or nil when some kind the kernel has is unknown on either
+    /// side (an unreadable link): then nobody can say the rest is the same.
+    public func differingKindsIfKnown(from other: NamespaceSet) -> [NamespaceKind]? {
+        var differing: [NamespaceKind] = []
+        for kind in NamespaceKind.allCases {
+            switch (self[kind], other[kind]) {
+            case (.known(let mine), .known(let theirs)): if mine != theirs { differing.append(kind) }
+            case (.unavailable, _), (_, .unavailable): continue
+            default: return nil
+            }
+        }
+        return differing
     }
 }
