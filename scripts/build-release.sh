@@ -38,9 +38,30 @@ flags=(-c release --product nslab --disable-local-rpath
     -Xswiftc -use-ld=lld -Xlinker "--symbol-ordering-file=$PWD/scripts/startup.order"
     -Xlinker --no-warn-symbol-ordering)
 # SwiftPM does not know the order file is a link input: relink when it changed.
-built="$(swift build "${flags[@]}" --show-bin-path)/nslab"
+built="$(swift build "${flags[@]}" --show-bin-path 2>/dev/null)/nslab"
 if [[ -e $built && scripts/startup.order -nt $built ]]; then rm -f "$built"; fi
-swift build "${flags[@]}" >&2 || { status=$?; echo "build-release: swift build failed (status $status)" >&2; exit "$status"; }
+# SwiftPM's output is shown from the first line that says it compiles or links something, so that a start with
+# nothing to build stays quiet; the lines before it are held back, and shown too when the build fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+show_when_building() {
+    local line shown=false
+    while IFS= read -r line; do
+        if ! $shown && [[ $line == *Compiling* || $line == *Linking* || $line == *error:* ]]; then
+            shown=true
+            cat "$log"
+        fi
+        if $shown; then printf '%s\n' "$line"; else printf '%s\n' "$line" >>"$log"; fi
+    done
+    if $shown; then : >"$log"; fi
+}
+status=0
+swift build "${flags[@]}" 2>&1 | show_when_building >&2 || status=$?
+if [ "$status" != 0 ]; then
+    cat "$log" >&2
+    echo "build-release: swift build failed (status $status)" >&2
+    exit "$status"
+fi
 # The promise of the first point above, checked: a build that lost -static-pie would still run.
 readelf -h "$built" | grep -q 'Type: *DYN' ||
     { echo "build-release: $built is not position independent (readelf -h: not DYN)" >&2; exit 1; }
