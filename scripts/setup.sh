@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages nslab needs to build and test, if any is missing.
+# Installs the Debian packages nslab needs to build and test, if any is missing, and any package named as an
+# argument (scripts/screenshot.sh asks for its image renderer that way).
 # Swift itself (6.x) must already be on PATH; see the README.
 set -euo pipefail
-packages=(libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3)
+packages=(libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3
+    # the Debian package and its checks (scripts/package-deb.sh, scripts/check-package.sh)
+    dpkg-dev binutils lintian man-db groff-base zsh fish
+    "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
