@@ -7,7 +7,7 @@ let package = Package(
         .executable(name: "nslab", targets: ["nslab"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // C: everything between clone() and execve(), pty allocation, namespace ioctls.

@@ -25,7 +25,8 @@ struct EnterCommand: ParsableCommand {
     // flags, then the command after --, as the usage line says.
     @Argument(
         parsing: .captureForPassthrough,
-        help: ArgumentHelp("The pid, kind flags (--uts ... --time, --all), then -- and the command.", valueName: "words"))
+        help: ArgumentHelp(
+            "The pid, kind flags (--uts ... --time, --all), then -- and the command.", valueName: "words"))
     var words: [String] = []
 
     /// The words, read: the pid, the kinds asked for (empty: the differing ones), the command.
@@ -77,12 +78,15 @@ struct EnterCommand: ParsableCommand {
                 "pid \(pid) (\(target.comm.escapingControls)) is a kernel thread: it runs in the host's namespaces, "
                     + "so there is nothing to enter")
         }
-        guard let own = scanner.readProcess(getpid()) else { throw CommandFailure("cannot read nslab's own /proc entry") }
+        guard let own = scanner.readProcess(getpid()) else {
+            throw CommandFailure("cannot read nslab's own /proc entry")
+        }
         let kindFlags = try parsed().kinds
         let asked = kindFlags.isEmpty ? Set(NamespaceKind.allCases) : Set(kindFlags.flatMap(\.kinds))
         var kinds = Set<NamespaceKind>()
         for kind in NamespaceKind.allCases where asked.contains(kind) {
-            let theirs = target.namespaces[kind], mine = own.namespaces[kind]
+            let theirs = target.namespaces[kind]
+            let mine = own.namespaces[kind]
             if theirs == .unavailable { continue }  // the kernel lacks the kind
             // Unknown ids are tried: setns() says whether they can be joined. Equal ones are nothing to join.
             if let a = theirs.value, let b = mine.value, a == b { continue }

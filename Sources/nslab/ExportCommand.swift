@@ -28,7 +28,9 @@ struct ExportCommand: ParsableCommand {
     var runArguments: [String] = []
 
     func validate() throws {
-        guard unshare != cProgram else { throw ValidationError("give one of --unshare (an unshare command line) and --c (a C program)") }
+        guard unshare != cProgram else {
+            throw ValidationError("give one of --unshare (an unshare command line) and --c (a C program)")
+        }
         _ = try spec()
     }
 

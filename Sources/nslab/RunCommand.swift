@@ -44,10 +44,14 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Mount a fresh /proc, so ps shows only the child's processes (needs --pid and --mount).")
     var mountProc = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("CLOCK_MONOTONIC offset inside, in seconds (needs --time).", valueName: "SECONDS"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("CLOCK_MONOTONIC offset inside, in seconds (needs --time).", valueName: "SECONDS"))
     var monotonic: Double?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("CLOCK_BOOTTIME and uptime offset inside, in seconds (needs --time).", valueName: "SECONDS"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("CLOCK_BOOTTIME and uptime offset inside, in seconds (needs --time).", valueName: "SECONDS"))
     var boottime: Double?
 
     @Flag(help: "Leave lo down in a new network namespace.") var noLoopback = false

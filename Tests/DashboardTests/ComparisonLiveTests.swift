@@ -51,8 +51,9 @@ private func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
 /// timing-sensitive tests of other suites.
 @Suite("host vs child, live, as root", .serialized)
 struct ComparisonLiveTests {
-    @Test("a child in one kind differs in exactly that kind, with that kind's facts on both sides",
-          arguments: NamespaceKind.allCases)
+    @Test(
+        "a child in one kind differs in exactly that kind, with that kind's facts on both sides",
+        arguments: NamespaceKind.allCases)
     func eachKind(kind: NamespaceKind) throws {
         try #require(getuid() == 0, "needs root")
         let update = liveUpdate()
@@ -62,7 +63,10 @@ struct ComparisonLiveTests {
             spec.hostname = kind == .uts ? "cmp-uts" : nil
             if kind == .time { spec.boottimeOffset = 86_400 }
         }
-        defer { child.kill(); _ = child.wait() }
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
         var rows = try panelRows(child.pid, update: update)
         #expect(differing(rows) == [kind], "\(rows.values.map { "\($0.kind): \($0.hostID) \($0.childID)" })")
         let row = try #require(rows[kind])
@@ -100,7 +104,10 @@ struct ComparisonLiveTests {
     func allKinds() throws {
         try #require(getuid() == 0, "needs root")
         let child = try launch(Set(NamespaceKind.allCases)) { $0.hostname = "cmp-all" }
-        defer { child.kill(); _ = child.wait() }
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
         let rows = try panelRows(child.pid)
         #expect(differing(rows) == Set(NamespaceKind.allCases))
         #expect(rows[.uts]?.childFact == "cmp-all")
@@ -114,7 +121,10 @@ struct ComparisonLiveTests {
         let child = try launch(
             [.uts, .net], command: ["sh", "-c", "sleep 0.5; ip link set lo down; hostname later; exec sleep 1000"]
         ) { $0.hostname = "early" }
-        defer { child.kill(); _ = child.wait() }
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
         let update = liveUpdate()
         var model = comparing(child.pid, update: update)
         #expect(model.comparison.view?.rows[0].childFact == "early")
@@ -127,8 +137,9 @@ struct ComparisonLiveTests {
         #expect(changed, "\(String(describing: model.comparison.view?.rows))")
     }
 
-    @Test("the maps from both readers: the host, and inside the child's user namespace",
-          arguments: ["0 100000 65536", "0 65534 1"])
+    @Test(
+        "the maps from both readers: the host, and inside the child's user namespace",
+        arguments: ["0 100000 65536", "0 65534 1"])
     func mapsFromBothReaders(map: String) throws {
         try #require(getuid() == 0, "needs root")
         // "0 65534 1" is what an unprivileged user 65534 gets by ticking User: its own uid as root inside.
@@ -137,7 +148,10 @@ struct ComparisonLiveTests {
             $0.uidMap = [entry]
             $0.gidMap = [entry]
         }
-        defer { child.kill(); _ = child.wait() }
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
         let maps = comparing(child.pid, update: liveUpdate()).maps
         let line = MapLine(inside: entry.inside, outside: entry.outside, count: entry.count)
         let host = Array(maps.prefix(1))

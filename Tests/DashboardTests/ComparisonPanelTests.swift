@@ -199,7 +199,9 @@ struct ComparisonPanelNarrowTests {
             #expect(lines.contains { $0.hasPrefix("│" + kind + " ") }, "\(kind)\n\(screen)")
         }
         let characters = Array(screen)
-        #expect(characters.indices.allSatisfy { characters[$0] != "…" || ($0 > 0 && characters[$0 - 1] == "[") }, "\n\(screen)")
+        #expect(
+            characters.indices.allSatisfy { characters[$0] != "…" || ($0 > 0 && characters[$0 - 1] == "[") },
+            "\n\(screen)")
         #expect(screen.contains("4294967295") && screen.contains("inherited /proc"), "\n\(screen)")
     }
 }

@@ -23,35 +23,37 @@ struct EscapeSequenceTests {
     /// Every form of each key named in issue 12: xterm (normal and application mode), vt220, rxvt, the Linux
     /// console, and xterm's modified forms. Guards against these arriving as separate keys under a TERM whose
     /// terminfo lacks them (tmux's End, `ESC [ 4 ~`, used to tick Mount under TERM=xterm).
-    @Test("known sequences decode to their key, whatever terminal sends them", arguments: [
-        // Home and End
-        ("[H", Key.home), ("OH", .home), ("[1~", .home), ("[7~", .home),
-        ("[F", .end), ("OF", .end), ("[4~", .end), ("[8~", .end),
-        // Insert, Delete, PgUp, PgDn
-        ("[2~", .insert), ("[3~", .delete), ("[5~", .pageUp), ("[6~", .pageDown),
-        // Arrows, normal and application mode
-        ("[A", .up), ("[B", .down), ("[C", .right), ("[D", .left), ("OA", .up), ("OD", .left),
-        // F1-F4: xterm SS3, rxvt/old xterm 11~-14~, Linux console [[A-[[E (F1-F5)
-        ("OP", .function(1)), ("OQ", .function(2)), ("OR", .function(3)), ("OS", .function(4)),
-        ("[11~", .function(1)), ("[12~", .function(2)), ("[13~", .function(3)), ("[14~", .function(4)),
-        ("[[A", .function(1)), ("[[B", .function(2)), ("[[C", .function(3)), ("[[D", .function(4)),
-        ("[[E", .function(5)),
-        // F5-F12, vt220 numbering
-        ("[15~", .function(5)), ("[17~", .function(6)), ("[18~", .function(7)), ("[19~", .function(8)),
-        ("[20~", .function(9)), ("[21~", .function(10)), ("[23~", .function(11)), ("[24~", .function(12)),
-        // Shift-Tab, keypad Enter and digits in application keypad mode
-        ("[Z", .backTab), ("OM", .enter), ("Op", .character("0")), ("Oy", .character("9")), ("Ok", .character("+")),
-        // xterm's modified forms: 1 + bits (1 Shift, 2 Alt, 4 Ctrl)
-        ("[1;5D", .modified(.left, .ctrl)), ("[1;2A", .modified(.up, .shift)), ("[1;3C", .modified(.right, .alt)),
-        ("[1;6H", .modified(.home, [.ctrl, .shift])), ("[1;5F", .modified(.end, .ctrl)),
-        ("[3;5~", .modified(.delete, .ctrl)), ("[5;2~", .modified(.pageUp, .shift)),
-        ("[15;5~", .modified(.function(5), .ctrl)), ("[1;2P", .modified(.function(1), .shift)),
-        ("[24;7~", .modified(.function(12), [.ctrl, .alt])), ("O5P", .modified(.function(1), .ctrl)),
-        // rxvt's modified forms: $ Shift, ^ Ctrl, @ Ctrl-Shift; Shift-arrows [a-d, Ctrl-arrows Oa-d
-        ("[7$", .modified(.home, .shift)), ("[8^", .modified(.end, .ctrl)),
-        ("[3@", .modified(.delete, [.ctrl, .shift])),
-        ("[a", .modified(.up, .shift)), ("[d", .modified(.left, .shift)), ("Oc", .modified(.right, .ctrl)),
-    ])
+    @Test(
+        "known sequences decode to their key, whatever terminal sends them",
+        arguments: [
+            // Home and End
+            ("[H", Key.home), ("OH", .home), ("[1~", .home), ("[7~", .home),
+            ("[F", .end), ("OF", .end), ("[4~", .end), ("[8~", .end),
+            // Insert, Delete, PgUp, PgDn
+            ("[2~", .insert), ("[3~", .delete), ("[5~", .pageUp), ("[6~", .pageDown),
+            // Arrows, normal and application mode
+            ("[A", .up), ("[B", .down), ("[C", .right), ("[D", .left), ("OA", .up), ("OD", .left),
+            // F1-F4: xterm SS3, rxvt/old xterm 11~-14~, Linux console [[A-[[E (F1-F5)
+            ("OP", .function(1)), ("OQ", .function(2)), ("OR", .function(3)), ("OS", .function(4)),
+            ("[11~", .function(1)), ("[12~", .function(2)), ("[13~", .function(3)), ("[14~", .function(4)),
+            ("[[A", .function(1)), ("[[B", .function(2)), ("[[C", .function(3)), ("[[D", .function(4)),
+            ("[[E", .function(5)),
+            // F5-F12, vt220 numbering
+            ("[15~", .function(5)), ("[17~", .function(6)), ("[18~", .function(7)), ("[19~", .function(8)),
+            ("[20~", .function(9)), ("[21~", .function(10)), ("[23~", .function(11)), ("[24~", .function(12)),
+            // Shift-Tab, keypad Enter and digits in application keypad mode
+            ("[Z", .backTab), ("OM", .enter), ("Op", .character("0")), ("Oy", .character("9")), ("Ok", .character("+")),
+            // xterm's modified forms: 1 + bits (1 Shift, 2 Alt, 4 Ctrl)
+            ("[1;5D", .modified(.left, .ctrl)), ("[1;2A", .modified(.up, .shift)), ("[1;3C", .modified(.right, .alt)),
+            ("[1;6H", .modified(.home, [.ctrl, .shift])), ("[1;5F", .modified(.end, .ctrl)),
+            ("[3;5~", .modified(.delete, .ctrl)), ("[5;2~", .modified(.pageUp, .shift)),
+            ("[15;5~", .modified(.function(5), .ctrl)), ("[1;2P", .modified(.function(1), .shift)),
+            ("[24;7~", .modified(.function(12), [.ctrl, .alt])), ("O5P", .modified(.function(1), .ctrl)),
+            // rxvt's modified forms: $ Shift, ^ Ctrl, @ Ctrl-Shift; Shift-arrows [a-d, Ctrl-arrows Oa-d
+            ("[7$", .modified(.home, .shift)), ("[8^", .modified(.end, .ctrl)),
+            ("[3@", .modified(.delete, [.ctrl, .shift])),
+            ("[a", .modified(.up, .shift)), ("[d", .modified(.left, .shift)), ("Oc", .modified(.right, .ctrl)),
+        ])
     func knownSequences(body: String, key: Key) {
         #expect(KeyDecoder.decodeEscapeSequence(Array(body.utf8)) == .key(key), "ESC \(body)")
         #expect(Self.assemble("\u{1b}" + body) == [.key(key)], "ESC \(body)")
@@ -59,10 +61,12 @@ struct EscapeSequenceTests {
 
     /// Guards against an unknown sequence's bytes being delivered as keys: `ESC [ 99 ~` used to be Alt-[,
     /// then '9' '9' '~' (a digit ticks a kind), and a focus report `ESC [ I` was Alt-[ then 'I'.
-    @Test("unknown sequences are swallowed whole", arguments: [
-        "[99~", "[I", "[O", "[<0;10;5M", "[<64;3;4m", "[?1;2c", "[2x", "[1;5;7;9X", "[1 q", "[Mabc", "[[Z", "O~",
-        "O1;5P", "[27;5;97~", "[97;5u", "[10;20R", "[1;99A", "[201~", "[?1;2$y", "[1;2$y", "[99$",
-    ])
+    @Test(
+        "unknown sequences are swallowed whole",
+        arguments: [
+            "[99~", "[I", "[O", "[<0;10;5M", "[<64;3;4m", "[?1;2c", "[2x", "[1;5;7;9X", "[1 q", "[Mabc", "[[Z", "O~",
+            "O1;5P", "[27;5;97~", "[97;5u", "[10;20R", "[1;99A", "[201~", "[?1;2$y", "[1;2$y", "[99$",
+        ])
     func unknownSequences(body: String) {
         #expect(KeyDecoder.decodeEscapeSequence(Array(body.utf8)) == .unknown, "ESC \(body)")
         #expect(Self.assemble("\u{1b}" + body).isEmpty, "ESC \(body)")

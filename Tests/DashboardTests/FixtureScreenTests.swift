@@ -65,10 +65,11 @@ struct FixtureScreenTests {
         #expect(byKind[.time]?.childFact == "up 1d 1:02:03 mono +0s boot +86400s")
         #expect(byKind[.time]?.hostFact == "up 1:02:03 mono +0s boot +0s")
         // Both readers' maps: the host's, then the child's own and the host's as read inside.
-        #expect(model.maps.map(\.subject) == [
-            "pid 2002 (bash), read from the host", "pid 2002 (bash), read by the child itself",
-            "the host's maps (pid 2001), read by the child",
-        ])
+        #expect(
+            model.maps.map(\.subject) == [
+                "pid 2002 (bash), read from the host", "pid 2002 (bash), read by the child itself",
+                "the host's maps (pid 2001), read by the child",
+            ])
         // The tree: the child and its sleep marked, kinds against the host, PID 1's unreadable links as ?.
         let child = try #require(model.processes.first { $0.pid == LabFixture.child })
         #expect(child.isChild && child.differingKinds == [.uts, .pid, .mount, .net, .user, .time])

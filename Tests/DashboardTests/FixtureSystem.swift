@@ -21,7 +21,8 @@ enum LabFixture {
     static func system(keys: Int32? = nil, scansInBackground: Bool = false) throws -> DashboardSystem {
         let scanner = try ProcScanner(root: ProcRoot(path), inside: LabInside())
         return DashboardSystem(
-            scanner: scanner, hostPID: host, launcher: StandInLauncher(pid: child, terminalFD: keys), shell: "/bin/bash",
+            scanner: scanner, hostPID: host, launcher: StandInLauncher(pid: child, terminalFD: keys),
+            shell: "/bin/bash",
             scrollback: 100, environment: ["PATH=/usr/bin:/bin"], scansInBackground: scansInBackground)
     }
 }
@@ -44,8 +45,11 @@ struct LabInside: InsideReader {
         // map has no id there for uid 0, which the kernel prints as 4294967295.
         let own = [IDMapEntry(inside: 0, outside: 100_000, count: 65_536)]
         let host = [IDMapEntry(inside: 0, outside: UInt32.max, count: UInt32.max)]
-        return subjects.map { $0 == LabFixture.host ? MapReading(uidLines: host, gidLines: host)
-            : MapReading(uidLines: own, gidLines: own) }
+        return subjects.map {
+            $0 == LabFixture.host
+                ? MapReading(uidLines: host, gidLines: host)
+                : MapReading(uidLines: own, gidLines: own)
+        }
     }
 }
 

@@ -106,7 +106,8 @@ struct KeyHandlingTests {
     func quit() {
         var state = makeState()
         #expect(state.press(.character("q")) == [.quit])
-        let first = state.launched(pid: 1), second = state.launched(pid: 2)
+        let first = state.launched(pid: 1)
+        let second = state.launched(pid: 2)
         state.focus = .namespaces
         #expect(state.press(.character("q")).isEmpty)
         #expect(state.overlay == .confirmQuit)

@@ -1,23 +1,25 @@
-import Testing
 import TerminalKit
+import Testing
 
 @testable import Dashboard
 
 /// Keys with modifiers, Alt prefixes and bracketed pastes, from ncurses' codes to the child's bytes.
 @Suite("Pane keys")
 struct PaneKeyTests {
-    @Test("modified keys known by terminfo names decode with their modifiers", arguments: [
-        ("kLFT5", Key.modified(.left, .ctrl)),
-        ("kRIT3", Key.modified(.right, .alt)),
-        ("kUP2", Key.modified(.up, .shift)),
-        ("kDN6", Key.modified(.down, [.ctrl, .shift])),
-        ("kHOM7", Key.modified(.home, [.ctrl, .alt])),
-        ("kEND8", Key.modified(.end, [.ctrl, .alt, .shift])),
-        ("kPRV5", Key.modified(.pageUp, .ctrl)),
-        ("kNXT3", Key.modified(.pageDown, .alt)),
-        ("kDC5", Key.modified(.delete, .ctrl)),
-        ("kIC2", Key.modified(.insert, .shift)),
-    ])
+    @Test(
+        "modified keys known by terminfo names decode with their modifiers",
+        arguments: [
+            ("kLFT5", Key.modified(.left, .ctrl)),
+            ("kRIT3", Key.modified(.right, .alt)),
+            ("kUP2", Key.modified(.up, .shift)),
+            ("kDN6", Key.modified(.down, [.ctrl, .shift])),
+            ("kHOM7", Key.modified(.home, [.ctrl, .alt])),
+            ("kEND8", Key.modified(.end, [.ctrl, .alt, .shift])),
+            ("kPRV5", Key.modified(.pageUp, .ctrl)),
+            ("kNXT3", Key.modified(.pageDown, .alt)),
+            ("kDC5", Key.modified(.delete, .ctrl)),
+            ("kIC2", Key.modified(.insert, .shift)),
+        ])
     func extendedNames(name: String, key: Key) {
         #expect(KeyDecoder.decode(0o1000 + 42, kind: .keyCode, name: name) == .key(key))
     }
@@ -30,36 +32,42 @@ struct PaneKeyTests {
         #expect(KeyDecoder.decode(0o1000 + 1, kind: .keyCode) == nil)
     }
 
-    @Test("shifted keys with codes of their own", arguments: [
-        (UInt32(0o616), Key.modified(.pageUp, .shift)), (0o614, .modified(.pageDown, .shift)),
-        (0o611, .modified(.left, .shift)), (0o622, .modified(.right, .shift)),
-        (0o521, .modified(.up, .shift)), (0o520, .modified(.down, .shift)),
-        (0o607, .modified(.home, .shift)), (0o602, .modified(.end, .shift)),
-    ])
+    @Test(
+        "shifted keys with codes of their own",
+        arguments: [
+            (UInt32(0o616), Key.modified(.pageUp, .shift)), (0o614, .modified(.pageDown, .shift)),
+            (0o611, .modified(.left, .shift)), (0o622, .modified(.right, .shift)),
+            (0o521, .modified(.up, .shift)), (0o520, .modified(.down, .shift)),
+            (0o607, .modified(.home, .shift)), (0o602, .modified(.end, .shift)),
+        ])
     func shiftedCodes(code: UInt32, key: Key) {
         #expect(KeyDecoder.decode(code, kind: .keyCode) == .key(key))
     }
 
-    @Test("F13-F63 are F1-F12 with xterm's modifier blocks", arguments: [
-        (13, Key.modified(.function(1), .shift)), (18, .modified(.function(6), .shift)),
-        (25, .modified(.function(1), .ctrl)), (44, .modified(.function(8), [.ctrl, .shift])),
-        (53, .modified(.function(5), .alt)), (63, .modified(.function(3), [.alt, .shift])),
-    ])
+    @Test(
+        "F13-F63 are F1-F12 with xterm's modifier blocks",
+        arguments: [
+            (13, Key.modified(.function(1), .shift)), (18, .modified(.function(6), .shift)),
+            (25, .modified(.function(1), .ctrl)), (44, .modified(.function(8), [.ctrl, .shift])),
+            (53, .modified(.function(5), .alt)), (63, .modified(.function(3), [.alt, .shift])),
+        ])
     func modifiedFunctionKeys(number: Int, key: Key) {
         #expect(KeyDecoder.decode(0o410 + UInt32(number), kind: .keyCode) == .key(key))
         #expect(KeyDecoder.decode(0o410 + 6, kind: .keyCode) == .key(.function(6)))
     }
 
-    @Test("modified keys reach the child in xterm's encoding", arguments: [
-        (Key.modified(.left, .ctrl), "\u{1b}[1;5D"),
-        (.modified(.right, .alt), "\u{1b}[1;3C"),
-        (.modified(.up, .shift), "\u{1b}[1;2A"),
-        (.modified(.function(5), .ctrl), "\u{1b}[15;5~"),
-        (.modified(.character("x"), .alt), "\u{1b}x"),
-        (.modified(.delete, .ctrl), "\u{1b}[3;5~"),
-        (.backTab, "\u{1b}[Z"),
-        (.control(3), "\u{03}"),
-    ])
+    @Test(
+        "modified keys reach the child in xterm's encoding",
+        arguments: [
+            (Key.modified(.left, .ctrl), "\u{1b}[1;5D"),
+            (.modified(.right, .alt), "\u{1b}[1;3C"),
+            (.modified(.up, .shift), "\u{1b}[1;2A"),
+            (.modified(.function(5), .ctrl), "\u{1b}[15;5~"),
+            (.modified(.character("x"), .alt), "\u{1b}x"),
+            (.modified(.delete, .ctrl), "\u{1b}[3;5~"),
+            (.backTab, "\u{1b}[Z"),
+            (.control(3), "\u{03}"),
+        ])
     func encoding(key: Key, bytes: String) throws {
         let terminal = Terminal(rows: 5, cols: 20)
         let (terminalKey, modifiers) = try #require(key.terminalKey)
@@ -86,11 +94,13 @@ struct PaneKeyTests {
     @Test("ESC then a character in one read is Alt plus the character; ESC alone stays Escape")
     func altPrefix() {
         var assembler = InputAssembler()
-        #expect(assemble([.escape, .character("b")], assembler: &assembler) == [.key(.modified(.character("b"), .alt))])
+        #expect(
+            assemble([.escape, .character("b")], assembler: &assembler) == [.key(.modified(.character("b"), .alt))])
         #expect(assemble([.escape], assembler: &assembler) == [.key(.escape)])
         #expect(assemble([.escape, .left], assembler: &assembler) == [.key(.modified(.left, .alt))])
-        #expect(assemble([.character("a"), .escape, .character("1")], assembler: &assembler)
-            == [.key(.character("a")), .key(.modified(.character("1"), .alt))])
+        #expect(
+            assemble([.character("a"), .escape, .character("1")], assembler: &assembler)
+                == [.key(.character("a")), .key(.modified(.character("1"), .alt))])
     }
 
     @Test("a bracketed paste becomes one paste key, even across reads and with ESC inside")
@@ -132,7 +142,9 @@ struct PaneKeyTests {
     func forwarding() {
         var state = makeState()
         state.launched()
-        for key in [Key.modified(.left, .ctrl), .function(6), .modified(.pageUp, .shift), .paste("ls"), .character("q")] {
+        for key in [
+            Key.modified(.left, .ctrl), .function(6), .modified(.pageUp, .shift), .paste("ls"), .character("q"),
+        ] {
             #expect(state.handle(.key(key)) == [.forwardToChild(key)])
         }
     }

@@ -1,5 +1,5 @@
-import Testing
 import TerminalKit
+import Testing
 
 @testable import Dashboard
 
@@ -39,9 +39,11 @@ struct PaneRendererTests {
         #expect(buffer[5, 1].text == " ")  // outside the rect: untouched blank
     }
 
-    @Test("attributes map to the dashboard's, strike included", arguments: zip(
-        ["\u{1b}[1m", "\u{1b}[3m", "\u{1b}[4m", "\u{1b}[21m", "\u{1b}[7m", "\u{1b}[9m", "\u{1b}[1;9m"],
-        [TextAttributes.bold, .italic, .underline, .underline, .reverse, .strike, [.bold, .strike]]))
+    @Test(
+        "attributes map to the dashboard's, strike included",
+        arguments: zip(
+            ["\u{1b}[1m", "\u{1b}[3m", "\u{1b}[4m", "\u{1b}[21m", "\u{1b}[7m", "\u{1b}[9m", "\u{1b}[1;9m"],
+            [TextAttributes.bold, .italic, .underline, .underline, .reverse, .strike, [.bold, .strike]]))
     func attributes(sgr: String, expected: TextAttributes) {
         let buffer = render(sgr + "x\u{1b}[0my")
         #expect(buffer[1, 1].style.attributes == expected)

@@ -1,7 +1,7 @@
 import Glibc
 import NamespaceKit
-import Testing
 import TerminalKit
+import Testing
 
 @testable import Dashboard
 
@@ -13,7 +13,9 @@ struct PaneTabsTests {
     func harness(count: Int) throws -> Harness {
         try #require(getuid() == 0, "needs root")
         let harness = Harness(system: .live(shell: "/bin/sh", scrollback: 500))
-        for _ in 0..<count { try #require(harness.launch([.uts]) != nil, "launch failed: \(String(describing: harness.model.message))") }
+        for _ in 0..<count {
+            try #require(harness.launch([.uts]) != nil, "launch failed: \(String(describing: harness.model.message))")
+        }
         return harness
     }
 
@@ -54,12 +56,14 @@ struct PaneTabsTests {
         let rect = Rect(x: 0, y: 0, width: 80, height: 10)
         var buffer = ScreenBuffer(size: TerminalSize(columns: 80, rows: 10))
         ChildPaneView.render(
-            harness.model, in: rect, focused: true, screens: harness.update.panes, buffer: &buffer, theme: .builtinDefault)
+            harness.model, in: rect, focused: true, screens: harness.update.panes, buffer: &buffer,
+            theme: .builtinDefault)
         let pid = harness.model.openTabs[2].pid
         #expect(buffer.lines()[0].contains(" 1 uts ─ 2 uts ─ 3 Child \(pid) [uts] "), "\(buffer.lines()[0])")
         harness.press(.function(6))
         ChildPaneView.render(
-            harness.model, in: rect, focused: true, screens: harness.update.panes, buffer: &buffer, theme: .builtinDefault)
+            harness.model, in: rect, focused: true, screens: harness.update.panes, buffer: &buffer,
+            theme: .builtinDefault)
         #expect(buffer.lines()[0].contains(" 1 Child \(harness.model.openTabs[0].pid) [uts] ─ 2 uts ─ 3 uts "))
     }
 

@@ -8,8 +8,10 @@ import Testing
     static func model(tabs: Int) -> DashboardModel {
         var model = DashboardModel(size: TerminalSize(columns: 160, rows: 45), isRoot: true)
         for index in 0..<tabs {
-            model.addTab(pid: Int32(5000 + index), request: LaunchRequest(kinds: [.uts, .pid, .net], options: NamespaceOptions()),
-                         message: "launched")
+            model.addTab(
+                pid: Int32(5000 + index),
+                request: LaunchRequest(kinds: [.uts, .pid, .net], options: NamespaceOptions()),
+                message: "launched")
         }
         return model
     }
@@ -30,8 +32,9 @@ import Testing
         #expect(first.last?.text.contains("›") == true, "\(first.map(\.text))")
         model.showTab(at: 6)
         let middle = TabBar.labels(model, in: rect, screens: nil).map(\.text)
-        #expect(middle.contains { $0.contains("Child 5006") } && middle.first!.contains("‹") && middle.last!.contains("›"),
-                "\(middle)")
+        #expect(
+            middle.contains { $0.contains("Child 5006") } && middle.first!.contains("‹") && middle.last!.contains("›"),
+            "\(middle)")
     }
 
     /// A few tabs that fit are drawn as before, without markers.

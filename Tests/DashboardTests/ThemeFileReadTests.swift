@@ -59,6 +59,8 @@ struct ThemeFileReadTests {
         try (header + filler + "#\n").write(toFile: path, atomically: false, encoding: .utf8)
         let message = loadError(path)
         let size = ProcessEnvironment.themeSizeLimit + 2
-        #expect(message.contains("\(size) bytes; a theme is read only from a regular file of at most 256 KiB."), "\(message)")
+        #expect(
+            message.contains("\(size) bytes; a theme is read only from a regular file of at most 256 KiB."),
+            "\(message)")
     }
 }

@@ -63,7 +63,8 @@ struct ThemeNestingTests {
             let message = error(parsing: text)
             #expect(!message.contains("nest more than"), "\(message.prefix(200))")
         }
-        #expect(error(parsing: "a = " + String(repeating: "[", count: 64) + String(repeating: "]", count: 64))
-            .contains("nest more than 64"))
+        #expect(
+            error(parsing: "a = " + String(repeating: "[", count: 64) + String(repeating: "]", count: 64))
+                .contains("nest more than 64"))
     }
 }

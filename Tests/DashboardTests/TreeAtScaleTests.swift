@@ -13,7 +13,8 @@ import Testing
             rows.append(ProcessRow(pid: pid, user: "root", command: "bash \(parent)", depth: 0, hasChildren: true))
             pid += 1
             for child in 0..<199 {
-                rows.append(ProcessRow(pid: pid, user: "root", command: "sleep \(3000 + parent * 199 + child)", depth: 1))
+                rows.append(
+                    ProcessRow(pid: pid, user: "root", command: "sleep \(3000 + parent * 199 + child)", depth: 1))
                 pid += 1
             }
         }
@@ -35,7 +36,8 @@ import Testing
         _ = state.press(.enter)
         _ = state.press(.character("n"), .character("n"))
         #expect(state.visibleRebuilds == before, "no key above changes what is visible")
-        #expect(state.selectedPID.map { state.visibleProcesses[state.visibleIndex[$0]!].command.contains("2100") } == true)
+        #expect(
+            state.selectedPID.map { state.visibleProcesses[state.visibleIndex[$0]!].command.contains("2100") } == true)
         _ = state.press(.escape, .home, .left)
         #expect(state.visibleRebuilds == before + 1)
         #expect(state.visibleProcesses.count == 20_000 - 199)

@@ -114,7 +114,8 @@ func parse<Value>(_ text: String, _ parser: (UnsafeBufferPointer<UInt8>) -> Valu
     }
 
     @Test func igmpListsUpDevices() {
-        let text = "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
+        let text =
+            "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
             + "1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n"
             + "4\teth0      :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n"
         #expect(parse(text, NetParsers.igmpDevices) == ["lo", "eth0"])

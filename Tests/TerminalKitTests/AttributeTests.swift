@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// One SGR case: the escape sequence before "X" and the cell it should produce.

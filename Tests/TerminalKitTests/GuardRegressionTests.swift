@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// Minimal inputs found by fuzzing TerminalKit's libvterm 0.1.4 setup (Tests/VTermFuzz) with resizes, line
@@ -89,10 +90,11 @@ struct GuardRegressionTests {
     /// Point 7: a sequence cut short by a control still shows U+FFFD, as libvterm shows it, but libvterm's
     /// decoder no longer carries it into the next text, where it wrote one code point past a stack array. That
     /// write mostly lands in the array's alignment padding, so only a sanitizer build (Tests/VTermFuzz) sees it.
-    @Test(arguments: [
-        [0x52, 0xC5, 0x06, 0x69], [0x44, 0xCD, 0xFE, 0x16, 0x24], [0x2C, 0xF8, 0xC9, 0x16, 0x2D],
-        [0xF1, 0xFF, 0x0D, 0xC9, 0x29],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x52, 0xC5, 0x06, 0x69], [0x44, 0xCD, 0xFE, 0x16, 0x24], [0x2C, 0xF8, 0xC9, 0x16, 0x2D],
+            [0xF1, 0xFF, 0x0D, 0xC9, 0x29],
+        ] as [[UInt8]])
     func sequenceCutByAControl(_ bytes: [UInt8]) {
         let terminal = Terminal(rows: 3, cols: 20)
         terminal.feed(bytes)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// One key case: modes set by the child first, then the key, then the bytes the child should read.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// Invariants that must hold whatever the child sent.
@@ -98,7 +99,9 @@ struct RobustnessTests {
     @Test func invalidUTF8Everywhere() {
         let terminal = Terminal(rows: 5, cols: 20)
         // Overlong forms, lone continuation bytes, surrogates, truncated sequences, values past U+10FFFF.
-        let bad: [[UInt8]] = [[0xC0, 0x80], [0x80], [0xED, 0xA0, 0x80], [0xE4, 0xB8], [0xF4, 0x90, 0x80, 0x80], [0xFF]]
+        let bad: [[UInt8]] = [
+            [0xC0, 0x80], [0x80], [0xED, 0xA0, 0x80], [0xE4, 0xB8], [0xF4, 0x90, 0x80, 0x80], [0xFF],
+        ]
         for _ in 0..<10_000 {
             for sequence in bad { terminal.feed(sequence) }
         }
@@ -254,8 +257,9 @@ struct RobustnessTests {
             let set = Bool.random(using: &generator) ? "h" : "l"
             return Array("\u{1B}[?\(modes.randomElement(using: &generator)!)\(set)".utf8)
         case 6:
-            return Array(["\u{1B}7", "\u{1B}8", "\u{1B}[s", "\u{1B}[u", "\u{1B}N", "\u{1B}O", "\u{1B}o", "\u{1B}c"]
-                .randomElement(using: &generator)!.utf8)
+            return Array(
+                ["\u{1B}7", "\u{1B}8", "\u{1B}[s", "\u{1B}[u", "\u{1B}N", "\u{1B}O", "\u{1B}o", "\u{1B}c"]
+                    .randomElement(using: &generator)!.utf8)
         case 7:
             let final = Array("@LMPXJKABCDEFGHSTdb").randomElement(using: &generator)!
             return Array("\u{1B}[\(number(&generator))\(final)".utf8)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// One screen-model case: bytes in, expected text lines and cursor out.
@@ -25,7 +26,8 @@ let screenCases: [ScreenCase] = [
         lines: ["abcd", "中"], cursor: (1, 2)),
     ScreenCase(name: "combining acute stays in one cell", input: "e\u{301}x", lines: ["e\u{301}x"], cursor: (0, 2)),
     ScreenCase(name: "cursor position (CUP)", input: "\u{1B}[3;5Hx", lines: ["", "", "    x"], cursor: (2, 5)),
-    ScreenCase(name: "cursor up/down/forward/back", input: "\u{1B}[3B\u{1B}[4Cx\u{1B}[2A\u{1B}[2Dy",
+    ScreenCase(
+        name: "cursor up/down/forward/back", input: "\u{1B}[3B\u{1B}[4Cx\u{1B}[2A\u{1B}[2Dy",
         lines: ["", "   y", "", "    x"], cursor: (1, 4)),
     ScreenCase(name: "backspace and overwrite", input: "abc\u{8}\u{8}X", lines: ["aXc"], cursor: (0, 2)),
     ScreenCase(name: "tab stops every 8", cols: 20, input: "a\tb\tc", lines: ["a       b       c"], cursor: (0, 17)),

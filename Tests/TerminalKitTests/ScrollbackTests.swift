@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// "line 1\r\nline 2 ..." up to `count`, without a newline after the last one.

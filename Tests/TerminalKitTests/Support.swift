@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// A terminal of the given size that has already been fed `input`.

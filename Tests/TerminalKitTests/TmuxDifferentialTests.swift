@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalKit
 
 /// A byte sequence shown both in the model and in a tmux pane of the same size.
@@ -41,7 +42,8 @@ let differentialCases: [DifferentialCase] = [
     DifferentialCase(
         name: "alternate screen", input: "shell$ \u{1B}[?1049h\u{1B}[H\u{1B}[2Jfull screen\u{1B}[4;4H!"),
     DifferentialCase(name: "alternate screen left", input: "shell$ \u{1B}[?1049h\u{1B}[Hvim\u{1B}[?1049lls"),
-    DifferentialCase(name: "erase in line and display",
+    DifferentialCase(
+        name: "erase in line and display",
         input: "aaaaaa\r\nbbbbbb\r\ncccccc\u{1B}[2;3H\u{1B}[K\u{1B}[1J"),
     DifferentialCase(name: "erase characters", input: "abcdefgh\u{1B}[1;2H\u{1B}[3X"),
     DifferentialCase(name: "tabs", input: "a\tb\tc\r\n\tx"),

@@ -38,7 +38,8 @@ struct TmuxPane {
         }
         // Raw mode so the pty does not turn LF into CRLF: the model gets exactly the same bytes.
         let script = "stty raw -echo; cat '\(input.path)'; exec sleep 100"
-        try run(["-L", socket, "-f", config.path, "new-session", "-d", "-x", "\(cols)", "-y", "\(rows)", script],
+        try run(
+            ["-L", socket, "-f", config.path, "new-session", "-d", "-x", "\(cols)", "-y", "\(rows)", script],
             readOutput: false)
         // Once the pane runs sleep, cat has finished; then wait until two captures agree, so tmux has drawn it all.
         var previous: Snapshot?

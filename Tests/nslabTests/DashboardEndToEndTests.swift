@@ -114,7 +114,8 @@ struct DashboardEndToEndTests {
         // command line, which contains "prompt$" too.
         try tmux.waitFor(#"(?m)^prompt\$ "#, regex: true, timeout: 10)
         #expect(try !tmux.alternateScreen())
-        try tmux.send("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo", literal: true)
+        try tmux.send(
+            "clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo", literal: true)
         try tmux.send("Enter")
         try tmux.waitFor("icanon echo")
         #expect(Processes.endsSoon(child), "the child outlived nslab")
@@ -124,18 +125,21 @@ struct DashboardEndToEndTests {
     func noTerminal() throws {
         let result = try Binary.run([])
         #expect(result.status != 0)
-        #expect(result.stderr.hasPrefix("nslab: ") && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix("nslab: ") && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
         #expect(result.stderr.contains("terminal"))
     }
 
-    @Test("bad dashboard options are refused before the terminal is touched", arguments: [
-        (["--ns", "uts,bogus"], "'bogus' is not a namespace kind"),
-        (["--hostname", "has space"], "contains a blank"),
-        (["--uid-map", "0 0 0"], "count 0"),
-        (["--interval", "0"], "--interval"),
-        (["--theme", "no-such-theme"], "no-such-theme"),
-        (["--shell", "/no/such/shell"], "--shell"),
-    ])
+    @Test(
+        "bad dashboard options are refused before the terminal is touched",
+        arguments: [
+            (["--ns", "uts,bogus"], "'bogus' is not a namespace kind"),
+            (["--hostname", "has space"], "contains a blank"),
+            (["--uid-map", "0 0 0"], "count 0"),
+            (["--interval", "0"], "--interval"),
+            (["--theme", "no-such-theme"], "no-such-theme"),
+            (["--shell", "/no/such/shell"], "--shell"),
+        ])
     func badOptions(arguments: [String], fragment: String) throws {
         let result = try Binary.run(arguments)
         #expect(result.status != 0)

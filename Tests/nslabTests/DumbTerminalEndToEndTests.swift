@@ -50,7 +50,8 @@ struct DumbTerminalEndToEndTests {
         let tmux = try TmuxSession("bash --norc --noprofile", width: 250, environment: ["PS1": "prompt$ "])
         try tmux.waitFor("prompt$")
         // The shell computes what the test waits for, so the echoed command line cannot match it.
-        let script = "echo before-$((40+2)); stty -g > \(terminfo)/before; "
+        let script =
+            "echo before-$((40+2)); stty -g > \(terminfo)/before; "
             + "TERMINFO=\(terminfo) TERM=\(term) \(Binary.path) --ns uts; echo \"status=$?\"; "
             + "stty -g > \(terminfo)/after; cmp -s \(terminfo)/before \(terminfo)/after && echo modes-$((1+1))-same"
         try tmux.send(script, literal: true)

@@ -60,7 +60,8 @@ private func probe(_ target: pid_t) -> String {
         """
     for kind in ["uts", "ipc", "pid", "mnt", "net", "user", "cgroup", "time"] {
         let link = Processes.namespaceLink(target, kind) ?? "unreadable"
-        script += "[ \"$(readlink /proc/self/ns/\(kind))\" = '\(link)' ] && echo '\(kind) joined' || echo '\(kind) own'\n"
+        script +=
+            "[ \"$(readlink /proc/self/ns/\(kind))\" = '\(link)' ] && echo '\(kind) joined' || echo '\(kind) own'\n"
     }
     return script + "pwd\n"
 }
@@ -84,7 +85,8 @@ struct EnterCommandTests {
         #expect(nslab.stdout.contains("net joined") && nslab.stdout.contains("mnt joined"))
         for code in ["0", "7", "130"] {
             let ours = try Binary.run(["enter", String(target.pid), "--", "sh", "-c", "exit \(code)"])
-            let theirs = try Binary.runProgram("/usr/bin/nsenter", ["-a", "-t", String(target.pid), "sh", "-c", "exit \(code)"])
+            let theirs = try Binary.runProgram(
+                "/usr/bin/nsenter", ["-a", "-t", String(target.pid), "sh", "-c", "exit \(code)"])
             #expect(ours.status == theirs.status && ours.status == Int32(code)!)
         }
     }
@@ -115,9 +117,10 @@ struct EnterCommandTests {
         var zombie: pid_t = 0
         for _ in 0..<200 where zombie == 0 {
             usleep(10_000)
-            zombie = ForeignTarget.children(of: sleeper).first {
-                ((try? String(contentsOfFile: "/proc/\($0)/stat", encoding: .utf8)) ?? "").contains(") Z ")
-            } ?? 0
+            zombie =
+                ForeignTarget.children(of: sleeper).first {
+                    ((try? String(contentsOfFile: "/proc/\($0)/stat", encoding: .utf8)) ?? "").contains(") Z ")
+                } ?? 0
         }
         try #require(zombie > 0, "no zombie to try")
         let dead = try Binary.run(["enter", String(zombie)])
@@ -133,6 +136,7 @@ struct EnterCommandTests {
         let target = try ForeignTarget()
         let result = try Binary.runUnprivileged(["enter", String(target.pid), "--", "true"])
         #expect(result.status == 1, "\(result.stderr)")
-        #expect(result.stderr.contains("CAP_SYS_ADMIN") || result.stderr.contains("Permission denied"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("CAP_SYS_ADMIN") || result.stderr.contains("Permission denied"), "\(result.stderr)")
     }
 }

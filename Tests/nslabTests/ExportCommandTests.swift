@@ -37,7 +37,9 @@ struct ExportCommandTests {
         try Binary.run(["run"] + flags + ["--", "sh", "-c", probe], environment: Self.environment)
     }
 
-    @Test("the C program compiles with -Wall -Wextra -Werror and gives the child what nslab run gives", arguments: launches)
+    @Test(
+        "the C program compiles with -Wall -Wextra -Werror and gives the child what nslab run gives",
+        arguments: launches)
     func cProgram(flags: [String]) throws {
         try requireRoot()
         let exported = try Binary.run(["export", "--c"] + flags + ["--", "sh", "-c", probe])
@@ -72,18 +74,21 @@ struct ExportCommandTests {
     func unprivileged() throws {
         try requireRoot()
         let flags = ["--user", "--uts", "--hostname", "mine", "--pid", "--mount", "--mount-proc"]
-        let exported = try Binary.run(["export", "--c"] + flags + ["--", "sh", "-c", "id -u; hostname; cat /proc/self/uid_map"])
+        let exported = try Binary.run(
+            ["export", "--c"] + flags + ["--", "sh", "-c", "id -u; hostname; cat /proc/self/uid_map"])
         let folder = "/tmp/nslab-export-nobody-\(getpid())"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try exported.stdout.write(toFile: folder + "/launch.c", atomically: true, encoding: .utf8)
-        let compiled = try Binary.runProgram("/usr/bin/gcc", ["-Wall", "-Wextra", "-Werror", "-o", folder + "/launch", folder + "/launch.c"])
+        let compiled = try Binary.runProgram(
+            "/usr/bin/gcc", ["-Wall", "-Wextra", "-Werror", "-o", folder + "/launch", folder + "/launch.c"])
         try #require(compiled.status == 0, "gcc: \(compiled.stderr)")
         chmod(folder, 0o755)
         let asNobody = try Binary.runProgram(
             "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", folder + "/launch"],
             environment: Self.environment)
-        let nslab = try Binary.runUnprivileged(["run"] + flags + ["--", "sh", "-c", "id -u; hostname; cat /proc/self/uid_map"])
+        let nslab = try Binary.runUnprivileged(
+            ["run"] + flags + ["--", "sh", "-c", "id -u; hostname; cat /proc/self/uid_map"])
         #expect(asNobody.status == 0, "\(asNobody.stderr)")
         #expect(asNobody.stdout == nslab.stdout, "C program:\n\(asNobody.stdout)\nnslab run:\n\(nslab.stdout)")
         #expect(asNobody.stdout.hasPrefix("0\nmine\n"))

@@ -6,7 +6,9 @@ private func paneSize(on screen: String) -> (rows: Int, columns: Int)? {
     let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
     guard let top = lines.firstIndex(where: { String($0).contains("┌  1 Child ") }) else { return nil }
     let row = lines[top]
-    let title = String(row).range(of: "Child ").map { String(row).distance(from: String(row).startIndex, to: $0.lowerBound) }
+    let title = String(row).range(of: "Child ").map {
+        String(row).distance(from: String(row).startIndex, to: $0.lowerBound)
+    }
     guard let title, let left = row[..<title].lastIndex(of: "┌"), let right = row[title...].firstIndex(of: "┐") else {
         return nil
     }
@@ -36,7 +38,8 @@ struct PaneEndToEndTests {
     @Test("less runs full-screen in the pane, pages, and its exit brings the shell's screen back")
     func lessInPane() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pane-less-\(getpid()).txt")
-        try (1...300).map { "numbered line \($0)" }.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        try (1...300).map { "numbered line \($0)" }.joined(separator: "\n").write(
+            to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let tmux = try start()
         try type(tmux, "echo before-$((40+2))")

@@ -11,7 +11,9 @@ struct RunCommandTests {
         let result = try Binary.run(["run", "--uts", "--hostname", "myhost", "--", "hostname"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "myhost\n")
-        #expect(try String(contentsOfFile: "/proc/sys/kernel/hostname", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) != "myhost")
+        #expect(
+            try String(contentsOfFile: "/proc/sys/kernel/hostname", encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines) != "myhost")
         #expect(ProcessInfo.processInfo.hostName == host)
     }
 
@@ -25,8 +27,10 @@ struct RunCommandTests {
     @Test("a fresh /proc shows only the child's processes")
     func freshProc() throws {
         try requireRoot()
-        let result = try Binary.run(["run", "--pid", "--mount", "--mount-proc", "--", "/bin/sh", "-c",
-                                     "ls /proc | grep -E '^[0-9]+$' | sort -n | tr '\\n' ' '"])
+        let result = try Binary.run([
+            "run", "--pid", "--mount", "--mount-proc", "--", "/bin/sh", "-c",
+            "ls /proc | grep -E '^[0-9]+$' | sort -n | tr '\\n' ' '",
+        ])
         // The shell is 1 and the pipeline's processes follow; nothing from the host (the host has
         // hundreds of processes, and its pids are far larger).
         let pids = result.stdout.split(separator: " ").compactMap { Int($0) }
@@ -93,12 +97,14 @@ struct RunCommandTests {
         #expect(fields == ["monotonic", "-2", "500000000"], "\(result.stdout)")
     }
 
-    @Test("exit status passes through", arguments: [
-        (["--uts"], "exit 7", Int32(7)),
-        (["--uts"], "kill -9 $$", Int32(137)),
-        (["--time"], "exit 9", Int32(9)),
-        (["--time"], "kill -15 $$", Int32(143)),
-    ])
+    @Test(
+        "exit status passes through",
+        arguments: [
+            (["--uts"], "exit 7", Int32(7)),
+            (["--uts"], "kill -9 $$", Int32(137)),
+            (["--time"], "exit 9", Int32(9)),
+            (["--time"], "kill -15 $$", Int32(143)),
+        ])
     func exitStatus(flags: [String], script: String, expected: Int32) throws {
         try requireRoot()
         let result = try Binary.run(["run"] + flags + ["--", "/bin/sh", "-c", script])
@@ -168,12 +174,14 @@ struct RunCommandTests {
     /// Guards against `nslab run hostname` and `nslab run --uts hostname` failing with "Unexpected argument":
     /// as with unshare, the first argument that is not an option starts the command, and what follows it is
     /// the command's, options included.
-    @Test("the command may come without --", arguments: [
-        (["run", "echo", "hi"], "hi\n"),
-        (["run", "/bin/echo", "--uts", "--", "-n"], "--uts -- -n\n"),
-        (["run", "--uts", "--hostname", "box", "hostname"], "box\n"),
-        (["run", "--uts", "--hostname=box", "sh", "-c", "hostname; echo $#", "x", "--pid"], "box\n1\n"),
-    ])
+    @Test(
+        "the command may come without --",
+        arguments: [
+            (["run", "echo", "hi"], "hi\n"),
+            (["run", "/bin/echo", "--uts", "--", "-n"], "--uts -- -n\n"),
+            (["run", "--uts", "--hostname", "box", "hostname"], "box\n"),
+            (["run", "--uts", "--hostname=box", "sh", "-c", "hostname; echo $#", "x", "--pid"], "box\n1\n"),
+        ])
     func commandWithoutTerminator(arguments: [String], expected: String) throws {
         if arguments.contains("--uts") && arguments[1] == "--uts" { try requireRoot() }
         let result = try Binary.run(arguments)
@@ -188,19 +196,21 @@ struct RunCommandTests {
         #expect(result.stderr == "nslab: no-such-command-xyz: command not found\n")
     }
 
-    @Test("bad flags get one line on stderr and a non-zero exit", arguments: [
-        (["run", "--hostname", "x"], "needs a new UTS namespace"),
-        (["run", "--uts", "--hostname", String(repeating: "h", count: 65)], "at most 64"),
-        (["run", "--mount-proc", "--pid"], "add --mount"),
-        (["run", "--boottime", "5"], "needs a new time namespace"),
-        (["run", "--time", "--boottime", "nan"], "boottime offset"),
-        (["run", "--uid-map", "0 0 1"], "needs a new user namespace"),
-        (["run", "--user", "--uid-map", "0 0"], "INSIDE OUTSIDE COUNT"),
-        (["run", "--user", "--uid-map", "0 0 10", "--uid-map", "5 100 1"], "overlap on the inside side"),
-        (["run", "--user", "--gid-map", "0 0 0"], "count 0"),
-        (["run", "--map-root", "--uid-map", "0 0 1"], "cannot be combined"),
-        (["run", "--bogus"], "Unknown option"),
-    ])
+    @Test(
+        "bad flags get one line on stderr and a non-zero exit",
+        arguments: [
+            (["run", "--hostname", "x"], "needs a new UTS namespace"),
+            (["run", "--uts", "--hostname", String(repeating: "h", count: 65)], "at most 64"),
+            (["run", "--mount-proc", "--pid"], "add --mount"),
+            (["run", "--boottime", "5"], "needs a new time namespace"),
+            (["run", "--time", "--boottime", "nan"], "boottime offset"),
+            (["run", "--uid-map", "0 0 1"], "needs a new user namespace"),
+            (["run", "--user", "--uid-map", "0 0"], "INSIDE OUTSIDE COUNT"),
+            (["run", "--user", "--uid-map", "0 0 10", "--uid-map", "5 100 1"], "overlap on the inside side"),
+            (["run", "--user", "--gid-map", "0 0 0"], "count 0"),
+            (["run", "--map-root", "--uid-map", "0 0 1"], "cannot be combined"),
+            (["run", "--bogus"], "Unknown option"),
+        ])
     func badFlags(arguments: [String], fragment: String) throws {
         let result = try Binary.run(arguments)
         #expect(result.status != 0)
@@ -219,12 +229,14 @@ struct RunRefusalTests {
         try requireRoot()
         // Limits are per user namespace: lower one inside a child's own user namespace and let a
         // nested nslab hit it, leaving the host's limits alone.
-        let result = try Binary.runScript("""
+        let result = try Binary.runScript(
+            """
             "$NSLAB" run --user -- /bin/sh -c 'echo 0 > /proc/sys/user/max_uts_namespaces && "$NSLAB" run --uts -- true'
             """)
         #expect(result.status != 0)
-        #expect(result.stderr == "nslab: clone: No space left on device: a limit on the number of namespaces is "
-            + "reached; see /proc/sys/user/max_uts_namespaces\n")
+        #expect(
+            result.stderr == "nslab: clone: No space left on device: a limit on the number of namespaces is "
+                + "reached; see /proc/sys/user/max_uts_namespaces\n")
     }
 
     @Test("a setuid nslab refuses to run")

@@ -19,7 +19,8 @@ struct RunQuickParseTests {
         #expect(named.hostname == "myhost")
         #expect(named.command == ["hostname", "--", "-x"])
 
-        let mapped = try #require(quick(["--user", "--uid-map", "0 1000 1", "--uid-map=1 2000 5", "--gid-map", "0 1000 1"]))
+        let mapped = try #require(
+            quick(["--user", "--uid-map", "0 1000 1", "--uid-map=1 2000 5", "--gid-map", "0 1000 1"]))
         #expect(mapped.uidMap == ["0 1000 1", "1 2000 5"])
         #expect(mapped.command.isEmpty)
 
@@ -33,14 +34,17 @@ struct RunQuickParseTests {
         #expect(clocks.kindFlags == [.time, .mount])
     }
 
-    @Test("help, unknown, repeated or option-like input is left to ArgumentParser", arguments: [
-        ["--help"], ["-h"], ["--bogus"], ["--uts", "-"], ["--uts", "-x", "hostname"], ["--uts=1"], ["--mount-proc", "--mount-proc"],
-        ["--uts", "--hostname", "a", "--hostname", "b"], ["--uts", "--hostname"], ["--uts", "--hostname", "--pid"],
-        ["--time", "--monotonic", "-5"], ["--time", "--monotonic", "soon"], ["--uts", "--hostname="],
-        // Fails validation: ArgumentParser must be the one to say why.
-        ["--hostname", "x"], ["--mount-proc"], ["--map-root", "--uid-map", "0 0 1"],
-        ["--time", "--boottime", "nan"], ["--user", "--uid-map", "0 0"], ["--generate-completion-script", "bash"],
-    ])
+    @Test(
+        "help, unknown, repeated or option-like input is left to ArgumentParser",
+        arguments: [
+            ["--help"], ["-h"], ["--bogus"], ["--uts", "-"], ["--uts", "-x", "hostname"], ["--uts=1"],
+            ["--mount-proc", "--mount-proc"],
+            ["--uts", "--hostname", "a", "--hostname", "b"], ["--uts", "--hostname"], ["--uts", "--hostname", "--pid"],
+            ["--time", "--monotonic", "-5"], ["--time", "--monotonic", "soon"], ["--uts", "--hostname="],
+            // Fails validation: ArgumentParser must be the one to say why.
+            ["--hostname", "x"], ["--mount-proc"], ["--map-root", "--uid-map", "0 0 1"],
+            ["--time", "--boottime", "nan"], ["--user", "--uid-map", "0 0"], ["--generate-completion-script", "bash"],
+        ])
     func leftToArgumentParser(arguments: [String]) {
         #expect(quick(arguments) == nil)
     }
@@ -70,8 +74,10 @@ struct RunQuickParseTests {
 
     /// A command line drawn from `nslab run`'s options, their values good and bad, and some junk.
     private static func randomLine(_ generator: inout SplitMix) -> [String] {
-        let flags = ["--uts", "--ipc", "--pid", "--mount", "--mnt", "--net", "--user", "--cgroup", "--time",
-                     "--all", "--map-root", "--mount-proc", "--no-loopback"]
+        let flags = [
+            "--uts", "--ipc", "--pid", "--mount", "--mnt", "--net", "--user", "--cgroup", "--time",
+            "--all", "--map-root", "--mount-proc", "--no-loopback",
+        ]
         let valued: [(String, [String])] = [
             ("--hostname", ["box", "a.b-c", "", "-x", "a=b", String(repeating: "h", count: 70), "ünï"]),
             ("--uid-map", ["0 0 1", "0 1000 1", "1 2000 5", "0 65534 1", "bad", "1 2", "0 0 0", "5 5 5"]),

@@ -29,10 +29,12 @@ struct ThemeInputEndToEndTests {
 
     /// Issue 12: a 70 KB theme of `[a.a.a…]` with 35,000 parts killed nslab with SIGSEGV; 100,000 nested arrays
     /// overflow toml++'s parser the same way. Each is one line naming the file, line and column.
-    @Test("a theme nested 35,000 or 100,000 levels deep is a theme error, not a crash", arguments: [
-        "[" + Array(repeating: "a", count: 35_000).joined(separator: ".") + "]\n",
-        "a = " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n",
-    ])
+    @Test(
+        "a theme nested 35,000 or 100,000 levels deep is a theme error, not a crash",
+        arguments: [
+            "[" + Array(repeating: "a", count: 35_000).joined(separator: ".") + "]\n",
+            "a = " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n",
+        ])
     func deepTheme(text: String) throws {
         let path = "/tmp/nslab-e2e-deep-theme-\(getpid()).toml"
         try text.write(toFile: path, atomically: false, encoding: .utf8)

@@ -7,9 +7,13 @@ struct UnprivilegedRunTests {
     @Test("--user gives uid 0 inside, mapped to 65534 outside")
     func rootInside() throws {
         try requireRoot()  // setpriv needs root to switch to uid 65534
-        let result = try Binary.runUnprivileged(["run", "--user", "--", "/bin/sh", "-c", "id -u; cat /proc/self/uid_map"])
+        let result = try Binary.runUnprivileged([
+            "run", "--user", "--", "/bin/sh", "-c", "id -u; cat /proc/self/uid_map",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
-        let lines = result.stdout.split(separator: "\n").map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let lines = result.stdout.split(separator: "\n").map {
+            $0.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
         #expect(lines == ["0", "0 65534 1"], "\(result.stdout)")
     }
 

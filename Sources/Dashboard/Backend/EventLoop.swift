@@ -141,7 +141,9 @@ public final class EventLoop {
     private func drainSignals() -> [Event] {
         var seen: [Int32] = []
         var bytes = [UInt8](repeating: 0, count: 64)
-        while case .success(let count) = bytes.withUnsafeMutableBytes({ SystemCall.read(pipeRead, into: $0) }), count > 0 {
+        while case .success(let count) = bytes.withUnsafeMutableBytes({ SystemCall.read(pipeRead, into: $0) }),
+            count > 0
+        {
             for byte in bytes[..<count] where !seen.contains(Int32(byte)) { seen.append(Int32(byte)) }
         }
         return seen.map { .signal($0) }

@@ -224,7 +224,8 @@ public final class NcursesTerminal {
             }
             let kind: KeyDecoder.Kind = result == KEY_CODE_YES ? .keyCode : .character
             // Modified keys (kLFT5 and friends) live above KEY_MAX and are known only by their names.
-            let name = kind == .keyCode && UInt32(code) > KeyDecoder.keyMax
+            let name =
+                kind == .keyCode && UInt32(code) > KeyDecoder.keyMax
                 ? keyname(Int32(truncatingIfNeeded: code)).map { String(cString: $0) } : nil
             switch KeyDecoder.decode(UInt32(code), kind: kind, name: name) {
             case .key(let key)?:

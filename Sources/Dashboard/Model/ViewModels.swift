@@ -228,7 +228,8 @@ extension DashboardValidators {
         },
         offset: { text in
             guard let value = Int64(text) else { return "an offset is whole seconds, e.g. 3600 or -60" }
-            return abs(Double(value)) <= LaunchSpec.maxOffset ? nil : "an offset is at most 1000000000 seconds either way"
+            return abs(Double(value)) <= LaunchSpec.maxOffset
+                ? nil : "an offset is at most 1000000000 seconds either way"
         }
     )
 }

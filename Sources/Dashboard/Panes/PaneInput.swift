@@ -61,7 +61,8 @@ extension PaneSet {
     /// else the wheel scrolls the view.
     func mouse(_ mouse: MouseEvent, to id: ChildTab.ID, area: Rect) {
         guard let pane = panes[id], area.contains(x: mouse.x, y: mouse.y) else { return }
-        let row = mouse.y - area.y, col = mouse.x - area.x
+        let row = mouse.y - area.y
+        let col = mouse.x - area.x
         let terminal = pane.terminal
         guard terminal.mouseMode != .none else {
             if mouse.kind == .scrollUp { terminal.scrollViewUp(3) }

@@ -15,7 +15,8 @@ extension PaneSet {
             let started = try system.launcher.start(spec)
             if let fd = started.terminalFD { SystemCall.setNonBlocking(fd) }
             let terminal = Terminal(rows: Int(size.rows), cols: Int(size.columns), scrollback: system.scrollback)
-            return .success(Pane(pid: started.pid, terminal: terminal, fd: started.terminalFD ?? -1, process: started.process))
+            return .success(
+                Pane(pid: started.pid, terminal: terminal, fd: started.terminalFD ?? -1, process: started.process))
         } catch let error as LaunchError {
             return .failure(LaunchFailure(error.message(for: .dashboard)))
         } catch let error as LaunchSpecError {

@@ -61,11 +61,12 @@ enum TOMLReader {
     private static func value(of node: OpaquePointer) -> TOMLValue {
         switch nsl_toml_node_kind(node) {
         case NSL_TOML_TABLE:
-            return .table((0..<nsl_toml_node_count(node)).map { index in
-                var length = 0
-                let key = string(nsl_toml_node_key(node, index, &length), length)
-                return (key, value(of: nsl_toml_node_child(node, index)))
-            })
+            return .table(
+                (0..<nsl_toml_node_count(node)).map { index in
+                    var length = 0
+                    let key = string(nsl_toml_node_key(node, index, &length), length)
+                    return (key, value(of: nsl_toml_node_child(node, index)))
+                })
         case NSL_TOML_ARRAY:
             return .array((0..<nsl_toml_node_count(node)).map { value(of: nsl_toml_node_child(node, $0)) })
         case NSL_TOML_STRING:

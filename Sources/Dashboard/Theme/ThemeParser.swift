@@ -71,7 +71,8 @@ public enum ThemeParser {
                     guard let attribute = TextAttributes.names.first(where: { $0.0 == word })?.1 else {
                         let known = TextAttributes.names.map(\.0).joined(separator: ", ")
                         throw ThemeError(
-                            "theme file \(file): key '\(path)': unknown attribute '\(item.string ?? item.description)' (known: \(known)).")
+                            "theme file \(file): key '\(path)': unknown attribute '\(item.string ?? item.description)' (known: \(known))."
+                        )
                     }
                     style.attributes.insert(attribute)
                 }

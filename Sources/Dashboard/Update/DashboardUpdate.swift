@@ -71,7 +71,8 @@ public final class DashboardUpdate {
             let actions = model.handle(input)
             var isResize = false
             if case .resize = input { isResize = true }
-            outcome.changedPanels = isResize || !(paneHadKeys && model.focus == .child && model.overlay == .none)
+            outcome.changedPanels =
+                isResize || !(paneHadKeys && model.focus == .child && model.overlay == .none)
                 || !actions.allSatisfy(Self.onlyForChild)
             perform(actions, on: &model, outcome: &outcome)
         case .refresh:
@@ -104,7 +105,9 @@ public final class DashboardUpdate {
     public func start(_ model: inout DashboardModel) {
         if let background = system.backgroundScan {
             background.request(scanRequest(model))
-            if let result = background.waitForResult(seconds: 30) { take(result.snapshot, rows: result.rows, into: &model) }
+            if let result = background.waitForResult(seconds: 30) {
+                take(result.snapshot, rows: result.rows, into: &model)
+            }
         } else {
             scanHere(&model)
         }
@@ -123,7 +126,6 @@ public final class DashboardUpdate {
         if case .forwardToChild = action { return true }
         return false
     }
-
 
     // MARK: actions from the key handlers
 
@@ -151,7 +153,8 @@ public final class DashboardUpdate {
         switch panes.launch(request, openTabs: model.openTabs.count, system: system) {
         case .success(let pane):
             let pid = pane.pid
-            let tab = model.addTab(pid: pid, request: request, message: "launched pid \(pid) in \(ChildTab.kindList(request))")
+            let tab = model.addTab(
+                pid: pid, request: request, message: "launched pid \(pid) in \(ChildTab.kindList(request))")
             panes.adopt(pane, as: tab.id)
             if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
             refresh(&model)  // the child shows in the tree at once, not at the next tick
@@ -193,7 +196,9 @@ public final class DashboardUpdate {
         if panes.send(key, to: tab.id) { keysSent(&model, outcome: &outcome) }
     }
 
-    private func mouseInPane(_ mouse: MouseEvent, tab: ChildTab, model: inout DashboardModel, outcome: inout UpdateOutcome) {
+    private func mouseInPane(
+        _ mouse: MouseEvent, tab: ChildTab, model: inout DashboardModel, outcome: inout UpdateOutcome
+    ) {
         guard let rect = model.layout.panels[.child] else { return }
         if mouse.kind == .leftClick, mouse.y == rect.y,
             let label = TabBar.labels(model, in: rect, screens: panes).first(where: { $0.x.contains(mouse.x) })
@@ -264,7 +269,8 @@ public final class DashboardUpdate {
     private func scanHere(_ model: inout DashboardModel) {
         let request = scanRequest(model)
         guard let snapshot = system.scan(watching: request.watched) else { return }
-        let rows = ProcessRows.rows(snapshot, host: system.hostPID, children: request.children, userName: system.userName)
+        let rows = ProcessRows.rows(
+            snapshot, host: system.hostPID, children: request.children, userName: system.userName)
         take(snapshot, rows: rows, into: &model)
     }
 

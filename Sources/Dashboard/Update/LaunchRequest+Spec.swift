@@ -19,9 +19,10 @@ extension LaunchRequest {
         spec.terminalSize = size
         // The pane is an xterm-like VT with 256 colours; the size comes from the pty, not from
         // variables that would go stale on the first resize.
-        spec.environment = environment.filter {
-            !$0.hasPrefix("TERM=") && !$0.hasPrefix("COLUMNS=") && !$0.hasPrefix("LINES=")
-        } + ["TERM=xterm-256color"]
+        spec.environment =
+            environment.filter {
+                !$0.hasPrefix("TERM=") && !$0.hasPrefix("COLUMNS=") && !$0.hasPrefix("LINES=")
+            } + ["TERM=xterm-256color"]
         return spec
     }
 }

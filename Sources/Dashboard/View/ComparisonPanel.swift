@@ -43,7 +43,9 @@ public enum ComparisonPanel {
             }
             if view.expanded == row.kind {
                 var text = ComparisonLessons.lesson(row.kind)
-                if row.same == true, view.ended == nil { text += " " + ComparisonLessons.sharedHint(row.kind, ownChild: view.isOwnChild) }
+                if row.same == true, view.ended == nil {
+                    text += " " + ComparisonLessons.sharedHint(row.kind, ownChild: view.isOwnChild)
+                }
                 for line in TextWrap.lines(text, width: max(1, width - 2)) { result.append(("  " + line, .hint)) }
             }
         }

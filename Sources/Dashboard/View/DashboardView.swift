@@ -2,7 +2,8 @@
 /// screens, read only) in, a buffer out.
 public enum DashboardView {
     /// Renders the dashboard for `state`; `screens` gives the children's screens (nil: no pane has one).
-    public static func render(_ state: DashboardModel, theme: Theme, screens: (any PaneScreens)? = nil) -> ScreenBuffer {
+    public static func render(_ state: DashboardModel, theme: Theme, screens: (any PaneScreens)? = nil) -> ScreenBuffer
+    {
         var buffer = ScreenBuffer(size: state.size, fill: Cell(" ", style: theme[.normal]))
         let layout = state.layout
         if layout.tooSmall {

@@ -79,7 +79,9 @@ public enum MapPanel {
 
     /// Draws the panel into `rect`, from line `state.mapScroll` on; when the lines do not all fit, the
     /// bottom border says which are shown and how to scroll.
-    public static func render(state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+    public static func render(
+        state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
+    ) {
         let inner = PanelFrame.draw(Panel.maps.title, in: rect, focused: focused, buffer: &buffer, theme: theme)
         guard !state.maps.isEmpty else {
             buffer.write(

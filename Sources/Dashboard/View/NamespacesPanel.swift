@@ -27,7 +27,9 @@ public enum NamespacesPanel {
     static func signed(_ value: Int64) -> String { value >= 0 ? "+\(value)" : "\(value)" }
 
     /// Draws the panel into `rect`.
-    public static func render(state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+    public static func render(
+        state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
+    ) {
         let inner = PanelFrame.draw("Namespaces", in: rect, focused: focused, buffer: &buffer, theme: theme)
         guard !inner.isEmpty else { return }
         let options = NamespaceKind.allCases.compactMap { optionText(for: $0, options: state.options) }
@@ -69,7 +71,8 @@ public enum NamespacesPanel {
         }
         // The warning is for an ordinary user who has not ticked User yet; once it is ticked, it has been heeded.
         let warns = !state.isRoot && !state.ticked.contains(.user)
-        let hint = warns ? "Not root: the other kinds need User (6)." : "Space tick · Enter option · h hostname · m maps"
+        let hint =
+            warns ? "Not root: the other kinds need User (6)." : "Space tick · Enter option · h hostname · m maps"
         buffer.write(
             DisplayWidth.truncated(hint, to: inner.width), x: inner.x, y: inner.y + hintRow,
             style: warns ? theme[.key] : theme[.hint], clip: inner)

@@ -20,7 +20,8 @@ public enum ProcessTreePanel {
         let user = DisplayWidth.padded(row.user, to: 8)
         let indent = String(repeating: " ", count: max(0, min(row.depth, 12)))  // one column per level: commands matter more
         let marker = row.hasChildren ? (collapsed ? "▸ " : "▾ ") : "  "
-        return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " " + kindLetters(row.differingKinds, unknown: row.unknownKinds) + " "
+        return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " "
+            + kindLetters(row.differingKinds, unknown: row.unknownKinds) + " "
             + indent + marker + row.command
     }
 
@@ -30,7 +31,9 @@ public enum ProcessTreePanel {
     }
 
     /// Draws the panel into `rect`.
-    public static func render(state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+    public static func render(
+        state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
+    ) {
         let rows = state.visibleProcesses
         let title = "Processes (\(state.processes.count))"
         let inner = PanelFrame.draw(title, in: rect, focused: focused, buffer: &buffer, theme: theme)

@@ -27,7 +27,8 @@ public enum StatusBar {
         let hintsWidth = DisplayWidth.width(of: hints)
         var messageWidth = rect.width
         // An error gets the whole row when it does not fit beside the hints: its end says the fix.
-        let crowded = message.map { $0.isError && DisplayWidth.width(of: $0.text) + 3 + hintsWidth > rect.width } ?? false
+        let crowded =
+            message.map { $0.isError && DisplayWidth.width(of: $0.text) + 3 + hintsWidth > rect.width } ?? false
         if (rect.width - hintsWidth >= 20 || message == nil) && !crowded {
             let x = rect.maxX - min(hintsWidth, rect.width)
             buffer.write(

@@ -24,8 +24,9 @@ public enum TabBar {
             return label + " "
         }
         let widths = texts.map { DisplayWidth.width(of: $0) }
-        let (first, last) = window(widths: widths, shown: tabs.firstIndex { $0.id == model.shownTabID } ?? 0,
-                                   room: clip.maxX - (rect.x + 2))
+        let (first, last) = window(
+            widths: widths, shown: tabs.firstIndex { $0.id == model.shownTabID } ?? 0,
+            room: clip.maxX - (rect.x + 2))
         var x = rect.x + 2
         var result: [(ChildTab.ID, String, Range<Int>)] = []
         func place(_ id: ChildTab.ID, _ text: String) {

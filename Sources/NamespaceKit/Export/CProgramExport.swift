@@ -133,7 +133,8 @@ public enum CProgramExport {
                 """)
         }
         if body.isEmpty { body.append("    /* Nothing to set up: the new namespaces start as copies of nslab's. */") }
-        return "/* Sets the child up inside its namespaces. */\nstatic void set_up(void) {\n" + body.joined(separator: "\n")
+        return "/* Sets the child up inside its namespaces. */\nstatic void set_up(void) {\n"
+            + body.joined(separator: "\n")
             + "\n}\n\n"
     }
 

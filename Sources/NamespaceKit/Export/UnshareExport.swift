@@ -26,7 +26,9 @@ public enum UnshareExport {
             }
         }
         var setup: [String] = []
-        if spec.kinds.contains(.uts), let hostname = spec.hostname { setup.append("hostname " + ShellQuoting.word(hostname)) }
+        if spec.kinds.contains(.uts), let hostname = spec.hostname {
+            setup.append("hostname " + ShellQuoting.word(hostname))
+        }
         if spec.kinds.contains(.net) && spec.loopbackUp { setup.append("ip link set lo up") }
         if setup.isEmpty { return words + spec.command }
         return words + ["sh", "-c", (setup + ["exec \"$0\" \"$@\""]).joined(separator: " && ")] + spec.command

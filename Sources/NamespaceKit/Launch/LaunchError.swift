@@ -3,7 +3,8 @@ import Glibc
 
 /// The step of a launch, as the C side reports it.
 public enum LaunchStep: Int32, Sendable {
-    case pipe = 1, pty, stack, clone, uidMap, setgroups, gidMap
+    case pipe = 1
+    case pty, stack, clone, uidMap, setgroups, gidMap
     case sync, deathSignal, unshareTime, timeOffsets, fork
     case setsid, controllingTerminal, stdio
     case mountPrivate, mountProc, hostname, loopback, signals, closeFDs, exec

@@ -136,7 +136,8 @@ final class JoinHandles {
         pidfd = nsl_pidfd_open(target.pid)
         guard pidfd >= 0 else { throw .targetGone(target.pid, .current) }
         let mount = target.kinds.contains(.mount)
-        root = mount ? retryingOnInterrupt { open("/proc/\(target.pid)/root", nsl_o_path | O_DIRECTORY | O_CLOEXEC) } : -1
+        root =
+            mount ? retryingOnInterrupt { open("/proc/\(target.pid)/root", nsl_o_path | O_DIRECTORY | O_CLOEXEC) } : -1
         cwd = mount ? retryingOnInterrupt { open("/proc/\(target.pid)/cwd", nsl_o_path | O_DIRECTORY | O_CLOEXEC) } : -1
     }
 

@@ -13,7 +13,8 @@ extension ProcScanner {
         guard let process = snapshot.process(pid) ?? readProcess(pid) else { return facts }
         let interfaceNames = reader.read(path: "\(pid)/net/dev", NetParsers.interfaceNames)
         let inside =
-            enteringNamespaces ? insideReader.facts(of: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
+            enteringNamespaces
+            ? insideReader.facts(of: pid, root: root, interfaceNames: interfaceNames.value ?? []) : nil
         facts.uts = availability(.uts, snapshot) ?? inside?.uts ?? .unknown
         facts.ipc = availability(.ipc, snapshot) ?? inside?.ipc ?? .unknown
         facts.pid = availability(.pid, snapshot) ?? pidFacts(process, snapshot)

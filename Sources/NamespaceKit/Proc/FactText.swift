@@ -20,7 +20,9 @@ public enum FactText {
     }
 
     /// A text fact as it is, or the words for a missing one.
-    public static func of(_ fact: Fact<String>, missing: Missing = .words) -> String { of(fact, missing: missing) { $0 } }
+    public static func of(_ fact: Fact<String>, missing: Missing = .words) -> String {
+        of(fact, missing: missing) { $0 }
+    }
 
     /// A namespace id: `[4026531838]` in the panel, `4026531838` in tables; `?` or `unknown` when unreadable.
     public static func namespaceID(_ id: Fact<UInt64>, missing: Missing = .words) -> String {

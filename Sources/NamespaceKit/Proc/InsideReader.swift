@@ -79,7 +79,8 @@ public struct LiveInsideReader: InsideReader {
             uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),
             cgroup_fd: openNamespace(.cgroup), pid: pid)
         defer {
-            for fd in [targets.user_fd, targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0 {
+            for fd in [targets.user_fd, targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0
+            {
                 close(fd)
             }
         }

@@ -148,7 +148,9 @@ public struct ProcessFacts: Sendable, Hashable {
         case .net:
             Self.lines(net) { facts in
                 facts.interfaces.map { interface in
-                    FactLine(interface.name, ([FactText.linkState(interface.isUp)] + interface.addresses).joined(separator: " "))
+                    FactLine(
+                        interface.name,
+                        ([FactText.linkState(interface.isUp)] + interface.addresses).joined(separator: " "))
                 }
             }
         case .user:

@@ -25,7 +25,7 @@ enum ProcSyscalls {
         }
     }
 
-/// Reads the target of the symlink `name` under `directory` into `buffer`; returns the length or `-errno`.
+    /// Reads the target of the symlink `name` under `directory` into `buffer`; returns the length or `-errno`.
     static func readLink(_ directory: Int32, _ name: UnsafePointer<CChar>, into buffer: ReadBuffer) -> Int {
         let got = readlinkat(directory, name, buffer.base.assumingMemoryBound(to: CChar.self), buffer.capacity)
         return got >= 0 ? got : -Int(errno)

@@ -11,9 +11,11 @@ struct IDMapTests {
     }
 
     /// "-0 0 1" and "+5 0 1" guard against signs slipping through UInt32's parser (issue 13, point 15).
-    @Test("rejects what is not three numbers", arguments: [
-        "", "0 1", "0 1 2 3", "a b c", "-1 0 1", "0 0 4294967296", "-0 0 1", "+5 0 1", "0 -0 1",
-    ])
+    @Test(
+        "rejects what is not three numbers",
+        arguments: [
+            "", "0 1", "0 1 2 3", "a b c", "-1 0 1", "0 0 4294967296", "-0 0 1", "+5 0 1", "0 -0 1",
+        ])
     func rejects(text: String) {
         #expect(throws: IDMapError.malformed(text)) { try IDMapEntry(parsing: text) }
     }
@@ -62,7 +64,8 @@ struct IDMapTests {
 
     @Test("the kernel text is one line per entry")
     func text() {
-        #expect(IDMap.text(IDMap.rootTo(1000) + [IDMapEntry(inside: 1, outside: 100000, count: 65536)])
+        #expect(
+            IDMap.text(IDMap.rootTo(1000) + [IDMapEntry(inside: 1, outside: 100000, count: 65536)])
                 == "0 1000 1\n1 100000 65536\n")
     }
 }

@@ -18,7 +18,9 @@ struct KindListTests {
         #expect(try NamespaceKind.parseList(text) == expected)
     }
 
-    @Test("an unknown or empty word is named in the error", arguments: [("uts,foo", "foo"), ("uts,,pid", ""), ("pids", "pids")])
+    @Test(
+        "an unknown or empty word is named in the error",
+        arguments: [("uts,foo", "foo"), ("uts,,pid", ""), ("pids", "pids")])
     func rejects(text: String, word: String) {
         #expect(throws: KindListError(word: word)) { try NamespaceKind.parseList(text) }
         #expect(KindListError(word: word).description.hasPrefix("'\(word)' is not a namespace kind"))

@@ -42,8 +42,10 @@ struct LaunchErrorTests {
     @Test("an unprivileged time namespace names CAP_SYS_ADMIN and the user namespace")
     func timeNeedsPrivilege() {
         let error = LaunchError.step(.unshareTime, .notPermitted, kinds: [.time], command: "cat")
-        #expect(error.message(for: .commandLine) == "unshare(CLONE_NEWTIME): Operation not permitted: creating Time "
-            + "namespaces needs CAP_SYS_ADMIN; run as root, or add --user to create them inside a new user namespace")
+        #expect(
+            error.message(for: .commandLine) == "unshare(CLONE_NEWTIME): Operation not permitted: creating Time "
+                + "namespaces needs CAP_SYS_ADMIN; run as root, or add --user to create them inside a new user namespace"
+        )
         #expect(error.message(for: .dashboard).hasSuffix("or tick User to create them inside a new user namespace"))
         // With a user namespace the cause is elsewhere; the plain call and errno are all that can be said.
         let withUser = LaunchError.step(.unshareTime, .notPermitted, kinds: [.time, .user], command: "cat")

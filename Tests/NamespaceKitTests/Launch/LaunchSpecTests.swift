@@ -36,10 +36,13 @@ struct LaunchSpecTests {
         }
     }
 
-    @Test("hostnames: 1 to 64 bytes, no blanks or control characters", arguments: [
-        ("", false), ("a", true), (String(repeating: "a", count: 64), true), (String(repeating: "a", count: 65), false),
-        ("my host", false), ("tab\there", false), ("ok-name.lab_1", true), ("a/b", false), ("日本", true),
-    ])
+    @Test(
+        "hostnames: 1 to 64 bytes, no blanks or control characters",
+        arguments: [
+            ("", false), ("a", true), (String(repeating: "a", count: 64), true),
+            (String(repeating: "a", count: 65), false),
+            ("my host", false), ("tab\there", false), ("ok-name.lab_1", true), ("a/b", false), ("日本", true),
+        ])
     func hostnames(name: String, valid: Bool) {
         #expect(((try? LaunchSpec.validateHostname(name)) != nil) == valid)
     }
@@ -60,7 +63,8 @@ struct LaunchSpecTests {
     func unprivilegedMap() {
         let foreign = geteuid() == 0 ? UInt32(4242) : 0
         #expect(throws: LaunchSpecError.badMap(.unprivileged(.uid, own: geteuid()))) {
-            try spec([.user]) { $0.uidMap = [IDMapEntry(inside: 0, outside: foreign, count: 1)] }.validate(privileged: false)
+            try spec([.user]) { $0.uidMap = [IDMapEntry(inside: 0, outside: foreign, count: 1)] }.validate(
+                privileged: false)
         }
     }
 
@@ -84,17 +88,22 @@ struct LaunchSpecTests {
     @Test("launch errors name the call, the cause and the fix for each audience")
     func errorTexts() {
         let eperm = LaunchError.step(.clone, .notPermitted, kinds: [.uts, .ipc], command: "sh")
-        #expect(eperm.message(for: .commandLine) == "clone: Operation not permitted: creating UTS, IPC namespaces "
-            + "needs CAP_SYS_ADMIN; run as root, or add --user to create them inside a new user namespace")
+        #expect(
+            eperm.message(for: .commandLine) == "clone: Operation not permitted: creating UTS, IPC namespaces "
+                + "needs CAP_SYS_ADMIN; run as root, or add --user to create them inside a new user namespace")
         #expect(eperm.message(for: .dashboard).contains("tick User"))
         let userRefused = LaunchError.step(.clone, .notPermitted, kinds: [.user], command: "sh").message()
-        #expect(userRefused.contains("kernel.unprivileged_userns_clone") && userRefused.contains("user.max_user_namespaces"))
+        #expect(
+            userRefused.contains("kernel.unprivileged_userns_clone") && userRefused.contains("user.max_user_namespaces")
+        )
         let limit = LaunchError.step(.clone, .noSpace, kinds: [.uts, .mount], command: "sh").message()
         #expect(limit.contains("/proc/sys/user/max_uts_namespaces") && limit.contains("max_mnt_namespaces"))
-        #expect(LaunchError.step(.exec, .noSuchFile, kinds: [], command: "vim").message()
-            == "vim: command not found inside the new namespaces")
-        #expect(LaunchError.step(.uidMap, .notPermitted, kinds: [.user], command: "sh").message()
-            .hasPrefix("writing uid_map: Operation not permitted: an unprivileged user can map only its own uid"))
+        #expect(
+            LaunchError.step(.exec, .noSuchFile, kinds: [], command: "vim").message()
+                == "vim: command not found inside the new namespaces")
+        #expect(
+            LaunchError.step(.uidMap, .notPermitted, kinds: [.user], command: "sh").message()
+                .hasPrefix("writing uid_map: Operation not permitted: an unprivileged user can map only its own uid"))
         #expect(LaunchError.commandNotFound("zz").message() == "zz: command not found")
     }
 
@@ -105,7 +114,9 @@ struct LaunchSpecTests {
         #expect(throws: LaunchError.commandNotFound("no-such-xyz")) {
             try Launcher.resolveCommand("no-such-xyz", searchPath: "/bin:/usr/bin")
         }
-        #expect(throws: LaunchError.commandNotFound("/no/such")) { try Launcher.resolveCommand("/no/such", searchPath: nil) }
+        #expect(throws: LaunchError.commandNotFound("/no/such")) {
+            try Launcher.resolveCommand("/no/such", searchPath: nil)
+        }
         // A directory on PATH with the right name is not a command.
         #expect(throws: LaunchError.commandNotFound("tmp")) { try Launcher.resolveCommand("tmp", searchPath: "/") }
     }

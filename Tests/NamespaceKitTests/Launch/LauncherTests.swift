@@ -10,7 +10,8 @@ private func differingKinds(_ pid: pid_t) -> Set<NamespaceKind> {
     Set(Processes.differingKinds(pid).compactMap(NamespaceKind.init(argument:)))
 }
 
-private func launchSleeper(_ kinds: Set<NamespaceKind>, _ change: (inout LaunchSpec) -> Void = { _ in }) throws -> Child {
+private func launchSleeper(_ kinds: Set<NamespaceKind>, _ change: (inout LaunchSpec) -> Void = { _ in }) throws -> Child
+{
     var spec = LaunchSpec(kinds: kinds, command: ["sleep", "1000"])
     change(&spec)
     return try Launcher.launch(spec)
@@ -23,7 +24,10 @@ struct LauncherTests {
     func eachKindAlone(kind: NamespaceKind) throws {
         try #require(getuid() == 0, "needs root")
         let child = try launchSleeper([kind])
-        defer { child.kill(); _ = child.wait() }
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
         #expect(differingKinds(child.pid) == [kind])
     }
 
@@ -31,7 +35,10 @@ struct LauncherTests {
     func allKinds() throws {
         try #require(getuid() == 0, "needs root")
         let child = try launchSleeper(Set(NamespaceKind.allCases))
-        defer { child.kill(); _ = child.wait() }
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
         #expect(differingKinds(child.pid) == Set(NamespaceKind.allCases))
         // With a new time namespace the command is the keeper's child; it is still PID 1 inside.
         #expect(child.leaderPID != child.pid)
@@ -46,7 +53,10 @@ struct LauncherTests {
         let child = try launchSleeper([.user]) {
             $0.uidMap = [IDMapEntry(inside: 0, outside: 100_000, count: 65536)]
         }
-        defer { child.kill(); _ = child.wait() }
+        defer {
+            child.kill()
+            _ = child.wait()
+        }
         let uidMap = try String(contentsOfFile: "/proc/\(child.pid)/uid_map", encoding: .utf8)
         let gidMap = try String(contentsOfFile: "/proc/\(child.pid)/gid_map", encoding: .utf8)
         #expect(uidMap.split(whereSeparator: \.isWhitespace) == ["0", "100000", "65536"])
@@ -71,7 +81,8 @@ struct LauncherTests {
         // a leaked fd would stay, so wait for the list to settle before judging it.
         var fds: [Int] = []
         for _ in 0..<100 {
-            fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/fd").compactMap(Int.init).sorted()
+            fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/fd").compactMap(Int.init)
+                .sorted()
             if fds == [0, 1, 2] { break }
             usleep(10_000)
         }

@@ -7,11 +7,13 @@ import Testing
 struct QuotingTests {
     /// Guards against `--hostname $'a\nb'` printing only `nslab: hostname 'a` and `$'\e[31mred'` colouring the
     /// user's terminal: control characters are escaped, everything else passes unchanged.
-    @Test("control characters become escapes; other text, backslashes and non-ASCII stay", arguments: [
-        ("a\nb", "a\\nb"), ("\u{1b}[31mred", "\\x1b[31mred"), ("tab\there", "tab\\there"), ("cr\r", "cr\\r"),
-        ("nul\u{0}", "nul\\x00"), ("del\u{7f}", "del\\x7f"), ("csi\u{9b}2J", "csi\\u{9b}2J"),
-        ("plain", "plain"), ("ünï °£", "ünï °£"), ("back\\slash", "back\\slash"), ("", ""),
-    ])
+    @Test(
+        "control characters become escapes; other text, backslashes and non-ASCII stay",
+        arguments: [
+            ("a\nb", "a\\nb"), ("\u{1b}[31mred", "\\x1b[31mred"), ("tab\there", "tab\\there"), ("cr\r", "cr\\r"),
+            ("nul\u{0}", "nul\\x00"), ("del\u{7f}", "del\\x7f"), ("csi\u{9b}2J", "csi\\u{9b}2J"),
+            ("plain", "plain"), ("ünï °£", "ünï °£"), ("back\\slash", "back\\slash"), ("", ""),
+        ])
     func escapes(input: String, expected: String) {
         #expect(input.escapingControls == expected)
         #expect(input.quoted == "'" + expected + "'")

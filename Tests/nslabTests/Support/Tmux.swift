@@ -60,7 +60,9 @@ final class TmuxSession {
 
     /// The pid of the process running in the pane.
     func panePID() throws -> pid_t {
-        pid_t(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        pid_t(
+            try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(
+                in: .whitespacesAndNewlines)) ?? -1
     }
 
     /// Whether the terminal in the pane is on its alternate screen.
