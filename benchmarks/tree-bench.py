@@ -26,6 +26,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procstat import cpu_seconds, peak_rss_kb  # noqa: E402
+
 WIDTH, HEIGHT = 120, 40
 SOCKET = f"tree-bench-{os.getpid()}"
 
@@ -82,17 +85,6 @@ def kill_sleepers(group, count):
             break
 
 
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_kb(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 TITLE = re.compile(r"Host vs child: pid (\d+)")

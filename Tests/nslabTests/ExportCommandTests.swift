@@ -32,6 +32,21 @@ struct ExportCommandTests {
 
     static let environment = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOSTPID": String(getpid())]
 
+    /// `nslab export --c FLAGS -- COMMAND`, compiled with gcc -Wall -Wextra -Werror in a folder of its own that
+    /// anyone may enter (the unprivileged test runs the program as nobody).
+    func compiledExport(_ flags: [String], command: [String]) throws -> (folder: String, program: String) {
+        let exported = try Binary.run(["export", "--c"] + flags + ["--"] + command)
+        try #require(exported.status == 0, "\(exported.stderr)")
+        let folder = "/tmp/nslab-export-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        chmod(folder, 0o755)
+        try exported.stdout.write(toFile: folder + "/launch.c", atomically: true, encoding: .utf8)
+        let compiled = try Binary.runProgram(
+            "/usr/bin/gcc", ["-Wall", "-Wextra", "-Werror", "-o", folder + "/launch", folder + "/launch.c"])
+        try #require(compiled.status == 0, "gcc: \(compiled.stderr)")
+        return (folder, folder + "/launch")
+    }
+
     /// Runs `nslab run FLAGS -- sh -c PROBE` and returns the probe's lines.
     func viaRun(_ flags: [String]) throws -> RunResult {
         try Binary.run(["run"] + flags + ["--", "sh", "-c", probe], environment: Self.environment)
@@ -42,16 +57,9 @@ struct ExportCommandTests {
         arguments: launches)
     func cProgram(flags: [String]) throws {
         try requireRoot()
-        let exported = try Binary.run(["export", "--c"] + flags + ["--", "sh", "-c", probe])
-        try #require(exported.status == 0, "\(exported.stderr)")
-        let folder = FileManager.default.temporaryDirectory.path + "/nslab-export-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try exported.stdout.write(toFile: folder + "/launch.c", atomically: true, encoding: .utf8)
-        let compiled = try Binary.runProgram(
-            "/usr/bin/gcc", ["-Wall", "-Wextra", "-Werror", "-o", folder + "/launch", folder + "/launch.c"])
-        try #require(compiled.status == 0, "gcc: \(compiled.stderr)")
-        let program = try Binary.runProgram(folder + "/launch", [], environment: Self.environment)
+        let launch = try compiledExport(flags, command: ["sh", "-c", probe])
+        defer { try? FileManager.default.removeItem(atPath: launch.folder) }
+        let program = try Binary.runProgram(launch.program, [], environment: Self.environment)
         let nslab = try viaRun(flags)
         #expect(program.status == 0 && nslab.status == 0, "\(program.stderr) \(nslab.stderr)")
         #expect(program.stdout == nslab.stdout, "C program:\n\(program.stdout)\nnslab run:\n\(nslab.stdout)")
@@ -74,18 +82,10 @@ struct ExportCommandTests {
     func unprivileged() throws {
         try requireRoot()
         let flags = ["--user", "--uts", "--hostname", "mine", "--pid", "--mount", "--mount-proc"]
-        let exported = try Binary.run(
-            ["export", "--c"] + flags + ["--", "sh", "-c", "id -u; hostname; cat /proc/self/uid_map"])
-        let folder = "/tmp/nslab-export-nobody-\(getpid())"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try exported.stdout.write(toFile: folder + "/launch.c", atomically: true, encoding: .utf8)
-        let compiled = try Binary.runProgram(
-            "/usr/bin/gcc", ["-Wall", "-Wextra", "-Werror", "-o", folder + "/launch", folder + "/launch.c"])
-        try #require(compiled.status == 0, "gcc: \(compiled.stderr)")
-        chmod(folder, 0o755)
+        let launch = try compiledExport(flags, command: ["sh", "-c", "id -u; hostname; cat /proc/self/uid_map"])
+        defer { try? FileManager.default.removeItem(atPath: launch.folder) }
         let asNobody = try Binary.runProgram(
-            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", folder + "/launch"],
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", launch.program],
             environment: Self.environment)
         let nslab = try Binary.runUnprivileged(
             ["run"] + flags + ["--", "sh", "-c", "id -u; hostname; cat /proc/self/uid_map"])

@@ -63,12 +63,12 @@ import Testing
     /// Guards issue 13, point 3 (and the "/proc: unknown" of point 16): `proc_is_own` was null where the
     /// answer is false, for a PID-namespace child that sees the host's /proc, and for a process of the host's
     /// pid namespace in a mount namespace whose /proc belongs to another pid namespace (`unshare
-    /// --mount-proc`'s parent). The text says "other pid ns" instead of "unknown".
+    /// --mount-proc`'s parent). The text says "inherited /proc" (FactText's words, as the dashboard shows it) instead of "unknown".
     @Test func procIsOwnIsFalseWhereTheProcIsAnotherPidNamespaces() throws {
         try withSleeper([.pid]) { child in
             #expect(try mountFacts(child.pid)["proc_is_own"] as? Bool == false)
             let text = try runNslab(["inspect", String(child.pid)])
-            #expect(text.stdout.contains("/proc: other pid ns"), "\(text.stdout)")
+            #expect(text.stdout.contains("/proc: inherited /proc"), "\(text.stdout)")
         }
         var spec = LaunchSpec(kinds: [.pid, .mount], command: ["sleep", "100"])
         spec.mountProc = true
