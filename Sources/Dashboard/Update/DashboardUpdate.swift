@@ -56,6 +56,9 @@ public final class DashboardUpdate {
     /// a typed command to take effect, short enough to feel live.
     static let afterKeysDelay: UInt64 = 250_000_000
 
+    /// The terminal size the panes were last fitted to.
+    private var fittedSize: TerminalSize?
+
     /// An update step over `system`, with the panes in `panes`.
     public init(system: DashboardSystem, panes: PaneSet = PaneSet()) {
         self.system = system
@@ -251,9 +254,13 @@ public final class DashboardUpdate {
 
     /// The size of the pane's screen in the current layout; the panes are kept at it.
     private func fitPanes(_ model: DashboardModel) {
+        // The pane area depends on the terminal size alone, and new panes start at the fitted size: a pty's
+        // output (the hot path) need not compute the layout again.
+        guard model.size != fittedSize else { return }
         let rect = DashboardLayout(size: model.size, focus: .child).panels[.child]
         guard let area = rect.map(ChildPaneView.screenArea), area.width > 0, area.height > 0 else { return }
         panes.fit(to: WindowSize(rows: UInt16(clamping: area.height), columns: UInt16(clamping: area.width)))
+        fittedSize = model.size
     }
 
     // MARK: reading /proc

@@ -3,6 +3,9 @@ import NamespaceKit
 /// Key and mouse handling: pure changes of the model, plus the actions that need I/O, which
 /// `DashboardUpdate` carries out.
 extension DashboardModel {
+    /// How the status bar starts when a search finds nothing; a later match clears exactly that message.
+    static let noMatch = "No process matches"
+
     /// Applies one input event; returns what needs I/O (launch, quit, forward keys...).
     public mutating func handle(_ event: InputEvent) -> [DashboardAction] {
         switch event {
@@ -299,11 +302,11 @@ extension DashboardModel {
             rows.indices.dropFirst(start + 1).first(where: { rows[$0].matches(prepared) })
             ?? rows.indices.prefix(start + 1).first(where: { rows[$0].matches(prepared) })
         guard let hit else {
-            show("No process matches '\(query)'.", isError: true)
+            show("\(Self.noMatch) '\(query)'.", isError: true)
             return []
         }
         expandAncestors(ofRowAt: hit)
-        if message?.text.hasPrefix("No process matches") == true { message = nil }
+        if message?.text.hasPrefix(Self.noMatch) == true { message = nil }
         return select(rows[hit].pid)
     }
 
