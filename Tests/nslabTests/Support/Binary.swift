@@ -81,3 +81,15 @@ enum Binary {
 func requireRoot() throws {
     try #require(getuid() == 0, "this test needs root: run the suite as root (CI does)")
 }
+
+/// Expects `result` to be a refusal worded as nslab words them: a non-zero status, one line on stderr that starts
+/// with `nslab: ` and contains `fragment`, and nothing on stdout.
+func expectRefusal(_ result: RunResult, containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation)
+{
+    #expect(result.status != 0, sourceLocation: sourceLocation)
+    #expect(result.stderr.hasPrefix("nslab: "), "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(
+        result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.contains(fragment), "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
+}
