@@ -146,8 +146,11 @@ struct UpdateStepTests {
 /// An inside reader that counts how often facts were read, i.e. how often helpers would be started.
 final class CountingInside: InsideReader, @unchecked Sendable {
     private(set) var reads = 0
+    /// The pids whose facts were read, in order.
+    private(set) var readPIDs: [Int32] = []
     func facts(of pid: Int32, root: ProcRoot, interfaceNames: [String]) -> InsideFacts {
         reads += 1
+        readPIDs.append(pid)
         return LabInside().facts(of: pid, root: root, interfaceNames: interfaceNames)
     }
     func maps(readInUserNamespaceOf pid: Int32, root: ProcRoot, subjects: [Int32]) -> [MapReading]? {
@@ -172,5 +175,49 @@ struct ChildExitedTests {
         #expect(before > 0, "the launch compared the child with the host")
         for _ in 0..<5 { harness.send(.childExited) }
         #expect(inside.reads == before)
+    }
+}
+
+@Suite("Update step, work per key at scale")
+struct WorkPerKeyTests {
+    /// Guards the tree's key time at 20,000 processes: each move of the selection compares another process
+    /// with the host, and re-reading the host's facts every time doubled the work of a key.
+    @Test("moving through the tree reads the selected process's facts only; a scan reads the host's again")
+    func hostFactsOncePerScan() throws {
+        let inside = CountingInside()
+        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: inside)
+        let harness = Harness(
+            system: DashboardSystem(
+                scanner: scanner, hostPID: LabFixture.host, launcher: StandInLauncher(pid: 2002, terminalFD: nil),
+                shell: "/bin/sh", scrollback: 10))
+        try #require(harness.launch([.uts]) != nil)
+        harness.model.focus = .processes
+        harness.model.selectedPID = 1
+        let before = inside.readPIDs.count
+        var selected: [Int32] = []
+        for _ in 0..<4 {
+            harness.send(.input(.key(.down)))
+            selected.append(try #require(harness.model.selectedPID))
+        }
+        // One process's facts per key, the selected one's: the host's came from the last scan.
+        #expect(Array(inside.readPIDs[before...]) == selected)
+        let afterMoves = inside.readPIDs.count
+        harness.send(.refresh)
+        #expect(inside.readPIDs[afterMoves...].filter { $0 == LabFixture.host }.count == 1)
+    }
+
+    /// Guards peak memory at 20,000 processes: with nothing collapsed every row is visible, and a second array
+    /// of the same rows was one more copy of the tree.
+    @Test("with nothing collapsed the visible rows are the tree's own array, not a copy")
+    func visibleRowsShareTheTree() throws {
+        let harness = Harness(system: try LabFixture.system())
+        let model = harness.model
+        try #require(model.processes.count > 3)
+        let tree = model.processes.withUnsafeBufferPointer { $0.baseAddress }
+        let visible = model.visibleProcesses.withUnsafeBufferPointer { $0.baseAddress }
+        #expect(tree == visible)
+        var collapsed = model
+        collapsed.collapsed = [1]
+        #expect(collapsed.visibleProcesses.count < collapsed.processes.count)
     }
 }

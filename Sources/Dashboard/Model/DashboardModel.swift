@@ -232,10 +232,18 @@ public struct DashboardModel: Sendable {
 
     /// Builds `visibleProcesses` and `visibleIndex` from the tree and what is collapsed.
     private mutating func rebuildVisibleProcesses() {
-        var result: [ProcessRow] = []
         var index: [Int32: Int] = [:]
-        result.reserveCapacity(processes.count)
         index.reserveCapacity(processes.count)
+        if collapsed.isEmpty {
+            // Every row is visible: share the tree's array rather than keep a second copy of 20,000 rows.
+            for (position, row) in processes.enumerated() { index[row.pid] = position }
+            visibleProcesses = processes
+            visibleIndex = index
+            visibleRebuilds += 1
+            return
+        }
+        var result: [ProcessRow] = []
+        result.reserveCapacity(processes.count)
         var hideDeeperThan: Int?
         for row in processes {
             if let limit = hideDeeperThan {

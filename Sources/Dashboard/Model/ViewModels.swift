@@ -8,16 +8,18 @@ public struct ProcessRow: Equatable, Sendable {
     public var pidInside: Int32?
     /// The user name (or uid) owning the process.
     public var user: String {
-        didSet { lowercasedUser = Array(user.lowercased().utf8) }
+        didSet { lowercasedUser = Self.lowercasedIfDifferent(user) }
     }
     /// The command line or name.
     public var command: String {
-        didSet { lowercasedCommand = Array(command.lowercased().utf8) }
+        didSet { lowercasedCommand = Self.lowercasedIfDifferent(command) }
     }
     /// `command` and `user` lowercased, as bytes, made once per scan: a search compares every row per key,
-    /// and lowercasing 20,000 strings per key was most of that key's time.
-    private var lowercasedCommand: [UInt8]
-    private var lowercasedUser: [UInt8]
+    /// and lowercasing 20,000 strings per key was most of that key's time. Nil when the text has no capital
+    /// (most commands and user names): the search reads the text's own bytes, and 20,000 rows do not keep two
+    /// arrays each.
+    private var lowercasedCommand: [UInt8]?
+    private var lowercasedUser: [UInt8]?
     /// Depth in the tree: 0 for roots.
     public var depth: Int
     /// The kinds in which the process's namespace differs from the host's (nslab's own).
@@ -44,34 +46,45 @@ public struct ProcessRow: Equatable, Sendable {
         self.unknownKinds = unknownKinds
         self.isChild = isChild
         self.hasChildren = hasChildren
-        lowercasedCommand = Array(command.lowercased().utf8)
-        lowercasedUser = Array(user.lowercased().utf8)
+        lowercasedCommand = Self.lowercasedIfDifferent(command)
+        lowercasedUser = Self.lowercasedIfDifferent(user)
     }
 
     /// True when the command or the user contains `query` (case-insensitive), or the pid is it.
     public func matches(_ query: SearchQuery) -> Bool {
-        Self.contains(lowercasedCommand, query.bytes) || Self.contains(lowercasedUser, query.bytes)
-            || (query.pid != nil && query.pid == pid)
+        Self.contains(command, lowered: lowercasedCommand, query.bytes)
+            || Self.contains(user, lowered: lowercasedUser, query.bytes) || (query.pid != nil && query.pid == pid)
     }
 
-    /// True when `needle` occurs in `haystack`.
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    /// `text` lowercased as bytes, or nil when lowercasing changes nothing.
+    private static func lowercasedIfDifferent(_ text: String) -> [UInt8]? {
+        let lowered = text.lowercased()
+        return lowered == text ? nil : Array(lowered.utf8)
+    }
+
+    /// True when `needle` occurs in `text`'s lowercased bytes (`lowered`, or the text's own when nil).
+    private static func contains(_ text: String, lowered: [UInt8]?, _ needle: [UInt8]) -> Bool {
+        if let lowered { return lowered.withUnsafeBufferPointer { contains($0, needle) } }
+        if let found = text.utf8.withContiguousStorageIfAvailable({ contains($0, needle) }) { return found }
+        return Array(text.utf8).withUnsafeBufferPointer { contains($0, needle) }
+    }
+
+    /// True when `needle` occurs in `hay`.
+    private static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
-        guard haystack.count >= needle.count else { return false }
-        return haystack.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { pin in
-                var start = 0
-                let last = hay.count - pin.count
-                while start <= last {
-                    if hay[start] == first {
-                        var offset = 1
-                        while offset < pin.count && hay[start + offset] == pin[offset] { offset += 1 }
-                        if offset == pin.count { return true }
-                    }
-                    start += 1
+        guard hay.count >= needle.count else { return false }
+        return needle.withUnsafeBufferPointer { pin in
+            var start = 0
+            let last = hay.count - pin.count
+            while start <= last {
+                if hay[start] == first {
+                    var offset = 1
+                    while offset < pin.count && hay[start + offset] == pin[offset] { offset += 1 }
+                    if offset == pin.count { return true }
                 }
-                return false
+                start += 1
             }
+            return false
         }
     }
 }

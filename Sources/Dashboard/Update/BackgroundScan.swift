@@ -168,6 +168,10 @@ private final class Worker: @unchecked Sendable {
         var all = sigset_t()
         sigfillset(&all)
         pthread_sigmask(SIG_SETMASK, &all, nil)
+        // A lower priority for this thread alone (Linux nices threads one by one): on a busy machine the loop's
+        // thread, which echoes keys and draws the child's output, and the child itself get the CPU first; a
+        // scan that waits a little only makes the tree a little older.
+        SystemCall.lowerThisThreadsPriority(by: 10)
         guard let scanner = try? ProcScanner(root: root) else { return }
         let users = UserNames()
         while let request = scan.next() {

@@ -95,8 +95,21 @@ public final class DashboardSystem {
 
     /// `pid` compared with the host in `snapshot`, facts read live; nil when either is gone.
     func compareWithHost(_ pid: Int32, in snapshot: Snapshot) -> Comparison? {
-        try? scanner?.compare(pid, with: hostPID, in: snapshot)
+        guard let scanner, let left = snapshot.process(pid) ?? scanner.readProcess(pid),
+            let host = snapshot.process(hostPID) ?? scanner.readProcess(hostPID)
+        else { return nil }
+        let hostFacts = cachedHostFacts ?? scanner.readFacts(of: hostPID, in: snapshot)
+        cachedHostFacts = hostFacts
+        return Comparison(
+            left: left, right: host, leftFacts: scanner.readFacts(of: pid, in: snapshot), rightFacts: hostFacts)
     }
+
+    /// The host's facts as last read: kept between scans, so moving through the tree (each key compares
+    /// another process with the host) reads one process's facts, not two. A new scan forgets them.
+    private var cachedHostFacts: ProcessFacts?
+
+    /// A scan came in: the host's facts are read again at the next comparison.
+    func forgetHostFacts() { cachedHostFacts = nil }
 
     /// `pid`'s own maps and the host's, as read from inside `pid`'s user namespace; nil when it cannot be joined.
     func mapsReadInside(_ pid: Int32) -> [MapReading]? {

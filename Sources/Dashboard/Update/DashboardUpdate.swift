@@ -290,6 +290,7 @@ public final class DashboardUpdate {
 
     /// Puts a scan's snapshot and tree into the model, and recomputes the comparison and the maps from it.
     private func take(_ snapshot: Snapshot, rows: [ProcessRow], into model: inout DashboardModel) {
+        system.forgetHostFacts()
         model.snapshot = snapshot
         model.setProcesses(rows)
         // A selected process that exited (a nested `unshare -u sh`, then `exit`) hands the panels back to the

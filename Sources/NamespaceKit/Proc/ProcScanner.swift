@@ -24,7 +24,9 @@ public final class ProcScanner {
     public let insideReader: any InsideReader
     /// The reader all of this scanner's reads go through.
     let reader: ProcReader
-    private var previous: [Int32: ProcessRecord] = [:]
+    /// The last snapshot: its records are the cache a refresh starts from. Keeping the snapshot itself rather
+    /// than a dictionary of copies means the dashboard's model and this scanner share one array of records.
+    private var last: Snapshot?
     private var relations: [NamespaceKey: NamespaceRelations] = [:]
 
     /// Opens `root`; throws when it is not a readable directory. `inside` defaults to the live helpers on
@@ -48,19 +50,17 @@ public final class ProcScanner {
     /// and user/time namespace maps and offsets are read; `ps` does without the ioctls.
     public func refresh(relations readRelations: Bool = true) -> Snapshot {
         let pids = reader.pids()
-        if previous.isEmpty {
+        guard let last else {
             // First scan (every ps/ls/inspect run): everything is new, so read it in parallel.
-            let records = ParallelRead.readAll(pids, root: root, using: reader)
-            for record in records { previous[record.pid] = record }
-            return assemble(records, readRelations: readRelations)
+            let snapshot = assemble(ParallelRead.readAll(pids, root: root, using: reader), readRelations: readRelations)
+            self.last = snapshot
+            return snapshot
         }
-        var current: [Int32: ProcessRecord] = [:]
-        current.reserveCapacity(pids.count)
         var records: [ProcessRecord] = []
         records.reserveCapacity(pids.count)
         for pid in pids {
             var record: ProcessRecord
-            if var known = previous[pid], !watchedPids.contains(pid) {
+            if var known = last.process(pid), !watchedPids.contains(pid) {
                 // Known process: one open of stat; details only if it was replaced or exec'd.
                 guard let stat = reader.readStatOnly(pid) else { continue }
                 if known.startTime == stat.startTime, known.comm == stat.comm {
@@ -75,11 +75,13 @@ public final class ProcScanner {
                 guard let fresh = reader.readProcess(pid) else { continue }
                 record = fresh
             }
-            current[pid] = record
             records.append(record)
         }
-        previous = current
-        return assemble(records, readRelations: readRelations)
+        // The old snapshot goes before the new one is assembled, so at most one older array is alive with it.
+        self.last = nil
+        let snapshot = assemble(records, readRelations: readRelations)
+        self.last = snapshot
+        return snapshot
     }
 
     /// Reads one process completely, bypassing the cache; nil when it does not exist.
@@ -87,7 +89,9 @@ public final class ProcScanner {
         reader.readProcess(pid)
     }
 
-    private func assemble(_ records: [ProcessRecord], readRelations: Bool) -> Snapshot {
+    private func assemble(_ input: consuming [ProcessRecord], readRelations: Bool) -> Snapshot {
+        // Moved, not copied: the zombie fix below then changes the one array in place.
+        var records = input
         var available = Set<NamespaceKind>()
         for record in records {
             for kind in NamespaceKind.allCases where record.namespaces[kind] != .unavailable { available.insert(kind) }
@@ -106,13 +110,12 @@ public final class ProcScanner {
         // nsfs inode numbers are reused once a namespace dies: forget relations of vanished namespaces.
         if readRelations { relations = relations.filter { grouped[$0.key] != nil } }
         // A process that exists while the kernel has the kind (e.g. a zombie) just has an unknown id.
-        var fixed = records
-        for index in fixed.indices {
-            for kind in available where fixed[index].namespaces[kind] == .unavailable {
-                fixed[index].namespaces.setRaw(NamespaceSet.slot(kind), NamespaceSet.unknownID)
+        for index in records.indices {
+            for kind in available where records[index].namespaces[kind] == .unavailable {
+                records[index].namespaces.setRaw(NamespaceSet.slot(kind), NamespaceSet.unknownID)
             }
         }
-        return Snapshot(root: root, processes: fixed, namespaces: namespaces, unavailableKinds: unavailable)
+        return Snapshot(root: root, processes: records, namespaces: namespaces, unavailableKinds: unavailable)
     }
 
     private func readUserFacts(_ namespace: inout Namespace) {

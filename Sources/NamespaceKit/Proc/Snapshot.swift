@@ -8,7 +8,6 @@ public struct Snapshot: Sendable {
     public let namespaces: [Namespace]
     /// Kinds this kernel does not have (no process has the ns link), e.g. `time` before Linux 5.6.
     public let unavailableKinds: Set<NamespaceKind>
-    private let processIndex: [Int32: Int]
     private let namespaceIndex: [NamespaceKey: Int]
 
     /// Assembles a snapshot; processes are sorted and namespaces grouped from them.
@@ -16,13 +15,12 @@ public struct Snapshot: Sendable {
         root: ProcRoot, processes: [ProcessRecord], namespaces: [Namespace], unavailableKinds: Set<NamespaceKind>
     ) {
         self.root = root
-        self.processes = processes.sorted { $0.pid < $1.pid }
+        // /proc lists pids in ascending order, so this is usually already sorted: sorting anyway would copy
+        // every record (20,000 at scale) once more per refresh.
+        let sorted = zip(processes, processes.dropFirst()).allSatisfy { $0.pid < $1.pid }
+        self.processes = sorted ? processes : processes.sorted { $0.pid < $1.pid }
         self.namespaces = namespaces.sorted { $0.key < $1.key }
         self.unavailableKinds = unavailableKinds
-        var processIndex: [Int32: Int] = [:]
-        processIndex.reserveCapacity(processes.count)
-        for (index, process) in self.processes.enumerated() { processIndex[process.pid] = index }
-        self.processIndex = processIndex
         var namespaceIndex: [NamespaceKey: Int] = [:]
         for (index, namespace) in self.namespaces.enumerated() { namespaceIndex[namespace.key] = index }
         self.namespaceIndex = namespaceIndex
@@ -30,7 +28,16 @@ public struct Snapshot: Sendable {
 
     /// The process with this pid, if it was alive at the scan.
     public func process(_ pid: Int32) -> ProcessRecord? {
-        processIndex[pid].map { processes[$0] }
+        // A binary search over the sorted records: no index dictionary to keep beside them.
+        var low = 0
+        var high = processes.count
+        while low < high {
+            let middle = (low + high) / 2
+            let found = processes[middle].pid
+            if found == pid { return processes[middle] }
+            if found < pid { low = middle + 1 } else { high = middle }
+        }
+        return nil
     }
 
     /// The namespace with this kind and id.

@@ -1,3 +1,4 @@
+import CNamespaces
 import Glibc
 
 /// Retries `body` while it fails with EINTR: the one place nslab handles interrupted calls.
@@ -139,5 +140,11 @@ public enum SystemCall {
         let count = readlink(procRoot.path + "/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Lowers the calling thread's priority alone by `increment` (nice); false when the kernel refused.
+    @discardableResult
+    public static func lowerThisThreadsPriority(by increment: Int32) -> Bool {
+        nsl_nice_this_thread(increment) == 0
     }
 }
