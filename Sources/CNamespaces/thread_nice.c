@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "nsl_thread.h"
+#include "cnamespaces.h"
 
 #include <errno.h>
 #include <sys/resource.h>

@@ -103,6 +103,10 @@ int nsl_pidfd_send_signal(int pidfd, int signal);
 /// AT_SECURE): nslab refuses to run then.
 int nsl_is_setuid(void);
 
+/* Lowers the calling thread's scheduling priority alone (Linux keeps a nice value per thread) by `increment`;
+ * returns 0, or -1 with errno set. */
+int nsl_nice_this_thread(int increment);
+
 #pragma clang assume_nonnull end
 
 #endif
