@@ -167,7 +167,7 @@ extension DashboardModel {
             guard var current = split else { return noSplit() }
             current.broadcast.toggle()
             split = current
-            show(current.broadcast ? "Broadcast on: every key goes to both sides (F10 stops it)." : "Broadcast off.")
+            show(current.broadcast ? "every key and paste goes to both sides; F10 stops it" : "Broadcast off.")
         default:
             return false
         }
