@@ -214,4 +214,24 @@ struct SplitPaneTests {
         #expect(buffer[rect.x + hostX, rect.y].style == SplitPaneView.hostStyle(.builtinDefault, shown: false))
         #expect(harness.model.split?.keys == .right)
     }
+
+    @Test("a click on a side gives it the keys and reaches its child; F7 with the host on show reuses it")
+    func mouseAndReuse() throws {
+        let (harness, host, child) = try split()
+        let rect = try #require(harness.model.layout.panels[.child])
+        let (left, _) = try #require(harness.model.split).sides(in: rect)
+        let inLeft = try #require(left)
+        harness.send(.input(.mouse(MouseEvent(x: inLeft.x + 5, y: inLeft.y + 3, kind: .leftClick))))
+        #expect(harness.model.split?.keys == .left)
+        #expect(harness.model.keyboardTabID == host.id)
+        let cursor = try #require(ChildPaneView.cursor(harness.model, screens: harness.update.panes))
+        #expect(inLeft.contains(x: cursor.x, y: cursor.y), "the cursor is drawn in the side with the keys")
+        harness.press(.modified(.function(7), .shift))
+        #expect(harness.model.split == nil)
+        harness.press(.modified(.character(String(harness.model.openTabs.firstIndex { $0.id == host.id }! + 1).first!), .alt))
+        #expect(harness.model.shownTabID == host.id)
+        harness.press(.function(7))
+        #expect(harness.model.openTabs.filter(\.isHost).count == 1, "no second host shell")
+        #expect(harness.model.split?.leftTabID == child.id && harness.model.shownTabID == host.id)
+    }
 }

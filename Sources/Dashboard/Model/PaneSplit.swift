@@ -123,8 +123,14 @@ extension DashboardModel {
         }
         focus = .child
         guard var current = split else {
-            guard let host = hostTab, host.id != shownTabID else { return [.openSplit] }
-            split = PaneSplit(left: host.id, right: shownTabID)
+            guard let host = hostTab else { return [.openSplit] }
+            // The host shell on show: it keeps the right side, the next child goes left (a second host shell
+            // would only be the same namespaces again).
+            guard let left = host.id == shownTabID ? nextLeftTab(after: nil) : host.id else {
+                show("No other tab for the left side: F5 launches a child.")
+                return []
+            }
+            split = PaneSplit(left: left, right: shownTabID)
             announceSplit()
             return []
         }
