@@ -10,7 +10,9 @@ import Testing
 @Suite("Split panes", .serialized)
 struct SplitPaneTests {
     /// A harness at `size` with one child in a new UTS namespace named `splitkid`, then F7 pressed.
-    func split(size: TerminalSize = TerminalSize(columns: 120, rows: 35)) throws -> (Harness, host: ChildTab, child: ChildTab) {
+    func split(size: TerminalSize = TerminalSize(columns: 120, rows: 35)) throws -> (
+        Harness, host: ChildTab, child: ChildTab
+    ) {
         try #require(getuid() == 0, "needs root")
         let harness = Harness(system: .live(shell: "/bin/sh", scrollback: 200), size: size)
         harness.model.options.hostname = "splitkid"
@@ -39,6 +41,12 @@ struct SplitPaneTests {
             usleep(10_000)
         }
         return false
+    }
+
+    /// Alt-N for the tab `id`.
+    func altKey(showing id: ChildTab.ID, _ harness: Harness) throws -> Key {
+        let index = try #require(harness.model.openTabs.firstIndex { $0.id == id })
+        return .modified(.character(Character(String(index + 1))), .alt)
     }
 
     /// Types `text` as keys (a newline as Enter).
@@ -175,7 +183,7 @@ struct SplitPaneTests {
         #expect(harness.model.openTabs.filter(\.isHost).count == 1, "F7 reuses the running host shell")
         harness.press(.modified(.character("1"), .alt))  // the first child to the right
         #expect(harness.model.shownTabID == first.id)
-        harness.press(.modified(.character(String(harness.model.openTabs.firstIndex { $0.id == host.id }! + 1).first!), .alt))
+        harness.press(try altKey(showing: host.id, harness))
         #expect(harness.model.shownTabID == host.id)
         #expect(harness.model.split?.leftTabID == first.id, "bringing the left tab right swaps the sides")
         harness.press(.modified(.function(7), .shift))
@@ -228,7 +236,7 @@ struct SplitPaneTests {
         #expect(inLeft.contains(x: cursor.x, y: cursor.y), "the cursor is drawn in the side with the keys")
         harness.press(.modified(.function(7), .shift))
         #expect(harness.model.split == nil)
-        harness.press(.modified(.character(String(harness.model.openTabs.firstIndex { $0.id == host.id }! + 1).first!), .alt))
+        harness.press(try altKey(showing: host.id, harness))
         #expect(harness.model.shownTabID == host.id)
         harness.press(.function(7))
         #expect(harness.model.openTabs.filter(\.isHost).count == 1, "no second host shell")

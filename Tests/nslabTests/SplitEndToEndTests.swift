@@ -63,7 +63,8 @@ struct SplitEndToEndTests {
         var last = ""
         while Date() < deadline {
             last = try tmux.screen()
-            if let split = SplitScreen(last), SplitScreen.has(split.left, pattern), SplitScreen.has(split.right, pattern)
+            if let split = SplitScreen(last), SplitScreen.has(split.left, pattern),
+                SplitScreen.has(split.right, pattern)
             {
                 return split
             }
@@ -84,7 +85,8 @@ struct SplitEndToEndTests {
         var split = try waitBoth(tmux, "done-21")
         let hostName = try String(contentsOfFile: "/proc/sys/kernel/hostname", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(SplitScreen.has(split.left, "^\(NSRegularExpression.escapedPattern(for: hostName)) *$"), "\(split.left)")
+        #expect(
+            SplitScreen.has(split.left, "^\(NSRegularExpression.escapedPattern(for: hostName)) *$"), "\(split.left)")
         #expect(SplitScreen.has(split.right, "^e2esplit *$"), "\(split.right)")
         #expect(!SplitScreen.has(split.left, "e2esplit"), "the host shell got the child's hostname")
         try tmux.send("ipcs -q; echo ipc-$((30+1))", literal: true)

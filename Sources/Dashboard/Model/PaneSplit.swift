@@ -74,7 +74,9 @@ extension DashboardModel {
     /// The open tab the left side shows after `current` when F7 cycles it: the host shell first, then the
     /// other children, never the one on the right; nil when there is no other.
     func nextLeftTab(after current: ChildTab.ID?) -> ChildTab.ID? {
-        let candidates = openTabs.filter { $0.id != shownTabID }.sorted { ($0.isHost ? 0 : 1, $0.id) < ($1.isHost ? 0 : 1, $1.id) }
+        let candidates = openTabs.filter { $0.id != shownTabID }.sorted {
+            ($0.isHost ? 0 : 1, $0.id) < ($1.isHost ? 0 : 1, $1.id)
+        }
         guard !candidates.isEmpty else { return nil }
         guard let current, let index = candidates.firstIndex(where: { $0.id == current }) else {
             return candidates[0].id

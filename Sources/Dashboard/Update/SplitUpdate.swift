@@ -30,7 +30,8 @@ struct PaneFit: Equatable {
         halves.zoomed = false
         let (leftHalf, rightHalf) = halves.sides(in: rect)
         let (left, right) = split.sides(in: rect)
-        guard let leftSize = (left ?? leftHalf).flatMap(screenSize), let rightSize = (right ?? rightHalf).flatMap(screenSize)
+        guard let leftSize = (left ?? leftHalf).flatMap(screenSize),
+            let rightSize = (right ?? rightHalf).flatMap(screenSize)
         else { return nil }
         return (rightSize, [split.leftTabID: leftSize])
     }

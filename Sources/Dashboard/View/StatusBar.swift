@@ -2,7 +2,9 @@
 public enum StatusBar {
     /// The key hints for the focused panel.
     public static func hints(for state: DashboardModel) -> String {
-        if state.focus == .child, state.splitShown { return "Ctrl-] leave · F7 left · F9 side · S-F9 zoom · F10 both" }
+        if state.focus == .child, state.splitShown {
+            return "Ctrl-] leave · F7 left · F9 side · S-F9 zoom · F10 both"
+        }
         if state.focus == .child { return "Ctrl-] leave · F6 next · F7 split · F8 close · S-PgUp back" }
         switch state.overlay {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"

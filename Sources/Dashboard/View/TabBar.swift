@@ -69,7 +69,9 @@ public enum TabBar {
             var style =
                 label.id == model.shownTabID ? theme[.selection] : (focused ? theme[.focusedBorder] : theme[.title])
             // The host shell stands out in every label, so no one types into the host by mistake.
-            if model.tab(label.id)?.isHost == true { style = SplitPaneView.hostStyle(theme, shown: label.id == model.shownTabID) }
+            if model.tab(label.id)?.isHost == true {
+                style = SplitPaneView.hostStyle(theme, shown: label.id == model.shownTabID)
+            }
             buffer.write(label.text, x: label.x.lowerBound, y: rect.y, style: style, clip: clip)
         }
     }
