@@ -82,7 +82,7 @@ public enum KeyBindings {
         KeyBinding(
             .dashboard, "F5", "launch a child in the ticked kinds; its pane takes the keys", .these([.function(5)])),
         KeyBinding(
-            .dashboard, "F7", "split: a host shell (labelled HOST) beside the child; again: the left side's next tab",
+            .dashboard, "F7", "split: a HOST shell beside the child; again: next tab on the left",
             .these([.function(7)])),
         KeyBinding(.dashboard, "Tab / S-Tab", "next / previous panel", .these([.tab, .backTab])),
         KeyBinding(
