@@ -4,10 +4,13 @@
 #      tmux) vs the same `cat` in a plain tmux pane of similar width: time until a marker printed after
 #      the cat shows on screen. Bar: nslab <= 1.0x tmux.
 #   2. Keystroke echo: type one character, poll the screen until it shows. Bar: nslab <= tmux + 1 ms.
+#   3. The split (F7, host shell beside the child, both live): key echo in each side (bar: <= tmux + 1 ms), and
+#      16 MB through the child's side while the host side is idle against a tmux pane of one side's size
+#      (bar: <= 1.0x). SPLIT=0 skips it.
 # Both sides are observed the same way (tmux capture-pane of the outer pane), so the polling cost is shared.
 #
 # Usage: benchmarks/pane-bench.sh              (builds the release binary first; needs root for --ns uts)
-#        NO_BUILD=1 ROUNDS=3 ECHOES=40 WIDTH=160 HEIGHT=50 benchmarks/pane-bench.sh
+#        NO_BUILD=1 ROUNDS=3 ECHOES=40 WIDTH=160 HEIGHT=50 SPLIT=0 benchmarks/pane-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,10 +31,10 @@ socket="pane-bench-$$"
 cleanup() { tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 
-python3 - "$work" "$NSLAB" "$socket" "$ROUNDS" "$ECHOES" "$WIDTH" "$HEIGHT" <<'EOF'
+python3 - "$work" "$NSLAB" "$socket" "$ROUNDS" "$ECHOES" "$WIDTH" "$HEIGHT" "${SPLIT:-1}" <<'EOF'
 import os, random, re, statistics, subprocess, sys, time
 
-work, nslab, socket, rounds, echoes, width, height = sys.argv[1:]
+work, nslab, socket, rounds, echoes, width, height, split = sys.argv[1:]
 rounds, echoes, width, height = int(rounds), int(echoes), int(width), int(height)
 data = os.path.join(work, "colour.txt")
 
@@ -130,4 +133,51 @@ print("cat  ratio nslab/tmux  %.2fx   bar <= 1.00x   %s" % (cat_n / cat_t, "PASS
 print("echo tmux   median %8.2f ms" % (echo_t * 1e3))
 print("echo nslab  median %8.2f ms" % (echo_n * 1e3))
 print("echo nslab - tmux  %+.2f ms   bar <= +1.00 ms   %s" % ((echo_n - echo_t) * 1e3, "PASS" if echo_n - echo_t <= 0.001 else "FAIL"))
+
+if split == "1":
+    # The split: nslab again, F7 puts the host shell on the left; the keys start on the child's side (right).
+    tmux("new-session", "-d", "-s", "split", "-x", str(width), "-y", str(height),
+         shell + "%s --ns uts --launch --shell /bin/sh" % nslab)
+    wait_for("split", lambda s: "launched pid" in s, timeout=10)
+    tmux("send-keys", "-t", "split", "F7")
+    split_screen = screen("split") if wait_for("split", lambda s: "HOST shell" in s, timeout=10) else ""
+    lines = split_screen.split("\n")
+    top = next(i for i, line in enumerate(lines) if "HOST shell" in line)
+    corners = [i for i, c in enumerate(lines[top]) if c == "┌"]
+    ends = [i for i, c in enumerate(lines[top]) if c == "┐"]
+    bottom = next(i for i in range(top + 1, len(lines)) if len(lines[i]) > corners[0] and lines[i][corners[0]] == "└")
+    side_w, side_h = ends[1] - corners[1] - 1, bottom - top - 1
+    tmux("new-session", "-d", "-s", "plainside", "-x", str(side_w), "-y", str(side_h), shell + "/bin/sh")
+    wait_for("plainside", lambda s: "$" in s, timeout=10)
+    time.sleep(0.5)
+    # Each side against tmux echoes interleaved with it, so a change in the machine's load hits both alike.
+    sides = {"tmux": [], "right": [], "tmux2": [], "left": []}
+    for i in range(echoes):
+        sides["tmux"].append(echo_once("plainfull", i))
+        sides["right"].append(echo_once("split", i))
+    tmux("send-keys", "-t", "split", "F9")  # the keys to the host side
+    time.sleep(0.2)
+    for i in range(echoes):
+        sides["tmux2"].append(echo_once("plainfull", i))
+        sides["left"].append(echo_once("split", i))
+    tmux("send-keys", "-t", "split", "F9")  # back to the child's side, for the cat
+    time.sleep(0.2)
+    side_cats = {"tmux": [], "nslab": []}
+    for n in range(rounds):
+        side_cats["tmux"].append(cat_once("plainside", 2 * n + 100))
+        side_cats["nslab"].append(cat_once("split", 2 * n + 101))
+    st, st2 = statistics.median(sides["tmux"]), statistics.median(sides["tmux2"])
+    sr, sl = statistics.median(sides["right"]), statistics.median(sides["left"])
+    ct, cn = statistics.median(side_cats["tmux"]), statistics.median(side_cats["nslab"])
+    print("split: nslab in %dx%d, F7: each side %dx%d, both shells live; tmux pane %dx%d for the cat"
+          % (width, height, side_w, side_h, side_w, side_h))
+    print("split echo tmux        median %8.2f ms (beside the child side), %.2f ms (beside the host side)"
+          % (st * 1e3, st2 * 1e3))
+    print("split echo child side  median %8.2f ms   %+.2f ms   bar <= +1.00 ms   %s"
+          % (sr * 1e3, (sr - st) * 1e3, "PASS" if sr - st <= 0.001 else "FAIL"))
+    print("split echo host side   median %8.2f ms   %+.2f ms   bar <= +1.00 ms   %s"
+          % (sl * 1e3, (sl - st2) * 1e3, "PASS" if sl - st2 <= 0.001 else "FAIL"))
+    print("split cat  tmux   median %8.1f ms  (%s)" % (ct * 1e3, ", ".join("%.0f" % (x * 1e3) for x in side_cats["tmux"])))
+    print("split cat  nslab  median %8.1f ms  (%s)" % (cn * 1e3, ", ".join("%.0f" % (x * 1e3) for x in side_cats["nslab"])))
+    print("split cat  ratio nslab/tmux  %.2fx   bar <= 1.00x   %s" % (cn / ct, "PASS" if cn <= ct else "FAIL"))
 EOF

@@ -15,6 +15,8 @@ public struct ChildTab: Equatable, Sendable, Identifiable {
     public var closed = false
     /// True while its pty is open and watched by the loop.
     public var ptyOpen: Bool
+    /// True for the host shell of a split (F7): `$SHELL` in nslab's own namespaces, none of the child's options.
+    public var isHost = false
 
     /// A running child's tab.
     public init(id: Int, pid: Int32, request: LaunchRequest, ptyOpen: Bool = true) {
@@ -25,7 +27,7 @@ public struct ChildTab: Equatable, Sendable, Identifiable {
     }
 
     /// The new kinds for the tab's title, e.g. "uts,pid"; "no new namespaces" when none.
-    public var kindList: String { Self.kindList(request) }
+    public var kindList: String { isHost ? "host" : Self.kindList(request) }
 
     /// The new kinds `request` asks for, e.g. "uts,pid"; "no new namespaces" when none.
     public static func kindList(_ request: LaunchRequest) -> String {

@@ -90,6 +90,8 @@ public struct DashboardModel: Sendable {
     public private(set) var shownTabID: ChildTab.ID?
     /// The id the next tab gets.
     public private(set) var nextTabID = 1
+    /// The split pane area (F7): the left side's tab, which side has the keys, zoom and broadcast.
+    public var split: PaneSplit?
     /// The status bar's message.
     public var message: StatusMessage?
     /// What covers the panels.
@@ -110,7 +112,7 @@ public struct DashboardModel: Sendable {
     }
 
     /// The layout for the current size and focus.
-    public var layout: DashboardLayout { DashboardLayout(size: size, focus: focus) }
+    public var layout: DashboardLayout { DashboardLayout(size: size, focus: focus, split: splitShown) }
 
     /// The panels in Tab order right now (the child pane only while a tab is open).
     public var focusablePanels: [Panel] {
@@ -156,6 +158,26 @@ public struct DashboardModel: Sendable {
         comparison.point(at: .tab(tab.id))
         message = StatusMessage(text)
         return tab
+    }
+
+    /// Records the host shell of a split: a tab like the others, shown on the left side, the child on show
+    /// keeping the right side and the comparison. Returns the tab.
+    @discardableResult
+    public mutating func addHostTab(pid: Int32, request: LaunchRequest) -> ChildTab {
+        var tab = ChildTab(id: nextTabID, pid: pid, request: request)
+        tab.isHost = true
+        nextTabID += 1
+        tabs.append(tab)
+        focus = .child
+        return tab
+    }
+
+    /// Closes tab `id` (the split's left side, say), not the one on show; returns it so its child can be killed.
+    public mutating func closeTab(_ id: ChildTab.ID) -> ChildTab? {
+        guard id != shownTabID else { return closeShownTab() }
+        guard let position = tabs.firstIndex(where: { $0.id == id && !$0.closed }) else { return nil }
+        tabs[position].closed = true
+        return tabs[position]
     }
 
     /// Records how a tab's child ended; its pane stays to show the last screen.

@@ -81,6 +81,9 @@ public enum KeyBindings {
             .these((1...8).map { .character(Character(String($0))) })),
         KeyBinding(
             .dashboard, "F5", "launch a child in the ticked kinds; its pane takes the keys", .these([.function(5)])),
+        KeyBinding(
+            .dashboard, "F7", "split: a HOST shell beside the child; again: next tab on the left",
+            .these([.function(7)])),
         KeyBinding(.dashboard, "Tab / S-Tab", "next / previous panel", .these([.tab, .backTab])),
         KeyBinding(
             .dashboard, "h / m", "edit the hostname / the uid and gid maps",
@@ -139,6 +142,16 @@ public enum KeyBindings {
         KeyBinding(
             .pane, "S-PgUp / S-PgDn", "scroll back / forward through the history",
             .these([.modified(.pageUp, .shift), .modified(.pageDown, .shift)])),
+        KeyBinding(
+            .pane, "F7 / S-F7", "split host and child (again: the left side's next tab) / back to tabs",
+            .these([.function(7), .modified(.function(7), .shift)])),
+        KeyBinding(.pane, "F9", "split: the keys go to the other side", .these([.function(9)])),
+        KeyBinding(
+            .pane, "S-F9", "split: the side with the keys fills the pane area, and back",
+            .these([.modified(.function(9), .shift)])),
+        KeyBinding(
+            .pane, "F10", "split: broadcast on/off, every key and paste typed into both sides",
+            .these([.function(10)])),
         KeyBinding(.pane, "Enter", "once the child ended: relaunch it with the same choices", .these([.enter])),
         KeyBinding(.pane, "other keys", "go to the child, modifiers included; so do pastes", .everyOther),
         KeyBinding(

@@ -48,7 +48,8 @@ public struct DashboardLayout: Equatable, Sendable {
     public var tooSmall: Bool
 
     /// Computes the layout; `focus` matters only in the compact layout, which shows one panel at a time.
-    public init(size: TerminalSize, focus: Panel) {
+    /// `split` (only from `PaneSplit.minimum` on) gives the child pane the full width for its two sides.
+    public init(size: TerminalSize, focus: Panel, split: Bool = false) {
         self.size = size
         let screen = Rect(x: 0, y: 0, width: size.columns, height: size.rows)
         tooSmall = size.columns < Self.minimum.columns || size.rows < Self.minimum.rows
@@ -57,7 +58,9 @@ public struct DashboardLayout: Equatable, Sendable {
         let (body, status) = screen.splitBottom(1)
         statusBar = status
         if tooSmall { return }
-        if size.columns >= Self.full.columns && size.rows >= Self.full.rows {
+        if split {
+            self.panels = PaneSplit.panels(in: body)
+        } else if size.columns >= Self.full.columns && size.rows >= Self.full.rows {
             // Left: the controls and the tree. Right: the child's terminal gets whatever height is left
             // after the comparison (one row per kind) and the maps.
             let leftWidth = min(72, max(50, size.columns * 45 / 100))

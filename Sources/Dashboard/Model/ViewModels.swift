@@ -173,6 +173,8 @@ public enum DashboardAction: Equatable, Sendable {
     case forwardToChild(Key)
     /// Ctrl-L: forget what the terminal shows and send every cell again.
     case redraw
+    /// F7 with no host shell running: start one (no namespaces, none of the child's options) on the left.
+    case openSplit
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

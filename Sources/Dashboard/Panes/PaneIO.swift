@@ -42,12 +42,14 @@ extension PaneSet {
         SystemCall.writeAll(pane.fd, bytes)
     }
 
-    /// Gives every open pane `newSize`: the screen first, then the pty, whose resize sends the child SIGWINCH.
-    /// Called by the update step after every event, so drawing never resizes anything.
-    func fit(to newSize: WindowSize) {
-        guard newSize.rows > 0, newSize.columns > 0 else { return }
-        size = newSize
-        for pane in panes.values {
+    /// Gives every open pane `newSize` (the split's sides their own, `sides`): the screen first, then the pty,
+    /// whose resize sends the child SIGWINCH. Called by the update step after every event, so drawing never
+    /// resizes anything.
+    func fit(to defaultSize: WindowSize, sides: [ChildTab.ID: WindowSize] = [:]) {
+        guard defaultSize.rows > 0, defaultSize.columns > 0 else { return }
+        size = defaultSize
+        for (id, pane) in panes {
+            let newSize = sides[id] ?? defaultSize
             let terminal = pane.terminal
             guard terminal.rows != Int(newSize.rows) || terminal.cols != Int(newSize.columns) else { continue }
             terminal.resize(rows: Int(newSize.rows), cols: Int(newSize.columns))

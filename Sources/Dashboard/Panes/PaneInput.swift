@@ -14,6 +14,16 @@ enum PaneCommand: Equatable {
     case scrollBack
     /// Shift-PgDn: forward again.
     case scrollForward
+    /// F7: split host and child; in a split, the left side shows the next tab.
+    case split
+    /// Shift-F7: back to one pane with tabs.
+    case unsplit
+    /// F9: in a split, the keys go to the other side.
+    case otherSide
+    /// Shift-F9: in a split, the side with the keys fills the pane area, and back.
+    case zoom
+    /// F10: in a split, every key typed goes to both sides, and back.
+    case broadcast
 
     /// The pane's command for `key`; nil for a key meant for the child.
     init?(_ key: Key) {
@@ -24,6 +34,11 @@ enum PaneCommand: Equatable {
         case .function(8): self = .closeTab
         case .modified(.pageUp, .shift): self = .scrollBack
         case .modified(.pageDown, .shift): self = .scrollForward
+        case .function(7): self = .split
+        case .modified(.function(7), .shift): self = .unsplit
+        case .function(9): self = .otherSide
+        case .modified(.function(9), .shift): self = .zoom
+        case .function(10): self = .broadcast
         default: return nil
         }
     }

@@ -7,11 +7,33 @@ extension PaneSet {
     /// Launches a child for `request` on a new pty of the pane's size; the pane is adopted under a tab id once
     /// the model has given it one. The failure is the status bar's sentence.
     func launch(_ request: LaunchRequest, openTabs: Int, system: DashboardSystem) -> Result<Pane, LaunchFailure> {
+        start(openTabs: openTabs, system: system) {
+            try request.spec(shell: system.shell, size: size, environment: system.environment)
+        }
+    }
+
+    /// Launches the split's host shell: `$SHELL` through the same launcher, but in no new namespace and with
+    /// none of the child's options (no hostname, maps, /proc, loopback or clock offsets), on its own pty.
+    func launchHost(openTabs: Int, system: DashboardSystem) -> Result<Pane, LaunchFailure> {
+        start(openTabs: openTabs, system: system) {
+            var spec = try Self.hostRequest.spec(shell: system.shell, size: size, environment: system.environment)
+            spec.loopbackUp = false
+            return spec
+        }
+    }
+
+    /// What the host shell's tab records: no kinds, the default options (none of which applies without kinds).
+    static let hostRequest = LaunchRequest(kinds: [], options: NamespaceOptions())
+
+    /// Starts the child `makeSpec` describes on a new pty of the panes' size.
+    private func start(
+        openTabs: Int, system: DashboardSystem, _ makeSpec: () throws -> LaunchSpec
+    ) -> Result<Pane, LaunchFailure> {
         guard openTabs < Self.maximumTabs else {
             return .failure(LaunchFailure("At most \(Self.maximumTabs) child panes; close one with F8 first."))
         }
         do {
-            let spec = try request.spec(shell: system.shell, size: size, environment: system.environment)
+            let spec = try makeSpec()
             let started = try system.launcher.start(spec)
             if let fd = started.terminalFD { SystemCall.setNonBlocking(fd) }
             let terminal = Terminal(rows: Int(size.rows), cols: Int(size.columns), scrollback: system.scrollback)

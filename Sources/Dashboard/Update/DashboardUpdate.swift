@@ -56,8 +56,8 @@ public final class DashboardUpdate {
     /// a typed command to take effect, short enough to feel live.
     static let afterKeysDelay: UInt64 = 250_000_000
 
-    /// The terminal size the panes were last fitted to.
-    private var fittedSize: TerminalSize?
+    /// What the panes were last fitted to: the terminal size and the split (see `SplitUpdate.swift`).
+    var fittedFor: PaneFit?
 
     /// An update step over `system`, with the panes in `panes`.
     public init(system: DashboardSystem, panes: PaneSet = PaneSet()) {
@@ -98,6 +98,7 @@ public final class DashboardUpdate {
             outcome.changedPanels = true
             reap(&model)
         }
+        model.settleSplit()
         // Sizes follow the layout here, never while drawing: a resize, a launch or a tab change may have moved it.
         fitPanes(model)
         return outcome
@@ -148,6 +149,9 @@ public final class DashboardUpdate {
                 recompute(&model)
             case .forwardToChild(let key):
                 forward(key, model: &model, outcome: &outcome)
+            case .openSplit:
+                outcome.changedPanels = true
+                openSplit(&model, outcome: &outcome)
             }
         }
     }
@@ -173,30 +177,50 @@ public final class DashboardUpdate {
     private func forward(_ key: Key, model: inout DashboardModel, outcome: inout UpdateOutcome) {
         if let command = PaneCommand(key) {
             outcome.changedPanels = true
+            if command == .split {
+                perform(model.pressSplit(), on: &model, outcome: &outcome)
+                return
+            }
+            if model.splitCommand(command) { return }
             switch command {
             case .nextTab: model.showTab(by: 1)
             case .previousTab: model.showTab(by: -1)
             case .showTab(let index): model.showTab(at: index)
             case .closeTab:
-                // Ended or not: an ended shell's background jobs still hold the session (and the pty).
-                if let closed = model.closeShownTab() { panes.kill(closed.id) }
+                // Ended or not: an ended shell's background jobs still hold the session (and the pty). In a
+                // split, the side with the keys is the one closed.
+                if let id = model.keyboardTabID, let closed = model.closeTab(id) { panes.kill(closed.id) }
                 dropGoneTabs(&model)
             case .scrollBack, .scrollForward:
-                if let id = model.shownTabID { panes.scroll(id, forward: command == .scrollForward) }
+                if let id = model.keyboardTabID { panes.scroll(id, forward: command == .scrollForward) }
+            case .split, .unsplit, .otherSide, .zoom, .broadcast: break  // handled above
             }
             followShownTab(&model)
             return
         }
-        guard let tab = model.shownTab else { return }
+        guard let id = model.keyboardTabID, let tab = model.tab(id) else { return }
         if case .mouse(let mouse) = key {
+            if model.splitShown {
+                mouseInSplit(mouse, model: &model, outcome: &outcome)
+                return
+            }
             mouseInPane(mouse, tab: tab, model: &model, outcome: &outcome)
             return
         }
-        if tab.exit != nil {
-            if key == .enter { launch(tab.request, into: &model, outcome: &outcome) }
+        if tab.exit != nil && !(model.split?.broadcast == true && model.splitShown) {
+            if key == .enter && tab.isHost {
+                model.show("The host shell ended: S-F7 then F7 starts a new one.")
+            } else if key == .enter {
+                launch(tab.request, into: &model, outcome: &outcome)
+            }
             return
         }
-        if panes.send(key, to: tab.id) { keysSent(&model, outcome: &outcome) }
+        // Broadcasting, a key goes to both sides (to those still running).
+        var sent = false
+        for id in model.typingTabIDs where model.tab(id)?.exit == nil {
+            if panes.send(key, to: id) { sent = true }
+        }
+        if sent { keysSent(&model, outcome: &outcome) }
     }
 
     private func mouseInPane(
@@ -254,13 +278,13 @@ public final class DashboardUpdate {
 
     /// The size of the pane's screen in the current layout; the panes are kept at it.
     private func fitPanes(_ model: DashboardModel) {
-        // The pane area depends on the terminal size alone, and new panes start at the fitted size: a pty's
-        // output (the hot path) need not compute the layout again.
-        guard model.size != fittedSize else { return }
-        let rect = DashboardLayout(size: model.size, focus: .child).panels[.child]
-        guard let area = rect.map(ChildPaneView.screenArea), area.width > 0, area.height > 0 else { return }
-        panes.fit(to: WindowSize(rows: UInt16(clamping: area.height), columns: UInt16(clamping: area.width)))
-        fittedSize = model.size
+        // The pane area depends on the terminal size and the split alone, and new panes start at the fitted
+        // size: a pty's output (the hot path) need not compute the layout again.
+        let key = PaneFit(model)
+        guard key != fittedFor else { return }
+        guard let sizes = PaneFit.sizes(model) else { return }
+        panes.fit(to: sizes.shown, sides: sizes.sides)
+        fittedFor = key
     }
 
     // MARK: reading /proc

@@ -80,6 +80,8 @@ extension DashboardModel {
             return []
         case .function(5):
             return launch()
+        case .function(7):
+            return pressSplit()
         case .function(1), .character("?"):
             overlay = .help
             return []

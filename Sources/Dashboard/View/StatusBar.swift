@@ -2,7 +2,10 @@
 public enum StatusBar {
     /// The key hints for the focused panel.
     public static func hints(for state: DashboardModel) -> String {
-        if state.focus == .child { return "Ctrl-] leave · F6 next · F8 close · S-PgUp back" }
+        if state.focus == .child, state.splitShown {
+            return "Ctrl-] leave · F7 left · F9 side · S-F9 zoom · F10 both"
+        }
+        if state.focus == .child { return "Ctrl-] leave · F6 next · F7 split · F8 close · S-PgUp back" }
         switch state.overlay {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"
         case .help: return "↑↓ PgUp PgDn scroll · other keys close help"
@@ -19,6 +22,10 @@ public enum StatusBar {
         buffer.fill(rect, style: theme[.status])
         let hints = hints(for: state)
         var message = state.message
+        if let split = state.splitStatus {  // broadcasting (or a split shown as tabs) is never out of sight
+            message = StatusMessage(
+                split + (state.message.map { " · " + $0.text } ?? ""), isError: state.message?.isError ?? false)
+        }
         if state.overlay == .confirmQuit {
             let count = state.childrenRunning
             message = StatusMessage(

@@ -16,7 +16,7 @@ public enum TabBar {
         let texts = tabs.enumerated().map { index, tab in
             var label = " \(index + 1) "
             if tab.id == model.shownTabID {
-                label += "Child \(tab.pid) [\(tab.kindList)]" + (tab.exit.map { " \($0)" } ?? "")
+                label += SplitPaneView.title(of: tab)
                 if let offset = screens?.screen(of: tab.id)?.scrollOffset, offset > 0 { label += " ↑\(offset)" }
             } else {
                 label += tab.kindList + (tab.exit == nil ? "" : " ended")
@@ -66,8 +66,12 @@ public enum TabBar {
     ) {
         let clip = Rect(x: rect.x + 1, y: rect.y, width: max(0, rect.width - 2), height: 1)
         for label in labels(model, in: rect, screens: screens) {
-            let style =
+            var style =
                 label.id == model.shownTabID ? theme[.selection] : (focused ? theme[.focusedBorder] : theme[.title])
+            // The host shell stands out in every label, so no one types into the host by mistake.
+            if model.tab(label.id)?.isHost == true {
+                style = SplitPaneView.hostStyle(theme, shown: label.id == model.shownTabID)
+            }
             buffer.write(label.text, x: label.x.lowerBound, y: rect.y, style: style, clip: clip)
         }
     }
@@ -88,6 +92,10 @@ public enum ChildPaneView {
             IdleChildPane.render(in: rect, focused: focused, buffer: &buffer, theme: theme)
             return
         }
+        if model.splitShown {
+            SplitPaneView.render(model, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
+            return
+        }
         let inner = PanelFrame.draw("", in: rect, focused: focused, buffer: &buffer, theme: theme)
         TabBar.render(model, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
         guard inner.width > 0, inner.height > 0, let terminal = screens?.screen(of: tab.id) else { return }
@@ -96,8 +104,9 @@ public enum ChildPaneView {
 
     /// Where the child's cursor is on screen while its pane has the keyboard; nil when it shows none.
     public static func cursor(_ model: DashboardModel, screens: (any PaneScreens)?) -> (x: Int, y: Int)? {
-        guard model.focus == .child, model.overlay == .none, let tab = model.shownTab, tab.exit == nil,
-            let rect = model.layout.panels[.child], let terminal = screens?.screen(of: tab.id)
+        guard model.focus == .child, model.overlay == .none, let id = model.keyboardTabID, let tab = model.tab(id),
+            tab.exit == nil, let pane = model.layout.panels[.child], let terminal = screens?.screen(of: tab.id),
+            let rect = model.splitShown ? SplitPaneView.keyboardSide(model, in: pane) : pane
         else { return nil }
         let cursor = terminal.cursor
         guard cursor.visible, terminal.scrollOffset == 0 else { return nil }

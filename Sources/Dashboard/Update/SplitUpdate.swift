@@ -1,0 +1,78 @@
+import NamespaceKit
+
+/// What the panes' sizes depend on: the terminal size and the split. The update step fits them again only when
+/// this changed, so a pty's output (the hot path) never computes the layout.
+struct PaneFit: Equatable {
+    var size: TerminalSize
+    var split: PaneSplit?
+    var shown: ChildTab.ID?
+
+    init(_ model: DashboardModel) {
+        size = model.size
+        split = model.splitShown ? model.split : nil
+        shown = model.shownTabID
+    }
+
+    /// The size of one pane's screen inside its frame `rect`.
+    static func screenSize(_ rect: Rect) -> WindowSize? {
+        let area = ChildPaneView.screenArea(in: rect)
+        guard area.width > 0, area.height > 0 else { return nil }
+        return WindowSize(rows: UInt16(clamping: area.height), columns: UInt16(clamping: area.width))
+    }
+
+    /// Every pane's size: `shown` for the tab on show and the hidden tabs (and new children), `sides` for the
+    /// split's left side. A side zoomed away keeps its half, so zooming back sends it no SIGWINCH.
+    static func sizes(_ model: DashboardModel) -> (shown: WindowSize, sides: [ChildTab.ID: WindowSize])? {
+        let layout = DashboardLayout(size: model.size, focus: .child, split: model.splitShown)
+        guard let rect = layout.panels[.child] else { return nil }
+        guard let split = model.split, model.splitShown else { return screenSize(rect).map { ($0, [:]) } }
+        var halves = split
+        halves.zoomed = false
+        let (leftHalf, rightHalf) = halves.sides(in: rect)
+        let (left, right) = split.sides(in: rect)
+        guard let leftSize = (left ?? leftHalf).flatMap(screenSize),
+            let rightSize = (right ?? rightHalf).flatMap(screenSize)
+        else { return nil }
+        return (rightSize, [split.leftTabID: leftSize])
+    }
+}
+
+/// The split's I/O: starting the host shell, the mouse on either side.
+extension DashboardUpdate {
+    /// Starts the host shell and puts it on the left of the split, the tab on show on the right.
+    func openSplit(_ model: inout DashboardModel, outcome: inout UpdateOutcome) {
+        switch panes.launchHost(openTabs: model.openTabs.count, system: system) {
+        case .success(let pane):
+            let tab = model.addHostTab(pid: pane.pid, request: PaneSet.hostRequest)
+            panes.adopt(pane, as: tab.id)
+            if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
+            model.split = PaneSplit(left: tab.id, right: model.shownTabID)
+            model.announceSplit()
+            refresh(&model)
+        case .failure(let failure):
+            model.show("The host shell did not start: \(failure.message)", isError: true)
+        }
+    }
+
+    /// A mouse event over the split: a click gives that side the keys; the rest goes to that side's child.
+    func mouseInSplit(_ mouse: MouseEvent, model: inout DashboardModel, outcome: inout UpdateOutcome) {
+        guard var split = model.split, let rect = model.layout.panels[.child] else { return }
+        let (left, right) = split.sides(in: rect)
+        let side: PaneSplit.Side
+        if let left, left.contains(x: mouse.x, y: mouse.y) {
+            side = .left
+        } else if let right, right.contains(x: mouse.x, y: mouse.y) {
+            side = .right
+        } else {
+            return
+        }
+        if mouse.kind == .leftClick, split.keys != side {
+            split.keys = side
+            model.split = split
+            outcome.changedPanels = true
+        }
+        let frame = side == .left ? left! : right!
+        guard let id = side == .left ? split.leftTabID : model.shownTabID else { return }
+        panes.mouse(mouse, to: id, area: ChildPaneView.screenArea(in: frame))
+    }
+}
