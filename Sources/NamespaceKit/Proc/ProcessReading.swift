@@ -22,7 +22,7 @@ extension ProcReader {
             record.nspid = .known(status.nspid ?? [stat.pid])
         }
         record.cmdline = read(directory, "cmdline", SmallFileParsers.cmdline).knownOrUnknown
-        record.cgroup = read(directory, "cgroup", SmallFileParsers.cgroup).knownOrUnknown
+        record.cgroup = read(directory, "cgroup", internedCgroup).knownOrUnknown
         record.namespaces = readNamespaces(directory)
         return record
     }
