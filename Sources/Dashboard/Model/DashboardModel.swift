@@ -242,7 +242,9 @@ public struct DashboardModel: Sendable {
         result.reserveCapacity(processes.count)
         index.reserveCapacity(processes.count)
         var hideDeeperThan: Int?
-        for row in containersOnly ? Self.containersAndAncestors(processes) : processes {
+        let kept = containersOnly ? Self.containersAndAncestors(processes) : nil
+        for position in 0..<(kept?.count ?? processes.count) {
+            let row = processes[kept?[position] ?? position]
             if let limit = hideDeeperThan {
                 if row.depth > limit { continue }
                 hideDeeperThan = nil
@@ -256,24 +258,30 @@ public struct DashboardModel: Sendable {
         visibleRebuilds += 1
     }
 
-    /// The rows `containersOnly` keeps, in tree order: one pass with a stack of the ancestors not yet kept, so it
-    /// stays O(n) at 20,000 processes. A process whose namespaces could not be read is kept: unknown is never
-    /// "the host's".
-    static func containersAndAncestors(_ rows: [ProcessRow]) -> [ProcessRow] {
-        var kept: [ProcessRow] = []
-        var ancestors: [(row: ProcessRow, kept: Bool)] = []
-        for row in rows {
-            while let last = ancestors.last, last.row.depth >= row.depth { ancestors.removeLast() }
-            let wanted =
-                !row.differingKinds.isEmpty || !row.unknownKinds.isEmpty || row.isChild || row.container != nil
-            if wanted {
-                for index in ancestors.indices where !ancestors[index].kept {
-                    kept.append(ancestors[index].row)
-                    ancestors[index].kept = true
+    /// The indices of the rows `containersOnly` keeps, in tree order: one pass with a stack of the ancestors not
+    /// yet kept, so it stays O(n) at 20,000 processes (indices, not rows: copying rows doubled the cost). A
+    /// process whose namespaces could not be read is kept: unknown is never "the host's".
+    static func containersAndAncestors(_ rows: [ProcessRow]) -> [Int] {
+        var kept: [Int] = []
+        var ancestors: [Int] = []  // indices of the open ancestors; negative once kept (-1 - index)
+        rows.withUnsafeBufferPointer { rows in
+            for index in rows.indices {
+                let depth = rows[index].depth
+                while let last = ancestors.last, rows[last < 0 ? -1 - last : last].depth >= depth {
+                    ancestors.removeLast()
                 }
-                kept.append(row)
+                let wanted =
+                    rows[index].isChild || rows[index].container != nil || !rows[index].differingKinds.isEmpty
+                    || !rows[index].unknownKinds.isEmpty
+                if wanted {
+                    for slot in ancestors.indices where ancestors[slot] >= 0 {
+                        kept.append(ancestors[slot])
+                        ancestors[slot] = -1 - ancestors[slot]
+                    }
+                    kept.append(index)
+                }
+                ancestors.append(wanted ? -1 - index : index)
             }
-            ancestors.append((row, wanted))
         }
         return kept
     }
