@@ -5,7 +5,8 @@ import Testing
 /// Capability sets from status text and mount propagation from mountinfo text.
 @Suite struct CapabilityPropagationTests {
     @Test func capabilitySetsDecode() throws {
-        let status = "Name:\tsh\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t0000000020000420\n"
+        let status =
+            "Name:\tsh\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t0000000020000420\n"
             + "CapBnd:\t000001fffffeffff\nCapAmb:\t0000000000000000\n"
         let parsed = UnsafeBufferPointer<UInt8>.withBytes(of: status) { CapabilityParser.parse($0, lastCapability: 40) }
         let sets = try #require(parsed)

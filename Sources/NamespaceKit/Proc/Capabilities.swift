@@ -99,9 +99,12 @@ extension ProcScanner {
         let last =
             reader.read(path: "sys/kernel/cap_last_cap", CapabilityParser.lastCapability).value
             ?? CapabilitySets.names.count - 1
-        guard case .success(let sets?) = reader.read(path: "\(process.pid)/status", {
-            CapabilityParser.parse($0, lastCapability: last)
-        })
+        guard
+            case .success(let sets?) = reader.read(
+                path: "\(process.pid)/status",
+                {
+                    CapabilityParser.parse($0, lastCapability: last)
+                })
         else { return .unknown }
         var result = sets
         result.userNamespace = process.namespaces[.user]
