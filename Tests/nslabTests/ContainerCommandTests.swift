@@ -178,3 +178,39 @@ import Testing
         #expect(childCounts["slave"] as? Int == 0)
     }
 }
+
+/// The tree's `c` filter in the real dashboard, driven through tmux.
+@Suite struct ContainerFilterEndToEndTests {
+    /// A sleeper in its own UTS namespace stays in the filtered tree; the tmux server, in every host namespace and
+    /// no ancestor of anything kept, goes; `c` again brings it back.
+    @Test("c hides the host's processes and keeps one in a namespace of its own")
+    func filterInTheDashboard() throws {
+        try requireRoot()
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        sleeper.arguments = ["--uts", "sleep", "611"]
+        try sleeper.run()
+        defer {
+            kill(sleeper.processIdentifier, SIGKILL)
+            sleeper.waitUntilExit()
+        }
+        let tmux = try TmuxSession("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces")
+        // Focus the process tree (Tab from the Namespaces panel), then filter.
+        var screen = try tmux.screen()
+        for _ in 0..<4 where !screen.contains("containers and children") {
+            try tmux.send("Tab")
+            try tmux.send("c")
+            usleep(300_000)
+            screen = try tmux.screen()
+        }
+        screen = try tmux.waitFor("sleep 611")
+        #expect(screen.contains("containers and children"), "\(screen)")
+        #expect(!screen.contains("tmux"), "the tmux server is in every host namespace: \(screen)")
+        try tmux.send("c")
+        usleep(500_000)
+        screen = try tmux.screen()
+        #expect(!screen.contains("containers and children"), "\(screen)")
+        try tmux.send("q")
+    }
+}
