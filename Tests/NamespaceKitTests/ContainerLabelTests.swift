@@ -125,3 +125,42 @@ enum SmallFileParsersBridge {
         UnsafeBufferPointer<UInt8>.withBytes(of: text) { SmallFileParsers.cgroup($0) }
     }
 }
+
+/// The `container` key of ps, ls and inspect JSON on a fixture tree whose child sits in a Docker scope.
+@Suite struct ContainerJSONTests {
+    @Test func psLsAndInspectCarryTheContainer() throws {
+        let hex = "3f2a9c81d4e0b6f7a8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5"
+        let tree = try Fixture.copy("basic")
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try "0::/system.slice/docker-\(hex).scope\n".write(
+            toFile: tree + "/200/cgroup", atomically: true, encoding: .utf8)
+        let scanner = try ProcScanner(root: ProcRoot(tree))
+        let snapshot = scanner.refresh()
+        func object(_ writer: JSONWriter) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+        }
+        var ps = JSONWriter()
+        ps.writeProcesses(snapshot)
+        let processes = try #require(try object(ps)["processes"] as? [[String: Any]])
+        let child = try #require(processes.first { $0["pid"] as? Int == 200 })
+        let container = try #require(child["container"] as? [String: Any], "\(child)")
+        #expect(container["engine"] as? String == "docker")
+        #expect(container["id"] as? String == "3f2a9c81d4e0")
+        #expect(container["full_id"] as? String == hex)
+        #expect(container["name"] is NSNull, "a fixture tree reads no engine state")
+        #expect(processes.first { $0["pid"] as? Int == 1 }?["container"] is NSNull)
+
+        var ls = JSONWriter()
+        ls.writeNamespaces(snapshot)
+        let namespaces = try #require(try object(ls)["namespaces"] as? [[String: Any]])
+        let uts = try #require(namespaces.first { $0["type"] as? String == "uts" && $0["pid"] as? Int == 200 })
+        #expect((uts["container"] as? [String: Any])?["engine"] as? String == "docker")
+
+        var inspect = JSONWriter()
+        inspect.writeComparison(try scanner.compare(200, with: 1, in: snapshot))
+        let document = try object(inspect)
+        #expect(
+            ((document["left"] as? [String: Any])?["container"] as? [String: Any])?["id"] as? String == "3f2a9c81d4e0")
+        #expect((document["right"] as? [String: Any])?["container"] is NSNull)
+    }
+}
