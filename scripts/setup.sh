@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3
     # the Debian package and its checks (scripts/package-deb.sh, scripts/check-package.sh)
     dpkg-dev binutils lintian man-db groff-base zsh fish
+    # real containers and sandboxes for the container-label tests (ContainerCommandTests)
+    runc bubblewrap
     "$@")
 missing=()
 for package in "${packages[@]}"; do

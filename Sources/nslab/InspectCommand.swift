@@ -85,6 +85,14 @@ struct InspectCommand: ParsableCommand {
         let leftTexts = [leftTitle] + comparison.kinds.flatMap { $0.leftFacts.map { "  " + factText($0) } }
         let width = min(max(leftTexts.map(\.count).max() ?? 0, 24), 60)
         var text = pad("KIND", 7) + " " + pad(leftTitle, width) + "  " + pad("", 5) + "  " + rightTitle + "\n"
+        // Which container each side is in (cgroup path and engine state), when either is in one.
+        let leftContainer = comparison.leftFacts.container?.text
+        let rightContainer = comparison.rightFacts.container?.text
+        if leftContainer != nil || rightContainer != nil {
+            text +=
+                pad("", 7) + "   " + pad("container: " + (leftContainer ?? "none"), width - 2) + "  " + pad("", 5)
+                + "    container: " + (rightContainer ?? "none") + "\n"
+        }
         for row in comparison.kinds {
             let verdict = row.same.map { $0 ? "same" : "DIFF" } ?? "?"
             text +=

@@ -14,6 +14,9 @@ public struct ComparisonRow: Equatable, Sendable {
     public var childFact: String
     /// True/false when both ids are known, nil otherwise.
     public var same: Bool?
+    /// Lines shown under the explanation when the row is open (Enter): the child's capabilities on the user row,
+    /// propagation and the mounts that differ from the host's on the mount row.
+    public var detail: [String] = []
 
     /// Makes a row.
     public init(

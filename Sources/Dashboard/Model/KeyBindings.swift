@@ -112,6 +112,9 @@ public enum KeyBindings {
         KeyBinding(.processes, "← / →", "collapse / expand", .these([.left, .right])),
         KeyBinding(.processes, "/", "search by command, user or pid", .these([.character("/")])),
         KeyBinding(.processes, "n", "next match of the search", .these([.character("n")])),
+        KeyBinding(
+            .processes, "c", "containers and children only (with their ancestors) / every process",
+            .these([.character("c")])),
         KeyBinding(.processes, "Esc", "clear the search", .these([.escape])),
         KeyBinding(.processes, "mouse", "click to select; the wheel scrolls", .mouse),
 

@@ -30,13 +30,16 @@ public struct ProcessRow: Equatable, Sendable {
     public var isChild: Bool
     /// True when the next rows (deeper) are its descendants.
     public var hasChildren: Bool
+    /// The container the process is in, as `ContainerLabel.text` says it (`docker:web`), nil when none.
+    public var container: String? = nil
 
     /// Makes a row.
     public init(
         pid: Int32, pidInside: Int32? = nil, user: String, command: String, depth: Int,
         differingKinds: Set<NamespaceKind> = [], unknownKinds: Set<NamespaceKind> = [], isChild: Bool = false,
-        hasChildren: Bool = false
+        hasChildren: Bool = false, container: String? = nil
     ) {
+        self.container = container
         self.pid = pid
         self.pidInside = pidInside
         self.user = user

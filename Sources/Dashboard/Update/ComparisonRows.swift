@@ -8,9 +8,34 @@ public enum ComparisonRows {
     public static func rows(_ comparison: Comparison) -> [ComparisonRow] {
         comparison.kinds.map { row in
             let (host, child) = facts(row.kind, comparison)
-            return ComparisonRow(
+            var result = ComparisonRow(
                 kind: row.kind, hostID: FactText.namespaceID(row.rightID, missing: .short), hostFact: host,
                 childID: FactText.namespaceID(row.leftID, missing: .short), childFact: child, same: row.same)
+            result.detail = detail(row.kind, comparison)
+            return result
+        }
+    }
+
+    /// What Enter shows beyond the lesson: on the user row the child's capability sets and the user namespace they
+    /// hold in; on the mount row both sides' propagation and the mounts the child has (+) or lacks (-).
+    static func detail(_ kind: NamespaceKind, _ comparison: Comparison) -> [String] {
+        switch kind {
+        case .user:
+            guard let user = comparison.leftFacts.user.value else { return [] }
+            return FactText.capabilityLines(user.capabilities).map { "child \($0.label): \($0.value)" }
+        case .mount:
+            guard let child = comparison.leftFacts.mount.value else { return [] }
+            var lines: [String] = []
+            if let counts = child.propagation { lines.append("child " + FactText.propagation(counts)) }
+            guard let host = comparison.rightFacts.mount.value else { return lines }
+            if let counts = host.propagation { lines.append("host  " + FactText.propagation(counts)) }
+            let difference = MountDifference(target: child.mounts, reference: host.mounts)
+            let changes = difference.lines
+            lines.append(contentsOf: changes.prefix(12))
+            if changes.count > 12 { lines.append("… \(changes.count - 12) more") }
+            return lines
+        default:
+            return []
         }
     }
 

@@ -221,6 +221,7 @@ extension DashboardModel {
 
     /// Keys of the process tree: move, page, collapse and expand, search.
     mutating func handleProcessesKey(_ key: Key) -> [DashboardAction] {
+        if key == .character("c") { return toggleContainersOnly() }
         let rows = visibleProcesses
         guard !rows.isEmpty else { return key == .character("/") ? startSearch() : [] }
         let current = selectedVisibleIndex ?? 0
@@ -247,6 +248,15 @@ extension DashboardModel {
         default:
             return []
         }
+    }
+
+    /// `c`: shows only containers and children (with their ancestors), or every process again; the selection
+    /// moves to the first row shown when its process is hidden.
+    mutating func toggleContainersOnly() -> [DashboardAction] {
+        containersOnly.toggle()
+        if selectedPID.flatMap({ visibleIndex[$0] }) == nil { selectedPID = visibleProcesses.first?.pid }
+        keepSelectionVisible()
+        return []
     }
 
     /// Hides or shows the descendants of `row`.

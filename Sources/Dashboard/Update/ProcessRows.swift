@@ -10,6 +10,7 @@ public enum ProcessRows {
     ) -> [ProcessRow] {
         let hostNamespaces = snapshot.process(host)?.namespaces
         let tree = snapshot.tree
+        let containers = ContainerDirectory(for: snapshot.root)
         var rows: [ProcessRow] = []
         rows.reserveCapacity(tree.rows.count)
         // The depth of the launched child whose subtree the walk is in, if any.
@@ -36,7 +37,8 @@ public enum ProcessRows {
                 ProcessRow(
                     pid: record.pid, pidInside: pidInside, user: user, command: record.commandLine, depth: row.depth,
                     differingKinds: differing, unknownKinds: unknown, isChild: childDepth != nil,
-                    hasChildren: !(tree.children[row.pid]?.isEmpty ?? true)))
+                    hasChildren: !(tree.children[row.pid]?.isEmpty ?? true),
+                    container: containers.label(for: record)?.text))
         }
         return rows
     }

@@ -47,6 +47,11 @@ public enum ComparisonPanel {
                     text += " " + ComparisonLessons.sharedHint(row.kind, ownChild: view.isOwnChild)
                 }
                 for line in TextWrap.lines(text, width: max(1, width - 2)) { result.append(("  " + line, .hint)) }
+                for detail in row.detail {
+                    for line in TextWrap.lines(detail, width: max(1, width - 4)) {
+                        result.append(("    " + line, .hint))
+                    }
+                }
             }
         }
         return (result, cursorLine, cursorCount)

@@ -22,7 +22,7 @@ public enum ProcessTreePanel {
         let marker = row.hasChildren ? (collapsed ? "▸ " : "▾ ") : "  "
         return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " "
             + kindLetters(row.differingKinds, unknown: row.unknownKinds) + " "
-            + indent + marker + row.command
+            + indent + marker + (row.container.map { "{\($0)} " } ?? "") + row.command
     }
 
     /// Right-aligns `text` in `width` columns.
@@ -35,7 +35,8 @@ public enum ProcessTreePanel {
         state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
     ) {
         let rows = state.visibleProcesses
-        let title = "Processes (\(state.processes.count))"
+        let title =
+            "Processes (\(state.processes.count))" + (state.containersOnly ? " containers and children (c: all)" : "")
         let inner = PanelFrame.draw(title, in: rect, focused: focused, buffer: &buffer, theme: theme)
         guard !inner.isEmpty else { return }
         buffer.write(header, x: inner.x, y: inner.y, style: theme[.title], clip: inner)

@@ -8,9 +8,9 @@ extension JSONWriter {
         key("against")
         number(comparison.right.pid)
         key("left")
-        writeProcessSummary(comparison.left)
+        writeProcessSummary(comparison.left, comparison.leftFacts)
         key("right")
-        writeProcessSummary(comparison.right)
+        writeProcessSummary(comparison.right, comparison.rightFacts)
         key("differs")
         beginArray()
         for kind in comparison.differingKinds { string(kind.procName) }
@@ -39,7 +39,7 @@ extension JSONWriter {
         endObject()
     }
 
-    private mutating func writeProcessSummary(_ process: ProcessRecord) {
+    private mutating func writeProcessSummary(_ process: ProcessRecord, _ facts: ProcessFacts) {
         beginObject()
         key("pid")
         number(process.pid)
@@ -51,6 +51,8 @@ extension JSONWriter {
         bool(process.isKernelThread)
         key("pid_inside")
         if let inside = process.pidInside { number(inside) } else { null() }
+        key("container")
+        writeContainer(facts.container)
         endObject()
     }
 
@@ -94,6 +96,8 @@ extension JSONWriter {
                 writer.number(value.mountCount)
                 writer.key("proc_is_own")
                 if let own = value.procIsOwn { writer.bool(own) } else { writer.null() }
+                writer.key("propagation")
+                writer.writePropagation(value.propagation)
             }
         case .net:
             writeFact(facts.net) { writer, value in
@@ -127,6 +131,8 @@ extension JSONWriter {
                 writer.writeIDSet(value.uids)
                 writer.key("gid")
                 writer.writeIDSet(value.gids)
+                writer.key("capabilities")
+                writer.writeCapabilities(value.capabilities)
             }
         case .cgroup:
             writeFact(facts.cgroup) { writer, value in
@@ -156,5 +162,54 @@ extension JSONWriter {
         case .unknown: null()
         case .unavailable: string("unavailable")
         }
+    }
+
+    /// Writes `{shared, slave, private, unbindable, shared_groups, master_groups}`, or null.
+    mutating func writePropagation(_ counts: PropagationCounts?) {
+        guard let counts else { return null() }
+        beginObject()
+        key("shared")
+        number(counts.shared)
+        key("slave")
+        number(counts.slave)
+        key("private")
+        number(counts.private)
+        key("unbindable")
+        number(counts.unbindable)
+        key("shared_groups")
+        beginArray()
+        for group in counts.sharedGroups { number(group) }
+        endArray()
+        key("master_groups")
+        beginArray()
+        for group in counts.masterGroups { number(group) }
+        endArray()
+        endObject()
+    }
+
+    /// Writes the three sets as names and hex masks, with the user namespace they hold in, or null.
+    mutating func writeCapabilities(_ capabilities: Fact<CapabilitySets>) {
+        guard let sets = capabilities.value else { return null() }
+        beginObject()
+        let masks = [("effective", sets.effective), ("permitted", sets.permitted), ("bounding", sets.bounding)]
+        for (name, mask) in masks {
+            key(name)
+            beginArray()
+            for capability in CapabilitySets.names(mask) { string(capability) }
+            endArray()
+            key(name + "_hex")
+            string(Self.hex16(mask))
+            key(name + "_all")
+            bool(mask & sets.allMask == sets.allMask)
+        }
+        key("user_ns")
+        if let id = sets.userNamespace.value { number(id) } else { null() }
+        endObject()
+    }
+
+    /// A mask as the kernel prints it in status: 16 hex digits.
+    static func hex16(_ mask: UInt64) -> String {
+        let digits = String(mask, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
     }
 }

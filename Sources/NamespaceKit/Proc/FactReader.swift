@@ -27,6 +27,7 @@ extension ProcScanner {
                 CgroupFacts(
                     hostPath: process.cgroup.map(Self.mainCgroupPath), insidePath: inside?.cgroupInside ?? .unknown))
         facts.time = availability(.time, snapshot) ?? timeFacts(process, snapshot)
+        facts.container = ContainerDirectory(for: root).label(for: process)
         return facts
     }
 
@@ -59,9 +60,10 @@ extension ProcScanner {
     }
 
     private func mountFacts(_ process: ProcessRecord) -> Fact<MountFacts> {
-        guard case .success(let summary) = reader.read(path: "\(process.pid)/mountinfo", MountParser.summary) else {
-            return .unknown
+        let read = reader.read(path: "\(process.pid)/mountinfo") {
+            (MountParser.summary($0), MountInfoParser.entries($0))
         }
+        guard case .success(let (summary, mounts)) = read else { return .unknown }
         var procIsOwn: Bool?
         if !summary.hasProcMount {
             procIsOwn = false
@@ -77,7 +79,10 @@ extension ProcScanner {
             case .success(nil), .failure(.unreadable): procIsOwn = nil
             }
         }
-        return .known(MountFacts(mountCount: summary.count, procIsOwn: procIsOwn))
+        return .known(
+            MountFacts(
+                mountCount: summary.count, procIsOwn: procIsOwn, propagation: PropagationCounts(mounts),
+                mounts: mounts))
     }
 
     private func netFacts(_ pid: Int32, names: Result<[String], ProcFailure>, flags: [Int32]?) -> Fact<NetFacts> {
@@ -115,7 +120,7 @@ extension ProcScanner {
         return .known(
             UserFacts(
                 uidMap: uidMap, gidMap: gidMap, setgroups: setgroups, ownerUID: namespace?.ownerUID,
-                uids: process.uid, gids: process.gid))
+                uids: process.uid, gids: process.gid, capabilities: capabilities(of: process)))
     }
 
     private func timeFacts(_ process: ProcessRecord, _ snapshot: Snapshot) -> Fact<TimeFacts> {

@@ -84,4 +84,30 @@ public enum FactText {
         "up " + (facts.uptimeInside.map(duration) ?? "?") + " mono " + offset(facts.offsets.monotonic) + " boot "
             + offset(facts.offsets.boottime)
     }
+
+    /// Propagation counts with the peer groups, e.g. `shared 20 (groups 1-5) slave 0 private 3 unbindable 0`.
+    public static func propagation(_ counts: PropagationCounts) -> String {
+        var text = "shared \(counts.shared)"
+        if !counts.sharedGroups.isEmpty { text += " (" + groups(counts.sharedGroups) + ")" }
+        text += " slave \(counts.slave)"
+        if !counts.masterGroups.isEmpty { text += " (master " + groups(counts.masterGroups) + ")" }
+        return text + " private \(counts.private) unbindable \(counts.unbindable)"
+    }
+
+    /// Peer groups as `shared:1,3,5`; more than six are cut to the first six and a count.
+    static func groups(_ groups: [Int]) -> String {
+        let shown = groups.prefix(6).map(String.init).joined(separator: ",")
+        return (groups.count > 6 ? shown + ",… \(groups.count) groups" : shown)
+    }
+
+    /// The capability lines of the user facts: `cap eff`, `cap prm`, `cap bnd` and `caps in` (the user
+    /// namespace they hold in).
+    public static func capabilityLines(_ capabilities: Fact<CapabilitySets>) -> [FactLine] {
+        guard let sets = capabilities.value else { return [FactLine("caps", of(capabilities) { _ in "" })] }
+        return [
+            FactLine("cap eff", sets.text(sets.effective)), FactLine("cap prm", sets.text(sets.permitted)),
+            FactLine("cap bnd", sets.text(sets.bounding)),
+            FactLine("caps in", "user ns " + namespaceID(sets.userNamespace)),
+        ]
+    }
 }

@@ -43,6 +43,10 @@ public struct MountFacts: Sendable, Hashable {
     public var mountCount: Int
     /// Whether the target's `/proc` is a proc of its own pid namespace (nil when it could not be told).
     public var procIsOwn: Bool?
+    /// Shared, slave, private and unbindable counts with their peer groups (nil when not read).
+    public var propagation: PropagationCounts? = nil
+    /// Every mount the target sees, in mountinfo order (for the mounts that differ from the host's).
+    public var mounts: [MountEntry] = []
 }
 
 /// Net facts: the interfaces of the target's net namespace.
@@ -65,6 +69,8 @@ public struct UserFacts: Sendable, Hashable {
     public var uids: Fact<IDSet>
     /// The gids the target holds.
     public var gids: Fact<IDSet>
+    /// Effective, permitted and bounding capabilities, and the user namespace they hold in.
+    public var capabilities: Fact<CapabilitySets> = .unknown
 }
 
 /// Cgroup facts: the target's cgroup (unified hierarchy when present) from both sides.
@@ -117,6 +123,8 @@ public struct ProcessFacts: Sendable, Hashable {
     public var cgroup: Fact<CgroupFacts> = .unknown
     /// Clock offsets and uptime.
     public var time: Fact<TimeFacts> = .unknown
+    /// The container the process is in (from its cgroup path and the engine's state), nil when none.
+    public var container: ContainerLabel? = nil
 
     /// Facts with everything unknown.
     public init(processID: Int32) {
@@ -143,7 +151,7 @@ public struct ProcessFacts: Sendable, Hashable {
                 [
                     FactLine("mounts", String($0.mountCount)),
                     FactLine("/proc", FactText.procOwnership($0.procIsOwn)),
-                ]
+                ] + ($0.propagation.map { [FactLine("propagation", FactText.propagation($0))] } ?? [])
             }
         case .net:
             Self.lines(net) { facts in
@@ -161,7 +169,7 @@ public struct ProcessFacts: Sendable, Hashable {
                     FactLine("setgroups", FactText.of($0.setgroups) { $0.rawValue }),
                     FactLine("owner uid", $0.ownerUID.map(String.init) ?? "unknown"),
                     FactLine("uid", FactText.of($0.uids) { "\($0.real) (euid \($0.effective))" }),
-                ]
+                ] + FactText.capabilityLines($0.capabilities)
             }
         case .cgroup:
             Self.lines(cgroup) {

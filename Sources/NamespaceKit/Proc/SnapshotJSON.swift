@@ -9,6 +9,7 @@ extension JSONWriter {
     /// set `differs_from_nslab` compares with: nslab's own (the host's, when nslab runs on the host) by default.
     public mutating func writeProcesses(_ snapshot: Snapshot, reference: NamespaceSet? = nil) {
         let reference = reference ?? snapshot.process(getpid())?.namespaces
+        let containers = ContainerDirectory(for: snapshot.root)
         beginObject()
         writeUnavailableKinds(snapshot)
         key("processes")
@@ -19,7 +20,8 @@ extension JSONWriter {
             let differs = parent.map { process.namespaces.differingKindsIfKnown(from: $0.namespaces) } ?? []
             writeProcess(
                 process, in: snapshot, differsFromParent: differs,
-                differsFromNslab: reference.flatMap { process.namespaces.differingKindsIfKnown(from: $0) })
+                differsFromNslab: reference.flatMap { process.namespaces.differingKindsIfKnown(from: $0) },
+                containers: containers)
         }
         endArray()
         endObject()
@@ -29,7 +31,7 @@ extension JSONWriter {
     /// on one side could not be read, and unknown is never written as "the same".
     public mutating func writeProcess(
         _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]?,
-        differsFromNslab: [NamespaceKind]? = nil
+        differsFromNslab: [NamespaceKind]? = nil, containers: ContainerDirectory? = nil
     ) {
         beginObject()
         key("pid")
@@ -81,6 +83,8 @@ extension JSONWriter {
         if let policy = user?.setgroups?.value { string(policy.rawValue) } else { null() }
         key("cgroup")
         writeCgroup(process.cgroup)
+        key("container")
+        writeContainer((containers ?? ContainerDirectory(for: snapshot.root)).label(for: process))
         if !snapshot.unavailableKinds.contains(.time) {
             key("timens_offsets")
             writeTimeOffsets(snapshot.namespace(of: process.pid, .time)?.timeOffsets ?? .unknown)
@@ -94,13 +98,16 @@ extension JSONWriter {
         writeUnavailableKinds(snapshot)
         key("namespaces")
         beginArray()
-        for namespace in snapshot.namespaces { writeNamespace(namespace, in: snapshot) }
+        let containers = ContainerDirectory(for: snapshot.root)
+        for namespace in snapshot.namespaces { writeNamespace(namespace, in: snapshot, containers: containers) }
         endArray()
         endObject()
     }
 
     /// Writes one namespace object (the element of `namespaces`).
-    public mutating func writeNamespace(_ namespace: Namespace, in snapshot: Snapshot) {
+    public mutating func writeNamespace(
+        _ namespace: Namespace, in snapshot: Snapshot, containers: ContainerDirectory? = nil
+    ) {
         beginObject()
         key("type")
         string(namespace.kind.procName)
@@ -115,6 +122,9 @@ extension JSONWriter {
         string(representative?.commandForJSON ?? "")
         key("kernel_thread")
         bool(representative?.isKernelThread ?? false)
+        key("container")
+        let directory = containers ?? ContainerDirectory(for: snapshot.root)
+        writeContainer(representative.flatMap(directory.label))
         key("members")
         beginArray()
         for pid in namespace.members { number(pid) }
@@ -221,6 +231,23 @@ extension JSONWriter {
             endObject()
         }
         endArray()
+    }
+
+    /// Writes `{"engine", "id", "name", "pod"}` (name and pod may be null), or null outside any container.
+    mutating func writeContainer(_ label: ContainerLabel?) {
+        guard let label else { return null() }
+        beginObject()
+        key("engine")
+        string(label.engine.rawValue)
+        key("id")
+        string(label.id)
+        key("full_id")
+        string(label.fullID)
+        key("name")
+        if let name = label.name { string(name) } else { null() }
+        key("pod")
+        if let pod = label.pod { string(pod) } else { null() }
+        endObject()
     }
 
     /// Writes monotonic and boottime offsets in seconds, or null.

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+@testable import NamespaceKit
+
+/// Container labels from the cgroup shapes each engine leaves (v1 and v2), and the names read from engine state.
+@Suite struct ContainerLabelTests {
+    private let hex = "3f2a9c81d4e0b6f7a8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5"
+
+    private func label(_ text: String) -> ContainerLabel? {
+        ContainerLabels.parse(SmallFileParsersBridge.cgroup(text))
+    }
+
+    @Test func dockerSystemdAndCgroupfsShapes() {
+        let v2 = label("0::/system.slice/docker-\(hex).scope\n")
+        #expect(v2?.engine == .docker)
+        #expect(v2?.id == String(hex.prefix(12)))
+        #expect(v2?.fullID == hex)
+        let v1 = label("12:pids:/docker/\(hex)\n11:memory:/docker/\(hex)\n0::/\n")
+        #expect(v1?.engine == .docker && v1?.id == String(hex.prefix(12)))
+        #expect(label("0::/docker/notanid\n") == nil)
+    }
+
+    @Test func podmanContainerdCrioShapes() {
+        let podman = label(
+            "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-\(hex).scope/container\n")
+        #expect(podman?.engine == .podman && podman?.id == String(hex.prefix(12)))
+        #expect(label("0::/machine.slice/libpod-conmon-\(hex).scope\n") == nil)
+        #expect(label("0::/system.slice/cri-containerd-\(hex).scope\n")?.engine == .containerd)
+        #expect(label("3:cpu:/system.slice/crio-\(hex).scope\n")?.engine == .crio)
+        #expect(label("0::/system.slice/crio-conmon-\(hex).scope\n") == nil)
+    }
+
+    @Test func kubernetesPodsSystemdAndCgroupfs() {
+        let systemd = label(
+            "0::/kubepods.slice/kubepods-burstable.slice/"
+                + "kubepods-burstable-pod1a2b3c4d_0000_1111_2222_333344445555.slice/cri-containerd-\(hex).scope\n")
+        #expect(systemd?.engine == .containerd)
+        #expect(systemd?.pod == "1a2b3c4d-0000-1111-2222-333344445555")
+        let cgroupfs = label("4:memory:/kubepods/besteffort/pod1a2b3c4d-0000-1111-2222-333344445555/\(hex)\n")
+        #expect(cgroupfs?.engine == .kubernetes)
+        #expect(cgroupfs?.id == String(hex.prefix(12)))
+        #expect(cgroupfs?.pod == "1a2b3c4d-0000-1111-2222-333344445555")
+        let podOnly = label("0::/kubepods.slice/kubepods-pod1a2b3c4d_0000_1111_2222_333344445555.slice\n")
+        #expect(podOnly?.engine == .kubernetes && podOnly?.pod == "1a2b3c4d-0000-1111-2222-333344445555")
+    }
+
+    @Test func nspawnAndLXCByName() {
+        let machine = label("0::/machine.slice/machine-web\\x2d1.scope/payload/system.slice/cron.service\n")
+        #expect(machine?.engine == .nspawn && machine?.id == "web-1")
+        #expect(label("0::/machine.slice/machine-web.scope/supervisor\n") == nil)
+        let lxc2 = label("0::/lxc.payload.box/init.scope\n")
+        #expect(lxc2?.engine == .lxc && lxc2?.id == "box")
+        #expect(label("0::/lxc.monitor.box\n") == nil)
+        let lxc1 = label("5:cpuset:/lxc/box\n0::/\n")
+        #expect(lxc1?.engine == .lxc && lxc1?.id == "box")
+    }
+
+    @Test func hostCgroupsHaveNoLabel() {
+        #expect(label("0::/init.scope\n") == nil)
+        #expect(label("0::/user.slice/user-1000.slice/session-3.scope\n") == nil)
+        #expect(label("9:name=systemd:/\n0::/\n") == nil)
+        // Docker in Docker names the inner container.
+        let other = String(hex.reversed())
+        #expect(label("0::/docker/\(hex)/docker/\(other)\n")?.fullID == other)
+    }
+
+    /// Engine state on disk: Docker's name, Podman's names, a pod's name by uid, and runc's state matched by init
+    /// pid and by cgroup directory.
+    @Test func namesFromEngineState() throws {
+        let root = NSTemporaryDirectory() + "nslab-state-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func write(_ relative: String, _ text: String) throws {
+            let path = root + "/" + relative
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try write(
+            "var/lib/docker/containers/\(hex)/config.v2.json",
+            #"{"State":{"Running":true},"ID":"\#(hex)","Config":{"Hostname":"x"},"Name":"/web","MountPoints":{}}"#)
+        try write(
+            "var/lib/containers/storage/overlay-containers/containers.json",
+            #"[{"id":"\#(hex)","names":["db"],"image":"i"}]"#)
+        try FileManager.default.createDirectory(
+            atPath: root + "/var/log/pods/default_nginx_1a2b3c4d-0000-1111-2222-333344445555/nginx",
+            withIntermediateDirectories: true)
+        try write(
+            "run/runc/demo/state.json",
+            #"{"id":"demo","init_process_pid":4242,"init_process_start":777,"cgroup_paths":{"":"/sys/fs/cgroup/demo","#
+                + #""memory":"/sys/fs/cgroup/memory/outer/demo"}}"#)
+        let directory = ContainerDirectory(stateRoot: root)
+        func record(_ pid: Int32, start: UInt64 = 1, _ cgroup: String) -> ProcessRecord {
+            ProcessRecord(
+                pid: pid, ppid: 1, comm: "x", state: "S", startTime: start,
+                cgroup: .known(SmallFileParsersBridge.cgroup(cgroup)))
+        }
+        #expect(directory.label(for: record(10, "0::/system.slice/docker-\(hex).scope\n"))?.name == "web")
+        #expect(directory.label(for: record(11, "0::/machine.slice/libpod-\(hex).scope\n"))?.name == "db")
+        let pod = directory.label(
+            for: record(12, "0::/kubepods/pod1a2b3c4d-0000-1111-2222-333344445555/\(hex)\n"))
+        #expect(pod?.name == "default/nginx")
+        // runc: its init by pid and start time, a child by the cgroup directory (v2 and v1), not the host.
+        #expect(directory.label(for: record(4242, start: 777, "0::/\n"))?.engine == .runc)
+        #expect(directory.label(for: record(4242, start: 778, "0::/\n")) == nil)
+        #expect(directory.label(for: record(4243, "0::/demo\n"))?.id == "demo")
+        #expect(directory.label(for: record(4244, "4:memory:/outer/demo\n"))?.id == "demo")
+        #expect(directory.label(for: record(4245, "0::/user.slice\n")) == nil)
+        // Without a state root only the cgroup shape counts.
+        #expect(ContainerDirectory(stateRoot: nil).label(for: record(10, "0::/docker/\(hex)\n"))?.name == nil)
+    }
+
+    @Test func stateJSONReadsWhatEnginesWrite() {
+        let document = StateJSON.parse(Array(#"{"a":[1,2.5,"x\"y\u00e9"],"b":{"c":null,"d":true}}"#.utf8))
+        #expect(document?["a"]?.elements.count == 3)
+        #expect(document?["a"]?.elements[2].text == "x\"yé")
+        #expect(document?["b"]?["d"] == .bool(true))
+        #expect(StateJSON.parse(Array(#"{"a":"#.utf8)) == nil)
+    }
+}
+
+/// The cgroup parser over text.
+enum SmallFileParsersBridge {
+    static func cgroup(_ text: String) -> [CgroupEntry] {
+        UnsafeBufferPointer<UInt8>.withBytes(of: text) { SmallFileParsers.cgroup($0) }
+    }
+}
+
+/// The `container` key of ps, ls and inspect JSON on a fixture tree whose child sits in a Docker scope.
+@Suite struct ContainerJSONTests {
+    @Test func psLsAndInspectCarryTheContainer() throws {
+        let hex = "3f2a9c81d4e0b6f7a8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5"
+        let tree = try Fixture.copy("basic")
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try "0::/system.slice/docker-\(hex).scope\n".write(
+            toFile: tree + "/200/cgroup", atomically: true, encoding: .utf8)
+        let scanner = try ProcScanner(root: ProcRoot(tree))
+        let snapshot = scanner.refresh()
+        func object(_ writer: JSONWriter) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+        }
+        var ps = JSONWriter()
+        ps.writeProcesses(snapshot)
+        let processes = try #require(try object(ps)["processes"] as? [[String: Any]])
+        let child = try #require(processes.first { $0["pid"] as? Int == 200 })
+        let container = try #require(child["container"] as? [String: Any], "\(child)")
+        #expect(container["engine"] as? String == "docker")
+        #expect(container["id"] as? String == "3f2a9c81d4e0")
+        #expect(container["full_id"] as? String == hex)
+        #expect(container["name"] is NSNull, "a fixture tree reads no engine state")
+        #expect(processes.first { $0["pid"] as? Int == 1 }?["container"] is NSNull)
+
+        var ls = JSONWriter()
+        ls.writeNamespaces(snapshot)
+        let namespaces = try #require(try object(ls)["namespaces"] as? [[String: Any]])
+        let uts = try #require(namespaces.first { $0["type"] as? String == "uts" && $0["pid"] as? Int == 200 })
+        #expect((uts["container"] as? [String: Any])?["engine"] as? String == "docker")
+
+        var inspect = JSONWriter()
+        inspect.writeComparison(try scanner.compare(200, with: 1, in: snapshot))
+        let document = try object(inspect)
+        #expect(
+            ((document["left"] as? [String: Any])?["container"] as? [String: Any])?["id"] as? String == "3f2a9c81d4e0")
+        #expect((document["right"] as? [String: Any])?["container"] is NSNull)
+    }
+}
