@@ -81,6 +81,9 @@ public enum KeyBindings {
             .these((1...8).map { .character(Character(String($0))) })),
         KeyBinding(
             .dashboard, "F5", "launch a child in the ticked kinds; its pane takes the keys", .these([.function(5)])),
+        KeyBinding(
+            .dashboard, "S-F5", "launch inside the shown child's namespaces, the ticked kinds new on top",
+            .these([.modified(.function(5), .shift)])),
         KeyBinding(.dashboard, "Tab / S-Tab", "next / previous panel", .these([.tab, .backTab])),
         KeyBinding(
             .dashboard, "h / m", "edit the hostname / the uid and gid maps",
@@ -109,6 +112,9 @@ public enum KeyBindings {
         KeyBinding(.processes, "← / →", "collapse / expand", .these([.left, .right])),
         KeyBinding(.processes, "/", "search by command, user or pid", .these([.character("/")])),
         KeyBinding(.processes, "n", "next match of the search", .these([.character("n")])),
+        KeyBinding(
+            .processes, "e", "a shell inside the process's namespaces (the ticked kinds only, when any)",
+            .these([.character("e")])),
         KeyBinding(.processes, "Esc", "clear the search", .these([.escape])),
         KeyBinding(.processes, "mouse", "click to select; the wheel scrolls", .mouse),
 
@@ -128,6 +134,9 @@ public enum KeyBindings {
             .comparison, "Enter / Space", "open or close what the kind isolates and an experiment to try",
             .these([.enter, .character(" ")])),
         KeyBinding(.comparison, "Esc", "close it", .these([.escape])),
+        KeyBinding(
+            .comparison, "r", "a child started inside another: compare with that process / with the host",
+            .these([.character("r")])),
 
         KeyBinding(.pane, "Ctrl-]", "back to the dashboard (never sent to the child)", .these([Key.leavePane])),
         KeyBinding(
@@ -136,6 +145,9 @@ public enum KeyBindings {
             .pane, "Alt-1..9", "child tab 1 to 9",
             .these((1...9).map { .modified(.character(Character(String($0))), .alt) })),
         KeyBinding(.pane, "F8", "close the tab; a running child is killed", .these([.function(8)])),
+        KeyBinding(
+            .pane, "S-F5", "a new child inside this one's namespaces, the ticked kinds new on top",
+            .these([.modified(.function(5), .shift)])),
         KeyBinding(
             .pane, "S-PgUp / S-PgDn", "scroll back / forward through the history",
             .these([.modified(.pageUp, .shift), .modified(.pageDown, .shift)])),

@@ -62,6 +62,7 @@ extension DashboardModel {
         case .namespaces: return handleNamespacesKey(key)
         case .processes: return handleProcessesKey(key)
         case .comparison:
+            if key == .character("r") { return switchComparisonReference() }
             _ = comparison.handle(key)
             return []
         case .maps: return handleMapsKey(key)
@@ -80,6 +81,8 @@ extension DashboardModel {
             return []
         case .function(5):
             return launch()
+        case Key.launchInside:
+            return launchInsideShownTab()
         case .function(1), .character("?"):
             overlay = .help
             return []
@@ -239,6 +242,8 @@ extension DashboardModel {
             return startSearch()
         case .character("n"):
             return selectNextMatch(after: current)
+        case .character("e"):
+            return enter(rows[current])
         case .escape:
             search = nil
             return []

@@ -37,6 +37,9 @@ public enum ProcessRows {
                     pid: record.pid, pidInside: pidInside, user: user, command: record.commandLine, depth: row.depth,
                     differingKinds: differing, unknownKinds: unknown, isChild: childDepth != nil,
                     hasChildren: !(tree.children[row.pid]?.isEmpty ?? true)))
+            if let levels = record.nspid.value, levels.count > 2 {
+                rows[rows.count - 1].pidLevels = Array(levels.dropFirst())
+            }
         }
         return rows
     }
