@@ -544,6 +544,26 @@ static int nsl_write_file(pid_t pid, const char *name, const char *text) {
     return 0;
 }
 
+/// The one child of `pid` (a keeper's), from /proc/PID/task/PID/children; -1 when unreadable or not one.
+static pid_t nsl_only_child(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char text[64];
+    ssize_t n;
+    do {
+        n = read(fd, text, sizeof text - 1);
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n <= 0) return -1;
+    text[n] = 0;
+    char *end = NULL;
+    long child = strtol(text, &end, 10);
+    if (end == text || child <= 0 || (*end != ' ' && *end != 0) || (end[0] == ' ' && end[1] != 0)) return -1;
+    return (pid_t)child;
+}
+
 static void nsl_close_if_open(int *fd) {
     if (*fd >= 0) {
         close(*fd);
@@ -653,12 +673,16 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     nsl_close_if_open(&sync_pipe[1]);
 
     pid_t command_pid = pid;
+    int keepers = 0;
     for (;;) {
         struct nsl_msg msg;
         ssize_t n = read(error_pipe[0], &msg, sizeof msg);
         if (n < 0 && errno == EINTR) continue;
         if (n != (ssize_t)sizeof msg) break;  // EOF: every copy of the write end is closed
-        if (msg.kind == NSL_MSG_COMMAND_PID) command_pid = (pid_t)msg.a;
+        if (msg.kind == NSL_MSG_COMMAND_PID) {
+            command_pid = (pid_t)msg.a;
+            keepers++;
+        }
         if (msg.kind == NSL_MSG_ERROR && step == NSL_STEP_NONE) {
             step = msg.a;
             error = msg.b;
@@ -666,6 +690,13 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     }
     nsl_close_if_open(&error_pipe[0]);
     if (step != NSL_STEP_NONE) goto fail;
+    // A second keeper (a joined PID namespace with a new one on top) reports its child's pid as seen in the
+    // joined namespace, not by nslab: walk the chain of single children down from our child instead.
+    if (keepers >= 2) {
+        pid_t walked = pid;
+        for (int level = 0; level < keepers && walked > 0; level++) walked = nsl_only_child(walked);
+        if (walked > 0) command_pid = walked;
+    }
 
     result->pid = pid;
     result->command_pid = command_pid;

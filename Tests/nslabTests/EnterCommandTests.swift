@@ -6,7 +6,7 @@ import Testing
 
 /// A process in new UTS, net, PID and mount namespaces made by util-linux, not by nslab: `unshare` runs
 /// `sh`, PID 1 inside, which names its host and waits in a `sleep` that this returns.
-private final class ForeignTarget {
+final class ForeignTarget {
     let unshare: pid_t
     let pid: pid_t
 
