@@ -23,7 +23,7 @@ private final class Sleeper {
         let prefix = unprivileged ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
         let argv = prefix + [nslab] + arguments + ["--", "sleep", String(seconds)]
         var cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        defer { for pointer in cArgs { free(pointer) } }
         var child: pid_t = 0
         guard posix_spawn(&child, argv[0], nil, &attributes, &cArgs, environ) == 0 else {
             throw SpawnError(description: "cannot start \(argv[0])")
