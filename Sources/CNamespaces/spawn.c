@@ -21,6 +21,11 @@
 //      against it); in a joined user namespace become its uid and gid 0, as nsenter does; in a
 //      joined mount namespace take the target's root and working directory. A joined PID or time
 //      namespace holds only the caller's children, so the child forks a keeper as in b.
+//      With new kinds as well (nslab run --inside), clone() creates none: after the join the child
+//      unshares a new user namespace first (before the chroot, which would forbid it) and a helper
+//      left in the joined one writes its maps; then the target's root; then unshare() of the other
+//      kinds and time offsets, and one fork for a new PID or time namespace (two when the PID
+//      namespace is joined too: a new one can only be unshared from inside the active one).
 //   b. With a new time namespace: unshare(CLONE_NEWTIME, plus CLONE_NEWPID when a new PID
 //      namespace was asked for, so the command still becomes PID 1), write timens_offsets, fork.
 //      The first process (the "keeper") reports the command's pid, waits for it and passes its
@@ -291,11 +296,129 @@ static void nsl_enter_time(const struct nsl_child_args *args) {
     nsl_fork_keeper(args);
 }
 
-/// Joins the namespaces of the process behind `join_pidfd` (step a2). Returns in the process that goes
-/// on to run the command.
+/// Appends "<pid>/<name>" to `out` (at least 40 bytes) without stdio.
+static void nsl_proc_path(char *out, pid_t pid, const char *name) {
+    size_t length = nsl_format_i64(out, pid);
+    out[length++] = '/';
+    size_t name_length = strlen(name);
+    memcpy(out + length, name, name_length + 1);
+}
+
+/// Writes `text` whole, in one write, to `name` under the /proc directory `proc_fd`.
+static int nsl_write_proc_at(int proc_fd, pid_t pid, const char *name, const char *text) {
+    char path[48];
+    nsl_proc_path(path, pid, name);
+    int fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t length = strlen(text);
+    ssize_t n;
+    do {
+        n = write(fd, text, length);
+    } while (n < 0 && errno == EINTR);
+    int saved = errno;
+    close(fd);
+    if (n < 0) {
+        errno = saved;
+        return -1;
+    }
+    if ((size_t)n != length) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/// "0 ID 1\n": root inside mapped to one id of the namespace around.
+static void nsl_root_map(char *out, int64_t id) {
+    memcpy(out, "0 ", 2);
+    size_t length = 2 + nsl_format_i64(out + 2, id);
+    memcpy(out + length, " 1\n", 4);
+}
+
+/// The maps of a user namespace created on top of joined ones. They can be written only from the new
+/// namespace's parent (the joined one) or from inside it (the kernel refuses any other writer), so nslab
+/// itself cannot write them: a helper forked before the unshare stays in the joined namespace, waits for
+/// the go, writes uid_map, setgroups and gid_map of its parent, answers with (step, errno) and exits.
+/// The maps' outer ids are ids of the joined namespace.
+static void nsl_unshare_user_nested(const struct nsl_child_args *args, int proc_fd, pid_t self) {
+    const nsl_spawn_spec *spec = args->spec;
+    int err = args->error_write;
+    char uid_text[40];
+    char gid_text[40];
+    nsl_root_map(uid_text, (int64_t)geteuid());
+    nsl_root_map(gid_text, (int64_t)getegid());
+    const char *uid_map = spec->uid_map ? spec->uid_map : uid_text;
+    const char *gid_map = spec->gid_map ? spec->gid_map : gid_text;
+    int go[2];
+    int done[2];
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(done, O_CLOEXEC) < 0) nsl_fail(err, NSL_STEP_MAPPER);
+    long mapper = syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, 0UL);
+    if (mapper < 0) nsl_fail(err, NSL_STEP_MAPPER);
+    if (mapper == 0) {
+        close(go[1]);
+        close(done[0]);
+        char byte;
+        ssize_t n;
+        do {
+            n = read(go[0], &byte, 1);
+        } while (n < 0 && errno == EINTR);
+        if (n != 1) _exit(0);  // the child failed or died before its unshare: nothing to map
+        int32_t answer[2] = {NSL_STEP_NONE, 0};
+        if (nsl_write_proc_at(proc_fd, self, "uid_map", uid_map) < 0) {
+            answer[0] = NSL_STEP_UID_MAP;
+        } else if (spec->deny_setgroups && nsl_write_proc_at(proc_fd, self, "setgroups", "deny\n") < 0) {
+            answer[0] = NSL_STEP_SETGROUPS;
+        } else if (nsl_write_proc_at(proc_fd, self, "gid_map", gid_map) < 0) {
+            answer[0] = NSL_STEP_GID_MAP;
+        }
+        if (answer[0] != NSL_STEP_NONE) answer[1] = errno;
+        (void)nsl_write_all(done[1], (const char *)answer, sizeof answer);
+        _exit(0);
+    }
+    close(go[0]);
+    close(done[1]);
+    int unshared = unshare(CLONE_NEWUSER);
+    int unshare_errno = errno;
+    if (unshared == 0) {
+        char byte = 'g';
+        while (write(go[1], &byte, 1) < 0 && errno == EINTR) {
+        }
+    }
+    close(go[1]);
+    int32_t answer[2] = {NSL_STEP_MAPPER, EIO};
+    ssize_t n;
+    do {
+        n = read(done[0], answer, sizeof answer);
+    } while (n < 0 && errno == EINTR);
+    close(done[0]);
+    while (waitpid((pid_t)mapper, NULL, 0) < 0 && errno == EINTR) {
+    }
+    if (unshared < 0) {
+        errno = unshare_errno;
+        nsl_fail(err, NSL_STEP_UNSHARE_USER);
+    }
+    if (n != (ssize_t)sizeof answer) answer[0] = NSL_STEP_MAPPER;
+    if (answer[0] != NSL_STEP_NONE) {
+        errno = answer[1];
+        nsl_fail(err, (nsl_step)answer[0]);
+    }
+}
+
+/// Joins the namespaces of the process behind `join_pidfd` (step a2) and, for nslab run --inside, creates
+/// the new kinds on top of them. Returns in the process that goes on to run the command.
 static void nsl_join(const struct nsl_child_args *args) {
     const nsl_spawn_spec *spec = args->spec;
     int err = args->error_write;
+    int new_flags = spec->clone_flags & ~CLONE_NEWTIME;
+    int new_user = new_flags & CLONE_NEWUSER;
+    // The maps of a nested user namespace are written through nslab's own /proc, opened before the mount
+    // namespace changes: the joined one's /proc may belong to another PID namespace.
+    int proc_fd = -1;
+    pid_t self = (pid_t)syscall(SYS_getpid);
+    if (new_user) {
+        proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (proc_fd < 0) nsl_fail(err, NSL_STEP_MAPPER);
+    }
     if (setns(spec->join_pidfd, spec->join_flags) < 0) nsl_fail(err, NSL_STEP_JOIN);
     if (spec->join_flags & CLONE_NEWUSER) {
         // Supplementary groups go where the namespace allows it (setgroups may be denied there: EPERM).
@@ -304,12 +427,27 @@ static void nsl_join(const struct nsl_child_args *args) {
         if (setresgid(0, 0, 0) < 0 && errno != EINVAL) nsl_fail(err, NSL_STEP_JOIN_CREDENTIALS);
         if (setresuid(0, 0, 0) < 0 && errno != EINVAL) nsl_fail(err, NSL_STEP_JOIN_CREDENTIALS);
     }
+    // Before the chroot: the kernel refuses a new user namespace to a chrooted process.
+    if (new_user) {
+        nsl_unshare_user_nested(args, proc_fd, self);
+        close(proc_fd);
+    }
     if ((spec->join_flags & CLONE_NEWNS) && spec->join_root_fd >= 0) {
         if (fchdir(spec->join_root_fd) < 0 || chroot(".") < 0) nsl_fail(err, NSL_STEP_JOIN_ROOT);
         // A working directory that vanished or is out of reach leaves the shell at the root, as nsenter does.
         if (spec->join_cwd_fd < 0 || fchdir(spec->join_cwd_fd) < 0) (void)chdir("/");
     }
-    if (spec->join_flags & (CLONE_NEWPID | CLONE_NEWTIME)) nsl_fork_keeper(args);
+    int forks_later = (new_flags & CLONE_NEWPID) || spec->new_time;
+    // A new PID namespace can only be unshared from within the active one, so a joined PID namespace needs
+    // its own fork first; without new kinds that fork is the only one.
+    if (((spec->join_flags & CLONE_NEWPID) && forks_later) ||
+        ((spec->join_flags & (CLONE_NEWPID | CLONE_NEWTIME)) && !forks_later)) {
+        nsl_fork_keeper(args);
+    }
+    int rest = (new_flags & ~CLONE_NEWUSER) | (spec->new_time ? CLONE_NEWTIME : 0);
+    if (rest != 0 && unshare(rest) < 0) nsl_fail(err, NSL_STEP_UNSHARE);
+    if (spec->new_time && nsl_write_time_offsets(spec) < 0) nsl_fail(err, NSL_STEP_TIME_OFFSETS);
+    if (forks_later) nsl_fork_keeper(args);
 }
 
 static int nsl_child_main(void *opaque) {
@@ -335,8 +473,8 @@ static int nsl_child_main(void *opaque) {
     // a2. Into a running process's namespaces.
     if (spec->join_flags != 0) nsl_join(args);
 
-    // b. Time, through unshare and a fork.
-    if (spec->new_time) nsl_enter_time(args);
+    // b. Time, through unshare and a fork (already done by nsl_join when joining).
+    if (spec->new_time && spec->join_flags == 0) nsl_enter_time(args);
 
     // c. A session of its own, with the pty as the controlling terminal.
     if (spec->use_pty) {
@@ -406,6 +544,26 @@ static int nsl_write_file(pid_t pid, const char *name, const char *text) {
     return 0;
 }
 
+/// The one child of `pid` (a keeper's), from /proc/PID/task/PID/children; -1 when unreadable or not one.
+static pid_t nsl_only_child(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char text[64];
+    ssize_t n;
+    do {
+        n = read(fd, text, sizeof text - 1);
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n <= 0) return -1;
+    text[n] = 0;
+    char *end = NULL;
+    long child = strtol(text, &end, 10);
+    if (end == text || child <= 0 || (*end != ' ' && *end != 0) || (end[0] == ' ' && end[1] != 0)) return -1;
+    return (pid_t)child;
+}
+
 static void nsl_close_if_open(int *fd) {
     if (*fd >= 0) {
         close(*fd);
@@ -470,6 +628,8 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     };
     int flags = (spec->clone_flags & ~CLONE_NEWTIME) | CLONE_PIDFD | SIGCHLD;
     if (spec->new_time) flags &= ~CLONE_NEWPID;  // created after the time namespace, see above
+    // Joining: every new kind is created by the child after the join, on top of the joined ones.
+    if (spec->join_flags != 0) flags = CLONE_PIDFD | SIGCHLD;
     // All signals stay blocked from before clone() until the child has reset its handlers, so
     // none of the parent's handlers can run in the child.
     sigset_t all, previous;
@@ -490,7 +650,7 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     nsl_close_if_open(&error_pipe[1]);
     nsl_close_if_open(&slave);
 
-    if (spec->clone_flags & CLONE_NEWUSER) {
+    if ((flags & CLONE_NEWUSER) && spec->join_flags == 0) {
         if (spec->uid_map && nsl_write_file(pid, "uid_map", spec->uid_map) < 0) {
             step = NSL_STEP_UID_MAP;
             error = errno;
@@ -513,12 +673,16 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     nsl_close_if_open(&sync_pipe[1]);
 
     pid_t command_pid = pid;
+    int keepers = 0;
     for (;;) {
         struct nsl_msg msg;
         ssize_t n = read(error_pipe[0], &msg, sizeof msg);
         if (n < 0 && errno == EINTR) continue;
         if (n != (ssize_t)sizeof msg) break;  // EOF: every copy of the write end is closed
-        if (msg.kind == NSL_MSG_COMMAND_PID) command_pid = (pid_t)msg.a;
+        if (msg.kind == NSL_MSG_COMMAND_PID) {
+            command_pid = (pid_t)msg.a;
+            keepers++;
+        }
         if (msg.kind == NSL_MSG_ERROR && step == NSL_STEP_NONE) {
             step = msg.a;
             error = msg.b;
@@ -526,6 +690,13 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     }
     nsl_close_if_open(&error_pipe[0]);
     if (step != NSL_STEP_NONE) goto fail;
+    // A second keeper (a joined PID namespace with a new one on top) reports its child's pid as seen in the
+    // joined namespace, not by nslab: walk the chain of single children down from our child instead.
+    if (keepers >= 2) {
+        pid_t walked = pid;
+        for (int level = 0; level < keepers && walked > 0; level++) walked = nsl_only_child(walked);
+        if (walked > 0) command_pid = walked;
+    }
 
     result->pid = pid;
     result->command_pid = command_pid;

@@ -66,6 +66,12 @@ struct EnterCommand: ParsableCommand {
     /// The kinds to join: those asked for (all with --all, the differing ones without flags), minus the ones
     /// the target shares with nslab. A process that cannot be entered is a one-line error.
     func joinTarget() throws -> JoinTarget {
+        try Self.joinTarget(pid: pid, kindFlags: try parsed().kinds)
+    }
+
+    /// The join of `pid` for `kindFlags` (empty: every kind that differs from nslab's); shared with
+    /// `nslab run --inside`.
+    static func joinTarget(pid: Int32, kindFlags: [KindFlag]) throws -> JoinTarget {
         let scanner = try openProc()
         guard let target = scanner.readProcess(pid) else {
             throw CommandFailure("no process with pid \(pid): it has exited or never existed (nslab ps lists them)")
@@ -81,7 +87,6 @@ struct EnterCommand: ParsableCommand {
         guard let own = scanner.readProcess(getpid()) else {
             throw CommandFailure("cannot read nslab's own /proc entry")
         }
-        let kindFlags = try parsed().kinds
         let asked = kindFlags.isEmpty ? Set(NamespaceKind.allCases) : Set(kindFlags.flatMap(\.kinds))
         var kinds = Set<NamespaceKind>()
         for kind in NamespaceKind.allCases where asked.contains(kind) {

@@ -53,7 +53,11 @@ struct PsCommand: ParsableCommand {
                 }
             }
             let marks = String(NamespaceKind.allCases.map { Self.mark($0, process.namespaces, own) })
-            let inside = process.pidInside.map(String.init) ?? "?"
+            // Nested more than one deep: every level inside (`146/1`), as the dashboard's tree shows it.
+            let levels = process.nspid.value ?? []
+            let inside =
+                levels.count > 2
+                ? levels.dropFirst().map(String.init).joined(separator: "/") : process.pidInside.map(String.init) ?? "?"
             let user = process.uid.value.map { users.name($0.real) } ?? "?"
             text +=
                 pad(String(process.pid), 7, right: true) + " " + pad(inside, 7, right: true) + " "

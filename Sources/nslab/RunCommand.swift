@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
               nslab run --uts --hostname myhost -- hostname
               nslab run --pid --mount --mount-proc ps ax
               nslab run --user id
+              nslab run --inside 4242 --pid --mount --mount-proc ps ax
 
             As with unshare, the first argument that is not an option starts the command; after --, \
             every argument belongs to the command.
@@ -56,6 +57,12 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Leave lo down in a new network namespace.") var noLoopback = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Start inside every namespace of this process; the kinds asked for are created anew on top of its.",
+            valueName: "PID"))
+    var inside: String?
+
     // Everything from the first argument that is not one of the options above: the command, as unshare takes
     // it. It starts with "--" when the command line had one there, and with "-" for an unknown option.
     @Argument(
@@ -85,10 +92,21 @@ struct RunCommand: ParsableCommand {
         if let first = commandWords.first, first != "--", first.count > 1, first.hasPrefix("-") {
             throw ValidationError("Unknown option \(first.quoted); a command that starts with - goes after --")
         }
+        if let inside, InspectCommand.pid(inside) == nil {
+            throw ValidationError(
+                "--inside takes a pid, a positive number (nslab ps lists them); \(inside.quoted) is not one")
+        }
         try options.validate()
     }
 
-    func run() throws { try options.execute() }
+    func run() throws {
+        var options = options
+        if let inside, let pid = InspectCommand.pid(inside) {
+            let target = try EnterCommand.joinTarget(pid: pid, kindFlags: [])
+            options.joining = target.kinds.isEmpty ? nil : target
+        }
+        try options.execute()
+    }
 }
 
 /// The flags that ask for kinds of namespace: `--uts` ... `--time`, and `--all`.

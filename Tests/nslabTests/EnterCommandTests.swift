@@ -6,11 +6,14 @@ import Testing
 
 /// A process in new UTS, net, PID and mount namespaces made by util-linux, not by nslab: `unshare` runs
 /// `sh`, PID 1 inside, which names its host and waits in a `sleep` that this returns.
-private final class ForeignTarget {
+final class ForeignTarget {
     let unshare: pid_t
     let pid: pid_t
 
-    init(unshareFlags: [String] = ["--uts", "--net", "--pid", "--fork", "--mount-proc"]) throws {
+    /// `seconds` lets a test find its own target by the sleep's argument (`600.1234`) among other sleeps.
+    init(
+        unshareFlags: [String] = ["--uts", "--net", "--pid", "--fork", "--mount-proc"], seconds: String = "600"
+    ) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -18,7 +21,7 @@ private final class ForeignTarget {
         sigemptyset(&none)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let argv = ["unshare"] + unshareFlags + ["sh", "-c", "hostname inner; sleep 600"]
+        let argv = ["unshare"] + unshareFlags + ["sh", "-c", "hostname inner; sleep \(seconds)"]
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
         var child: pid_t = 0
@@ -30,7 +33,11 @@ private final class ForeignTarget {
         var found: pid_t = 0
         for _ in 0..<200 where found == 0 {
             usleep(10_000)
-            found = ForeignTarget.children(of: ForeignTarget.children(of: child).first ?? -1).first ?? 0
+            // sh runs hostname first: wait for the sleep, not a child that is about to exit.
+            found =
+                ForeignTarget.children(of: ForeignTarget.children(of: child).first ?? -1).first {
+                    (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) == "sleep\n"
+                } ?? 0
         }
         guard found > 0 else { throw SpawnError(description: "the target did not start") }
         pid = found

@@ -49,6 +49,9 @@ typedef enum nsl_step {
     NSL_STEP_JOIN,           ///< child: setns() into the target's namespaces (through its pidfd)
     NSL_STEP_JOIN_CREDENTIALS,  ///< child: becoming uid and gid 0 of a joined user namespace
     NSL_STEP_JOIN_ROOT,      ///< child: the target's root directory, in a joined mount namespace
+    NSL_STEP_UNSHARE_USER,   ///< child: unshare(CLONE_NEWUSER) on top of joined namespaces (run --inside)
+    NSL_STEP_MAPPER,         ///< child: the helper that writes the maps of a nested user namespace
+    NSL_STEP_UNSHARE,        ///< child: unshare() of the other new kinds on top of joined namespaces
 } nsl_step;
 
 /// What to launch. Strings are borrowed for the duration of nsl_spawn().
@@ -69,7 +72,11 @@ typedef struct nsl_spawn_spec {
     unsigned short rows;        ///< pty window size, set before exec
     unsigned short cols;
     int join_pidfd;             ///< a pidfd of the process whose namespaces are joined, or -1
-    int join_flags;             ///< the CLONE_NEW* kinds to join with setns(), before anything else
+    int join_flags;             ///< the CLONE_NEW* kinds to join with setns(), before anything else; when
+                                ///< set, the kinds of clone_flags and new_time are created after the join
+                                ///< by unshare(), on top of the joined ones (nslab run --inside), and a
+                                ///< new user namespace gets its maps (relative to the joined one, default
+                                ///< root inside to the child's uid and gid there) from a helper process
     int join_root_fd;           ///< with a joined mount namespace: the target's root, or -1
     int join_cwd_fd;            ///< and its working directory, or -1
     const char *path;           ///< the resolved executable

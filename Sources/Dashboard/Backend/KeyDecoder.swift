@@ -45,7 +45,11 @@ public enum KeyDecoder {
 
     /// Decodes one `get_wch` result; nil for codes the dashboard does not use. `name` is ncurses'
     /// `keyname` for codes above KEY_MAX, where terminfo puts modified keys such as "kLFT5" (Ctrl-Left).
-    public static func decode(_ code: UInt32, kind: Kind, name: String? = nil) -> Decoded? {
+    /// `functionKeys` holds what this terminal's F13 and up stand for (see `functionKeys(sequences:)`); codes
+    /// it lacks follow xterm's numbering.
+    public static func decode(
+        _ code: UInt32, kind: Kind, name: String? = nil, functionKeys: [Int: Key] = [:]
+    ) -> Decoded? {
         switch kind {
         case .character:
             switch code {
@@ -76,13 +80,27 @@ public enum KeyDecoder {
             case keyEnter: return .key(.enter)
             case keyBTab: return .key(.backTab)
             case keyF0 + 1...keyF0 + 12: return .key(.function(Int(code - keyF0)))
-            case keyF0 + 13...keyF0 + 63: return .key(modifiedFunction(Int(code - keyF0)))
+            case keyF0 + 13...keyF0 + 63:
+                let number = Int(code - keyF0)
+                return .key(functionKeys[number] ?? modifiedFunction(number))
             case keyMouse: return .mouse
             case keyResize: return .resize
             case keyMax + 1...UInt32.max: return name.flatMap(extendedKey).map(Decoded.key)
             default: return shiftedCodes[code].map { .key($0.with(.shift)) }
             }
         }
+    }
+
+    /// What F13 and up stand for on this terminal, from the sequences its terminfo gives them (kf13 ... kf63),
+    /// decoded as if they had come raw. Terminals number them differently: xterm's kf15 (`ESC [ 1 ; 2 R`) is
+    /// Shift-F3, rxvt's kf15 (`ESC [ 28 ~`) is Shift-F5, since rxvt's Shift-F1 and Shift-F2 are its F11 and
+    /// F12. Numbering by xterm's blocks alone made Shift-F5 under rxvt arrive as Shift-F3.
+    public static func functionKeys(sequences: [Int: [UInt8]]) -> [Int: Key] {
+        var keys: [Int: Key] = [:]
+        for (number, sequence) in sequences where sequence.first == 0x1b {
+            if case .key(let key) = decodeEscapeSequence(Array(sequence.dropFirst())) { keys[number] = key }
+        }
+        return keys
     }
 
     /// xterm's terminfo numbers modified F1-F12 in blocks of twelve: F13-F24 Shift, F25 Ctrl, F37 Ctrl-Shift,
@@ -181,6 +199,10 @@ extension KeyDecoder {
         11: .function(1), 12: .function(2), 13: .function(3), 14: .function(4), 15: .function(5),
         17: .function(6), 18: .function(7), 19: .function(8), 20: .function(9), 21: .function(10),
         23: .function(11), 24: .function(12),
+        // rxvt and the Linux console: Shift-F3 to Shift-F10 (their Shift-F1 and Shift-F2 are F11 and F12).
+        25: .function(3).with(.shift), 26: .function(4).with(.shift), 28: .function(5).with(.shift),
+        29: .function(6).with(.shift), 31: .function(7).with(.shift), 32: .function(8).with(.shift),
+        33: .function(9).with(.shift), 34: .function(10).with(.shift),
     ]
 
     /// Final bytes of `ESC [ 1 ; m X` (xterm) and `ESC O X` (SS3) that name a key of their own.

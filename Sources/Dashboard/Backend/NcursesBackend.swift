@@ -24,6 +24,18 @@ public final class NcursesTerminal {
     private var active = false
     private var cursorVisible: Int32 = -1
     private var assembler = InputAssembler()
+    /// What this terminal's F13 and up stand for, read from its terminfo once newterm has loaded it.
+    private var functionKeys: [Int: Key] = [:]
+
+    /// kf13 ... kf63 of the loaded terminfo entry, decoded (KeyDecoder.functionKeys).
+    private static func terminalFunctionKeys() -> [Int: Key] {
+        var sequences: [Int: [UInt8]] = [:]
+        for number in 13...63 {
+            guard let value = tigetstr("kf\(number)"), Int(bitPattern: value) != -1 else { continue }
+            sequences[number] = Array(String(cString: value).utf8)
+        }
+        return KeyDecoder.functionKeys(sequences: sequences)
+    }
 
     /// Takes over the terminal: alternate screen, raw keys, mouse, colours.
     /// - Parameter colors: false for NO_COLOR; the theme should then be mono, and no colour is ever sent.
@@ -55,6 +67,7 @@ public final class NcursesTerminal {
         noecho()
         nonl()
         keypad(nslab_stdscr(), true)
+        functionKeys = Self.terminalFunctionKeys()
         nodelay(nslab_stdscr(), true)
         _ = set_escdelay(25)  // Esc is a key of its own here; the default second feels broken
         _ = mousemask(nslab_mouse_mask(), nil)
@@ -227,7 +240,7 @@ public final class NcursesTerminal {
             let name =
                 kind == .keyCode && UInt32(code) > KeyDecoder.keyMax
                 ? keyname(Int32(truncatingIfNeeded: code)).map { String(cString: $0) } : nil
-            switch KeyDecoder.decode(UInt32(code), kind: kind, name: name) {
+            switch KeyDecoder.decode(UInt32(code), kind: kind, name: name, functionKeys: functionKeys) {
             case .key(let key)?:
                 events += assembler.add(.key(key))
             case .resize?:

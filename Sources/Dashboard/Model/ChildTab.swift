@@ -31,6 +31,7 @@ public struct ChildTab: Equatable, Sendable, Identifiable {
 
     /// The new kinds `request` asks for, e.g. "uts,pid"; "no new namespaces" when none.
     public static func kindList(_ request: LaunchRequest) -> String {
+        if let title = request.title { return title }
         let names = NamespaceKind.allCases.filter(request.kinds.contains).map(\.rawValue)
         return names.isEmpty ? "no new namespaces" : names.joined(separator: ",")
     }

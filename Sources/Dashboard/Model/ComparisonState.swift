@@ -81,6 +81,9 @@ public struct ComparisonState: Equatable, Sendable {
     public var expanded: NamespaceKind?
     /// When a recompute is due after keys were sent to the child (monotonic nanoseconds); nil when none is.
     public var recomputeDue: UInt64?
+    /// A child started inside another process's namespaces is compared with that process, unless this is set
+    /// (`r` switches): then with the host, as every other child.
+    public var againstHost = false
 
     /// Nothing compared yet.
     public init() {}

@@ -84,6 +84,9 @@ public enum KeyBindings {
         KeyBinding(
             .dashboard, "F7", "split: a HOST shell beside the child; again: next tab on the left",
             .these([.function(7)])),
+        KeyBinding(
+            .dashboard, "S-F5", "launch inside the shown child's namespaces, the ticked kinds new on top",
+            .these([.modified(.function(5), .shift)])),
         KeyBinding(.dashboard, "Tab / S-Tab", "next / previous panel", .these([.tab, .backTab])),
         KeyBinding(
             .dashboard, "h / m", "edit the hostname / the uid and gid maps",
@@ -115,6 +118,9 @@ public enum KeyBindings {
         KeyBinding(
             .processes, "c", "containers and children only (with their ancestors) / every process",
             .these([.character("c")])),
+        KeyBinding(
+            .processes, "e", "a shell inside the process's namespaces (the ticked kinds only, when any)",
+            .these([.character("e")])),
         KeyBinding(.processes, "Esc", "clear the search", .these([.escape])),
         KeyBinding(.processes, "mouse", "click to select; the wheel scrolls", .mouse),
 
@@ -134,6 +140,9 @@ public enum KeyBindings {
             .comparison, "Enter / Space", "open or close what the kind isolates and an experiment to try",
             .these([.enter, .character(" ")])),
         KeyBinding(.comparison, "Esc", "close it", .these([.escape])),
+        KeyBinding(
+            .comparison, "r", "a child started inside another: compare with that process / with the host",
+            .these([.character("r")])),
 
         KeyBinding(.pane, "Ctrl-]", "back to the dashboard (never sent to the child)", .these([Key.leavePane])),
         KeyBinding(
@@ -142,6 +151,9 @@ public enum KeyBindings {
             .pane, "Alt-1..9", "child tab 1 to 9",
             .these((1...9).map { .modified(.character(Character(String($0))), .alt) })),
         KeyBinding(.pane, "F8", "close the tab; a running child is killed", .these([.function(8)])),
+        KeyBinding(
+            .pane, "S-F5", "a new child inside this one's namespaces, the ticked kinds new on top",
+            .these([.modified(.function(5), .shift)])),
         KeyBinding(
             .pane, "S-PgUp / S-PgDn", "scroll back / forward through the history",
             .these([.modified(.pageUp, .shift), .modified(.pageDown, .shift)])),

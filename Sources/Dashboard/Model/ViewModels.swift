@@ -32,6 +32,9 @@ public struct ProcessRow: Equatable, Sendable {
     public var hasChildren: Bool
     /// The container the process is in, as `ContainerLabel.text` says it (`docker:web`), nil when none.
     public var container: String? = nil
+    /// The pids inside, outermost first, when the process is nested more than one PID namespace deep (`[146, 1]`
+    /// for NSpid `6025 146 1`); empty otherwise, where `pidInside` says it all.
+    public var pidLevels: [Int32] = []
 
     /// Makes a row.
     public init(
@@ -156,6 +159,11 @@ public struct LaunchRequest: Equatable, Sendable {
     public var kinds: Set<NamespaceKind>
     /// Their options.
     public var options: NamespaceOptions
+    /// A running process whose namespaces the child joins first, the ticked kinds then new on top of them
+    /// (`e` in the tree, Shift-F5 in a child's tab); nil for a child of the host.
+    public var joining: JoinTarget? = nil
+    /// What the tab says instead of the kind list, e.g. "entered 4242 (sh)".
+    public var title: String? = nil
 
     /// Makes a request.
     public init(kinds: Set<NamespaceKind>, options: NamespaceOptions) {

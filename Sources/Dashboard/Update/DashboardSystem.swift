@@ -111,6 +111,11 @@ public final class DashboardSystem {
     /// A scan came in: the host's facts are read again at the next comparison.
     func forgetHostFacts() { cachedHostFacts = nil }
 
+    /// `pid` compared with `other` (a child's parent child, say) in `snapshot`; nil when either is gone.
+    func compare(_ pid: Int32, with other: Int32, in snapshot: Snapshot) -> Comparison? {
+        try? scanner?.compare(pid, with: other, in: snapshot)
+    }
+
     /// `pid`'s own maps and the host's, as read from inside `pid`'s user namespace; nil when it cannot be joined.
     func mapsReadInside(_ pid: Int32) -> [MapReading]? {
         scanner?.maps(readInUserNamespaceOf: pid, subjects: [pid, hostPID])

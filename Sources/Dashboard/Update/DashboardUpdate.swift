@@ -160,8 +160,9 @@ public final class DashboardUpdate {
         switch panes.launch(request, openTabs: model.openTabs.count, system: system) {
         case .success(let pane):
             let pid = pane.pid
-            let tab = model.addTab(
-                pid: pid, request: request, message: "launched pid \(pid) in \(ChildTab.kindList(request))")
+            let text =
+                request.title.map { "pid \(pid): \($0)" } ?? "launched pid \(pid) in \(ChildTab.kindList(request))"
+            let tab = model.addTab(pid: pid, request: request, message: text)
             panes.adopt(pane, as: tab.id)
             if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
             refresh(&model)  // the child shows in the tree at once, not at the next tick
@@ -175,6 +176,14 @@ public final class DashboardUpdate {
     /// A key (or mouse event) while the pane has the keyboard: the pane's own keys act on the tabs and the
     /// view, the rest go to the child on show; Enter on an ended child relaunches it.
     private func forward(_ key: Key, model: inout DashboardModel, outcome: inout UpdateOutcome) {
+        // Shift-F5 is the pane's own: a new child inside the shown child's namespaces.
+        if key == Key.launchInside {
+            for case .launch(let request) in model.launchInsideShownTab() {
+                outcome.changedPanels = true
+                launch(request, into: &model, outcome: &outcome)
+            }
+            return
+        }
         if let command = PaneCommand(key) {
             outcome.changedPanels = true
             if command == .split {
@@ -351,7 +360,14 @@ public final class DashboardUpdate {
                 return
             }
         }
-        guard let pid = comparedPID(model), let comparison = system.compareWithHost(pid, in: snapshot),
+        // A child started inside another process is compared with that process (r switches to the host).
+        var reference = system.hostPID
+        if case .tab(let id) = target, !model.comparison.againstHost, let inside = model.tab(id)?.request.joining?.pid,
+            snapshot.process(inside) != nil
+        {
+            reference = inside
+        }
+        guard let pid = comparedPID(model), let comparison = system.compare(pid, with: reference, in: snapshot),
             comparison.left.state != "Z"
         else {
             // Gone, or a zombie not yet reaped: keep what was last seen.
@@ -359,6 +375,9 @@ public final class DashboardUpdate {
             return
         }
         model.comparison.latest = ComparisonRows.view(comparison)
+        if reference != system.hostPID {
+            model.comparison.latest?.subject += " vs pid \(reference) (\(comparison.right.comm))"
+        }
         if case .process = target { model.comparison.latest?.isOwnChild = false }
         var maps = MapViews.hostReading(of: comparison)
         if MapViews.hasOwnUserNamespace(pid, host: system.hostPID, in: snapshot),

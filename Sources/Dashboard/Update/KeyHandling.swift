@@ -62,6 +62,7 @@ extension DashboardModel {
         case .namespaces: return handleNamespacesKey(key)
         case .processes: return handleProcessesKey(key)
         case .comparison:
+            if key == .character("r") { return switchComparisonReference() }
             _ = comparison.handle(key)
             return []
         case .maps: return handleMapsKey(key)
@@ -82,6 +83,8 @@ extension DashboardModel {
             return launch()
         case .function(7):
             return pressSplit()
+        case Key.launchInside:
+            return launchInsideShownTab()
         case .function(1), .character("?"):
             overlay = .help
             return []
@@ -242,6 +245,8 @@ extension DashboardModel {
             return startSearch()
         case .character("n"):
             return selectNextMatch(after: current)
+        case .character("e"):
+            return enter(rows[current])
         case .escape:
             search = nil
             return []

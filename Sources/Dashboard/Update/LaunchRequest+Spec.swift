@@ -17,6 +17,7 @@ extension LaunchRequest {
             if options.boottimeOffset != 0 { spec.boottimeOffset = Double(options.boottimeOffset) }
         }
         spec.terminalSize = size
+        spec.joining = joining
         // The pane is an xterm-like VT with 256 colours; the size comes from the pty, not from
         // variables that would go stale on the first resize.
         spec.environment =

@@ -39,6 +39,9 @@ public enum ProcessRows {
                     differingKinds: differing, unknownKinds: unknown, isChild: childDepth != nil,
                     hasChildren: !(tree.children[row.pid]?.isEmpty ?? true),
                     container: containers.label(for: record)?.text))
+            if let levels = record.nspid.value, levels.count > 2 {
+                rows[rows.count - 1].pidLevels = Array(levels.dropFirst())
+            }
         }
         return rows
     }

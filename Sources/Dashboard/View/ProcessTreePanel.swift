@@ -16,13 +16,21 @@ public enum ProcessTreePanel {
     /// One row as text, the tree drawn by indentation and ▸/▾ for collapsed/expanded parents.
     public static func line(for row: ProcessRow, collapsed: Bool) -> String {
         let pid = String(row.pid)
-        let inside = row.pidInside.map(String.init) ?? "-"
+        let inside =
+            row.pidLevels.isEmpty ? row.pidInside.map(String.init) ?? "-" : Self.levels(row.pidLevels)
         let user = DisplayWidth.padded(row.user, to: 8)
         let indent = String(repeating: " ", count: max(0, min(row.depth, 12)))  // one column per level: commands matter more
         let marker = row.hasChildren ? (collapsed ? "▸ " : "▾ ") : "  "
         return pad(pid, 7) + " " + pad(inside, 7) + " " + user + " "
             + kindLetters(row.differingKinds, unknown: row.unknownKinds) + " "
             + indent + marker + (row.container.map { "{\($0)} " } ?? "") + row.command
+    }
+
+    /// The pids inside of a nested process, outermost first (`146/1`; the PID column holds nslab's level), cut
+    /// from the left to the column's 7 cells so the kind letters stay aligned.
+    public static func levels(_ pids: [Int32]) -> String {
+        let text = pids.map(String.init).joined(separator: "/")
+        return text.count <= 7 ? text : "…" + text.suffix(6)
     }
 
     /// Right-aligns `text` in `width` columns.

@@ -9,6 +9,7 @@ public enum LaunchStep: Int32, Sendable {
     case setsid, controllingTerminal, stdio
     case mountPrivate, mountProc, hostname, loopback, signals, closeFDs, exec
     case join, joinCredentials, joinRoot
+    case unshareUser, mapper, unshare
 
     /// The call that failed, in the words of the man pages.
     public var call: String {
@@ -38,6 +39,9 @@ public enum LaunchStep: Int32, Sendable {
         case .join: "setns"
         case .joinCredentials: "setresuid/setresgid (joined user namespace)"
         case .joinRoot: "chroot (the target's root)"
+        case .unshareUser: "unshare(CLONE_NEWUSER) (on top of the joined namespaces)"
+        case .mapper: "the helper that writes the nested maps"
+        case .unshare: "unshare (the new kinds on top of the joined namespaces)"
         }
     }
 }
@@ -82,7 +86,7 @@ public enum LaunchError: Error, Equatable, Sendable {
                 return "\(prefix): the kernel refuses unprivileged user namespaces here; check the sysctls "
                     + "kernel.unprivileged_userns_clone, user.max_user_namespaces and "
                     + "kernel.apparmor_restrict_unprivileged_userns, or run as root"
-            case (.clone, .noSpace), (.unshareTime, .noSpace):
+            case (.clone, .noSpace), (.unshareTime, .noSpace), (.unshare, .noSpace), (.unshareUser, .noSpace):
                 let limits = NamespaceKind.allCases.filter { kinds.contains($0) }
                     .map { "/proc/sys/user/max_\($0.limitName)_namespaces" }.joined(separator: ", ")
                 return "\(prefix): a limit on the number of namespaces is reached; see \(limits)"
@@ -108,6 +112,16 @@ public enum LaunchError: Error, Equatable, Sendable {
             case (.join, .invalidArgument):
                 return "\(prefix): the process has gone, or this kernel cannot join namespaces through a pidfd "
                     + "(that needs Linux 5.8)"
+            case (.unshareUser, .notPermitted):
+                return "\(prefix): a new user namespace cannot be created by a chrooted process, or one that is "
+                    + "not root in the namespace joined; enter the target's user namespace too (drop its kind flag)"
+            case (.unshareUser, .tooManyUsers), (.unshare, .tooManyUsers):
+                return "\(prefix): the joined namespaces are already 32 user namespaces deep, the kernel's limit"
+            case (.unshare, .notPermitted):
+                return "\(prefix): creating namespaces inside another process's needs CAP_SYS_ADMIN there; add "
+                    + "--user, or run as root"
+            case (.unshare, .invalidArgument):
+                return "\(prefix): this kernel cannot create one of the kinds asked for inside the joined namespaces"
             case (.join, .noSuchProcess):
                 return "\(prefix): the process exited before its namespaces could be joined"
             case (.exec, .noSuchFile):

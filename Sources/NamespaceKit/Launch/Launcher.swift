@@ -6,7 +6,9 @@ public enum Launcher {
     /// Validates `spec`, resolves its command and launches it. Call from the thread that lives as
     /// long as nslab (the main thread): the child's death signal fires when that thread exits.
     public static func launch(_ spec: LaunchSpec) throws -> Child {
-        try spec.validate()
+        // Maps of a user namespace on top of a joined one are ids of the joined namespace, where the child is
+        // root: the kernel, not nslab, judges them.
+        try spec.validate(privileged: geteuid() == 0 || spec.joining?.kinds.contains(.user) == true)
         let path = try resolveCommand(spec.command[0], searchPath: environmentValue("PATH"))
 
         let environment = spec.environment ?? currentEnvironment()
@@ -15,8 +17,10 @@ public enum Launcher {
         let pathC = strdup(path)!
         let hostname = spec.hostname.map { strdup($0)! }
         let user = spec.kinds.contains(.user)
-        let uidMap = user ? strdup(IDMap.text(spec.effectiveUIDMap))! : nil
-        let gidMap = user ? strdup(IDMap.text(spec.effectiveGIDMap))! : nil
+        // Nested (joining): without maps given, the C child maps root to its own ids in the joined namespace.
+        let nested = spec.joining.map { !$0.kinds.isEmpty } ?? false
+        let uidMap = user ? (nested ? spec.uidMap : spec.effectiveUIDMap).map { strdup(IDMap.text($0))! } : nil
+        let gidMap = user ? (nested ? spec.gidMap : spec.effectiveGIDMap).map { strdup(IDMap.text($0))! } : nil
         defer {
             free(pathC)
             free(hostname)

@@ -53,6 +53,15 @@ extension JSONWriter {
         if let inside = process.pidInside { number(inside) } else { null() }
         key("container")
         writeContainer(facts.container)
+        // Every level, for nested PID namespaces (ps and ls carry the same array).
+        key("nspid")
+        if let nspid = process.nspid.value {
+            beginArray()
+            for pid in nspid { number(pid) }
+            endArray()
+        } else {
+            null()
+        }
         endObject()
     }
 
@@ -89,6 +98,10 @@ extension JSONWriter {
                 writer.number(value.pidInside)
                 writer.key("process_count")
                 writer.number(value.processCount)
+                writer.key("levels")
+                writer.beginArray()
+                for pid in value.levels { writer.number(pid) }
+                writer.endArray()
             }
         case .mount:
             writeFact(facts.mount) { writer, value in

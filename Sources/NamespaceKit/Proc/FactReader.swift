@@ -56,7 +56,8 @@ extension ProcScanner {
                 hops += 1
             }
         }
-        return .known(PIDFacts(pidInside: inside, processCount: count))
+        let levels = process.nspid.value ?? []
+        return .known(PIDFacts(pidInside: inside, processCount: count, levels: levels.count > 2 ? levels : []))
     }
 
     private func mountFacts(_ process: ProcessRecord) -> Fact<MountFacts> {

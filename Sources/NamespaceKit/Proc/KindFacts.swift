@@ -35,6 +35,9 @@ public struct PIDFacts: Sendable, Hashable {
     public var pidInside: Int32
     /// Processes in the target's pid namespace and the namespaces nested in it.
     public var processCount: Int
+    /// The pid at every level, nslab's first (`6025/146/1`), when the target is nested more than one PID namespace
+    /// deep; empty otherwise, where `pidInside` says it all.
+    public var levels: [Int32] = []
 }
 
 /// Mount facts.
@@ -144,7 +147,11 @@ public struct ProcessFacts: Sendable, Hashable {
             }
         case .pid:
             Self.lines(pid) {
-                [FactLine("pid inside", String($0.pidInside)), FactLine("processes", String($0.processCount))]
+                [
+                    FactLine("pid inside", String($0.pidInside)),
+                    $0.levels.isEmpty ? nil : FactLine("pid levels", $0.levels.map(String.init).joined(separator: "/")),
+                    FactLine("processes", String($0.processCount)),
+                ].compactMap { $0 }
             }
         case .mount:
             Self.lines(mount) {

@@ -1,0 +1,110 @@
+import Glibc
+import NamespaceKit
+import Testing
+
+@testable import Dashboard
+
+/// A launcher that records every spec and reports `pid` (a fixture process) as the child.
+final class RecordingLauncher: ChildLauncher, @unchecked Sendable {
+    let pid: Int32
+    private(set) var specs: [LaunchSpec] = []
+
+    init(pid: Int32) { self.pid = pid }
+
+    func start(_ spec: LaunchSpec) throws -> StartedChild {
+        specs.append(spec)
+        return StartedChild(pid: pid, terminalFD: nil, process: nil)
+    }
+}
+
+/// `e` in the tree, Shift-F5 in a child's tab and `r` in the comparison, through the real update step on the
+/// lab fixture: what is launched (the spec the C side gets) and what the tab and the comparison say.
+@Suite("entering and nesting from the dashboard")
+struct NestedLaunchTests {
+    /// A harness over the lab fixture whose launcher records and "starts" pid `reported`.
+    static func harness(reporting reported: Int32) throws -> (Harness, RecordingLauncher) {
+        let launcher = RecordingLauncher(pid: reported)
+        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: LabInside())
+        let system = DashboardSystem(
+            scanner: scanner, hostPID: LabFixture.host, launcher: launcher, shell: "/bin/sh", scrollback: 100,
+            environment: ["PATH=/usr/bin:/bin"])
+        return (Harness(system: system), launcher)
+    }
+
+    /// The kinds in which `pid` differs from the host, as the tree has them.
+    static func differing(_ pid: Int32, _ model: DashboardModel) -> Set<NamespaceKind> {
+        model.processes.first { $0.pid == pid }?.differingKinds ?? []
+    }
+
+    @Test("e joins every namespace of the selected process that differs from the host, in a titled tab")
+    func enterSelected() throws {
+        let (harness, launcher) = try Self.harness(reporting: 2010)
+        let kinds = Self.differing(LabFixture.child, harness.model)
+        try #require(!kinds.isEmpty)
+        harness.model.focus = .processes
+        harness.press(.character("/"), .character("2"), .character("0"), .character("0"), .character("2"), .enter)
+        #expect(harness.model.selectedPID == LabFixture.child)
+        harness.press(.character("e"))
+        let spec = try #require(launcher.specs.last)
+        #expect(spec.joining == JoinTarget(pid: LabFixture.child, kinds: kinds))
+        #expect(spec.kinds.isEmpty && spec.command == ["/bin/sh"])
+        let tab = try #require(harness.model.tabs.last)
+        #expect(tab.kindList == "entered 2002 (bash)")
+        // The comparison is with the target: every kind the same (2010 lives in 2002's namespaces).
+        let view = try #require(harness.model.comparison.latest)
+        #expect(view.subject.contains("vs pid 2002 (bash)"), "\(view.subject)")
+        #expect(view.rows.allSatisfy { $0.same == true }, "\(view.rows.map { ($0.kind, $0.same) })")
+        // r: against the host, where the joined kinds differ.
+        harness.model.focus = .comparison
+        harness.press(.character("r"))
+        let host = try #require(harness.model.comparison.latest)
+        #expect(!host.subject.contains("vs"), "\(host.subject)")
+        #expect(Set(host.rows.filter { $0.same == false }.map(\.kind)) == kinds)
+    }
+
+    @Test("e with kinds ticked joins only those; a process in the host's namespaces has nothing to enter")
+    func enterTickedOnly() throws {
+        let (harness, launcher) = try Self.harness(reporting: 2010)
+        let kinds = Self.differing(LabFixture.child, harness.model)
+        let one = try #require(NamespaceKind.allCases.first { kinds.contains($0) })
+        harness.model.ticked = [one]
+        harness.model.focus = .processes
+        harness.press(.character("/"), .character("2"), .character("0"), .character("0"), .character("2"), .enter)
+        harness.press(.character("e"))
+        #expect(launcher.specs.last?.joining == JoinTarget(pid: LabFixture.child, kinds: [one]))
+        harness.model.ticked = []
+        harness.model.focus = .processes  // the launch gave the new pane the keys
+        harness.press(.escape, .character("/"), .character("1"), .enter)
+        #expect(harness.model.selectedPID == 1)
+        let launches = launcher.specs.count
+        harness.press(.character("e"))
+        #expect(launcher.specs.count == launches, "nothing to join, nothing launched")
+        #expect(harness.model.message?.isError == true && harness.model.message?.text.contains("nothing") == true)
+    }
+
+    @Test("Shift-F5 in a child's tab launches the ticked kinds new inside that child's namespaces")
+    func shiftF5() throws {
+        let (harness, launcher) = try Self.harness(reporting: LabFixture.child)
+        let first = try #require(harness.launch([.uts, .pid]))
+        #expect(launcher.specs.last?.joining == nil)
+        harness.model.ticked = [.net, .user]
+        harness.model.focus = .child
+        harness.press(Key.launchInside)
+        let spec = try #require(launcher.specs.last)
+        #expect(spec.kinds == [.net, .user])
+        #expect(spec.joining == JoinTarget(pid: first.pid, kinds: Self.differing(first.pid, harness.model)))
+        #expect(harness.model.tabs.last?.kindList == "inside 2002: net,user")
+        // From the dashboard's own panels too, while that tab is on show.
+        harness.model.focus = .namespaces
+        harness.press(Key.launchInside)
+        #expect(launcher.specs.count == 3 && launcher.specs.last?.joining?.pid == LabFixture.child)
+    }
+
+    @Test("Shift-F5 without a child on show says what it needs and launches nothing")
+    func shiftF5WithoutChild() throws {
+        let (harness, launcher) = try Self.harness(reporting: LabFixture.child)
+        harness.press(Key.launchInside)
+        #expect(launcher.specs.isEmpty)
+        #expect(harness.model.message?.text.contains("F5 first") == true)
+    }
+}
