@@ -19,6 +19,8 @@ struct nsl_toml_node {
     /// A string's bytes, or the type name of a kind themes do not use.
     std::string text;
     int64_t integer = 0;
+    /// Where the value starts in the file (1-based; 0 when toml++ does not know), for lesson messages.
+    int line = 0, column = 0;
     /// Children with their keys (empty keys in arrays), in file order.
     std::vector<std::pair<std::string, std::unique_ptr<nsl_toml_node>>> children;
 };
@@ -48,6 +50,8 @@ void copy_table(const toml::table &table, nsl_toml_node &to) {
 }
 
 void copy_node(const toml::node &from, nsl_toml_node &to) {
+    to.line = static_cast<int>(from.source().begin.line);
+    to.column = static_cast<int>(from.source().begin.column);
     switch (from.type()) {
     case toml::node_type::table:
         copy_table(*from.as_table(), to);
@@ -331,3 +335,7 @@ extern "C" const char *nsl_toml_node_text(const nsl_toml_node *node, size_t *len
 }
 
 extern "C" int64_t nsl_toml_node_integer(const nsl_toml_node *node) { return node->integer; }
+
+extern "C" int nsl_toml_node_line(const nsl_toml_node *node) { return node->line; }
+
+extern "C" int nsl_toml_node_column(const nsl_toml_node *node) { return node->column; }

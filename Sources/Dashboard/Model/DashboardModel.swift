@@ -24,6 +24,8 @@ public enum Overlay: Equatable, Sendable {
     case dialog(EditDialog)
     /// "Quit and kill the children? y/n".
     case confirmQuit
+    /// The lesson list (`L`).
+    case lessons(LessonPicker)
 }
 
 /// The process search started with `/`.
@@ -98,6 +100,12 @@ public struct DashboardModel: Sendable {
     public var helpScroll = 0
     /// Rules for the edit dialogs.
     public var validators: DashboardValidators
+    /// The lessons `L` lists (Lessons/LessonLoader.swift); bad files were reported at start.
+    public var lessons = LoadedLessons()
+    /// The lesson being followed; its card shows beside the child pane.
+    public var lesson: LessonSession?
+    /// The latest comparison of the compared process with the host, which the lesson checks read.
+    public var lastComparison: Comparison?
 
     /// The Launch button's index in `namespaceCursor`.
     public static let launchIndex = NamespaceKind.allCases.count
@@ -110,7 +118,7 @@ public struct DashboardModel: Sendable {
     }
 
     /// The layout for the current size and focus.
-    public var layout: DashboardLayout { DashboardLayout(size: size, focus: focus) }
+    public var layout: DashboardLayout { DashboardLayout(size: size, focus: focus, lessonCard: lesson != nil) }
 
     /// The panels in Tab order right now (the child pane only while a tab is open).
     public var focusablePanels: [Panel] {

@@ -46,9 +46,11 @@ public struct DashboardLayout: Equatable, Sendable {
     public var statusBar: Rect
     /// True below the minimum size: nothing but the "too small" message is drawn.
     public var tooSmall: Bool
+    /// The lesson card beside the child pane, while a lesson is followed in the full layout.
+    public var lessonCard: Rect?
 
     /// Computes the layout; `focus` matters only in the compact layout, which shows one panel at a time.
-    public init(size: TerminalSize, focus: Panel) {
+    public init(size: TerminalSize, focus: Panel, lessonCard: Bool = false) {
         self.size = size
         let screen = Rect(x: 0, y: 0, width: size.columns, height: size.rows)
         tooSmall = size.columns < Self.minimum.columns || size.rows < Self.minimum.rows
@@ -72,6 +74,12 @@ public struct DashboardLayout: Equatable, Sendable {
                 .namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,
                 .child: child,
             ]
+            // A lesson's card takes the right part of the child pane's row (Lessons/, View/LessonCard.swift).
+            if lessonCard {
+                let (pane, card) = child.splitLeft(max(40, child.width - max(30, child.width * 2 / 5)))
+                panels[.child] = pane
+                self.lessonCard = card
+            }
         } else {
             let (bar, rest) = body.splitTop(1)
             tabBar = bar

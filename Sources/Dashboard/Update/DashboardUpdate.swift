@@ -334,6 +334,7 @@ public final class DashboardUpdate {
             return
         }
         model.comparison.latest = ComparisonRows.view(comparison)
+        model.lastComparison = comparison  // for the lesson card's checks
         if case .process = target { model.comparison.latest?.isOwnChild = false }
         var maps = MapViews.hostReading(of: comparison)
         if MapViews.hasOwnUserNamespace(pid, host: system.hostPID, in: snapshot),

@@ -44,6 +44,8 @@ extension DashboardModel {
             return []
         case .dialog(var dialog):
             return handleDialogKey(key, dialog: &dialog)
+        case .lessons(let picker):
+            return handleLessonListKey(key, picker: picker)
         case .none:
             break
         }
@@ -102,6 +104,9 @@ extension DashboardModel {
             return []
         case .character("m"):
             overlay = .dialog(EditDialog(purpose: .maps, options: options, validators: validators))
+            return []
+        case .character("L"):
+            openLessonList()
             return []
         default:
             return nil
