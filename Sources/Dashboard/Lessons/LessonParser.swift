@@ -11,7 +11,8 @@ public struct LessonError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
 
     /// The message as printed and shown in the status line.
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    /// (Control characters in the message, such as a newline toml++ quotes, are escaped to keep it one line.)
+    public var description: String { "\(file):\(line):\(column): \(message.escapingControls)" }
 }
 
 /// Reads one lesson file (the format is docs/lessons.md). Every mistake is reported at the value or key that

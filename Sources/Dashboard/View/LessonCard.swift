@@ -27,13 +27,14 @@ public enum LessonCard {
                 case .unknown: .normal
                 }
             let place = step.kind == .host ? "on the host: " : ""
-            let head = step.command.isEmpty ? "look: " : "\(place)$ \(step.command)"
+            let head = step.command.isEmpty ? "look at the panels" : "\(place)$ \(step.command)"
             for (n, line) in TextWrap.lines("\(mark) \(index + 1). \(head)", width: width).enumerated() {
                 out.append((line, n == 0 ? role : .key))
             }
-            for line in TextWrap.lines("   " + step.expect, width: width) { out.append((line, .hint)) }
+            // Wrapping drops leading spaces, so the indent under the step's mark is added after it.
+            for line in TextWrap.lines(step.expect, width: max(1, width - 3)) { out.append(("   " + line, .hint)) }
             if case .fails(let hint) = result {
-                for line in TextWrap.lines("   ✗ " + hint, width: width) { out.append((line, .error)) }
+                for line in TextWrap.lines("✗ " + hint, width: max(1, width - 3)) { out.append(("   " + line, .error)) }
             }
         }
         return out
