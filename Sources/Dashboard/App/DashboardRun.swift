@@ -112,6 +112,8 @@ struct Runner {
             model.show("Lesson left out: \(problem)\(more > 0 ? " (and \(more) more)" : "")", isError: true)
         }
         startLesson = options.lesson
+        model.exportShell = update.system.shell
+        model.clipboardWorks = ExportLine.supportsClipboard(term: getenv("TERM").map { String(cString: $0) })
     }
 
     /// The loop: wait, update, draw; returns the exit status.
@@ -230,6 +232,7 @@ struct Runner {
                 dirty = true
                 terminal.invalidate()
             case .quit: return true
+            case .clipboard(let text): terminal.copyToClipboard(text)
             }
         }
         return false

@@ -106,6 +106,10 @@ public struct DashboardModel: Sendable {
     public var lesson: LessonSession?
     /// The latest comparison of the compared process with the host, which the lesson checks read.
     public var lastComparison: Comparison?
+    /// The shell the unshare line under Launch ends with (the one children get).
+    public var exportShell = "/bin/sh"
+    /// True when TERM takes OSC 52, so `c` may copy the unshare line.
+    public var clipboardWorks = false
 
     /// The Launch button's index in `namespaceCursor`.
     public static let launchIndex = NamespaceKind.allCases.count

@@ -64,7 +64,8 @@ public struct DashboardLayout: Equatable, Sendable {
             // after the comparison (one row per kind) and the maps.
             let leftWidth = min(72, max(50, size.columns * 45 / 100))
             let (left, right) = body.splitLeft(leftWidth)
-            let (namespaces, processes) = left.splitTop(12)
+            // 13 rows: the eight kinds, a hint, Launch and the unshare line under it (View/NamespacesPanel).
+            let (namespaces, processes) = left.splitTop(13)
             // Room for two readers' views of the maps once the screen is tall enough.
             let (upper, maps) = right.splitBottom(size.rows >= 36 ? 12 : 7)
             // One line per kind, and from 35 rows two more for rows that wrap (a fact is wrapped, never cut

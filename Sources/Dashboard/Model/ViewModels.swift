@@ -160,6 +160,8 @@ public enum DashboardAction: Equatable, Sendable {
     case forwardToChild(Key)
     /// Ctrl-L: forget what the terminal shows and send every cell again.
     case redraw
+    /// Put this text on the terminal's clipboard (OSC 52), for the `unshare` line.
+    case copy(String)
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

@@ -30,6 +30,8 @@ public enum LoopEffect: Equatable, Sendable {
     case redrawAll
     /// Leave: kill and reap the children, restore the terminal.
     case quit
+    /// Write this text to the terminal's clipboard with OSC 52 (only asked for where TERM takes it).
+    case clipboard(String)
 }
 
 /// What one update did: the loop's effects, and whether anything but the child pane may have changed (a
@@ -148,6 +150,8 @@ public final class DashboardUpdate {
                 recompute(&model)
             case .forwardToChild(let key):
                 forward(key, model: &model, outcome: &outcome)
+            case .copy(let text):
+                outcome.effects.append(.clipboard(text))
             }
         }
     }

@@ -108,6 +108,8 @@ extension DashboardModel {
         case .character("L"):
             openLessonList()
             return []
+        case .character("c"):
+            return copyExportLine()
         default:
             return nil
         }
