@@ -57,6 +57,7 @@ struct LessonCheckTests {
 
     @Test("✓ where the fixture child has its own namespace or fact", arguments: [
         LessonCheck.ownNamespace(.uts), .ownNamespace(.net), .pidInside(1), .onlyLoopback, .sameNamespace(.ipc),
+        .adoptedByInit("sleep"),
     ])
     func holds(_ check: LessonCheck) throws {
         let harness = try Self.started(Self.lessons([check]), number: 1)
@@ -83,8 +84,10 @@ struct LessonCheckTests {
         let session = LessonSession(lesson: lesson, tabID: harness.model.nextTabID)
         #expect(harness.model.lessonResults(session) == [.unknown])
         #expect(LessonCheck.hostname("never-this-name").evaluate(nil) == .unknown)
-        let started = try Self.started(Self.lessons([.hostname("never-this-name")]), number: 1)
-        #expect(try Self.result(started) == .unknown)
+        for check in [LessonCheck.hostname("never-this-name"), .adoptedByInit("no-such-command")] {
+            let started = try Self.started(Self.lessons([check]), number: 1)
+            #expect(try Self.result(started) == .unknown, "\(check)")
+        }
     }
 
     @Test("a lesson that needs root is refused for an ordinary user, and greyed in the list")

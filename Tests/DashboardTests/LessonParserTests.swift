@@ -154,6 +154,7 @@ struct LessonParserTests {
         }
         #expect(loaded.find("8")?.options.boottimeOffset == 86_400)
         #expect(loaded.find("TIME")?.kinds == [.time])
+        #expect(loaded.find("veth")?.needsRoot == true && loaded.find("orphan")?.needsRoot == false)
     }
 
     /// The repository's lessons/ folder.

@@ -33,6 +33,9 @@ public enum LessonCheck: Equatable, Sendable {
     case boottimeOffset(Int)
     /// `uptime-ahead`, value seconds: the child's uptime is ahead of the host's by about that much.
     case uptimeAhead(Int)
+    /// `adopted-by-init`, value a command name: a process running it has the child (its namespace's pid 1)
+    /// as parent; the lesson's command makes it an orphan first, so the parent is the one that adopted it.
+    case adoptedByInit(String)
 
     /// A check's name and what its value must be, for the parser and the docs.
     public enum Argument: Equatable, Sendable {
@@ -45,7 +48,7 @@ public enum LessonCheck: Equatable, Sendable {
         ("pid-inside", .number), ("processes-at-most", .number), ("proc-is-own", .none),
         ("more-mounts-than-host", .none), ("root-maps-to-caller", .none), ("unmapped-uid", .none),
         ("only-loopback", .none), ("interface-count-at-least", .number), ("cgroup-root", .none),
-        ("boottime-offset", .number), ("uptime-ahead", .number),
+        ("boottime-offset", .number), ("uptime-ahead", .number), ("adopted-by-init", .text),
     ]
 
     /// Makes the check `name` with its value (already of the argument's type); nil for an unknown name.
@@ -66,13 +69,14 @@ public enum LessonCheck: Equatable, Sendable {
         case "cgroup-root": .cgroupRoot
         case "boottime-offset": number.map(LessonCheck.boottimeOffset)
         case "uptime-ahead": number.map(LessonCheck.uptimeAhead)
+        case "adopted-by-init": text.map(LessonCheck.adoptedByInit)
         default: nil
         }
     }
 
     /// What the check finds in `comparison` (left: the lesson's child, right: the host); nil means no
     /// comparison yet. Failing checks carry a hint that says what the model shows instead.
-    public func evaluate(_ comparison: Comparison?) -> CheckResult {
+    public func evaluate(_ comparison: Comparison?, snapshot: Snapshot? = nil) -> CheckResult {
         guard let comparison else { return .unknown }
         let child = comparison.leftFacts
         let host = comparison.rightFacts
@@ -163,6 +167,13 @@ public enum LessonCheck: Equatable, Sendable {
                 return abs(ahead - Double(seconds)) < 60 ? .holds : .fails("the child's uptime is \(Int(ahead)) s ahead")
             }
             return inside >= Double(seconds) ? .holds : .unknown
+        case .adoptedByInit(let command):
+            guard let inside = child.pid.value?.pidInside ?? comparison.left.pidInside else { return .unknown }
+            if inside != 1 { return .fails("the child is pid \(inside) inside, so orphans go to the host's init") }
+            guard let snapshot else { return .unknown }
+            let namespaceInit = comparison.left.pid
+            let adopted = snapshot.processes.contains { $0.ppid == namespaceInit && $0.comm == command && $0.state != "Z" }
+            return adopted ? .holds : .unknown
         }
     }
 

@@ -83,7 +83,7 @@ extension DashboardModel {
         }
         return session.lesson.steps.map { step in
             guard let check = step.check else { return .unknown }
-            switch check.evaluate(comparison) {
+            switch check.evaluate(comparison, snapshot: snapshot) {
             case .fails(let shown): return .fails(step.hint.map { "\(shown): \($0)" } ?? "\(shown): \(check.defaultAdvice)")
             case let other: return other
             }
