@@ -97,6 +97,85 @@ struct LessonEndToEndTests {
         expectRefusal(bad, containing: "no lesson 'nosuch'")
     }
 
+    @Test("lesson 9: the orphaned sleep is adopted by the lesson's shell, its PID namespace's pid 1")
+    func orphanLesson() throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces")
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("9")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        try tmux.send("sh -c 'sleep 300 & echo started $!'", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("started 3")
+        try tmux.send("ps -o pid,ppid,comm", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        // From outside: a sleep whose parent is the lesson's shell, and which is pid 3 inside.
+        let status = try Self.children(of: pid).compactMap { try? String(contentsOfFile: "/proc/\($0)/status", encoding: .utf8) }
+        #expect(status.contains { $0.contains("Name:\tsleep") && $0.contains("NSpid:") }, "\(status)")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
+    }
+
+    @Test("a bad lesson file is left out with FILE:LINE:COLUMN in the status line; the others still load")
+    func badLessonFile() throws {
+        let folder = "/tmp/nslab-lesson-e2e-\(getpid())"
+        mkdir(folder, 0o755)
+        defer {
+            unlink(folder + "/99-bad.toml")
+            rmdir(folder)
+        }
+        try "number = 99\nname = \"bad\"\ntitle = \"t\"\ngoal = \"g\"\nkinds = [\"utz\"]\n"
+            .write(toFile: folder + "/99-bad.toml", atomically: false, encoding: .utf8)
+        let tmux = try TmuxSession(
+            "\(Binary.path) --shell /bin/sh", width: 160, height: 45,
+            environment: ["NSLAB_LESSON_PATH": folder + ":" + lessonFolder])
+        let screen = try tmux.waitFor("Lesson left out:")
+        #expect(screen.contains("99-bad.toml:5:10: unknown kind 'utz'"), "\(screen)")
+        try tmux.send("L")
+        let list = try tmux.waitFor("Lessons")
+        #expect(list.contains("Time: a clock a day ahead") && !list.contains("99  "), "\(list)")
+        try tmux.send("Escape")
+        try tmux.send("q")
+    }
+
+    @Test("c copies the unshare line with OSC 52: tmux receives it as a paste buffer")
+    func copiesUnshareLine() throws {
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.tmux(["set-option", "-g", "set-clipboard", "on"])
+        try tmux.waitFor("Namespaces")
+        try tmux.send("1")
+        try tmux.waitFor("$ unshare --fork --kill-child --uts")
+        try tmux.send("c")
+        try tmux.waitFor("copied: unshare")
+        let deadline = Date().addingTimeInterval(3)
+        var buffer = ""
+        while Date() < deadline {
+            buffer = (try? tmux.tmux(["show-buffer"])) ?? ""
+            if !buffer.isEmpty { break }
+            usleep(50_000)
+        }
+        #expect(buffer.hasPrefix("unshare --fork --kill-child --uts sh -c 'hostname nslab"), "\(buffer)")
+        #expect(buffer.hasSuffix(" /bin/sh"), "\(buffer)")
+        try tmux.send("q")
+    }
+
+    /// The pids whose parent is `pid`, from /proc.
+    static func children(of pid: pid_t) throws -> [pid_t] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { pid_t($0) }.filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == pid
+        }
+    }
+
     /// The pid in the child pane's title, "Child 1234 [uts]".
     static func childPID(on screen: String) -> pid_t? {
         guard let range = screen.range(of: #"Child (\d+) \["#, options: .regularExpression) else { return nil }
