@@ -46,7 +46,7 @@ struct LessonEndToEndTests {
     func classicLesson(_ lesson: ClassicLesson) throws {
         try requireRoot()
         let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces")
+        try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("L")
         try tmux.waitFor("Lessons")
         try tmux.send("\(lesson.number)")
@@ -101,7 +101,7 @@ struct LessonEndToEndTests {
     func orphanLesson() throws {
         try requireRoot()
         let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces")
+        try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("L")
         try tmux.waitFor("Lessons")
         try tmux.send("9")
@@ -148,7 +148,7 @@ struct LessonEndToEndTests {
     func copiesUnshareLine() throws {
         let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
         try tmux.tmux(["set-option", "-g", "set-clipboard", "on"])
-        try tmux.waitFor("Namespaces")
+        try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("1")
         try tmux.waitFor("$ unshare --fork --kill-child --uts")
         try tmux.send("c")
@@ -163,6 +163,34 @@ struct LessonEndToEndTests {
         #expect(buffer.hasPrefix("unshare --fork --kill-child --uts sh -c 'hostname nslab"), "\(buffer)")
         #expect(buffer.hasSuffix(" /bin/sh"), "\(buffer)")
         try tmux.send("q")
+    }
+
+    @Test("lesson 11: a user namespace without maps is uid 65534 with every capability, then a map is written")
+    func unmappedLesson() throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "1")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        #expect(try String(contentsOfFile: "/proc/\(pid)/uid_map", encoding: .utf8).isEmpty, "no map written")
+        try tmux.send("id; grep CapEff /proc/self/status", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("uid=65534")
+        try tmux.waitFor("CapEff:\t000001ff", timeout: 3)
+        try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
+        // The host step, done by the test as the learner would in another terminal.
+        try "0 0 1\n".write(toFile: "/proc/\(pid)/uid_map", atomically: false, encoding: .utf8)
+        try tmux.send("id", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("uid=0(root)")
+        try tmux.waitFor(#"✓ 3\. "#, regex: true, timeout: 8)
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
     }
 
     /// The pids whose parent is `pid`, from /proc.

@@ -21,7 +21,9 @@ public enum LessonParser {
     /// The top-level keys a lesson may have.
     static let lessonKeys: Set = ["number", "name", "title", "goal", "kinds", "needs_root", "options", "step"]
     /// The keys of `[options]`.
-    static let optionKeys: Set = ["hostname", "fresh_proc", "loopback_up", "uid_map", "gid_map", "boottime", "monotonic"]
+    static let optionKeys: Set = [
+        "hostname", "fresh_proc", "loopback_up", "uid_map", "gid_map", "maps", "boottime", "monotonic",
+    ]
     /// The keys of a `[[step]]`.
     static let stepKeys: Set = ["kind", "command", "expect", "check", "value", "hint"]
 
@@ -83,6 +85,7 @@ public enum LessonParser {
         }
         options.freshProc = try reader.optionalBoolean("fresh_proc") ?? options.freshProc
         options.loopbackUp = try reader.optionalBoolean("loopback_up") ?? options.loopbackUp
+        options.writeMaps = try reader.optionalBoolean("maps") ?? options.writeMaps
         for (key, isUID) in [("uid_map", true), ("gid_map", false)] {
             guard let node = reader.optionalNode(key) else { continue }
             guard case .string(let line) = node.value, (try? IDMapEntry(parsing: line)) != nil else {

@@ -125,6 +125,8 @@ public struct NamespaceOptions: Equatable, Sendable {
     public var uidMaps: [String] = []
     /// gid maps, each "INSIDE OUTSIDE COUNT"; empty means root inside is the caller outside.
     public var gidMaps: [String] = []
+    /// False: a new user namespace's maps are left unwritten (a lesson's `maps = false`).
+    public var writeMaps = true
     /// Monotonic clock offset in seconds for a new time namespace.
     public var monotonicOffset: Int64 = 0
     /// Boottime clock offset in seconds for a new time namespace.

@@ -15,8 +15,8 @@ public enum Launcher {
         let pathC = strdup(path)!
         let hostname = spec.hostname.map { strdup($0)! }
         let user = spec.kinds.contains(.user)
-        let uidMap = user ? strdup(IDMap.text(spec.effectiveUIDMap))! : nil
-        let gidMap = user ? strdup(IDMap.text(spec.effectiveGIDMap))! : nil
+        let uidMap = user && spec.writeMaps ? strdup(IDMap.text(spec.effectiveUIDMap))! : nil
+        let gidMap = user && spec.writeMaps ? strdup(IDMap.text(spec.effectiveGIDMap))! : nil
         defer {
             free(pathC)
             free(hostname)
