@@ -100,6 +100,25 @@ struct LessonCheckTests {
         #expect(LessonListView.line(loaded.lessons[0]).hasSuffix("(root)"))
     }
 
+    @Test("a step that held stays ✓; a card too tall collapses ✓ steps, then the goal, so the next step shows")
+    func stickyAndFitting() throws {
+        let harness = try Self.started(Self.lessons([.ownNamespace(.uts)]), number: 1)
+        #expect(harness.model.lesson?.passed == [0])
+        harness.model.lastComparison = nil  // the model no longer shows it; the step stays done
+        #expect(harness.model.lessonResults(try #require(harness.model.lesson)) == [.holds])
+        let steps = (1...3).map {
+            LessonStep(kind: .child, command: "step\($0)", expect: "a long expectation that wraps", check: .procIsOwn)
+        }
+        let lesson = Lesson(number: 1, name: "x", title: "X", goal: "A goal of some words.", kinds: [.uts], steps: steps)
+        let session = LessonSession(lesson: lesson, tabID: 1)
+        let results: [CheckResult] = [.holds, .holds, .unknown]
+        let tall = LessonCard.lines(session, results: results, width: 20).map(\.0)
+        let short = LessonCard.lines(session, results: results, width: 20, height: 7).map(\.0)
+        #expect(tall.count > 7)
+        #expect(short.count <= 7 && short.contains("· 3. $ step3"), "\(short)")
+        #expect(short.contains("✓ 1. $ step1") && !short.contains("A goal of some"), "\(short)")
+    }
+
     @Test("the card marks ✓ ✗ and neutral steps and adds the hint under ✗")
     func cardLines() {
         let steps = [

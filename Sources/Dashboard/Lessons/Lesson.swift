@@ -89,6 +89,15 @@ public struct LessonSession: Equatable, Sendable {
     public var lesson: Lesson
     /// The id of the tab the lesson's launch gets; the card's checks are about that tab's child.
     public var tabID: ChildTab.ID
+    /// Steps whose check held once: they stay ✓, since a later step may undo what an earlier one saw (the
+    /// map written in step 2 ends step 1's "no map").
+    public var passed: Set<Int> = []
+
+    /// Makes a session for `lesson`, whose child gets tab `tabID`.
+    public init(lesson: Lesson, tabID: ChildTab.ID) {
+        self.lesson = lesson
+        self.tabID = tabID
+    }
 }
 
 /// The lesson list overlay (`L`): the cursor and any digits typed so far.

@@ -72,6 +72,14 @@ extension DashboardModel {
         return launch()
     }
 
+    /// Remembers the steps whose checks hold now, so they stay ✓; called after each recompute.
+    public mutating func noteLessonProgress() {
+        guard let session = lesson else { return }
+        for (index, result) in lessonResults(session).enumerated() where result == .holds {
+            lesson?.passed.insert(index)
+        }
+    }
+
     /// The lesson's steps with what their checks find now: about the lesson's child only, and only once the
     /// comparison is of that child.
     public func lessonResults(_ session: LessonSession) -> [CheckResult] {
@@ -81,7 +89,8 @@ extension DashboardModel {
         } else {
             comparison = nil
         }
-        return session.lesson.steps.map { step in
+        return session.lesson.steps.enumerated().map { index, step in
+            if session.passed.contains(index) { return .holds }
             guard let check = step.check else { return .unknown }
             switch check.evaluate(comparison, snapshot: snapshot) {
             case .fails(let shown): return .fails(step.hint.map { "\(shown): \($0)" } ?? "\(shown): \(check.defaultAdvice)")

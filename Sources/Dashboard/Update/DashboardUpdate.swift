@@ -339,6 +339,7 @@ public final class DashboardUpdate {
         }
         model.comparison.latest = ComparisonRows.view(comparison)
         model.lastComparison = comparison  // for the lesson card's checks
+        model.noteLessonProgress()
         if case .process = target { model.comparison.latest?.isOwnChild = false }
         var maps = MapViews.hostReading(of: comparison)
         if MapViews.hasOwnUserNamespace(pid, host: system.hostPID, in: snapshot),

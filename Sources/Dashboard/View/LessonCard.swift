@@ -13,12 +13,25 @@ public enum LessonCard {
     }
 
     /// The card's lines with their roles, before clipping; pure, for tests.
-    public static func lines(_ session: LessonSession, results: [CheckResult], width: Int) -> [(String, ThemeRole)] {
+    public static func lines(
+        _ session: LessonSession, results: [CheckResult], width: Int, height: Int = .max
+    ) -> [(String, ThemeRole)] {
+        let full = lines(session, results: results, width: width, collapsePassed: false, goal: true)
+        if full.count <= height { return full }
+        // Too tall: steps already ✓ keep only their first line, then the goal goes, so the step to do shows.
+        let collapsed = lines(session, results: results, width: width, collapsePassed: true, goal: true)
+        if collapsed.count <= height { return collapsed }
+        return lines(session, results: results, width: width, collapsePassed: true, goal: false)
+    }
+
+    static func lines(
+        _ session: LessonSession, results: [CheckResult], width: Int, collapsePassed: Bool, goal: Bool
+    ) -> [(String, ThemeRole)] {
         var out: [(String, ThemeRole)] = []
-        for line in TextWrap.lines(session.lesson.goal, width: width) { out.append((line, .normal)) }
+        if goal { for line in TextWrap.lines(session.lesson.goal, width: width) { out.append((line, .normal)) } }
         for (index, step) in session.lesson.steps.enumerated() {
-            out.append(("", .normal))
             let result = results.indices.contains(index) ? results[index] : .unknown
+            if !out.isEmpty && !(collapsePassed && result == .holds) { out.append(("", .normal)) }
             let mark = mark(result, hasCheck: step.check != nil)
             let role: ThemeRole =
                 switch result {
@@ -28,9 +41,12 @@ public enum LessonCard {
                 }
             let place = step.kind == .host ? "on the host: " : ""
             let head = step.command.isEmpty ? "look at the panels" : "\(place)$ \(step.command)"
-            for (n, line) in TextWrap.lines("\(mark) \(index + 1). \(head)", width: width).enumerated() {
-                out.append((line, n == 0 ? role : .key))
+            let headLines = TextWrap.lines("\(mark) \(index + 1). \(head)", width: width)
+            if collapsePassed && result == .holds {
+                out.append((headLines.first ?? "", role))
+                continue
             }
+            for (n, line) in headLines.enumerated() { out.append((line, n == 0 ? role : .key)) }
             // Wrapping drops leading spaces, so the indent under the step's mark is added after it.
             for line in TextWrap.lines(step.expect, width: max(1, width - 3)) { out.append(("   " + line, .hint)) }
             if case .fails(let hint) = result {
@@ -47,7 +63,7 @@ public enum LessonCard {
         let title = "Lesson \(session.lesson.number): \(session.lesson.title)"
         let inner = PanelFrame.draw(title, in: rect, focused: false, buffer: &buffer, theme: theme)
         guard inner.width > 4, inner.height > 0 else { return }
-        let all = lines(session, results: state.lessonResults(session), width: inner.width)
+        let all = lines(session, results: state.lessonResults(session), width: inner.width, height: inner.height)
         for (offset, (text, role)) in all.prefix(inner.height).enumerated() {
             buffer.write(
                 DisplayWidth.truncated(text, to: inner.width), x: inner.x, y: inner.y + offset, style: theme[role],
