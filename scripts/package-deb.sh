@@ -10,7 +10,7 @@
 #   debug configuration, which the tests build anyway, because a release build of its own would use other flags
 #   than build-release.sh's and rebuild .build/release from scratch every time.
 # - bash, zsh and fish completions, from `nslab --generate-completion-script`, in each shell's vendor directory.
-# - the themes in /usr/share/nslab/themes (and lessons in /usr/share/nslab/lessons once the repository has them).
+# - the themes in /usr/share/nslab/themes and the lessons in /usr/share/nslab/lessons.
 # - /usr/share/doc/nslab: copyright (DEP-5) and changelog.Debian.gz, both from packaging/.
 # - /usr/share/lintian/overrides/nslab, from packaging/lintian-overrides, which says why each override is there.
 #

@@ -19,6 +19,8 @@ struct nsl_toml_node {
     /// A string's bytes, or the type name of a kind themes do not use.
     std::string text;
     int64_t integer = 0;
+    /// Where the value starts in the file (1-based; 0 when toml++ does not know), for lesson messages.
+    int line = 0, column = 0;
     /// Children with their keys (empty keys in arrays), in file order.
     std::vector<std::pair<std::string, std::unique_ptr<nsl_toml_node>>> children;
 };
@@ -48,6 +50,8 @@ void copy_table(const toml::table &table, nsl_toml_node &to) {
 }
 
 void copy_node(const toml::node &from, nsl_toml_node &to) {
+    to.line = static_cast<int>(from.source().begin.line);
+    to.column = static_cast<int>(from.source().begin.column);
     switch (from.type()) {
     case toml::node_type::table:
         copy_table(*from.as_table(), to);
@@ -112,6 +116,15 @@ class nesting_scanner {
                     extra = 1;  // the array, then its table
                 }
                 table_depth = 0;
+                // toml++ asserts (in a release build: assumes) that a table name starts here; "[\na]",
+                // "[[=]]" or "[.a]" broke that, so they are refused here as its own syntax errors would be.
+                while (peek() == ' ' || peek() == '\t') advance();
+                char first = peek();
+                if (!at_end() && !is_bare_key(first) && first != '"' && first != '\'' && first != ']') {
+                    bad_header_ = true;
+                    too_deep_here();
+                    return report(line, column);
+                }
                 if (!scan_key(extra, table_depth)) return report(line, column);
                 table_depth += extra;
                 skip_line();
@@ -129,6 +142,12 @@ class nesting_scanner {
     size_t at_ = 0;
     int line_ = 1, column_ = 1;
     int bad_line_ = 0, bad_column_ = 0;
+
+  public:
+    /// True when the refusal was a table header without a name, not the depth.
+    bool bad_header_ = false;
+
+  private:
 
     bool at_end() const { return at_ >= text_.size(); }
     char peek(size_t ahead = 0) const { return at_ + ahead < text_.size() ? text_[at_ + ahead] : '\0'; }
@@ -279,8 +298,11 @@ class nesting_scanner {
 extern "C" nsl_toml_document *nsl_toml_parse(const char *text, size_t length, char *error, size_t error_size,
                                              int *line, int *column) {
     int deep_line = 0, deep_column = 0;
-    if (nesting_scanner(std::string_view(text, length)).too_deep(deep_line, deep_column)) {
-        if (error && error_size > 0) {
+    nesting_scanner scanner(std::string_view(text, length));
+    if (scanner.too_deep(deep_line, deep_column)) {
+        if (error && error_size > 0 && scanner.bad_header_) {
+            std::snprintf(error, error_size, "expected a table name (a bare or quoted key) after '['");
+        } else if (error && error_size > 0) {
             std::snprintf(error, error_size, "tables, keys and values nest more than %d levels deep", max_nesting);
         }
         if (line) *line = deep_line;
@@ -331,3 +353,7 @@ extern "C" const char *nsl_toml_node_text(const nsl_toml_node *node, size_t *len
 }
 
 extern "C" int64_t nsl_toml_node_integer(const nsl_toml_node *node) { return node->integer; }
+
+extern "C" int nsl_toml_node_line(const nsl_toml_node *node) { return node->line; }
+
+extern "C" int nsl_toml_node_column(const nsl_toml_node *node) { return node->column; }

@@ -11,7 +11,7 @@ struct Nslab: ParsableCommand {
         version: nslabVersion,
         subcommands: [
             DashboardCommand.self, RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self,
-            EnterCommand.self, ExportCommand.self,
+            EnterCommand.self, ExportCommand.self, LessonCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

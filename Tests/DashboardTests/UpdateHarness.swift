@@ -16,6 +16,8 @@ final class Harness {
     private(set) var wakes: [Double] = []
     /// True once an update asked to quit.
     private(set) var quitAsked = false
+    /// Texts the update asked to put on the clipboard (OSC 52).
+    private(set) var clipboard: [String] = []
 
     /// A harness over `system`, for a terminal of `size`; the first scan is done.
     init(system: DashboardSystem, size: TerminalSize = TerminalSize(columns: 120, rows: 35)) {
@@ -37,6 +39,7 @@ final class Harness {
             case .wake(let seconds): wakes.append(seconds)
             case .quit: quitAsked = true
             case .redrawAll: break
+            case .clipboard(let text): clipboard.append(text)
             }
         }
         return outcome

@@ -50,6 +50,10 @@ const char *nsl_toml_node_key(const nsl_toml_node *node, size_t index, size_t *l
 const char *nsl_toml_node_text(const nsl_toml_node *node, size_t *length);
 /// An integer's value, or a boolean's 0/1; 0 for other kinds.
 int64_t nsl_toml_node_integer(const nsl_toml_node *node);
+/// The 1-based line and column where the node's value starts in the text (0 when unknown); lesson files
+/// report their mistakes there.
+int nsl_toml_node_line(const nsl_toml_node *node);
+int nsl_toml_node_column(const nsl_toml_node *node);
 
 #ifdef __cplusplus
 }

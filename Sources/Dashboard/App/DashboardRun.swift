@@ -13,6 +13,10 @@ public struct DashboardOptions: Sendable {
     public var theme: String?
     /// Refresh interval in seconds (`--interval`).
     public var interval: Double
+    /// The lesson to start in (`nslab lesson N`), by number; nil for none.
+    public var lesson: Int?
+    /// The lessons `L` lists; nil: loaded from the lesson path at start.
+    public var lessons: LoadedLessons?
 
     /// Makes options; the defaults are the dashboard with nothing ticked and a 1 s refresh.
     public init(
@@ -82,6 +86,8 @@ struct Runner {
     let launchAtStart: Bool
     /// `--interval` in seconds.
     let interval: Double
+    /// The lesson to start in, by number.
+    let startLesson: Int?
     /// The last frame drawn; a frame that only the child's output asked for redraws just the pane into it.
     var lastFrame: ScreenBuffer?
     /// True when something besides the child pane may have changed since the last whole frame.
@@ -100,6 +106,14 @@ struct Runner {
         model.options = options.options
         launchAtStart = options.launchAtStart
         interval = options.interval
+        model.lessons = options.lessons ?? LessonLoader.current().load()
+        if let problem = model.lessons.problems.first {
+            let more = model.lessons.problems.count - 1
+            model.show("Lesson left out: \(problem)\(more > 0 ? " (and \(more) more)" : "")", isError: true)
+        }
+        startLesson = options.lesson
+        model.exportShell = update.system.shell
+        model.clipboardWorks = ExportLine.supportsClipboard(term: getenv("TERM").map { String(cString: $0) })
     }
 
     /// The loop: wait, update, draw; returns the exit status.
@@ -118,6 +132,11 @@ struct Runner {
         var awaitingEcho = false
         update.start(&model)
         if launchAtStart, apply(.input(.key(.function(5)))) { return 0 }
+        if let number = startLesson, let chosen = model.lessons.lessons.first(where: { $0.number == number }) {
+            // The same path as `L N Enter`: the list is not shown, but the launch is the update step's.
+            model.overlay = .lessons(LessonPicker(cursor: model.lessons.lessons.firstIndex(of: chosen) ?? 0))
+            if apply(.input(.key(.enter))) { return 0 }
+        }
         draw()
         while true {
             var onlyChildOutput = true
@@ -213,6 +232,7 @@ struct Runner {
                 dirty = true
                 terminal.invalidate()
             case .quit: return true
+            case .clipboard(let text): terminal.copyToClipboard(text)
             }
         }
         return false

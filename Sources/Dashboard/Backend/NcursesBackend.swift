@@ -101,6 +101,12 @@ public final class NcursesTerminal {
         SystemCall.writeAll(STDOUT_FILENO, sequence)
     }
 
+    /// Puts `text` on the terminal's clipboard with OSC 52, written past ncurses to the real terminal (the
+    /// caller checked that TERM takes it).
+    public func copyToClipboard(_ text: String) {
+        Self.send(ExportLine.osc52(text))
+    }
+
     deinit { restore() }
 
     /// Gives the terminal back (endwin: main screen, cursor, cooked mode); safe to call more than once.

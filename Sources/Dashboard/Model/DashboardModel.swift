@@ -24,6 +24,8 @@ public enum Overlay: Equatable, Sendable {
     case dialog(EditDialog)
     /// "Quit and kill the children? y/n".
     case confirmQuit
+    /// The lesson list (`L`).
+    case lessons(LessonPicker)
 }
 
 /// The process search started with `/`.
@@ -105,6 +107,16 @@ public struct DashboardModel: Sendable {
     public var helpScroll = 0
     /// Rules for the edit dialogs.
     public var validators: DashboardValidators
+    /// The lessons `L` lists (Lessons/LessonLoader.swift); bad files were reported at start.
+    public var lessons = LoadedLessons()
+    /// The lesson being followed; its card shows beside the child pane.
+    public var lesson: LessonSession?
+    /// The latest comparison of the compared process with the host, which the lesson checks read.
+    public var lastComparison: Comparison?
+    /// The shell the unshare line under Launch ends with (the one children get).
+    public var exportShell = "/bin/sh"
+    /// True when TERM takes OSC 52, so `c` may copy the unshare line.
+    public var clipboardWorks = false
 
     /// The Launch button's index in `namespaceCursor`.
     public static let launchIndex = NamespaceKind.allCases.count
@@ -117,7 +129,9 @@ public struct DashboardModel: Sendable {
     }
 
     /// The layout for the current size and focus.
-    public var layout: DashboardLayout { DashboardLayout(size: size, focus: focus, split: splitShown) }
+    public var layout: DashboardLayout {
+        DashboardLayout(size: size, focus: focus, split: splitShown, lessonCard: lesson != nil)
+    }
 
     /// The panels in Tab order right now (the child pane only while a tab is open).
     public var focusablePanels: [Panel] {

@@ -18,6 +18,8 @@ public enum KeyContext: CaseIterable, Sendable {
     case dialog
     /// The "quit and kill the children? y/n" question.
     case confirmQuit
+    /// The lesson list `L` opens.
+    case lessonList
     /// The help itself.
     case help
 
@@ -33,6 +35,7 @@ public enum KeyContext: CaseIterable, Sendable {
         case .pane: "Child terminal pane"
         case .dialog: "Edit dialogs (h, m, Enter on a kind)"
         case .confirmQuit: "Quit question"
+        case .lessonList: "Lesson list (L)"
         case .help: "This help"
         }
     }
@@ -91,6 +94,10 @@ public enum KeyBindings {
         KeyBinding(
             .dashboard, "h / m", "edit the hostname / the uid and gid maps",
             .these([.character("h"), .character("m")])),
+        KeyBinding(
+            .dashboard, "c", "copy the unshare line under Launch (OSC 52, xterm-like terminals)",
+            .these([.character("c")])),
+        KeyBinding(.dashboard, "L", "the lesson list: a guided experiment, checked live", .these([.character("L")])),
         KeyBinding(.dashboard, "F1 / ?", "this help", .these([.function(1), .character("?")])),
         KeyBinding(.dashboard, "Ctrl-L", "redraw the whole screen", .these([.control(12)])),
         KeyBinding(
@@ -184,6 +191,16 @@ public enum KeyBindings {
         KeyBinding(
             .confirmQuit, "y", "quit, killing and reaping the children", .these([.character("y"), .character("Y")])),
         KeyBinding(.confirmQuit, "other keys", "stay", .everyOther),
+
+        KeyBinding(
+            .lessonList, "0-9", "pick a lesson by its number (two digits past 9)",
+            .these((0...9).map { .character(Character(String($0))) })),
+        KeyBinding(.lessonList, "↑↓ j k", "move between the lessons", .these(moveKeys)),
+        KeyBinding(.lessonList, "PgUp / PgDn", "five lessons up / down", .these([.pageUp, .pageDown])),
+        KeyBinding(.lessonList, "Home / End", "first / last lesson", .these([.home, .end])),
+        KeyBinding(.lessonList, "Enter", "start it: kinds and options set, the child launched, its card shown",
+            .these([.enter])),
+        KeyBinding(.lessonList, "Esc / L / q", "close the list", .these([.escape, .character("L"), .character("q")])),
 
         KeyBinding(.help, "↑↓ j k", "scroll a line", .these(moveKeys)),
         KeyBinding(.help, "PgUp / PgDn", "scroll a page", .these([.pageUp, .pageDown])),

@@ -46,10 +46,13 @@ public struct DashboardLayout: Equatable, Sendable {
     public var statusBar: Rect
     /// True below the minimum size: nothing but the "too small" message is drawn.
     public var tooSmall: Bool
+    /// The lesson card beside the child pane, while a lesson is followed in the full layout.
+    public var lessonCard: Rect?
 
     /// Computes the layout; `focus` matters only in the compact layout, which shows one panel at a time.
-    /// `split` (only from `PaneSplit.minimum` on) gives the child pane the full width for its two sides.
-    public init(size: TerminalSize, focus: Panel, split: Bool = false) {
+    /// `split` (only from `PaneSplit.minimum` on) gives the child pane the full width for its two sides; a lesson's
+    /// card then waits for the split to close.
+    public init(size: TerminalSize, focus: Panel, split: Bool = false, lessonCard: Bool = false) {
         self.size = size
         let screen = Rect(x: 0, y: 0, width: size.columns, height: size.rows)
         tooSmall = size.columns < Self.minimum.columns || size.rows < Self.minimum.rows
@@ -65,7 +68,8 @@ public struct DashboardLayout: Equatable, Sendable {
             // after the comparison (one row per kind) and the maps.
             let leftWidth = min(72, max(50, size.columns * 45 / 100))
             let (left, right) = body.splitLeft(leftWidth)
-            let (namespaces, processes) = left.splitTop(12)
+            // 13 rows: the eight kinds, a hint, Launch and the unshare line under it (View/NamespacesPanel).
+            let (namespaces, processes) = left.splitTop(13)
             // Room for two readers' views of the maps once the screen is tall enough.
             let (upper, maps) = right.splitBottom(size.rows >= 36 ? 12 : 7)
             // One line per kind, and from 35 rows two more for rows that wrap (a fact is wrapped, never cut
@@ -75,6 +79,12 @@ public struct DashboardLayout: Equatable, Sendable {
                 .namespaces: namespaces, .processes: processes, .maps: maps, .comparison: comparison,
                 .child: child,
             ]
+            // A lesson's card takes the right part of the child pane's row (Lessons/, View/LessonCard.swift).
+            if lessonCard {
+                let (pane, card) = child.splitLeft(max(40, child.width - max(30, child.width * 2 / 5)))
+                panels[.child] = pane
+                self.lessonCard = card
+            }
         } else {
             let (bar, rest) = body.splitTop(1)
             tabBar = bar

@@ -144,6 +144,8 @@ public struct NamespaceOptions: Equatable, Sendable {
     public var uidMaps: [String] = []
     /// gid maps, each "INSIDE OUTSIDE COUNT"; empty means root inside is the caller outside.
     public var gidMaps: [String] = []
+    /// False: a new user namespace's maps are left unwritten (a lesson's `maps = false`).
+    public var writeMaps = true
     /// Monotonic clock offset in seconds for a new time namespace.
     public var monotonicOffset: Int64 = 0
     /// Boottime clock offset in seconds for a new time namespace.
@@ -186,6 +188,8 @@ public enum DashboardAction: Equatable, Sendable {
     case redraw
     /// F7 with no host shell running: start one (no namespaces, none of the child's options) on the left.
     case openSplit
+    /// Put this text on the terminal's clipboard (OSC 52), for the `unshare` line.
+    case copy(String)
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

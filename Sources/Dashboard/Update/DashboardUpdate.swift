@@ -30,6 +30,8 @@ public enum LoopEffect: Equatable, Sendable {
     case redrawAll
     /// Leave: kill and reap the children, restore the terminal.
     case quit
+    /// Write this text to the terminal's clipboard with OSC 52 (only asked for where TERM takes it).
+    case clipboard(String)
 }
 
 /// What one update did: the loop's effects, and whether anything but the child pane may have changed (a
@@ -152,6 +154,8 @@ public final class DashboardUpdate {
             case .openSplit:
                 outcome.changedPanels = true
                 openSplit(&model, outcome: &outcome)
+            case .copy(let text):
+                outcome.effects.append(.clipboard(text))
             }
         }
     }
@@ -378,6 +382,8 @@ public final class DashboardUpdate {
         if reference != system.hostPID {
             model.comparison.latest?.subject += " vs pid \(reference) (\(comparison.right.comm))"
         }
+        model.lastComparison = comparison  // for the lesson card's checks
+        model.noteLessonProgress()
         if case .process = target { model.comparison.latest?.isOwnChild = false }
         var maps = MapViews.hostReading(of: comparison)
         if MapViews.hasOwnUserNamespace(pid, host: system.hostPID, in: snapshot),

@@ -44,6 +44,8 @@ extension DashboardModel {
             return []
         case .dialog(var dialog):
             return handleDialogKey(key, dialog: &dialog)
+        case .lessons(let picker):
+            return handleLessonListKey(key, picker: picker)
         case .none:
             break
         }
@@ -108,6 +110,11 @@ extension DashboardModel {
         case .character("m"):
             overlay = .dialog(EditDialog(purpose: .maps, options: options, validators: validators))
             return []
+        case .character("L"):
+            openLessonList()
+            return []
+        case .character("c"):
+            return copyExportLine()
         default:
             return nil
         }

@@ -11,6 +11,7 @@ extension LaunchRequest {
         if kinds.contains(.user) {
             if !options.uidMaps.isEmpty { spec.uidMap = try options.uidMaps.map(IDMapEntry.init(parsing:)) }
             if !options.gidMaps.isEmpty { spec.gidMap = try options.gidMaps.map(IDMapEntry.init(parsing:)) }
+            spec.writeMaps = options.writeMaps
         }
         if kinds.contains(.time) {
             if options.monotonicOffset != 0 { spec.monotonicOffset = Double(options.monotonicOffset) }

@@ -32,10 +32,15 @@ public enum DashboardView {
                 ChildPaneView.render(state, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
             }
         }
+        if let card = layout.lessonCard, let session = state.lesson {
+            LessonCard.render(session, state: state, in: card, buffer: &buffer, theme: theme)
+        }
         StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme)
         switch state.overlay {
         case .help: HelpOverlay.render(in: buffer.bounds, scroll: state.helpScroll, buffer: &buffer, theme: theme)
         case .dialog(let dialog): DialogView.render(dialog, in: buffer.bounds, buffer: &buffer, theme: theme)
+        case .lessons(let picker):
+            LessonListView.render(state, picker: picker, in: buffer.bounds, buffer: &buffer, theme: theme)
         case .confirmQuit, .none: break
         }
         return buffer

@@ -10,6 +10,7 @@ public enum StatusBar {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"
         case .help: return "↑↓ PgUp PgDn scroll · other keys close help"
         case .confirmQuit: return "y quit · n stay"
+        case .lessons: return "digit or ↑↓ pick · Enter start · Esc close"
         case .none: break
         }
         if state.search?.editing == true { return "Enter keep · Esc clear" }

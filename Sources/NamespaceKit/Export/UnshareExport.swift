@@ -10,7 +10,9 @@ public enum UnshareExport {
             switch kind {
             case .mount: words.append(spec.mountProc ? "--mount-proc" : "--mount")
             case .user:
-                if spec.uidMap == nil && spec.gidMap == nil {
+                if !spec.writeMaps {
+                    words.append("--user")  // no maps: unshare writes none either
+                } else if spec.uidMap == nil && spec.gidMap == nil {
                     words.append("--map-root-user")
                 } else {
                     // Explicit maps go through newuidmap/newgidmap (Debian's uidmap package), as unshare does.

@@ -11,6 +11,9 @@ public struct LaunchSpec: Sendable, Equatable {
     public var uidMap: [IDMapEntry]?
     /// The gid map; nil maps root inside to the caller's gid (used only with `.user`).
     public var gidMap: [IDMapEntry]?
+    /// False to leave a new user namespace's uid and gid maps unwritten (everyone is 65534 inside until
+    /// someone writes them): the lesson on what a user namespace without maps can do.
+    public var writeMaps = true
     /// Mount a fresh proc on /proc, so `ps` shows only the child's processes.
     public var mountProc: Bool
     /// Bring `lo` up in a new network namespace.

@@ -18,9 +18,14 @@ public enum Launcher {
         let hostname = spec.hostname.map { strdup($0)! }
         let user = spec.kinds.contains(.user)
         // Nested (joining): without maps given, the C child maps root to its own ids in the joined namespace.
+        // A lesson may ask for no maps at all (`writeMaps`), to show a user namespace before they are written.
         let nested = spec.joining.map { !$0.kinds.isEmpty } ?? false
-        let uidMap = user ? (nested ? spec.uidMap : spec.effectiveUIDMap).map { strdup(IDMap.text($0))! } : nil
-        let gidMap = user ? (nested ? spec.gidMap : spec.effectiveGIDMap).map { strdup(IDMap.text($0))! } : nil
+        let uidMap =
+            user && spec.writeMaps
+            ? (nested ? spec.uidMap : spec.effectiveUIDMap).map { strdup(IDMap.text($0))! } : nil
+        let gidMap =
+            user && spec.writeMaps
+            ? (nested ? spec.gidMap : spec.effectiveGIDMap).map { strdup(IDMap.text($0))! } : nil
         defer {
             free(pathC)
             free(hostname)

@@ -1,0 +1,109 @@
+import NamespaceKit
+
+/// A guided experiment, read from a `lessons/*.toml` file (see docs/lessons.md): what to tick and set, what
+/// to type, and the checks that tick each step off from the live model.
+public struct Lesson: Equatable, Sendable {
+    /// Its number in the list (`L 8 Enter`, `nslab lesson 8`); unique among the loaded lessons.
+    public var number: Int
+    /// A short name for `nslab lesson NAME`, e.g. "uts".
+    public var name: String
+    /// The title shown in the list and on the card.
+    public var title: String
+    /// The goal, in one sentence.
+    public var goal: String
+    /// The kinds ticked before the launch.
+    public var kinds: Set<NamespaceKind>
+    /// The options set before the launch (defaults for anything the file leaves out).
+    public var options: NamespaceOptions
+    /// True when the lesson cannot work without root; greyed in the list for an ordinary user.
+    public var needsRoot: Bool
+    /// The steps, in order.
+    public var steps: [LessonStep]
+    /// The file it came from.
+    public var file: String
+
+    /// Makes a lesson.
+    public init(
+        number: Int, name: String, title: String, goal: String, kinds: Set<NamespaceKind>,
+        options: NamespaceOptions = NamespaceOptions(), needsRoot: Bool = false, steps: [LessonStep],
+        file: String = ""
+    ) {
+        self.number = number
+        self.name = name
+        self.title = title
+        self.goal = goal
+        self.kinds = kinds
+        self.options = options
+        self.needsRoot = needsRoot
+        self.steps = steps
+        self.file = file
+    }
+}
+
+/// Where a step's command is typed.
+public enum StepKind: String, CaseIterable, Equatable, Sendable {
+    /// In the child's pane.
+    case child
+    /// In another terminal on the host (outside nslab).
+    case host
+    /// Nothing to type: look at a panel.
+    case observe
+}
+
+/// One step of a lesson.
+public struct LessonStep: Equatable, Sendable {
+    /// Where the command goes.
+    public var kind: StepKind
+    /// What to type (empty for `observe`).
+    public var command: String
+    /// What should be seen.
+    public var expect: String
+    /// The live check that ticks the step off, if any.
+    public var check: LessonCheck?
+    /// The one-line hint shown when the check fails (the check's own when the file gives none).
+    public var hint: String?
+
+    /// Makes a step.
+    public init(kind: StepKind, command: String, expect: String, check: LessonCheck?, hint: String? = nil) {
+        self.kind = kind
+        self.command = command
+        self.expect = expect
+        self.check = check
+        self.hint = hint
+    }
+}
+
+/// What a check found in the model.
+public enum CheckResult: Equatable, Sendable {
+    /// The model shows what the step expects: ✓.
+    case holds
+    /// The model shows the opposite: ✗ and the hint.
+    case fails(String)
+    /// Not known yet (no child, no facts, or not done yet): neutral.
+    case unknown
+}
+
+/// A lesson being followed: which lesson, and the tab its child got.
+public struct LessonSession: Equatable, Sendable {
+    /// The lesson.
+    public var lesson: Lesson
+    /// The id of the tab the lesson's launch gets; the card's checks are about that tab's child.
+    public var tabID: ChildTab.ID
+    /// Steps whose check held once: they stay ✓, since a later step may undo what an earlier one saw (the
+    /// map written in step 2 ends step 1's "no map").
+    public var passed: Set<Int> = []
+
+    /// Makes a session for `lesson`, whose child gets tab `tabID`.
+    public init(lesson: Lesson, tabID: ChildTab.ID) {
+        self.lesson = lesson
+        self.tabID = tabID
+    }
+}
+
+/// The lesson list overlay (`L`): the cursor and any digits typed so far.
+public struct LessonPicker: Equatable, Sendable {
+    /// The lesson under the cursor, as an index into the loaded lessons.
+    public var cursor = 0
+    /// Digits typed, so lesson 12 can be picked with `1 2`.
+    public var digits = ""
+}

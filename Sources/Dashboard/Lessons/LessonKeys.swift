@@ -1,0 +1,101 @@
+import NamespaceKit
+
+/// The lesson list's keys and what starting a lesson does to the model.
+extension DashboardModel {
+    /// `L`: opens the list on the lesson being followed, else the first.
+    mutating func openLessonList() {
+        guard !lessons.lessons.isEmpty else {
+            let why = lessons.problems.first.map { ": \($0)" } ?? " (none found on the lesson path)"
+            show("No lessons to list\(why)", isError: true)
+            return
+        }
+        let current = lesson.flatMap { session in lessons.lessons.firstIndex { $0.number == session.lesson.number } }
+        overlay = .lessons(LessonPicker(cursor: current ?? 0))
+    }
+
+    /// Keys of the open list: a digit picks by number (two digits for lessons past 9), arrows move, Enter
+    /// starts, Esc closes.
+    mutating func handleLessonListKey(_ key: Key, picker given: LessonPicker) -> [DashboardAction] {
+        var picker = given
+        let list = lessons.lessons
+        if case .character(let c) = key, c.isASCII, c.isNumber {
+            let joined = picker.digits + String(c)
+            if let index = list.firstIndex(where: { String($0.number) == joined }) {
+                picker.cursor = index
+                picker.digits = joined
+            } else if let index = list.firstIndex(where: { String($0.number) == String(c) }) {
+                picker.cursor = index
+                picker.digits = String(c)
+            } else {
+                picker.digits = ""
+            }
+            overlay = .lessons(picker)
+            return []
+        }
+        picker.digits = ""
+        if let moved = key.movedPosition(from: picker.cursor, last: max(0, list.count - 1), page: 5) {
+            picker.cursor = moved
+            overlay = .lessons(picker)
+            return []
+        }
+        switch key {
+        case .enter:
+            overlay = .none
+            guard list.indices.contains(picker.cursor) else { return [] }
+            return startLesson(list[picker.cursor])
+        case .escape, .character("L"), .character("q"):
+            overlay = .none
+        default:
+            overlay = .lessons(picker)
+        }
+        return []
+    }
+
+    /// Sets the lesson's kinds and options and launches its child; the card follows the tab it gets. A lesson
+    /// that needs root is refused for an ordinary user, with the reason.
+    public mutating func startLesson(_ chosen: Lesson) -> [DashboardAction] {
+        if chosen.needsRoot && !isRoot {
+            show("Lesson \(chosen.number) (\(chosen.title)) needs root: run nslab with sudo.", isError: true)
+            return []
+        }
+        let missing = chosen.kinds.filter { unavailable[$0] != nil }
+        if let kind = missing.first {
+            show("Lesson \(chosen.number) needs \(kind.title), which is not available here.", isError: true)
+            return []
+        }
+        ticked = chosen.kinds
+        // An ordinary user gets the other kinds only inside a user namespace of their own (root maps to them).
+        if !isRoot && !ticked.isEmpty { ticked.insert(.user) }
+        options = chosen.options
+        lesson = LessonSession(lesson: chosen, tabID: nextTabID)
+        show("Lesson \(chosen.number): \(chosen.title)")
+        return launch()
+    }
+
+    /// Remembers the steps whose checks hold now, so they stay ✓; called after each recompute.
+    public mutating func noteLessonProgress() {
+        guard let session = lesson else { return }
+        for (index, result) in lessonResults(session).enumerated() where result == .holds {
+            lesson?.passed.insert(index)
+        }
+    }
+
+    /// The lesson's steps with what their checks find now: about the lesson's child only, and only once the
+    /// comparison is of that child.
+    public func lessonResults(_ session: LessonSession) -> [CheckResult] {
+        let comparison: Comparison?
+        if let tab = tab(session.tabID), tab.exit == nil, lastComparison?.left.pid == tab.pid {
+            comparison = lastComparison
+        } else {
+            comparison = nil
+        }
+        return session.lesson.steps.enumerated().map { index, step in
+            if session.passed.contains(index) { return .holds }
+            guard let check = step.check else { return .unknown }
+            switch check.evaluate(comparison, snapshot: snapshot) {
+            case .fails(let shown): return .fails(step.hint.map { "\(shown): \($0)" } ?? "\(shown): \(check.defaultAdvice)")
+            case let other: return other
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The repository's lessons/ folder, given to the binary under test however it was built or copied.
+private let lessonFolder: String = {
+    let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    return parts.dropLast(3).joined(separator: "/") + "/lessons"
+}()
+
+/// One classic lesson as a learner follows it: its key in the list, what to type, what the child prints, the
+/// card step that must turn ✓, and the Host vs child row (and /proc kind) that must differ.
+struct ClassicLesson: CustomTestStringConvertible, Sendable {
+    var number: Int
+    var command: String
+    var output: String
+    var step: Int
+    var row: String
+    var kind: String
+    var testDescription: String { "lesson \(number) (\(row))" }
+}
+
+/// The eight classic lessons end to end in tmux, from a cold start: `L N Enter`, the command typed into the
+/// child, the ✓ on the card and the differing row in the Host vs child panel on the same screen, and the
+/// kind checked from outside through /proc.
+@Suite("lessons end to end", .serialized)
+struct LessonEndToEndTests {
+    static let classic = [
+        ClassicLesson(number: 1, command: "hostname", output: "myhost", step: 1, row: "uts", kind: "uts"),
+        ClassicLesson(number: 2, command: "ipcmk -Q", output: "Message queue id", step: 1, row: "ipc", kind: "ipc"),
+        ClassicLesson(number: 3, command: "echo pid-$$", output: "pid-1", step: 1, row: "pid", kind: "pid"),
+        ClassicLesson(number: 4, command: "ps", output: "PID TTY", step: 1, row: "mnt", kind: "mnt"),
+        ClassicLesson(number: 5, command: "id", output: "uid=0(root)", step: 1, row: "user", kind: "user"),
+        ClassicLesson(number: 6, command: "ip -o link", output: "1: lo:", step: 1, row: "net", kind: "net"),
+        ClassicLesson(
+            number: 7, command: "cat /proc/self/cgroup", output: "0::/", step: 1, row: "cgroup", kind: "cgroup"),
+        ClassicLesson(number: 8, command: "cat /proc/uptime", output: ".", step: 2, row: "time", kind: "time"),
+    ]
+
+    static func session(_ command: String) throws -> TmuxSession {
+        try TmuxSession(
+            command, width: 160, height: 45, environment: ["PS1": "child$ ", "NSLAB_LESSON_PATH": lessonFolder])
+    }
+
+    @Test("L N Enter, the command, the ✓ and the differing row", arguments: classic)
+    func classicLesson(_ lesson: ClassicLesson) throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("\(lesson.number)")
+        try tmux.send("Enter")
+        let launched = try tmux.waitFor("child$")
+        #expect(launched.contains("Lesson \(lesson.number):"), "the card shows: \(launched)")
+        let pid = try #require(Self.childPID(on: launched), "\(launched)")
+        #expect(Processes.differingKinds(pid).contains(lesson.kind), "\(lesson.kind) differs in /proc")
+        try tmux.send(lesson.command, literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(lesson.output)
+        // The check turns ✓ and the kind's row shows the difference (≠) on the same screen.
+        let screen = try tmux.waitFor(#"✓ \#(lesson.step)\. "#, regex: true, timeout: 8)
+        let row = screen.split(separator: "\n").first { $0.contains("│\(lesson.row) ") && $0.contains("≠") }
+        #expect(row != nil, "the \(lesson.row) row differs:\n\(screen)")
+        #expect(!screen.contains("✗"), "no check fails:\n\(screen)")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.waitFor("y/n")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid), "the child outlived the dashboard")
+    }
+
+    @Test("nslab lesson 8 starts the dashboard in the time lesson with a day's boottime offset")
+    func lessonCommand() throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) lesson time --shell /bin/sh")
+        let screen = try tmux.waitFor("child$")
+        #expect(screen.contains("Lesson 8:"))
+        let pid = try #require(Self.childPID(on: screen), "\(screen)")
+        let offsets = try String(contentsOfFile: "/proc/\(pid)/timens_offsets", encoding: .utf8)
+        #expect(offsets.contains("boottime") && offsets.contains("86400"), "\(offsets)")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
+    }
+
+    @Test("nslab lesson --list lists number, name and title; a bad name is one line")
+    func list() throws {
+        let result = try Binary.run(["lesson", "--list"], environment: ["NSLAB_LESSON_PATH": lessonFolder])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count >= 8)
+        #expect(lines.first?.hasPrefix(" 1  uts") == true, "\(result.stdout)")
+        #expect(lines.contains { $0.hasPrefix(" 8  time") })
+        let bad = try Binary.run(["lesson", "nosuch"], environment: ["NSLAB_LESSON_PATH": lessonFolder])
+        expectRefusal(bad, containing: "no lesson 'nosuch'")
+    }
+
+    @Test("lesson 9: the orphaned sleep is adopted by the lesson's shell, its PID namespace's pid 1")
+    func orphanLesson() throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("9")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        try tmux.send("sh -c 'sleep 300 & echo started $!'", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("started 3")
+        try tmux.send("ps -o pid,ppid,comm", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        // From outside: a sleep whose parent is the lesson's shell, and which is pid 3 inside.
+        let status = try Self.children(of: pid).compactMap { try? String(contentsOfFile: "/proc/\($0)/status", encoding: .utf8) }
+        #expect(status.contains { $0.contains("Name:\tsleep") && $0.contains("NSpid:") }, "\(status)")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
+    }
+
+    @Test("a bad lesson file is left out with FILE:LINE:COLUMN in the status line; the others still load")
+    func badLessonFile() throws {
+        let folder = "/tmp/nslab-lesson-e2e-\(getpid())"
+        mkdir(folder, 0o755)
+        defer {
+            unlink(folder + "/99-bad.toml")
+            rmdir(folder)
+        }
+        try "number = 99\nname = \"bad\"\ntitle = \"t\"\ngoal = \"g\"\nkinds = [\"utz\"]\n"
+            .write(toFile: folder + "/99-bad.toml", atomically: false, encoding: .utf8)
+        let tmux = try TmuxSession(
+            "\(Binary.path) --shell /bin/sh", width: 160, height: 45,
+            environment: ["NSLAB_LESSON_PATH": folder + ":" + lessonFolder])
+        let screen = try tmux.waitFor("Lesson left out:")
+        #expect(screen.contains("99-bad.toml:5:10: unknown kind 'utz'"), "\(screen)")
+        try tmux.send("L")
+        let list = try tmux.waitFor("Lessons")
+        #expect(list.contains("Time: a clock a day ahead") && !list.contains("99  "), "\(list)")
+        try tmux.send("Escape")
+        try tmux.send("q")
+    }
+
+    @Test("c copies the unshare line with OSC 52: tmux receives it as a paste buffer")
+    func copiesUnshareLine() throws {
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.tmux(["set-option", "-g", "set-clipboard", "on"])
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("1")
+        try tmux.waitFor("$ unshare --fork --kill-child --uts")
+        try tmux.send("c")
+        try tmux.waitFor("copied: unshare")
+        let deadline = Date().addingTimeInterval(3)
+        var buffer = ""
+        while Date() < deadline {
+            buffer = (try? tmux.tmux(["show-buffer"])) ?? ""
+            if !buffer.isEmpty { break }
+            usleep(50_000)
+        }
+        #expect(buffer.hasPrefix("unshare --fork --kill-child --uts sh -c 'hostname nslab"), "\(buffer)")
+        #expect(buffer.hasSuffix(" /bin/sh"), "\(buffer)")
+        try tmux.send("q")
+    }
+
+    @Test("lesson 11: without maps the shell is uid 65534 with no capability; after the map, root with all of them")
+    func unmappedLesson() throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "1")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        #expect(try String(contentsOfFile: "/proc/\(pid)/uid_map", encoding: .utf8).isEmpty, "no map written")
+        try tmux.send("id; grep CapEff /proc/self/status", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("uid=65534")
+        // execve dropped every capability for the unmapped uid (tmux shows the status file's tab as spaces).
+        try tmux.waitFor(#"CapEff:\s+0{16}"#, regex: true, timeout: 5)
+        try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
+        // The host step, done by the test as the learner would in another terminal.
+        try "0 0 1\n".write(toFile: "/proc/\(pid)/uid_map", atomically: false, encoding: .utf8)
+        try tmux.send("clear; id; grep CapEff /proc/self/status", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("uid=0(root)")
+        try tmux.waitFor(#"CapEff:\s+[0-9a-f]*ffffffff"#, regex: true, timeout: 5)
+        try tmux.waitFor(#"✓ 3\. "#, regex: true, timeout: 8)
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
+    }
+
+    /// The pids whose parent is `pid`, from /proc.
+    static func children(of pid: pid_t) throws -> [pid_t] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { pid_t($0) }.filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == pid
+        }
+    }
+
+    /// The pid in the child pane's title, "Child 1234 [uts]".
+    static func childPID(on screen: String) -> pid_t? {
+        guard let range = screen.range(of: #"Child (\d+) \["#, options: .regularExpression) else { return nil }
+        return pid_t(screen[range].dropFirst(6).prefix { $0.isNumber })
+    }
+}
