@@ -3,7 +3,7 @@ import Testing
 
 @testable import Dashboard
 
-/// The unshare line under Launch and `c`, which copies it with OSC 52 only where TERM takes it.
+/// The unshare line under Launch and `y`, which copies it with OSC 52 only where TERM takes it.
 @Suite("Export line")
 struct ExportLineTests {
     @Test("the line follows the ticks and options, and shows under Launch")
@@ -19,16 +19,16 @@ struct ExportLineTests {
         #expect(screen.contains("│$ unshare --fork --kill-child --uts --pid"), "\(screen)")
     }
 
-    @Test("c copies with OSC 52 and says copied; without OSC 52 nothing is sent and the message says why")
+    @Test("y copies with OSC 52 and says copied; without OSC 52 nothing is sent and the message says why")
     func copies() throws {
         let harness = Harness(system: try LabFixture.system())
         harness.press(.character("1"))
         harness.model.clipboardWorks = false
-        harness.press(.character("c"))
+        harness.press(.character("y"))
         #expect(harness.clipboard.isEmpty)
         #expect(harness.model.message?.isError == true)
         harness.model.clipboardWorks = true
-        harness.press(.character("c"))
+        harness.press(.character("y"))
         let line = try #require(ExportLine.unshare(harness.model))
         #expect(harness.clipboard == [line])
         #expect(harness.model.message?.text.hasPrefix("copied") == true)

@@ -144,14 +144,14 @@ struct LessonEndToEndTests {
         try tmux.send("q")
     }
 
-    @Test("c copies the unshare line with OSC 52: tmux receives it as a paste buffer")
+    @Test("y copies the unshare line with OSC 52: tmux receives it as a paste buffer")
     func copiesUnshareLine() throws {
         let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
         try tmux.tmux(["set-option", "-g", "set-clipboard", "on"])
         try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("1")
         try tmux.waitFor("$ unshare --fork --kill-child --uts")
-        try tmux.send("c")
+        try tmux.send("y")
         try tmux.waitFor("copied: unshare")
         let deadline = Date().addingTimeInterval(3)
         var buffer = ""

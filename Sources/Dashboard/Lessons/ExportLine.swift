@@ -22,7 +22,7 @@ public enum ExportLine {
         return families.contains { term == $0 || term.hasPrefix($0) } || term == "st"
     }
 
-    /// The OSC 52 sequence that puts `text` on the clipboard ("c").
+    /// The OSC 52 sequence that puts `text` on the clipboard ("y").
     public static func osc52(_ text: String) -> String {
         "\u{1b}]52;c;" + base64(Array(text.utf8)) + "\u{07}"
     }
@@ -49,7 +49,7 @@ public enum ExportLine {
 }
 
 extension DashboardModel {
-    /// `c`: copies the unshare line with OSC 52 where the terminal takes it, and says so.
+    /// `y`: copies the unshare line with OSC 52 where the terminal takes it, and says so.
     mutating func copyExportLine() -> [DashboardAction] {
         guard let line = ExportLine.unshare(self) else {
             show("Tick at least one kind (keys 1-8): the unshare line follows the ticks.", isError: true)

@@ -275,7 +275,7 @@ public struct DashboardModel: Sendable {
     private mutating func rebuildVisibleProcesses() {
         var index: [Int32: Int] = [:]
         index.reserveCapacity(processes.count)
-        if collapsed.isEmpty {
+        if collapsed.isEmpty && !containersOnly {
             // Every row is visible: share the tree's array rather than keep a second copy of 20,000 rows.
             for (position, row) in processes.enumerated() { index[row.pid] = position }
             visibleProcesses = processes

@@ -95,8 +95,8 @@ public enum KeyBindings {
             .dashboard, "h / m", "edit the hostname / the uid and gid maps",
             .these([.character("h"), .character("m")])),
         KeyBinding(
-            .dashboard, "c", "copy the unshare line under Launch (OSC 52, xterm-like terminals)",
-            .these([.character("c")])),
+            .dashboard, "y", "copy (yank) the unshare line under Launch (OSC 52, xterm-like terminals)",
+            .these([.character("y")])),
         KeyBinding(.dashboard, "L", "the lesson list: a guided experiment, checked live", .these([.character("L")])),
         KeyBinding(.dashboard, "F1 / ?", "this help", .these([.function(1), .character("?")])),
         KeyBinding(.dashboard, "Ctrl-L", "redraw the whole screen", .these([.control(12)])),

@@ -113,7 +113,8 @@ public final class DashboardSystem {
 
     /// `pid` compared with `other` (a child's parent child, say) in `snapshot`; nil when either is gone.
     func compare(_ pid: Int32, with other: Int32, in snapshot: Snapshot) -> Comparison? {
-        try? scanner?.compare(pid, with: other, in: snapshot)
+        if other == hostPID { return compareWithHost(pid, in: snapshot) }
+        return try? scanner?.compare(pid, with: other, in: snapshot)
     }
 
     /// `pid`'s own maps and the host's, as read from inside `pid`'s user namespace; nil when it cannot be joined.

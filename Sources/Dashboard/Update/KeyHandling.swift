@@ -113,7 +113,7 @@ extension DashboardModel {
         case .character("L"):
             openLessonList()
             return []
-        case .character("c"):
+        case .character("y"):  // yank, as in vi and tmux; `c` is the process tree's filter
             return copyExportLine()
         default:
             return nil
