@@ -96,10 +96,13 @@ public final class ProcScanner {
         let unavailable = Set(NamespaceKind.allCases).subtracting(available)
         var namespaces: [Namespace] = []
         let grouped = Snapshot.groupNamespaces(records)
+        let timeReaders = available.contains(.time) ? Snapshot.timeOffsetReaders(records) : [:]
         for (key, members) in grouped {
             var namespace = Namespace(kind: key.kind, inode: key.id, members: members.sorted())
             if key.kind == .user { readUserFacts(&namespace) }
-            if key.kind == .time { namespace.timeOffsets = readTimeOffsets(namespace.representative) }
+            if key.kind == .time {
+                namespace.timeOffsets = timeReaders[key.id].map(readTimeOffsets) ?? .unknown
+            }
             if readRelations { applyRelations(&namespace) }
             namespaces.append(namespace)
         }

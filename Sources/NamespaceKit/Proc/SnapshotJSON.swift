@@ -7,7 +7,10 @@ import Glibc
 extension JSONWriter {
     /// Writes a process list: `{"unavailable_kinds": [...], "processes": [...]}`. `reference` is the namespace
     /// set `differs_from_nslab` compares with: nslab's own (the host's, when nslab runs on the host) by default.
-    public mutating func writeProcesses(_ snapshot: Snapshot, reference: NamespaceSet? = nil) {
+    /// `ownFiles` gives the maps and offsets of processes whose namespace links could not be read.
+    public mutating func writeProcesses(
+        _ snapshot: Snapshot, reference: NamespaceSet? = nil, ownFiles: [Int32: ProcessOwnFiles] = [:]
+    ) {
         let reference = reference ?? snapshot.process(getpid())?.namespaces
         beginObject()
         writeUnavailableKinds(snapshot)
@@ -19,7 +22,8 @@ extension JSONWriter {
             let differs = parent.map { process.namespaces.differingKindsIfKnown(from: $0.namespaces) } ?? []
             writeProcess(
                 process, in: snapshot, differsFromParent: differs,
-                differsFromNslab: reference.flatMap { process.namespaces.differingKindsIfKnown(from: $0) })
+                differsFromNslab: reference.flatMap { process.namespaces.differingKindsIfKnown(from: $0) },
+                ownFiles: ownFiles[process.pid])
         }
         endArray()
         endObject()
@@ -29,7 +33,7 @@ extension JSONWriter {
     /// on one side could not be read, and unknown is never written as "the same".
     public mutating func writeProcess(
         _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]?,
-        differsFromNslab: [NamespaceKind]? = nil
+        differsFromNslab: [NamespaceKind]? = nil, ownFiles: ProcessOwnFiles? = nil
     ) {
         beginObject()
         key("pid")
@@ -74,16 +78,21 @@ extension JSONWriter {
         writeKinds(differsFromNslab)
         let user = snapshot.namespace(of: process.pid, .user)
         key("uid_map")
-        writeIDMap(user?.uidMap ?? .unknown)
+        writeIDMap(user?.uidMap ?? ownFiles?.uidMap ?? .unknown)
         key("gid_map")
-        writeIDMap(user?.gidMap ?? .unknown)
+        writeIDMap(user?.gidMap ?? ownFiles?.gidMap ?? .unknown)
         key("setgroups")
-        if let policy = user?.setgroups?.value { string(policy.rawValue) } else { null() }
+        if let policy = user?.setgroups?.value ?? ownFiles?.setgroups.value {
+            string(policy.rawValue)
+        } else {
+            null()
+        }
         key("cgroup")
         writeCgroup(process.cgroup)
         if !snapshot.unavailableKinds.contains(.time) {
             key("timens_offsets")
-            writeTimeOffsets(snapshot.namespace(of: process.pid, .time)?.timeOffsets ?? .unknown)
+            writeTimeOffsets(
+                snapshot.namespace(of: process.pid, .time)?.timeOffsets ?? ownFiles?.timeOffsets ?? .unknown)
         }
         endObject()
     }
