@@ -103,7 +103,9 @@ extension JSONWriter {
         writeUnavailableKinds(snapshot)
         key("namespaces")
         beginArray()
-        for namespace in snapshot.namespaces { writeNamespace(namespace, in: snapshot) }
+        for namespace in (snapshot.namespaces + snapshot.heldNamespaces).sorted(by: { $0.key < $1.key }) {
+            writeNamespace(namespace, in: snapshot)
+        }
         endArray()
         endObject()
     }
@@ -118,10 +120,10 @@ extension JSONWriter {
         key("nprocs")
         number(namespace.members.count)
         key("pid")
-        number(namespace.representative)
-        let representative = snapshot.process(namespace.representative)
+        if namespace.members.isEmpty { null() } else { number(namespace.representative) }
+        let representative = namespace.members.isEmpty ? nil : snapshot.process(namespace.representative)
         key("command")
-        string(representative?.commandForJSON ?? "")
+        if namespace.members.isEmpty { null() } else { string(representative?.commandForJSON ?? "") }
         key("kernel_thread")
         bool(representative?.isKernelThread ?? false)
         key("members")
@@ -132,6 +134,7 @@ extension JSONWriter {
         if let parent = namespace.parent { number(parent) } else { null() }
         key("owner_user_ns")
         if let owner = namespace.ownerUserNamespace { number(owner) } else { null() }
+        writeHolders(namespace)
         if namespace.kind == .user {
             key("owner_uid")
             if let uid = namespace.ownerUID { number(uid) } else { null() }
@@ -147,6 +150,33 @@ extension JSONWriter {
             writeTimeOffsets(namespace.timeOffsets ?? .unknown)
         }
         endObject()
+    }
+
+    /// Writes `held_by` (bind mounts, fds, owner) and, for net namespaces, `netns_names`.
+    private mutating func writeHolders(_ namespace: Namespace) {
+        key("held_by")
+        beginArray()
+        for holder in namespace.holders {
+            beginObject()
+            key("how")
+            string(holder.how.rawValue)
+            key("path")
+            if let path = holder.path { string(path) } else { null() }
+            key("pid")
+            if let pid = holder.pid { number(pid) } else { null() }
+            if holder.how == .bindMount {
+                key("mount_ns")
+                if let mount = holder.mountNamespace { number(mount) } else { null() }
+            }
+            endObject()
+        }
+        endArray()
+        if namespace.kind == .net {
+            key("netns_names")
+            beginArray()
+            for name in namespace.netnsNames { string(name) }
+            endArray()
+        }
     }
 
     /// Writes a list of kind names, or null.
