@@ -3,7 +3,7 @@
 # argument (scripts/screenshot.sh asks for its image renderer that way).
 # Swift itself (6.x) must already be on PATH; see the README.
 set -euo pipefail
-packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3
+packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3 bubblewrap
     # the Debian package and its checks (scripts/package-deb.sh, scripts/check-package.sh)
     dpkg-dev binutils lintian man-db groff-base zsh fish
     # real containers and sandboxes for the container-label tests (ContainerCommandTests)

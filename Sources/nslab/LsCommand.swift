@@ -18,6 +18,7 @@ struct LsCommand: ParsableCommand {
     /// Scans /proc with namespace relations and prints the chosen view.
     func run() throws {
         let scanner = try openProc()
+        scanner.findsHeldNamespaces = true
         let snapshot = scanner.refresh(relations: true)
         if json {
             var writer = JSONWriter(capacity: 64 * 1024)
@@ -36,20 +37,45 @@ struct LsCommand: ParsableCommand {
         var text =
             pad("NS", 11, right: true) + " TYPE   " + pad("NPROCS", 6, right: true) + " "
             + pad("PID", 7, right: true) + " " + pad("OWNER-NS", 11, right: true) + " USER     COMMAND\n"
-        for namespace in snapshot.namespaces {
+        for namespace in Self.all(snapshot) {
             text += line(namespace, snapshot, users) + "\n"
         }
         return text
     }
 
+    /// Namespaces with processes and those held without, in kind then id order.
+    static func all(_ snapshot: Snapshot) -> [Namespace] {
+        (snapshot.namespaces + snapshot.heldNamespaces).sorted { $0.key < $1.key }
+    }
+
     private func line(_ namespace: Namespace, _ snapshot: Snapshot, _ users: UserNames) -> String {
-        let process = snapshot.process(namespace.representative)
+        let held = namespace.members.isEmpty
+        let process = held ? nil : snapshot.process(namespace.representative)
         let owner = namespace.ownerUserNamespace.map(String.init) ?? "?"
-        let user = process?.uid.value.map { users.name($0.real) } ?? "?"
+        let user = held ? "-" : process?.uid.value.map { users.name($0.real) } ?? "?"
+        let command = held ? Self.holding(namespace) : singleLine(process?.commandLine ?? "") + Self.names(namespace)
         return pad(String(namespace.inode), 11, right: true) + " " + pad(namespace.kind.procName, 6) + " "
             + pad(String(namespace.members.count), 6, right: true) + " "
-            + pad(String(namespace.representative), 7, right: true) + " " + pad(owner, 11, right: true) + " "
-            + pad(user, 8) + " " + singleLine(process?.commandLine ?? "")
+            + pad(held ? "-" : String(namespace.representative), 7, right: true) + " " + pad(owner, 11, right: true)
+            + " " + pad(user, 8) + " " + command
+    }
+
+    /// How a namespace without processes is held, e.g. `(bind mount /run/netns/lab, netns lab)`.
+    static func holding(_ namespace: Namespace) -> String {
+        let ways = namespace.holders.map { holder -> String in
+            switch holder.how {
+            case .bindMount: "bind mount " + singleLine(holder.path ?? "?")
+            case .fd: "fd " + (holder.path ?? "?")
+            case .owner: "owner of namespaces"
+            }
+        }
+        return "(held by " + ways.joined(separator: ", ") + ")" + names(namespace)
+    }
+
+    /// `  [netns lab]` for a net namespace with `ip netns` names.
+    static func names(_ namespace: Namespace) -> String {
+        let names = namespace.netnsNames
+        return names.isEmpty ? "" : "  [netns " + names.map(singleLine).joined(separator: ", ") + "]"
     }
 
     /// User namespaces nest by parent; under each, the namespaces it owns (pid ones nested by parent).
@@ -58,8 +84,9 @@ struct LsCommand: ParsableCommand {
         var childUsers: [UInt64: [Namespace]] = [:]
         var topUsers: [Namespace] = []
         var orphans: [Namespace] = []
-        let userIDs = Set(snapshot.namespaces.filter { $0.kind == .user }.map(\.inode))
-        for namespace in snapshot.namespaces {
+        let everything = Self.all(snapshot)
+        let userIDs = Set(everything.filter { $0.kind == .user }.map(\.inode))
+        for namespace in everything {
             if namespace.kind == .user {
                 if let parent = namespace.parent, userIDs.contains(parent) {
                     childUsers[parent, default: []].append(namespace)
@@ -76,11 +103,16 @@ struct LsCommand: ParsableCommand {
         func describe(_ namespace: Namespace) -> String {
             let count = namespace.members.count
             var words = "\(namespace.kind.procName):[\(namespace.inode)] \(count) process\(count == 1 ? "" : "es")"
-            words += ", pid \(namespace.representative)"
+            if count == 0 {
+                words += " " + Self.holding(namespace)
+            } else {
+                words += ", pid \(namespace.representative)"
+            }
             if let uid = namespace.ownerUID { words += ", owner uid \(uid)" }
             if namespace.kind == .pid, let parent = namespace.parent { words += ", parent pid:[\(parent)]" }
+            guard count > 0 else { return words }
             let command = snapshot.process(namespace.representative)?.commandLine ?? ""
-            return words + "  " + singleLine(String(command.prefix(60)))
+            return words + "  " + singleLine(String(command.prefix(60))) + Self.names(namespace)
         }
         func walk(_ user: Namespace, _ prefix: String, _ branch: String) {
             text += prefix + branch + describe(user) + "\n"

@@ -28,7 +28,9 @@ struct PsCommand: ParsableCommand {
         let snapshot = scanner.refresh(relations: false)
         if json {
             var writer = JSONWriter(capacity: snapshot.processes.count * 900)
-            writer.writeProcesses(snapshot, reference: snapshot.process(getpid())?.namespaces)
+            writer.writeProcesses(
+                snapshot, reference: snapshot.process(getpid())?.namespaces,
+                ownFiles: scanner.ownFilesOfUnlinkedProcesses(snapshot))
             writer.newline()
             StandardOutput.write(writer.bytes)
         } else if flat {

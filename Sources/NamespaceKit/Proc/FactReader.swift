@@ -91,7 +91,9 @@ extension ProcScanner {
         let ipv4 = reader.read(path: "\(pid)/net/fib_trie", NetParsers.localIPv4Addresses).value ?? []
         let routes = reader.read(path: "\(pid)/net/route", NetParsers.ipv4Routes).value ?? []
         let ipv6 = reader.read(path: "\(pid)/net/if_inet6", NetParsers.ipv6Addresses).value ?? []
-        var interfaces = NetParsers.interfaces(names: interfaceNames, ipv4: ipv4, routes: routes, ipv6: ipv6)
+        let loopback = reader.read(path: "\(pid)/net/fib_trie", NetParsers.loopbackPrefixes).value ?? []
+        var interfaces = NetParsers.interfaces(
+            names: interfaceNames, ipv4: ipv4, routes: routes, ipv6: ipv6, loopbackPrefixes: loopback)
         // Up/down comes from /proc first (net/igmp); the helper's SIOCGIFFLAGS, asked inside the
         // namespace, settles interfaces without IPv4, and stands alone when igmp is unreadable.
         let igmpUp = reader.read(path: "\(pid)/net/igmp", NetParsers.igmpDevices).value.map(Set.init)

@@ -137,6 +137,31 @@ enum NetParsers {
         return addresses
     }
 
+    /// Prefixes the kernel made local as a whole (`|-- a.b.c.0` then `/N host LOCAL`, N < 32): only an address on a
+    /// loopback device gets one, and such an address has no main-table route in `net/route` to name its device.
+    static func loopbackPrefixes(_ bytes: UnsafeBufferPointer<UInt8>) -> [(network: UInt32, length: Int)] {
+        var prefixes: [(UInt32, Int)] = []
+        var lastLeaf: UInt32?
+        var cursor = ByteCursor(bytes)
+        while !cursor.atEnd {
+            cursor.skipBlanks()
+            if cursor.startsWith("|-- ") {
+                cursor.index += 4
+                lastLeaf = parseIPv4(cursor.string(cursor.word()))
+            } else if cursor.startsWith("/"), let leaf = lastLeaf {
+                cursor.index += 1
+                let length = Int(cursor.string(cursor.word())) ?? 32
+                if length < 32, cursor.string(cursor.word()) == "host", cursor.string(cursor.word()) == "LOCAL",
+                    !prefixes.contains(where: { $0.0 == leaf && $0.1 == length })
+                {
+                    prefixes.append((leaf, length))
+                }
+            }
+            cursor.nextLine()
+        }
+        return prefixes
+    }
+
     /// Main-table IPv4 routes from `net/route`: interface, destination and mask (host byte order).
     static func ipv4Routes(_ bytes: UnsafeBufferPointer<UInt8>) -> [(
         interface: String, destination: UInt32, mask: UInt32
@@ -206,7 +231,8 @@ enum NetParsers {
     /// interface whose route covers them (127/8 to the loopback), then IPv6 addresses.
     static func interfaces(
         names: [String], ipv4: [UInt32], routes: [(interface: String, destination: UInt32, mask: UInt32)],
-        ipv6: [(interface: String, address: String)], loopbackName: String = "lo"
+        ipv6: [(interface: String, address: String)], loopbackName: String = "lo",
+        loopbackPrefixes: [(network: UInt32, length: Int)] = []
     ) -> [NetInterface] {
         var result = names.map { NetInterface(name: $0, isUp: nil, addresses: []) }
         func add(_ address: String, to name: String) {
@@ -219,6 +245,10 @@ enum NetParsers {
                 .max(by: { $0.mask.nonzeroBitCount < $1.mask.nonzeroBitCount })
             {
                 add(formatIPv4(address) + "/\(route.mask.nonzeroBitCount)", to: route.interface)
+            } else if let prefix = loopbackPrefixes.filter({ address >> (32 - $0.length) == $0.network >> (32 - $0.length) })
+                .max(by: { $0.length < $1.length })
+            {
+                add(formatIPv4(address) + "/\(prefix.length)", to: loopbackName)
             }
         }
         for (name, address) in ipv6 { add(address, to: name) }

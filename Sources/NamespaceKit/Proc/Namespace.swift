@@ -43,6 +43,9 @@ public struct Namespace: Sendable, Hashable, Identifiable {
     public var setgroups: Fact<SetgroupsPolicy>?
     /// For time namespaces: the clock offsets.
     public var timeOffsets: Fact<TimeOffsets>?
+    /// What else keeps it alive: bind mounts, open fds, or (for a user namespace no process is in) what it owns.
+    /// Filled only by a scanner with `findsHeldNamespaces` (`nslab ls`, `inspect`).
+    public var holders: [NamespaceHolder] = []
 
     /// The kind and id together.
     public var key: NamespaceKey { NamespaceKey(kind: kind, id: inode) }

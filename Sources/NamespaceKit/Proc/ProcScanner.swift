@@ -19,6 +19,9 @@ public final class ProcScanner {
     public let root: ProcRoot
     /// Pids re-read completely on every refresh (e.g. the children the dashboard shows).
     public var watchedPids: Set<Int32> = []
+    /// Whether refreshes with relations also look for namespaces held without processes (nsfs bind mounts in
+    /// each mount namespace, open ns fds): `nslab ls` and `inspect` want them; the dashboard's refresh does not.
+    public var findsHeldNamespaces = false
     /// Reads the facts that need the target's namespaces joined: live helpers on the kernel's /proc,
     /// nothing (unknown) on any other tree unless the owner passes a reader.
     public let insideReader: any InsideReader
@@ -100,10 +103,13 @@ public final class ProcScanner {
         let unavailable = Set(NamespaceKind.allCases).subtracting(available)
         var namespaces: [Namespace] = []
         let grouped = Snapshot.groupNamespaces(records)
+        let timeReaders = available.contains(.time) ? Snapshot.timeOffsetReaders(records) : [:]
         for (key, members) in grouped {
             var namespace = Namespace(kind: key.kind, inode: key.id, members: members.sorted())
             if key.kind == .user { readUserFacts(&namespace) }
-            if key.kind == .time { namespace.timeOffsets = readTimeOffsets(namespace.representative) }
+            if key.kind == .time {
+                namespace.timeOffsets = timeReaders[key.id].map(readTimeOffsets) ?? .unknown
+            }
             if readRelations { applyRelations(&namespace) }
             namespaces.append(namespace)
         }
@@ -115,7 +121,13 @@ public final class ProcScanner {
                 records[index].namespaces.setRaw(NamespaceSet.slot(kind), NamespaceSet.unknownID)
             }
         }
-        return Snapshot(root: root, processes: records, namespaces: namespaces, unavailableKinds: unavailable)
+        var held: [Namespace] = []
+        if readRelations, findsHeldNamespaces {
+            held = HolderDiscovery.discover(root: root, reader: reader, processes: records, namespaces: &namespaces)
+        }
+        var snapshot = Snapshot(root: root, processes: records, namespaces: namespaces, unavailableKinds: unavailable)
+        snapshot.heldNamespaces = held.sorted { $0.key < $1.key }
+        return snapshot
     }
 
     private func readUserFacts(_ namespace: inout Namespace) {

@@ -8,6 +8,10 @@ public struct Snapshot: Sendable {
     public let namespaces: [Namespace]
     /// Kinds this kernel does not have (no process has the ns link), e.g. `time` before Linux 5.6.
     public let unavailableKinds: Set<NamespaceKind>
+    /// Namespaces no process is in, held by a bind mount, an open fd, or (user kind) the namespaces they own;
+    /// kept apart from `namespaces` because every member-based view assumes members. Only with
+    /// `ProcScanner.findsHeldNamespaces`.
+    public var heldNamespaces: [Namespace] = []
     private let namespaceIndex: [NamespaceKey: Int]
 
     /// Assembles a snapshot; processes are sorted and namespaces grouped from them.
@@ -40,9 +44,14 @@ public struct Snapshot: Sendable {
         return nil
     }
 
-    /// The namespace with this kind and id.
+    /// The namespace with this kind and id (one with processes).
     public func namespace(_ key: NamespaceKey) -> Namespace? {
         namespaceIndex[key].map { namespaces[$0] }
+    }
+
+    /// The namespace with this kind and id, with or without processes.
+    public func anyNamespace(_ key: NamespaceKey) -> Namespace? {
+        namespace(key) ?? heldNamespaces.first { $0.key == key }
     }
 
     /// The namespace of `kind` that process `pid` is in.

@@ -7,7 +7,10 @@ import Glibc
 extension JSONWriter {
     /// Writes a process list: `{"unavailable_kinds": [...], "processes": [...]}`. `reference` is the namespace
     /// set `differs_from_nslab` compares with: nslab's own (the host's, when nslab runs on the host) by default.
-    public mutating func writeProcesses(_ snapshot: Snapshot, reference: NamespaceSet? = nil) {
+    /// `ownFiles` gives the maps and offsets of processes whose namespace links could not be read.
+    public mutating func writeProcesses(
+        _ snapshot: Snapshot, reference: NamespaceSet? = nil, ownFiles: [Int32: ProcessOwnFiles] = [:]
+    ) {
         let reference = reference ?? snapshot.process(getpid())?.namespaces
         let containers = ContainerDirectory(for: snapshot.root)
         beginObject()
@@ -21,7 +24,7 @@ extension JSONWriter {
             writeProcess(
                 process, in: snapshot, differsFromParent: differs,
                 differsFromNslab: reference.flatMap { process.namespaces.differingKindsIfKnown(from: $0) },
-                containers: containers)
+                containers: containers, ownFiles: ownFiles[process.pid])
         }
         endArray()
         endObject()
@@ -31,7 +34,8 @@ extension JSONWriter {
     /// on one side could not be read, and unknown is never written as "the same".
     public mutating func writeProcess(
         _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]?,
-        differsFromNslab: [NamespaceKind]? = nil, containers: ContainerDirectory? = nil
+        differsFromNslab: [NamespaceKind]? = nil, containers: ContainerDirectory? = nil,
+        ownFiles: ProcessOwnFiles? = nil
     ) {
         beginObject()
         key("pid")
@@ -76,18 +80,23 @@ extension JSONWriter {
         writeKinds(differsFromNslab)
         let user = snapshot.namespace(of: process.pid, .user)
         key("uid_map")
-        writeIDMap(user?.uidMap ?? .unknown)
+        writeIDMap(user?.uidMap ?? ownFiles?.uidMap ?? .unknown)
         key("gid_map")
-        writeIDMap(user?.gidMap ?? .unknown)
+        writeIDMap(user?.gidMap ?? ownFiles?.gidMap ?? .unknown)
         key("setgroups")
-        if let policy = user?.setgroups?.value { string(policy.rawValue) } else { null() }
+        if let policy = user?.setgroups?.value ?? ownFiles?.setgroups.value {
+            string(policy.rawValue)
+        } else {
+            null()
+        }
         key("cgroup")
         writeCgroup(process.cgroup)
         key("container")
         writeContainer((containers ?? ContainerDirectory(for: snapshot.root)).label(for: process))
         if !snapshot.unavailableKinds.contains(.time) {
             key("timens_offsets")
-            writeTimeOffsets(snapshot.namespace(of: process.pid, .time)?.timeOffsets ?? .unknown)
+            writeTimeOffsets(
+                snapshot.namespace(of: process.pid, .time)?.timeOffsets ?? ownFiles?.timeOffsets ?? .unknown)
         }
         endObject()
     }
@@ -99,7 +108,9 @@ extension JSONWriter {
         key("namespaces")
         beginArray()
         let containers = ContainerDirectory(for: snapshot.root)
-        for namespace in snapshot.namespaces { writeNamespace(namespace, in: snapshot, containers: containers) }
+        for namespace in (snapshot.namespaces + snapshot.heldNamespaces).sorted(by: { $0.key < $1.key }) {
+            writeNamespace(namespace, in: snapshot, containers: containers)
+        }
         endArray()
         endObject()
     }
@@ -116,10 +127,10 @@ extension JSONWriter {
         key("nprocs")
         number(namespace.members.count)
         key("pid")
-        number(namespace.representative)
-        let representative = snapshot.process(namespace.representative)
+        if namespace.members.isEmpty { null() } else { number(namespace.representative) }
+        let representative = namespace.members.isEmpty ? nil : snapshot.process(namespace.representative)
         key("command")
-        string(representative?.commandForJSON ?? "")
+        if namespace.members.isEmpty { null() } else { string(representative?.commandForJSON ?? "") }
         key("kernel_thread")
         bool(representative?.isKernelThread ?? false)
         key("container")
@@ -133,6 +144,7 @@ extension JSONWriter {
         if let parent = namespace.parent { number(parent) } else { null() }
         key("owner_user_ns")
         if let owner = namespace.ownerUserNamespace { number(owner) } else { null() }
+        writeHolders(namespace)
         if namespace.kind == .user {
             key("owner_uid")
             if let uid = namespace.ownerUID { number(uid) } else { null() }
@@ -148,6 +160,33 @@ extension JSONWriter {
             writeTimeOffsets(namespace.timeOffsets ?? .unknown)
         }
         endObject()
+    }
+
+    /// Writes `held_by` (bind mounts, fds, owner) and, for net namespaces, `netns_names`.
+    private mutating func writeHolders(_ namespace: Namespace) {
+        key("held_by")
+        beginArray()
+        for holder in namespace.holders {
+            beginObject()
+            key("how")
+            string(holder.how.rawValue)
+            key("path")
+            if let path = holder.path { string(path) } else { null() }
+            key("pid")
+            if let pid = holder.pid { number(pid) } else { null() }
+            if holder.how == .bindMount {
+                key("mount_ns")
+                if let mount = holder.mountNamespace { number(mount) } else { null() }
+            }
+            endObject()
+        }
+        endArray()
+        if namespace.kind == .net {
+            key("netns_names")
+            beginArray()
+            for name in namespace.netnsNames { string(name) }
+            endArray()
+        }
     }
 
     /// Writes a list of kind names, or null.

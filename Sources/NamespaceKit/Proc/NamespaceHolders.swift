@@ -1,0 +1,186 @@
+import CNamespaces
+import Glibc
+
+/// Something other than a member process that keeps a namespace alive.
+public struct NamespaceHolder: Sendable, Hashable {
+    /// How the namespace is held.
+    public enum How: String, Sendable, Hashable {
+        /// An nsfs bind mount (`ip netns add`, `unshare --uts=FILE`).
+        case bindMount = "bind_mount"
+        /// An open file descriptor of some process.
+        case fd
+        /// Only the namespaces it owns (a user namespace whose processes all moved on or exited).
+        case owner
+    }
+
+    /// How it is held.
+    public var how: How
+    /// The bind mount's path inside `mountNamespace`, or `/proc/PID/fd/N` for an fd.
+    public var path: String?
+    /// The pid whose mount namespace has the bind mount, or that has the fd open.
+    public var pid: Int32?
+    /// For a bind mount: the mount namespace it is in.
+    public var mountNamespace: UInt64?
+
+    /// The `ip netns` name, when this is a bind mount under /run/netns of a net namespace.
+    public var netnsName: String? {
+        guard how == .bindMount, let path, path.hasPrefix("/run/netns/") else { return nil }
+        let name = path.dropFirst("/run/netns/".count)
+        return name.isEmpty || name.contains("/") ? nil : String(name)
+    }
+}
+
+extension Namespace {
+    /// The `ip netns` names of this namespace (net kind), from its bind mounts in /run/netns.
+    public var netnsNames: [String] { holders.compactMap(\.netnsName) }
+}
+
+/// Finds namespaces held without processes: nsfs bind mounts from one mountinfo per mount namespace, open ns fds
+/// from every /proc/PID/fd, and owner user namespaces no process is in (found through the ioctls of what they own).
+enum HolderDiscovery {
+    /// Adds holders to `namespaces` and returns the namespaces that have no member process.
+    static func discover(
+        root: ProcRoot, reader: ProcReader, processes: [ProcessRecord], namespaces: inout [Namespace]
+    ) -> [Namespace] {
+        var index: [NamespaceKey: Int] = [:]
+        for (position, namespace) in namespaces.enumerated() { index[namespace.key] = position }
+        var held: [NamespaceKey: Namespace] = [:]
+        /// How to open each held namespace's file later, for its relations.
+        var openPaths: [NamespaceKey: String] = [:]
+        /// A mount propagated into child mount namespaces is one holder: the first (lowest namespace id) is kept.
+        func isNew(_ holder: NamespaceHolder, _ holders: [NamespaceHolder]) -> Bool {
+            !holders.contains { $0.how == holder.how && $0.path == holder.path }
+        }
+        func add(_ key: NamespaceKey, _ holder: NamespaceHolder, openPath: String) {
+            if let position = index[key] {
+                if isNew(holder, namespaces[position].holders) { namespaces[position].holders.append(holder) }
+                return
+            }
+            var namespace = held[key] ?? Namespace(kind: key.kind, inode: key.id, members: [])
+            if isNew(holder, namespace.holders) { namespace.holders.append(holder) }
+            held[key] = namespace
+            if openPaths[key] == nil { openPaths[key] = openPath }
+        }
+        // Bind mounts: one reading per mount namespace, through its lowest member.
+        for namespace in namespaces where namespace.kind == .mount {
+            let pid = namespace.representative
+            guard let text = reader.read(path: "\(pid)/mountinfo", { String(decoding: $0, as: UTF8.self) }).value
+            else { continue }
+            for (key, path) in nsfsMounts(text) {
+                let holder = NamespaceHolder(how: .bindMount, path: path, pid: pid, mountNamespace: namespace.inode)
+                add(key, holder, openPath: "\(root.path)/\(pid)/root\(path)")
+            }
+        }
+        // Open fds of every process (the links read `net:[4026532008]`).
+        var buffer = [CChar](repeating: 0, count: 64)
+        for process in processes {
+            let directory = "\(root.path)/\(process.pid)/fd"
+            guard let stream = opendir(directory) else { continue }
+            defer { closedir(stream) }
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard let first = name.first, first.isNumber else { continue }
+                let count = readlink(directory + "/" + name, &buffer, buffer.count - 1)
+                guard count > 4 else { continue }
+                let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard let key = nsfsKey(target) else { continue }
+                let path = directory + "/" + name
+                add(key, NamespaceHolder(how: .fd, path: path, pid: process.pid), openPath: path)
+            }
+        }
+        var result = Array(held.values)
+        guard root.isLive else { return result }
+        // Relations of the held ones, and owner user namespaces nobody is in (followed up to a known one).
+        let known = Set(index.keys).union(held.keys)
+        var owners: [UInt64: Namespace] = [:]
+        func follow(_ fd: Int32, _ namespace: inout Namespace) {
+            if namespace.kind == .pid || namespace.kind == .user { namespace.parent = inode(nsl_ns_get_parent(fd)) }
+            let ownerFD = nsl_ns_get_userns(fd)
+            namespace.ownerUserNamespace = inode(ownerFD, closing: false)
+            if namespace.kind == .user {
+                var uid: UInt32 = 0
+                if nsl_ns_get_owner_uid(fd, &uid) == 0 { namespace.ownerUID = uid }
+            }
+            guard ownerFD >= 0 else { return }
+            defer { close(ownerFD) }
+            guard let ownerID = namespace.ownerUserNamespace,
+                !known.contains(NamespaceKey(kind: .user, id: ownerID)), owners[ownerID] == nil
+            else { return }
+            var owner = Namespace(kind: .user, inode: ownerID, members: [])
+            owner.holders = [NamespaceHolder(how: .owner)]
+            owners[ownerID] = owner
+            follow(ownerFD, &owner)
+            owners[ownerID] = owner
+        }
+        for position in result.indices {
+            guard let path = openPaths[result[position].key] else { continue }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            follow(fd, &result[position])
+            close(fd)
+        }
+        for namespace in namespaces {
+            guard let owner = namespace.ownerUserNamespace, !known.contains(NamespaceKey(kind: .user, id: owner)),
+                owners[owner] == nil
+            else { continue }
+            let fd = open("\(root.path)/\(namespace.representative)/ns/\(namespace.kind.procName)", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            var copy = namespace
+            follow(fd, &copy)
+            close(fd)
+        }
+        result += owners.values
+        return result
+    }
+
+    /// The nsfs mounts of a mountinfo: root field `net:[4026532008]`, mount point unescaped (`\040` is a space).
+    static func nsfsMounts(_ text: String) -> [(NamespaceKey, String)] {
+        var mounts: [(NamespaceKey, String)] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count, fields[dash + 1] == "nsfs",
+                dash > 4, let key = nsfsKey(String(fields[3]))
+            else { continue }
+            mounts.append((key, unescape(String(fields[4]))))
+        }
+        return mounts
+    }
+
+    /// `net:[4026532008]` → the key; nil for anything else.
+    static func nsfsKey(_ text: String) -> NamespaceKey? {
+        guard let colon = text.firstIndex(of: ":"), text.hasSuffix("]") else { return nil }
+        let name = text[..<colon]
+        guard let kind = NamespaceKind.allCases.first(where: { $0.procName == name }) else { return nil }
+        let digits = text[text.index(colon, offsetBy: 2)..<text.index(before: text.endIndex)]
+        guard text[text.index(after: colon)] == "[", let id = UInt64(digits) else { return nil }
+        return NamespaceKey(kind: kind, id: id)
+    }
+
+    /// Undoes mountinfo's octal escapes (`\040` space, `\011` tab, `\012` newline, `\134` backslash).
+    static func unescape(_ text: String) -> String {
+        guard text.contains("\\") else { return text }
+        var bytes: [UInt8] = []
+        let source = Array(text.utf8)
+        var position = 0
+        while position < source.count {
+            if source[position] == 0x5C, position + 3 < source.count,
+                let value = UInt8(String(decoding: source[(position + 1)...(position + 3)], as: UTF8.self), radix: 8)
+            {
+                bytes.append(value)
+                position += 4
+            } else {
+                bytes.append(source[position])
+                position += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The inode of an ns fd (closing it unless told not to); nil for -1.
+    private static func inode(_ fd: Int32, closing: Bool = true) -> UInt64? {
+        guard fd >= 0 else { return nil }
+        defer { if closing { close(fd) } }
+        var info = stat()
+        return fstat(fd, &info) == 0 ? UInt64(info.st_ino) : nil
+    }
+}
