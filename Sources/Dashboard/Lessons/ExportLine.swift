@@ -13,6 +13,26 @@ public enum ExportLine {
         return UnshareExport.line(spec)
     }
 
+    /// The `nsenter` line for a tab started with `e` (it joined another process's namespaces and created
+    /// none): only the joined kinds, and `-r -w` (the target's root and working directory) when the mount
+    /// namespace is joined, as nslab's C child does. Nil for any other tab, or none on show.
+    public static func nsenter(_ model: DashboardModel) -> String? {
+        guard let tab = model.shownTab, let target = tab.request.joining, tab.request.kinds.isEmpty,
+            !target.kinds.isEmpty
+        else { return nil }
+        var words = ["nsenter", "-t", String(target.pid)]
+        for kind in NamespaceKind.allCases where target.kinds.contains(kind) { words.append("--\(kind.rawValue)") }
+        if target.kinds.contains(.mount) { words += ["-r", "-w"] }
+        words.append(model.exportShell)
+        return words.map(ShellQuoting.word).joined(separator: " ")
+    }
+
+    /// The line under Launch and the one `y` copies: the entered tab's `nsenter` line while such a tab is
+    /// on show, else the `unshare` line of the ticks.
+    public static func current(_ model: DashboardModel) -> String? {
+        nsenter(model) ?? unshare(model)
+    }
+
     /// True when `term` names a terminal that takes OSC 52 (xterm and the emulators that follow it). Others
     /// (the Linux console, dumb terminals) would print the sequence's text, so nothing is sent to them.
     public static func supportsClipboard(term: String?) -> Bool {
@@ -49,14 +69,15 @@ public enum ExportLine {
 }
 
 extension DashboardModel {
-    /// `y`: copies the unshare line with OSC 52 where the terminal takes it, and says so.
+    /// `y`: copies the line under Launch (nsenter for an entered tab, else unshare) with OSC 52 where the
+    /// terminal takes it, and says so.
     mutating func copyExportLine() -> [DashboardAction] {
-        guard let line = ExportLine.unshare(self) else {
+        guard let line = ExportLine.current(self) else {
             show("Tick at least one kind (keys 1-8): the unshare line follows the ticks.", isError: true)
             return []
         }
         guard clipboardWorks else {
-            show("This terminal takes no OSC 52 clipboard; the unshare line is under Launch.", isError: true)
+            show("This terminal takes no OSC 52 clipboard; the line is under Launch.", isError: true)
             return []
         }
         show("copied: \(line)")

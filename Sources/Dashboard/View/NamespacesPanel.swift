@@ -84,8 +84,9 @@ public enum NamespacesPanel {
         let kinds = NamespaceKind.allCases.filter { state.ticked.contains($0) }.map(\.title)
         let summary = kinds.isEmpty ? "nothing ticked" : kinds.joined(separator: " ")
         buffer.write(" " + summary, x: inner.x + width, y: y, style: theme[.hint], clip: inner)
-        // The same launch with the standard tool, when a row is left for it; `y` copies it.
-        if let line = ExportLine.unshare(state), inner.height > launchRow + 1 {
+        // The same launch with the standard tool (nsenter for an entered tab on show), when a row is left for
+        // it; `y` copies it.
+        if let line = ExportLine.current(state), inner.height > launchRow + 1 {
             buffer.write(
                 DisplayWidth.truncated("$ " + line, to: inner.width), x: inner.x, y: y + 1, style: theme[.hint],
                 clip: inner)
