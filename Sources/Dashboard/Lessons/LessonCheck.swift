@@ -36,6 +36,12 @@ public enum LessonCheck: Equatable, Sendable {
     /// `adopted-by-init`, value a command name: a process running it has the child (its namespace's pid 1)
     /// as parent; the lesson's command makes it an orphan first, so the parent is the one that adopted it.
     case adoptedByInit(String)
+    /// `pid-levels-at-least`, value a number: a process in the child's tree has a pid at that many levels of
+    /// nested PID namespaces (its `NSpid` line, from nslab's namespace down).
+    case pidLevelsAtLeast(Int)
+    /// `joined-by-another`: a process outside the child's tree (an `e` tab, `nslab enter`) is in every
+    /// namespace the child has apart from nslab's.
+    case joinedByAnother
 
     /// A check's name and what its value must be, for the parser and the docs.
     public enum Argument: Equatable, Sendable {
@@ -49,6 +55,7 @@ public enum LessonCheck: Equatable, Sendable {
         ("more-mounts-than-host", .none), ("root-maps-to-caller", .none), ("unmapped-uid", .none),
         ("only-loopback", .none), ("interface-count-at-least", .number), ("cgroup-root", .none),
         ("boottime-offset", .number), ("uptime-ahead", .number), ("adopted-by-init", .text),
+        ("pid-levels-at-least", .number), ("joined-by-another", .none),
     ]
 
     /// Makes the check `name` with its value (already of the argument's type); nil for an unknown name.
@@ -70,6 +77,8 @@ public enum LessonCheck: Equatable, Sendable {
         case "boottime-offset": number.map(LessonCheck.boottimeOffset)
         case "uptime-ahead": number.map(LessonCheck.uptimeAhead)
         case "adopted-by-init": text.map(LessonCheck.adoptedByInit)
+        case "pid-levels-at-least": number.map(LessonCheck.pidLevelsAtLeast)
+        case "joined-by-another": .joinedByAnother
         default: nil
         }
     }
@@ -174,7 +183,58 @@ public enum LessonCheck: Equatable, Sendable {
             let namespaceInit = comparison.left.pid
             let adopted = snapshot.processes.contains { $0.ppid == namespaceInit && $0.comm == command && $0.state != "Z" }
             return adopted ? .holds : .unknown
+        case .pidLevelsAtLeast, .joinedByAnother:
+            return evaluate(child: comparison.left.pid, snapshot: snapshot)
         }
+    }
+
+    /// True for the checks read from the snapshot alone: they must hold while another tab (the entered or
+    /// nested one they are about) is on show and the comparison is of that tab.
+    var readsSnapshotOnly: Bool {
+        switch self {
+        case .pidLevelsAtLeast, .joinedByAnother: true
+        default: false
+        }
+    }
+
+    /// The snapshot-only checks, about the child `pid` and the processes around it.
+    func evaluate(child pid: Int32, snapshot: Snapshot?) -> CheckResult {
+        guard let snapshot, let child = snapshot.process(pid) else { return .unknown }
+        switch self {
+        case .pidLevelsAtLeast(let levels):
+            guard let own = child.nspid.value?.count else { return .unknown }
+            if own < 2 { return .fails("the child is in nslab's PID namespace: tick PID") }
+            let tree = Self.tree(of: pid, in: snapshot)
+            let deepest = tree.compactMap { snapshot.process($0)?.nspid.value?.count }.max()
+            return (deepest ?? 0) >= levels ? .holds : .unknown
+        case .joinedByAnother:
+            // The child's parent is nslab: the kinds it differs in are the ones it made.
+            guard let parent = snapshot.process(child.ppid) else { return .unknown }
+            let kinds = child.namespaces.differingKinds(from: parent.namespaces)
+            guard !kinds.isEmpty else { return .fails("the child has no namespace of its own to join") }
+            let tree = Self.tree(of: pid, in: snapshot)
+            let joined = snapshot.processes.contains { other in
+                !tree.contains(other.pid) && other.state != "Z"
+                    && kinds.allSatisfy { kind in
+                        other.namespaces[kind].value.map { $0 == child.namespaces[kind].value } ?? false
+                    }
+            }
+            return joined ? .holds : .unknown
+        default:
+            return .unknown
+        }
+    }
+
+    /// `pid` and every process descended from it.
+    static func tree(of pid: Int32, in snapshot: Snapshot) -> Set<Int32> {
+        var children: [Int32: [Int32]] = [:]
+        for process in snapshot.processes { children[process.ppid, default: []].append(process.pid) }
+        var tree: Set<Int32> = [pid]
+        var queue = [pid]
+        while let next = queue.popLast() {
+            for child in children[next] ?? [] where tree.insert(child).inserted { queue.append(child) }
+        }
+        return tree
     }
 
     /// The hint shown with ✗ when the lesson gives none: what to do about it.

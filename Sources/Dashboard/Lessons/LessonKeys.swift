@@ -92,7 +92,13 @@ extension DashboardModel {
         return session.lesson.steps.enumerated().map { index, step in
             if session.passed.contains(index) { return .holds }
             guard let check = step.check else { return .unknown }
-            switch check.evaluate(comparison, snapshot: snapshot) {
+            // A check about the processes around the child holds whichever tab is compared.
+            let live = tab(session.tabID).flatMap { $0.exit == nil ? $0.pid : nil }
+            let found =
+                check.readsSnapshotOnly
+                ? live.map { check.evaluate(child: $0, snapshot: snapshot) } ?? .unknown
+                : check.evaluate(comparison, snapshot: snapshot)
+            switch found {
             case .fails(let shown): return .fails(step.hint.map { "\(shown): \($0)" } ?? "\(shown): \(check.defaultAdvice)")
             case let other: return other
             }
