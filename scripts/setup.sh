@@ -8,6 +8,8 @@ packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux ut
     dpkg-dev binutils lintian man-db groff-base zsh fish
     # real containers and sandboxes for the container-label tests (ContainerCommandTests)
     runc bubblewrap
+    # ping between the two network namespaces of the veth lesson's end-to-end test (LessonEndToEndTests)
+    iputils-ping
     "$@")
 missing=()
 for package in "${packages[@]}"; do

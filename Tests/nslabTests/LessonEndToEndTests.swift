@@ -139,7 +139,8 @@ struct LessonEndToEndTests {
         #expect(screen.contains("99-bad.toml:5:10: unknown kind 'utz'"), "\(screen)")
         try tmux.send("L")
         let list = try tmux.waitFor("Lessons")
-        #expect(list.contains("Time: a clock a day ahead") && !list.contains("99  "), "\(list)")
+        // The list's rows start "│ NN  " (a bare "99  " can be a pid in the tree behind it).
+        #expect(list.contains("Time: a clock a day ahead") && !list.contains("│ 99  "), "\(list)")
         try tmux.send("Escape")
         try tmux.send("q")
     }
@@ -193,6 +194,59 @@ struct LessonEndToEndTests {
         try tmux.send("q")
         try tmux.send("y")
         #expect(Processes.endsSoon(pid))
+    }
+
+    @Test("lesson 10: the veth pair's two ends ping each other; the host's addresses and links are unchanged")
+    func vethLesson() throws {
+        try requireRoot()
+        let before = try Self.hostInterfaces()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "0")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        // The lesson's own commands, as its card gives them, typed one by one (each step keeps `$!`).
+        let lesson = try String(contentsOfFile: lessonFolder + "/10-veth.toml", encoding: .utf8)
+        let commands = lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
+            String($0.dropFirst("command = \"".count).dropLast())
+        }
+        try #require(commands.count == 4 && commands[3].hasPrefix("ping"), "\(commands)")
+        try tmux.send(commands[0], literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("peer [0-9]+", regex: true)
+        try tmux.send(commands[1], literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        try tmux.send(commands[2], literal: true)
+        try tmux.send("Enter")
+        try tmux.send("echo addr-$?", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("addr-0")
+        try tmux.send(commands[3], literal: true)
+        try tmux.send("Enter")
+        let screen = try tmux.waitFor("2 packets transmitted, 2 received", timeout: 10)
+        #expect(!screen.contains("✗"), "no check fails:\n\(screen)")
+        // From outside: the lesson's shell has nsl0 with its address, in a network namespace not the host's.
+        #expect(Processes.differingKinds(pid).contains("net"))
+        let inside = try Binary.runProgram("/usr/bin/nsenter", ["-t", "\(pid)", "-n", "ip", "-o", "addr"]).stdout
+        #expect(inside.contains("nsl0") && inside.contains("10.250.0.1/30"), "\(inside)")
+        #expect(try Self.hostInterfaces() == before, "the host's addresses and links are unchanged")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
+        #expect(try Self.hostInterfaces() == before)
+    }
+
+    /// The host's `ip -o addr` and `ip -o link` (link counters and states left out), to see nothing was added.
+    static func hostInterfaces() throws -> String {
+        let addresses = try Binary.runProgram("/usr/sbin/ip", ["-o", "addr"]).stdout
+        let links = try Binary.runProgram("/usr/sbin/ip", ["-o", "link"]).stdout.split(separator: "\n").map {
+            $0.split(separator: " ").prefix(2).joined(separator: " ")
+        }
+        return addresses + links.joined(separator: "\n")
     }
 
     /// The pids whose parent is `pid`, from /proc.
