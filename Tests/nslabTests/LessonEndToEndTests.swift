@@ -240,6 +240,83 @@ struct LessonEndToEndTests {
         #expect(try Self.hostInterfaces() == before)
     }
 
+    @Test("lesson 12: unshare --pid --fork in the lesson's shell gives sleep three pids, and step 2 turns ✓")
+    func nestedPIDLesson() throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "2")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        try tmux.send("echo $$", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
+        let early = try tmux.waitFor(#"✓ 1\. "#, regex: true)
+        #expect(!early.contains("✓ 2. "), "no nested namespace yet:\n\(early)")
+        try tmux.send("unshare --pid --fork sleep 600 &", literal: true)
+        try tmux.send("Enter")
+        let screen = try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        #expect(!screen.contains("✗"), "\(screen)")
+        // From outside: the sleep under unshare under the lesson's shell has a pid at three levels, 1 inside.
+        let unshare = try Self.children(of: pid)
+        let sleeps = try unshare.flatMap { try Self.children(of: $0) }
+        let levels = sleeps.map(Self.pidLevels)
+        #expect(levels.contains { $0.count == 3 && $0.last == "1" }, "\(levels)")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
+        #expect(sleeps.allSatisfy { Processes.endsSoon($0) }, "the nested sleep ends with the lesson's namespace")
+    }
+
+    @Test("lesson 13: e on the lesson's shell opens a tab in its namespaces, and the joining steps turn ✓")
+    func joinLesson() throws {
+        try requireRoot()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "3")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        try tmux.send("hostname; ipcmk -Q", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
+        let before = try tmux.waitFor(#"✓ 1\. "#, regex: true)
+        #expect(!before.contains("✓ 2. "), "nothing joined yet:\n\(before)")
+        try tmux.send("C-]")
+        try tmux.send("Tab")
+        try tmux.send("/")
+        try tmux.send(String(pid), literal: true)
+        try tmux.send("Enter")
+        try tmux.send("e")
+        let entered = try tmux.waitFor("entered \(pid) (sh)", timeout: 15)
+        let shell = try #require(
+            entered.range(of: #"Child (\d+) \[entered"#, options: .regularExpression).map {
+                pid_t(entered[$0].dropFirst(6).prefix { $0.isNumber })
+            } ?? nil, "\(entered)")
+        let screen = try tmux.waitFor(#"✓ 3\. "#, regex: true, timeout: 8)
+        #expect(screen.contains("✓ 2. ") && !screen.contains("✗"), "\(screen)")
+        for kind in ["uts", "ipc"] {
+            let theirs = Processes.namespaceLink(pid, kind)
+            #expect(theirs != nil && Processes.namespaceLink(shell, kind) == theirs, "\(kind)")
+        }
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.waitFor("y/n")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid) && Processes.endsSoon(shell))
+    }
+
+    /// The NSpid line of /proc/PID/status: the pid at every PID namespace level, outermost first.
+    static func pidLevels(_ pid: pid_t) -> [String] {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("NSpid:") } ?? ""
+        return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().map(String.init)
+    }
+
     /// The host's `ip -o addr` and `ip -o link` (link counters and states left out), to see nothing was added.
     static func hostInterfaces() throws -> String {
         let addresses = try Binary.runProgram("/usr/sbin/ip", ["-o", "addr"]).stdout
