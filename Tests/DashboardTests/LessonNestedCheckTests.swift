@@ -77,4 +77,19 @@ struct LessonNestedCheckTests {
         #expect(LessonCheck.make("joined-by-another", kind: nil, text: nil, number: nil) == .joinedByAnother)
         #expect(LessonCheck.vocabulary.contains { $0.name == "joined-by-another" && $0.argument == .none })
     }
+
+    @Test("mount-seen, mount-shared and mount-private read the fixture child's mountinfo: / shared, /tmp private")
+    func mounts() throws {
+        let cases: [(LessonCheck, CheckResult)] = [
+            (.mountSeen("/tmp"), .holds), (.mountSeen("/mnt"), .unknown), (.mountShared("/"), .holds),
+            (.mountShared("/tmp"), .unknown), (.mountPrivate("/tmp"), .holds), (.mountPrivate("/"), .unknown),
+            (.mountPrivate("/mnt"), .unknown),
+        ]
+        let lessons = LessonCheckTests.lessons(cases.map(\.0), kinds: [.mount])
+        for (index, (check, expected)) in cases.enumerated() {
+            let harness = try LessonCheckTests.started(lessons, number: index + 1)
+            #expect(try LessonCheckTests.result(harness) == expected, "\(check)")
+        }
+        #expect(LessonCheck.make("mount-shared", kind: nil, text: "/mnt", number: nil) == .mountShared("/mnt"))
+    }
 }

@@ -310,6 +310,59 @@ struct LessonEndToEndTests {
         #expect(Processes.endsSoon(pid) && Processes.endsSoon(shell))
     }
 
+    @Test("lesson 14: the peer's mount shows, the private one does not, and the host's mount table is unchanged")
+    func propagationLesson() throws {
+        try requireRoot()
+        let before = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "4")
+        try tmux.send("Enter")
+        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        let lesson = try String(contentsOfFile: lessonFolder + "/14-propagation.toml", encoding: .utf8)
+        let commands = lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
+            String($0.dropFirst("command = \"".count).dropLast())
+        }
+        try #require(commands.count == 3, "\(commands)")
+        for (index, command) in commands.enumerated() {
+            try tmux.send("clear", literal: true)
+            try tmux.send("Enter")
+            try tmux.send(command, literal: true)
+            try tmux.send("Enter")
+            try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+        }
+        let screen = try tmux.waitFor(#"✓ 3\. "#, regex: true)
+        #expect(!screen.contains("✗"), "\(screen)")
+        // From outside: the second nested namespace has its /mnt/b (once its mount is done), the lesson's shell
+        // sees /mnt and /mnt/a but not /mnt/b, and the host sees none of them.
+        let deadline = Date().addingTimeInterval(5)
+        var nested = false
+        while !nested && Date() < deadline {
+            nested = try Self.descendants(of: pid).contains { process in
+                let table = (try? String(contentsOfFile: "/proc/\(process)/mountinfo", encoding: .utf8)) ?? ""
+                return table.contains(" /mnt/b ")
+            }
+            if !nested { usleep(100_000) }
+        }
+        #expect(nested, "a process of the lesson's tree has the nested mount on /mnt/b")
+        let inside = try String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8)
+        #expect(inside.contains(" /mnt/a ") && !inside.contains(" /mnt/b "), "\(inside)")
+        let now = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        #expect(now == before && !now.contains("nsl-prop"), "the host's mount table is unchanged")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid))
+    }
+
+    /// Every process below `pid`, from /proc.
+    static func descendants(of pid: pid_t) throws -> [pid_t] {
+        let children = try Self.children(of: pid)
+        return try children + children.flatMap { try descendants(of: $0) }
+    }
+
     /// The NSpid line of /proc/PID/status: the pid at every PID namespace level, outermost first.
     static func pidLevels(_ pid: pid_t) -> [String] {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""

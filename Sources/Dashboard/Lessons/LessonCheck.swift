@@ -42,6 +42,12 @@ public enum LessonCheck: Equatable, Sendable {
     /// `joined-by-another`: a process outside the child's tree (an `e` tab, `nslab enter`) is in every
     /// namespace the child has apart from nslab's.
     case joinedByAnother
+    /// `mount-seen`, value a path: the child's mount table has a mount at that path.
+    case mountSeen(String)
+    /// `mount-shared`, value a path: the child's mount at that path is shared (in a peer group).
+    case mountShared(String)
+    /// `mount-private`, value a path: the child's mount at that path propagates neither way.
+    case mountPrivate(String)
 
     /// A check's name and what its value must be, for the parser and the docs.
     public enum Argument: Equatable, Sendable {
@@ -55,7 +61,8 @@ public enum LessonCheck: Equatable, Sendable {
         ("more-mounts-than-host", .none), ("root-maps-to-caller", .none), ("unmapped-uid", .none),
         ("only-loopback", .none), ("interface-count-at-least", .number), ("cgroup-root", .none),
         ("boottime-offset", .number), ("uptime-ahead", .number), ("adopted-by-init", .text),
-        ("pid-levels-at-least", .number), ("joined-by-another", .none),
+        ("pid-levels-at-least", .number), ("joined-by-another", .none), ("mount-seen", .text),
+        ("mount-shared", .text), ("mount-private", .text),
     ]
 
     /// Makes the check `name` with its value (already of the argument's type); nil for an unknown name.
@@ -79,6 +86,9 @@ public enum LessonCheck: Equatable, Sendable {
         case "adopted-by-init": text.map(LessonCheck.adoptedByInit)
         case "pid-levels-at-least": number.map(LessonCheck.pidLevelsAtLeast)
         case "joined-by-another": .joinedByAnother
+        case "mount-seen": text.map(LessonCheck.mountSeen)
+        case "mount-shared": text.map(LessonCheck.mountShared)
+        case "mount-private": text.map(LessonCheck.mountPrivate)
         default: nil
         }
     }
@@ -185,6 +195,19 @@ public enum LessonCheck: Equatable, Sendable {
             return adopted ? .holds : .unknown
         case .pidLevelsAtLeast, .joinedByAnother:
             return evaluate(child: comparison.left.pid, snapshot: snapshot)
+        case .mountSeen(let path), .mountShared(let path), .mountPrivate(let path):
+            // Mounts are only ever checked inside the child's own mount namespace: on the host's, the lesson
+            // would be mounting on the machine itself.
+            return isolated(.mount) {
+                guard let mounts = child.mount.value?.mounts else { return .unknown }
+                // The last mount at a path is the one on top, the one the path reaches.
+                guard let mount = mounts.last(where: { $0.mountPoint == path }) else { return .unknown }
+                switch self {
+                case .mountShared: return mount.sharedGroup != nil ? .holds : .unknown
+                case .mountPrivate: return mount.isPrivate ? .holds : .unknown
+                default: return .holds
+                }
+            }
         }
     }
 
