@@ -303,6 +303,15 @@ struct LessonEndToEndTests {
             let theirs = Processes.namespaceLink(pid, kind)
             #expect(theirs != nil && Processes.namespaceLink(shell, kind) == theirs, "\(kind)")
         }
+        // Under Launch, the entered tab's nsenter line; run, it reaches the same namespaces as the tab's shell.
+        let line = "nsenter -t \(pid) --uts --ipc /bin/sh"
+        try tmux.waitFor("$ " + line, timeout: 8)
+        let words = line.split(separator: " ").map(String.init)
+        let links = try Binary.runProgram(
+            "/usr/bin/nsenter", Array(words.dropFirst()) + ["-c", "readlink /proc/self/ns/uts /proc/self/ns/ipc"])
+        #expect(links.status == 0, "\(links.stderr)")
+        let expected = ["uts", "ipc"].compactMap { Processes.namespaceLink(shell, $0) }.joined(separator: "\n")
+        #expect(links.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(links.stdout)")
         try tmux.send("C-]")
         try tmux.send("q")
         try tmux.waitFor("y/n")
