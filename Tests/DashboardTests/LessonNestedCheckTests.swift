@@ -58,7 +58,9 @@ struct LessonNestedCheckTests {
         #expect(check.evaluate(child: 200, snapshot: Self.snapshot([zombie])) == .unknown)
         let flat = Snapshot(
             root: ProcRoot("/nonexistent"),
-            processes: [Self.record(100, parent: 1, [100], Self.host), Self.record(200, parent: 100, [200], Self.host)],
+            processes: [
+                Self.record(100, parent: 1, [100], Self.host), Self.record(200, parent: 100, [200], Self.host),
+            ],
             namespaces: [], unavailableKinds: [])
         guard case .fails = check.evaluate(child: 200, snapshot: flat) else {
             Issue.record("a child with no namespace of its own must fail")
