@@ -305,11 +305,9 @@ static void nsl_proc_path(char *out, pid_t pid, const char *name) {
 }
 
 /// Writes `text` whole, in one write, to `name` under the /proc directory `proc_fd`.
-static int nsl_write_proc_at(int proc_fd, pid_t pid, const char *name, const char *text) {
-    char path[48];
-    nsl_proc_path(path, pid, name);
-    int fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
+/// Writes `text` to the open `fd` in one write (the kernel wants a whole map at once), then closes it; a short
+/// write is EIO. The one writer of map, setgroups and proc files for both the parent and the child.
+static int nsl_write_whole_and_close(int fd, const char *text) {
     size_t length = strlen(text);
     ssize_t n;
     do {
@@ -326,6 +324,14 @@ static int nsl_write_proc_at(int proc_fd, pid_t pid, const char *name, const cha
         return -1;
     }
     return 0;
+}
+
+static int nsl_write_proc_at(int proc_fd, pid_t pid, const char *name, const char *text) {
+    char path[48];
+    nsl_proc_path(path, pid, name);
+    int fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    return nsl_write_whole_and_close(fd, text);
 }
 
 /// "0 ID 1\n": root inside mapped to one id of the namespace around.
@@ -525,23 +531,7 @@ static int nsl_write_file(pid_t pid, const char *name, const char *text) {
     snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -1;
-    // The kernel wants the whole map in one write.
-    size_t length = strlen(text);
-    ssize_t n;
-    do {
-        n = write(fd, text, length);
-    } while (n < 0 && errno == EINTR);
-    int saved = errno;
-    close(fd);
-    if (n < 0) {
-        errno = saved;
-        return -1;
-    }
-    if ((size_t)n != length) {
-        errno = EIO;
-        return -1;
-    }
-    return 0;
+    return nsl_write_whole_and_close(fd, text);
 }
 
 /// The one child of `pid` (a keeper's), from /proc/PID/task/PID/children; -1 when unreadable or not one.

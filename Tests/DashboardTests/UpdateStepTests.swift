@@ -156,6 +156,18 @@ final class CountingInside: InsideReader, @unchecked Sendable {
     func maps(readInUserNamespaceOf pid: Int32, root: ProcRoot, subjects: [Int32]) -> [MapReading]? {
         LabInside().maps(readInUserNamespaceOf: pid, root: root, subjects: subjects)
     }
+
+    /// A harness over the lab fixture whose facts are read through this reader, with a stand-in child (pid
+    /// 2002) launched in a UTS namespace.
+    func harnessWithLaunchedChild() throws -> Harness {
+        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: self)
+        let harness = Harness(
+            system: DashboardSystem(
+                scanner: scanner, hostPID: LabFixture.host, launcher: StandInLauncher(pid: 2002, terminalFD: nil),
+                shell: "/bin/sh", scrollback: 10))
+        try #require(harness.launch([.uts]) != nil)
+        return harness
+    }
 }
 
 @Suite("Update step, SIGCHLD")
@@ -165,12 +177,7 @@ struct ChildExitedTests {
     @Test("SIGCHLD from something that is not a tab's child reads no facts")
     func noRecomputeWithoutEndedChild() throws {
         let inside = CountingInside()
-        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: inside)
-        let harness = Harness(
-            system: DashboardSystem(
-                scanner: scanner, hostPID: LabFixture.host, launcher: StandInLauncher(pid: 2002, terminalFD: nil),
-                shell: "/bin/sh", scrollback: 10))
-        try #require(harness.launch([.uts]) != nil)
+        let harness = try inside.harnessWithLaunchedChild()
         let before = inside.reads
         #expect(before > 0, "the launch compared the child with the host")
         for _ in 0..<5 { harness.send(.childExited) }
@@ -185,12 +192,7 @@ struct WorkPerKeyTests {
     @Test("moving through the tree reads the selected process's facts only; a scan reads the host's again")
     func hostFactsOncePerScan() throws {
         let inside = CountingInside()
-        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: inside)
-        let harness = Harness(
-            system: DashboardSystem(
-                scanner: scanner, hostPID: LabFixture.host, launcher: StandInLauncher(pid: 2002, terminalFD: nil),
-                shell: "/bin/sh", scrollback: 10))
-        try #require(harness.launch([.uts]) != nil)
+        let harness = try inside.harnessWithLaunchedChild()
         harness.model.focus = .processes
         harness.model.selectedPID = 1
         let before = inside.readPIDs.count

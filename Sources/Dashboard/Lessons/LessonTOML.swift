@@ -33,24 +33,12 @@ struct LocatedTOML {
 
     /// Parses `text` with toml++; the top-level table.
     static func parse(_ text: String) throws(TOMLSyntaxError) -> LocatedTOML {
-        var text = text
-        var message = [CChar](repeating: 0, count: 512)
-        var line: Int32 = 0
-        var column: Int32 = 0
-        let document = text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                nsl_toml_parse(chars.baseAddress, chars.count, &message, message.count, &line, &column)
-            }
+        try TOMLReader.withRoot(of: text) { table in
+            var root = node(table)
+            root.line = 1
+            root.column = 1
+            return root
         }
-        guard let document else {
-            let description = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw TOMLSyntaxError(message: description, line: Int(line), column: Int(column))
-        }
-        defer { nsl_toml_free(document) }
-        var root = node(nsl_toml_root(document))
-        root.line = 1
-        root.column = 1
-        return root
     }
 
     private static func node(_ node: OpaquePointer) -> LocatedTOML {

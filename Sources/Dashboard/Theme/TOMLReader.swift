@@ -41,6 +41,12 @@ struct TOMLSyntaxError: Error {
 enum TOMLReader {
     /// The top-level table of `text`.
     static func parse(_ text: String) throws(TOMLSyntaxError) -> [(key: String, value: TOMLValue)] {
+        try withRoot(of: text) { value(of: $0).table ?? [] }
+    }
+
+    /// Parses `text` with toml++ and hands `body` the document's root table, freed when `body` returns: the one
+    /// place a text meets the parser, for themes and lessons. A syntax error is thrown with toml++'s position.
+    static func withRoot<Result>(of text: String, _ body: (OpaquePointer) -> Result) throws(TOMLSyntaxError) -> Result {
         var text = text
         var message = [CChar](repeating: 0, count: 512)
         var line: Int32 = 0
@@ -55,7 +61,7 @@ enum TOMLReader {
             throw TOMLSyntaxError(message: description, line: Int(line), column: Int(column))
         }
         defer { nsl_toml_free(document) }
-        return value(of: nsl_toml_root(document)).table ?? []
+        return body(nsl_toml_root(document))
     }
 
     private static func value(of node: OpaquePointer) -> TOMLValue {

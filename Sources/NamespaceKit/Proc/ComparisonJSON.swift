@@ -55,13 +55,7 @@ extension JSONWriter {
         writeContainer(facts.container)
         // Every level, for nested PID namespaces (ps and ls carry the same array).
         key("nspid")
-        if let nspid = process.nspid.value {
-            beginArray()
-            for pid in nspid { number(pid) }
-            endArray()
-        } else {
-            null()
-        }
+        numbers(process.nspid.value)
         endObject()
     }
 

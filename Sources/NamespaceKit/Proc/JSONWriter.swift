@@ -102,6 +102,14 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// An array of integers, or `null` when there is none to write (a file that could not be read).
+    public mutating func numbers<Integer: BinaryInteger>(_ values: [Integer]?) {
+        guard let values else { return null() }
+        beginArray()
+        for value in values { number(value) }
+        endArray()
+    }
+
     /// A seconds value with nanosecond precision, e.g. `86400.5`.
     public mutating func seconds(_ offset: ClockOffset) {
         separate()

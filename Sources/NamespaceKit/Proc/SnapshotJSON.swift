@@ -63,13 +63,7 @@ extension JSONWriter {
         key("gid")
         writeIDSet(process.gid)
         key("nspid")
-        if let nspid = process.nspid.value {
-            beginArray()
-            for pid in nspid { number(pid) }
-            endArray()
-        } else {
-            null()
-        }
+        numbers(process.nspid.value)
         key("pid_inside")
         if let inside = process.pidInside { number(inside) } else { null() }
         key("ns")
