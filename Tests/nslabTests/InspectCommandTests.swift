@@ -127,7 +127,8 @@ import Testing
         #expect(!lines.contains { $0.hasPrefix("- \(directory) ") }, "\(text)")
         let reverse = try runNslab(["inspect", String(getpid()), "--against", String(pid)]).stdout
         #expect(reverse.contains("mounts against pid \(pid):"), "\(reverse)")
-        #expect(reverse.split(separator: "\n").contains { $0.contains("- \(directory) tmpfs (nslabmnt)") }, "\(reverse)")
+        let removed = reverse.split(separator: "\n").contains { $0.contains("- \(directory) tmpfs (nslabmnt)") }
+        #expect(removed, "\(reverse)")
         // Processes in one mount namespace have no such list.
         let same = try runNslab(["inspect", String(getpid())]).stdout
         #expect(!same.contains("mounts against"), "\(same)")
@@ -135,7 +136,8 @@ import Testing
 
     /// The pid of the right-hand column's title (`pid N comm (host)`): the nslab process that ran.
     private func ownPID(_ text: String) -> Int? {
-        guard let header = text.split(separator: "\n").first, let range = header.range(of: "  pid ", options: .backwards)
+        guard let header = text.split(separator: "\n").first,
+            let range = header.range(of: "  pid ", options: .backwards)
         else { return nil }
         return Int(header[range.upperBound...].prefix { $0.isNumber })
     }
