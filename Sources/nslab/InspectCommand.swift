@@ -103,8 +103,21 @@ struct InspectCommand: ParsableCommand {
                 let right = index < row.rightFacts.count ? factText(row.rightFacts[index]) : ""
                 text += pad("", 7) + "   " + pad(left, width - 2) + "  " + pad("", 5) + "    " + right + "\n"
             }
+            if row.kind == .mount {
+                for line in mountChanges(comparison) { text += pad("", 7) + "   " + singleLine(line) + "\n" }
+            }
         }
         return text
+    }
+
+    /// The mounts the inspected process has (+) and lacks (-) against the other, as the dashboard's mount row
+    /// detail lists them (`MountDifference`); nothing when they share the mount namespace or a side is unread.
+    private func mountChanges(_ comparison: Comparison) -> [String] {
+        guard comparison.kinds.first(where: { $0.kind == .mount })?.same == false,
+            let left = comparison.leftFacts.mount.value, let right = comparison.rightFacts.mount.value
+        else { return [] }
+        let lines = MountDifference(target: left.mounts, reference: right.mounts).lines
+        return ["mounts against pid \(comparison.right.pid):"] + lines.map { "  " + $0 }
     }
 
     private func idText(_ id: Fact<UInt64>) -> String {

@@ -34,11 +34,12 @@ struct LsCommand: ParsableCommand {
 
     private func table(_ snapshot: Snapshot) -> String {
         let users = UserNames()
+        let containers = ContainerDirectory(for: snapshot.root)
         var text =
             pad("NS", 11, right: true) + " TYPE   " + pad("NPROCS", 6, right: true) + " "
             + pad("PID", 7, right: true) + " " + pad("OWNER-NS", 11, right: true) + " USER     COMMAND\n"
         for namespace in Self.all(snapshot) {
-            text += line(namespace, snapshot, users) + "\n"
+            text += line(namespace, snapshot, users, containers) + "\n"
         }
         return text
     }
@@ -48,12 +49,17 @@ struct LsCommand: ParsableCommand {
         (snapshot.namespaces + snapshot.heldNamespaces).sorted { $0.key < $1.key }
     }
 
-    private func line(_ namespace: Namespace, _ snapshot: Snapshot, _ users: UserNames) -> String {
+    private func line(
+        _ namespace: Namespace, _ snapshot: Snapshot, _ users: UserNames, _ containers: ContainerDirectory
+    ) -> String {
         let held = namespace.members.isEmpty
         let process = held ? nil : snapshot.process(namespace.representative)
         let owner = namespace.ownerUserNamespace.map(String.init) ?? "?"
         let user = held ? "-" : process?.uid.value.map { users.name($0.real) } ?? "?"
-        let command = held ? Self.holding(namespace) : singleLine(process?.commandLine ?? "") + Self.names(namespace)
+        let command =
+            held
+            ? Self.holding(namespace)
+            : Self.container(process, containers) + singleLine(process?.commandLine ?? "") + Self.names(namespace)
         return pad(String(namespace.inode), 11, right: true) + " " + pad(namespace.kind.procName, 6) + " "
             + pad(String(namespace.members.count), 6, right: true) + " "
             + pad(held ? "-" : String(namespace.representative), 7, right: true) + " " + pad(owner, 11, right: true)
@@ -70,6 +76,11 @@ struct LsCommand: ParsableCommand {
             }
         }
         return "(held by " + ways.joined(separator: ", ") + ")" + names(namespace)
+    }
+
+    /// `{runc:ID} ` for a process in a container, as the dashboard's tree and `nslab ps` show it; empty otherwise.
+    static func container(_ process: ProcessRecord?, _ containers: ContainerDirectory) -> String {
+        process.flatMap(containers.label).map { "{" + singleLine($0.text) + "} " } ?? ""
     }
 
     /// `  [netns lab]` for a net namespace with `ip netns` names.
@@ -99,6 +110,7 @@ struct LsCommand: ParsableCommand {
                 orphans.append(namespace)
             }
         }
+        let containers = ContainerDirectory(for: snapshot.root)
         var text = ""
         func describe(_ namespace: Namespace) -> String {
             let count = namespace.members.count
@@ -111,8 +123,10 @@ struct LsCommand: ParsableCommand {
             if let uid = namespace.ownerUID { words += ", owner uid \(uid)" }
             if namespace.kind == .pid, let parent = namespace.parent { words += ", parent pid:[\(parent)]" }
             guard count > 0 else { return words }
-            let command = snapshot.process(namespace.representative)?.commandLine ?? ""
-            return words + "  " + singleLine(String(command.prefix(60))) + Self.names(namespace)
+            let process = snapshot.process(namespace.representative)
+            let command = process?.commandLine ?? ""
+            return words + "  " + Self.container(process, containers) + singleLine(String(command.prefix(60)))
+                + Self.names(namespace)
         }
         func walk(_ user: Namespace, _ prefix: String, _ branch: String) {
             text += prefix + branch + describe(user) + "\n"

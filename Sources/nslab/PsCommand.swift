@@ -43,6 +43,8 @@ struct PsCommand: ParsableCommand {
     private func treeText(_ snapshot: Snapshot) -> String {
         let users = UserNames()
         let own = snapshot.process(getpid())?.namespaces
+        let netnsNames = NetnsNames.byNamespace()
+        let containers = ContainerDirectory(for: snapshot.root)
         var text = "    PID  INSIDE USER      VS-NSLAB  COMMAND\n"
         for row in snapshot.tree.rows {
             guard let process = snapshot.process(row.pid) else { continue }
@@ -61,9 +63,15 @@ struct PsCommand: ParsableCommand {
                 levels.count > 2
                 ? levels.dropFirst().map(String.init).joined(separator: "/") : process.pidInside.map(String.init) ?? "?"
             let user = process.uid.value.map { users.name($0.real) } ?? "?"
+            // An `ip netns` name of its net namespace, as `ip netns identify` would say it.
+            let names = process.namespaces[.net].value.flatMap { netnsNames[$0] } ?? []
+            let netns = names.isEmpty ? "" : "  [netns " + names.joined(separator: ", ") + "]"
+            // The container it is in, `{runc:ID} ` before the command, as the dashboard's tree shows it.
+            let container = containers.label(for: process).map { "{" + singleLine($0.text) + "} " } ?? ""
             text +=
                 pad(String(process.pid), 7, right: true) + " " + pad(inside, 7, right: true) + " "
-                + pad(user, 9) + " " + marks + "  " + prefix + singleLine(process.commandLine) + "\n"
+                + pad(user, 9) + " " + marks + "  " + prefix + container + singleLine(process.commandLine) + netns
+                + "\n"
         }
         return text
     }

@@ -85,6 +85,17 @@ import Testing
         #expect((left["container"] as? [String: Any])?["engine"] as? String == "runc")
         let text = try runNslab(["inspect", String(pid)])
         #expect(text.stdout.contains("container: runc:\(id)"), "\(text.stdout)")
+
+        // The text of ps and ls labels the init as the dashboard's tree does; nslab's own row has no label.
+        let psText = try runNslab(["ps"]).stdout.split(separator: "\n")
+        let initRow = psText.first { $0.split(separator: " ").first == Substring(String(pid)) }
+        #expect(initRow?.contains("{runc:\(id)} ") == true, "\(initRow ?? "no row for \(pid)")")
+        let ownRow = psText.first { $0.split(separator: " ").first == Substring(String(getpid())) }
+        #expect(ownRow.map { !$0.contains("{runc:") } == true)
+        let lsText = try runNslab(["ls"]).stdout.split(separator: "\n")
+        let pidID = try #require(pidNamespace["id"] as? UInt64)
+        let pidRow = lsText.first { $0.split(separator: " ").prefix(2) == [Substring(String(pidID)), "pid"] }
+        #expect(pidRow?.contains("{runc:\(id)} ") == true, "\(lsText.joined(separator: "\n"))")
     }
 
     /// bwrap leaves no engine state and no cgroup of its own: its sandbox is in new namespaces yet is no one's

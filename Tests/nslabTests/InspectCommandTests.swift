@@ -95,4 +95,50 @@ import Testing
         #expect(try mountFacts(entered.processIdentifier)["proc_is_own"] as? Bool == false)
         #expect(try mountFacts(getpid())["proc_is_own"] as? Bool == true)
     }
+
+    /// The text lists the mounts the inspected process has (+) and lacks (-) against the other, as the dashboard's
+    /// mount row detail does: a tmpfs mounted in a private mount namespace is + from its side, - from ours.
+    @Test func textListsTheMountsAddedAndRemoved() throws {
+        try #require(getuid() == 0, "mounting in a new mount namespace needs root")
+        let directory = NSTemporaryDirectory() + "nslab-inspect-mnt-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        // Private propagation: the tmpfs never reaches the host's mount namespace.
+        sleeper.arguments = [
+            "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs nslabmnt \(directory) && exec sleep 100",
+        ]
+        try sleeper.run()
+        let pid = sleeper.processIdentifier
+        defer {
+            kill(pid, SIGKILL)
+            sleeper.waitUntilExit()
+        }
+        for _ in 0..<300 {
+            if (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" { break }
+            usleep(10_000)
+        }
+        let text = try runNslab(["inspect", String(pid)]).stdout
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let own = try #require(ownPID(text), "\(text)")
+        #expect(lines.contains("mounts against pid \(own):"), "\(text)")
+        #expect(lines.contains { $0.hasPrefix("+ \(directory) tmpfs (nslabmnt)") }, "\(text)")
+        #expect(!lines.contains { $0.hasPrefix("- \(directory) ") }, "\(text)")
+        let reverse = try runNslab(["inspect", String(getpid()), "--against", String(pid)]).stdout
+        #expect(reverse.contains("mounts against pid \(pid):"), "\(reverse)")
+        let removed = reverse.split(separator: "\n").contains { $0.contains("- \(directory) tmpfs (nslabmnt)") }
+        #expect(removed, "\(reverse)")
+        // Processes in one mount namespace have no such list.
+        let same = try runNslab(["inspect", String(getpid())]).stdout
+        #expect(!same.contains("mounts against"), "\(same)")
+    }
+
+    /// The pid of the right-hand column's title (`pid N comm (host)`): the nslab process that ran.
+    private func ownPID(_ text: String) -> Int? {
+        guard let header = text.split(separator: "\n").first,
+            let range = header.range(of: "  pid ", options: .backwards)
+        else { return nil }
+        return Int(header[range.upperBound...].prefix { $0.isNumber })
+    }
 }

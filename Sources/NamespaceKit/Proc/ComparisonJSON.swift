@@ -123,6 +123,10 @@ extension JSONWriter {
                     writer.endObject()
                 }
                 writer.endArray()
+                writer.key("netns_names")
+                writer.beginArray()
+                for name in value.netnsNames { writer.string(name) }
+                writer.endArray()
             }
         case .user:
             writeFact(facts.user) { writer, value in

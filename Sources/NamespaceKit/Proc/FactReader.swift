@@ -19,7 +19,10 @@ extension ProcScanner {
         facts.ipc = availability(.ipc, snapshot) ?? inside?.ipc ?? .unknown
         facts.pid = availability(.pid, snapshot) ?? pidFacts(process, snapshot)
         facts.mount = availability(.mount, snapshot) ?? mountFacts(process)
-        facts.net = availability(.net, snapshot) ?? netFacts(pid, names: interfaceNames, flags: inside?.interfaceFlags)
+        facts.net =
+            availability(.net, snapshot)
+            ?? netFacts(
+                pid, names: interfaceNames, flags: inside?.interfaceFlags, netID: process.namespaces[.net].value)
         facts.user = availability(.user, snapshot) ?? userFacts(process, snapshot)
         facts.cgroup =
             availability(.cgroup, snapshot)
@@ -86,7 +89,9 @@ extension ProcScanner {
                 mounts: mounts))
     }
 
-    private func netFacts(_ pid: Int32, names: Result<[String], ProcFailure>, flags: [Int32]?) -> Fact<NetFacts> {
+    private func netFacts(
+        _ pid: Int32, names: Result<[String], ProcFailure>, flags: [Int32]?, netID: UInt64?
+    ) -> Fact<NetFacts> {
         guard case .success(let interfaceNames) = names else { return .unknown }
         let ipv4 = reader.read(path: "\(pid)/net/fib_trie", NetParsers.localIPv4Addresses).value ?? []
         let routes = reader.read(path: "\(pid)/net/route", NetParsers.ipv4Routes).value ?? []
@@ -106,7 +111,9 @@ extension ProcScanner {
                 interfaces[index].isUp = asked ?? igmpUp.map { _ in false }
             }
         }
-        return .known(NetFacts(interfaces: interfaces))
+        // /run/netns is the reader's own; a fixture /proc has no names.
+        let netnsNames = root.isLive ? netID.flatMap { NetnsNames.byNamespace()[$0] } ?? [] : []
+        return .known(NetFacts(interfaces: interfaces, netnsNames: netnsNames))
     }
 
     private func userFacts(_ process: ProcessRecord, _ snapshot: Snapshot) -> Fact<UserFacts> {

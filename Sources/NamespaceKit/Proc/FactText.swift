@@ -73,10 +73,12 @@ public enum FactText {
     /// Up or down, `?` when it could not be told.
     public static func linkState(_ isUp: Bool?) -> String { isUp.map { $0 ? "up" : "down" } ?? "?" }
 
-    /// Every interface with its state, e.g. `lo up, eth0 down`; `no interfaces` when there is none.
+    /// Every interface with its state, e.g. `lo up, eth0 down`; `no interfaces` when there is none. A namespace
+    /// with `ip netns` names says them first: `netns blue: lo up`.
     public static func interfaces(_ facts: NetFacts) -> String {
-        if facts.interfaces.isEmpty { return "no interfaces" }
-        return facts.interfaces.map { "\($0.name) " + linkState($0.isUp) }.joined(separator: ", ")
+        let names = facts.netnsNames.isEmpty ? "" : "netns " + facts.netnsNames.joined(separator: ", ") + ": "
+        if facts.interfaces.isEmpty { return names + "no interfaces" }
+        return names + facts.interfaces.map { "\($0.name) " + linkState($0.isUp) }.joined(separator: ", ")
     }
 
     /// The clocks, e.g. `up 1d 2:03:04 mono +0s boot +86400s`.

@@ -56,6 +56,13 @@ public struct MountFacts: Sendable, Hashable {
 public struct NetFacts: Sendable, Hashable {
     /// Interfaces in `net/dev` order.
     public var interfaces: [NetInterface]
+    /// The `ip netns` names of the namespace (see `NetnsNames`), sorted; empty when it has none.
+    public var netnsNames: [String]
+
+    public init(interfaces: [NetInterface], netnsNames: [String] = []) {
+        self.interfaces = interfaces
+        self.netnsNames = netnsNames
+    }
 }
 
 /// User facts.
@@ -162,11 +169,12 @@ public struct ProcessFacts: Sendable, Hashable {
             }
         case .net:
             Self.lines(net) { facts in
-                facts.interfaces.map { interface in
-                    FactLine(
-                        interface.name,
-                        ([FactText.linkState(interface.isUp)] + interface.addresses).joined(separator: " "))
-                }
+                (facts.netnsNames.isEmpty ? [] : [FactLine("netns", facts.netnsNames.joined(separator: ", "))])
+                    + facts.interfaces.map { interface in
+                        FactLine(
+                            interface.name,
+                            ([FactText.linkState(interface.isUp)] + interface.addresses).joined(separator: " "))
+                    }
             }
         case .user:
             Self.lines(user) {

@@ -1,0 +1,27 @@
+import Glibc
+
+/// The `ip netns` names of net namespaces, cheaply: one `stat` per entry of /run/netns (usually a handful), where
+/// a bind-mounted nsfs file's inode is the namespace id. `ps`, `inspect` and the dashboard's net fact use this
+/// instead of the bind-mount discovery of `HolderDiscovery`, which reads a mountinfo per mount namespace.
+public enum NetnsNames {
+    /// Net namespace id → its names, sorted; empty when the directory is missing or unreadable.
+    public static func byNamespace(directory: String = "/run/netns") -> [UInt64: [String]] {
+        // nsfs is one superblock: every namespace file has the device of our own, and an entry on another
+        // device (the empty file `ip netns add` leaves when the mount is gone) is no namespace.
+        var own = stat()
+        guard stat("/proc/self/ns/net", &own) == 0, let stream = opendir(directory) else { return [:] }
+        defer { closedir(stream) }
+        var names: [UInt64: [String]] = [:]
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_dev == own.st_dev else { continue }
+            names[UInt64(info.st_ino), default: []].append(name)
+        }
+        return names.mapValues { $0.sorted() }
+    }
+}
