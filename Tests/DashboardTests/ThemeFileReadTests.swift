@@ -18,6 +18,18 @@ struct ThemeFileReadTests {
         }
     }
 
+    /// Issue 13 (item 12): what the user gave is quoted with control characters escaped, so a theme name carrying
+    /// an escape sequence cannot write it to the user's terminal; a key from the file likewise.
+    @Test("a theme name or key with control characters is shown escaped, never raw")
+    func controlsEscaped() throws {
+        var nameMessage = ""
+        do { _ = try loader.load("\u{1b}[31mred") } catch { nameMessage = error.message }
+        #expect(nameMessage.contains("'\\x1b[31mred'") && !nameMessage.contains("\u{1b}"), "\(nameMessage)")
+        var keyMessage = ""
+        do { _ = try ThemeParser.parse("\"a\\nb\" = 1\n", file: "t.toml") } catch { keyMessage = error.message }
+        #expect(keyMessage.contains("'a\\nb'") && !keyMessage.contains("\n"), "\(keyMessage)")
+    }
+
     /// Issue 12: `--theme /dev/zero` read without end (1.75 GB after 5 s). Only regular files are read.
     @Test("character devices and directories are refused without reading them")
     func notRegular() {

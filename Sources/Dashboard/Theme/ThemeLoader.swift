@@ -73,7 +73,7 @@ public struct ThemeLoader: Sendable {
         if name == "default" { return .builtinDefault }
         if name == "mono" { return .builtinMono }
         throw ThemeError(
-            "theme '\(name)' not found: looked for \(name).toml in \(searchPath.joined(separator: ", ")); "
+            "theme \(name.quoted) not found: looked for \(name.escapingControls).toml in \(searchPath.joined(separator: ", ")); "
                 + "give a path or set NSLAB_THEME_PATH.")
     }
 

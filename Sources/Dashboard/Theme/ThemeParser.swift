@@ -1,3 +1,5 @@
+import NamespaceKit
+
 /// A theme that cannot be used; the message names the file, the key and the problem.
 public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// One sentence a user can act on.
@@ -28,24 +30,24 @@ public enum ThemeParser {
         do {
             table = try TOMLReader.parse(text)
         } catch {
-            throw ThemeError("theme file \(file): line \(error.line), column \(error.column): \(error.message).")
+            throw ThemeError("theme file \(file.escapingControls): line \(error.line), column \(error.column): \(error.message).")
         }
         var name = baseName(of: file)
         var styles: [ThemeRole: Style] = [:]
         for (key, value) in table {
             if key == "name" {
                 guard let text = value.string else {
-                    throw ThemeError("theme file \(file): key 'name': must be a string.")
+                    throw ThemeError("theme file \(file.escapingControls): key 'name': must be a string.")
                 }
                 name = text
                 continue
             }
             guard let role = ThemeRole(rawValue: key) else {
                 let known = ThemeRole.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ThemeError("theme file \(file): key '\(key)': unknown role (known: name, \(known)).")
+                throw ThemeError("theme file \(file.escapingControls): key \(key.quoted): unknown role (known: name, \(known)).")
             }
             guard let roleTable = value.table else {
-                throw ThemeError("theme file \(file): key '\(key)': must be a table like [\(key)] with fg, bg, attrs.")
+                throw ThemeError("theme file \(file.escapingControls): key \(key.quoted): must be a table like [\(key)] with fg, bg, attrs.")
             }
             styles[role] = try style(from: roleTable, key: key, file: file)
         }
@@ -64,20 +66,20 @@ public enum ThemeParser {
             case "bg": style.background = try color(from: value, path: path, file: file)
             case "attrs":
                 guard let array = value.array else {
-                    throw ThemeError("theme file \(file): key '\(path)': must be a list such as [\"bold\"].")
+                    throw ThemeError("theme file \(file.escapingControls): key \(path.quoted): must be a list such as [\"bold\"].")
                 }
                 for item in array {
                     let word = item.string ?? ""
                     guard let attribute = TextAttributes.names.first(where: { $0.0 == word })?.1 else {
                         let known = TextAttributes.names.map(\.0).joined(separator: ", ")
                         throw ThemeError(
-                            "theme file \(file): key '\(path)': unknown attribute '\(item.string ?? item.description)' (known: \(known))."
+                            "theme file \(file.escapingControls): key \(path.quoted): unknown attribute \((item.string ?? item.description).quoted) (known: \(known))."
                         )
                     }
                     style.attributes.insert(attribute)
                 }
             default:
-                throw ThemeError("theme file \(file): key '\(path)': unknown key (use fg, bg, attrs).")
+                throw ThemeError("theme file \(file.escapingControls): key \(path.quoted): unknown key (use fg, bg, attrs).")
             }
         }
         return style
@@ -85,7 +87,7 @@ public enum ThemeParser {
 
     /// Reads a colour: an integer 0-255, a name, or "#rrggbb".
     static func color(from value: TOMLValue, path: String, file: String) throws(ThemeError) -> Color {
-        let problem = "theme file \(file): key '\(path)':"
+        let problem = "theme file \(file.escapingControls): key \(path.quoted):"
         if let number = value.int {
             guard (0...255).contains(number) else {
                 throw ThemeError("\(problem) colour number \(number) is out of range 0-255.")
@@ -96,7 +98,7 @@ public enum ThemeParser {
             throw ThemeError("\(problem) a colour must be a name, a number 0-255 or \"#rrggbb\".")
         }
         if let parsed = parseColor(text) { return parsed }
-        throw ThemeError("\(problem) unknown colour '\(text)' (use a name such as red, a number 0-255 or \"#rrggbb\").")
+        throw ThemeError("\(problem) unknown colour \(text.quoted) (use a name such as red, a number 0-255 or \"#rrggbb\").")
     }
 
     /// Parses a colour written as text: a name, digits 0-255, or "#rrggbb"; nil when it is none of those.

@@ -326,7 +326,7 @@ extension DashboardModel {
             rows.indices.dropFirst(start + 1).first(where: { rows[$0].matches(prepared) })
             ?? rows.indices.prefix(start + 1).first(where: { rows[$0].matches(prepared) })
         guard let hit else {
-            show("\(Self.noMatch) '\(query)'.", isError: true)
+            show("\(Self.noMatch) \(query.quoted).", isError: true)
             return []
         }
         expandAncestors(ofRowAt: hit)
