@@ -48,30 +48,20 @@ struct LocatedTOML {
             value = .table(
                 (0..<nsl_toml_node_count(node)).map { index in
                     var length = 0
-                    let key = string(nsl_toml_node_key(node, index, &length), length)
+                    let key = TOMLReader.string(nsl_toml_node_key(node, index, &length), length)
                     return (key, Self.node(nsl_toml_node_child(node, index)))
                 })
         case NSL_TOML_ARRAY:
             value = .array((0..<nsl_toml_node_count(node)).map { Self.node(nsl_toml_node_child(node, $0)) })
         case NSL_TOML_STRING:
-            value = .string(text(of: node))
+            value = .string(TOMLReader.text(of: node))
         case NSL_TOML_INTEGER:
             value = .integer(nsl_toml_node_integer(node))
         case NSL_TOML_BOOLEAN:
             value = .boolean(nsl_toml_node_integer(node) != 0)
         default:
-            value = .other(text(of: node))
+            value = .other(TOMLReader.text(of: node))
         }
         return LocatedTOML(value: value, line: Int(nsl_toml_node_line(node)), column: Int(nsl_toml_node_column(node)))
-    }
-
-    private static func text(of node: OpaquePointer) -> String {
-        var length = 0
-        return string(nsl_toml_node_text(node, &length), length)
-    }
-
-    private static func string(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
-        guard let pointer else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 }

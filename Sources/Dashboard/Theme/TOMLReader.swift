@@ -84,13 +84,14 @@ enum TOMLReader {
         }
     }
 
-    private static func text(of node: OpaquePointer) -> String {
+    /// A node's value as toml++ prints it (strings unquoted).
+    static func text(of node: OpaquePointer) -> String {
         var length = 0
         return string(nsl_toml_node_text(node, &length), length)
     }
 
     /// The `length` UTF-8 bytes at `pointer` (a key or a string the document owns); "" for none.
-    private static func string(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
+    static func string(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
         guard let pointer else { return "" }
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
     }

@@ -121,26 +121,19 @@ enum NetParsers {
 
     /// Local IPv4 addresses from `net/fib_trie`: a `|-- a.b.c.d` line followed by `/32 host LOCAL`.
     static func localIPv4Addresses(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
-        var addresses: [UInt32] = []
-        var lastLeaf: UInt32?
-        var cursor = ByteCursor(bytes)
-        while !cursor.atEnd {
-            cursor.skipBlanks()
-            if cursor.startsWith("|-- ") {
-                cursor.index += 4
-                lastLeaf = parseIPv4(cursor.string(cursor.word()))
-            } else if cursor.startsWith("/32 host LOCAL"), let leaf = lastLeaf {
-                if !addresses.contains(leaf) { addresses.append(leaf) }
-            }
-            cursor.nextLine()
-        }
-        return addresses
+        hostLocalEntries(bytes).filter { $0.length == 32 }.map(\.network)
     }
 
     /// Prefixes the kernel made local as a whole (`|-- a.b.c.0` then `/N host LOCAL`, N < 32): only an address on a
     /// loopback device gets one, and such an address has no main-table route in `net/route` to name its device.
     static func loopbackPrefixes(_ bytes: UnsafeBufferPointer<UInt8>) -> [(network: UInt32, length: Int)] {
-        var prefixes: [(UInt32, Int)] = []
+        hostLocalEntries(bytes).filter { $0.length < 32 }
+    }
+
+    /// Every `|-- a.b.c.d` leaf of `net/fib_trie` followed by a `/N host LOCAL` line, once each, in file order: the
+    /// one walk of the trie behind local addresses (N = 32) and loopback prefixes (N < 32).
+    private static func hostLocalEntries(_ bytes: UnsafeBufferPointer<UInt8>) -> [(network: UInt32, length: Int)] {
+        var entries: [(network: UInt32, length: Int)] = []
         var lastLeaf: UInt32?
         var cursor = ByteCursor(bytes)
         while !cursor.atEnd {
@@ -150,16 +143,15 @@ enum NetParsers {
                 lastLeaf = parseIPv4(cursor.string(cursor.word()))
             } else if cursor.startsWith("/"), let leaf = lastLeaf {
                 cursor.index += 1
-                let length = Int(cursor.string(cursor.word())) ?? 32
-                if length < 32, cursor.string(cursor.word()) == "host", cursor.string(cursor.word()) == "LOCAL",
-                    !prefixes.contains(where: { $0.0 == leaf && $0.1 == length })
+                if let length = Int(cursor.string(cursor.word())), cursor.string(cursor.word()) == "host",
+                    cursor.string(cursor.word()) == "LOCAL", !entries.contains(where: { $0.network == leaf && $0.length == length })
                 {
-                    prefixes.append((leaf, length))
+                    entries.append((leaf, length))
                 }
             }
             cursor.nextLine()
         }
-        return prefixes
+        return entries
     }
 
     /// Main-table IPv4 routes from `net/route`: interface, destination and mask (host byte order).
