@@ -18,8 +18,11 @@ enum LabFixture {
 
     /// A system over the fixture: the real scanner on the tree, `inside` for what only the namespaces know,
     /// and a stand-in launcher that "starts" pid 2002 (writing its keys into a pipe when `keys` is given).
-    static func system(keys: Int32? = nil, scansInBackground: Bool = false) throws -> DashboardSystem {
-        let scanner = try ProcScanner(root: ProcRoot(path), inside: LabInside())
+    /// `root` is another copy of the tree, for a test that changes it between refreshes (LabCopy).
+    static func system(keys: Int32? = nil, scansInBackground: Bool = false, root: String? = nil) throws
+        -> DashboardSystem
+    {
+        let scanner = try ProcScanner(root: ProcRoot(root ?? path), inside: LabInside())
         return DashboardSystem(
             scanner: scanner, hostPID: host, launcher: StandInLauncher(pid: child, terminalFD: keys),
             shell: "/bin/bash",

@@ -142,6 +142,34 @@ struct LessonParserTests {
         #expect(refused > 200, "most mutations break the file (\(refused) of 400)")
     }
 
+    @Test("the held checks take a kind: parsed, and a wrong or missing value is one message at its place")
+    func heldChecks() throws {
+        func file(_ check: String, _ value: String?) -> String {
+            "number = 15\nname = \"held\"\ntitle = \"t\"\ngoal = \"g\"\nkinds = [\"mount\"]\n\n[[step]]\n"
+                + "command = \"c\"\nexpect = \"e\"\ncheck = \"\(check)\"\n" + (value.map { "value = \($0)\n" } ?? "")
+        }
+        let expected: [(String, LessonCheck)] = [
+            ("held-namespace", .heldNamespace(.uts)), ("held-entered", .heldEntered(.uts)),
+            ("held-released", .heldReleased(.uts)),
+        ]
+        for (name, check) in expected {
+            let lesson = try LessonParser.parse(file(name, "\"uts\""), file: "t.toml")
+            #expect(lesson.steps.first?.check == check, "\(name)")
+        }
+        #expect(try LessonParser.parse(file("held-namespace", "\"mnt\""), file: "t.toml").steps[0].check
+            == .heldNamespace(.mount))
+        let refused: [(String?, Int, Int, String)] = [
+            ("\"utz\"", 11, 9, "unknown kind 'utz'"),
+            ("3", 11, 9, "check 'held-namespace' takes a kind, not an integer"),
+            (nil, 10, 9, "check 'held-namespace' needs a value"),
+        ]
+        for (value, line, column, words) in refused {
+            let error = try #require(problem(file("held-namespace", value)), "\(value ?? "no value")")
+            #expect(error.line == line && error.column == column && error.message.contains(words), "\(error)")
+        }
+        #expect(problem(file("held-namespaces", "\"uts\""))?.message.contains("unknown check") == true)
+    }
+
     @Test("every shipped lesson loads: 1 to 8 are the classic experiments in DESIGN.md's order")
     func shippedLessons() throws {
         let loaded = LessonLoader(environment: ["NSLAB_LESSON_PATH": Self.repoLessons], executableDirectory: nil)
@@ -155,6 +183,11 @@ struct LessonParserTests {
         #expect(loaded.find("8")?.options.boottimeOffset == 86_400)
         #expect(loaded.find("TIME")?.kinds == [.time])
         #expect(loaded.find("veth")?.needsRoot == true && loaded.find("orphan")?.needsRoot == false)
+        #expect(loaded.lessons.map(\.number) == Array(1...15), "every lesson the issue lists, in order")
+        let held = try #require(loaded.find("held"))
+        #expect(held.number == 15 && !held.needsRoot && held.kinds == [.mount, .uts])
+        let checks: [LessonCheck?] = [.mountSeen("/mnt"), .heldNamespace(.uts), .heldEntered(.uts), .heldReleased(.uts)]
+        #expect(held.steps.map(\.check) == checks)
     }
 
     /// The repository's lessons/ folder.

@@ -93,6 +93,7 @@ struct LessonEndToEndTests {
         #expect(lines.count >= 8)
         #expect(lines.first?.hasPrefix(" 1  uts") == true, "\(result.stdout)")
         #expect(lines.contains { $0.hasPrefix(" 8  time") })
+        #expect(lines.contains { $0.hasPrefix("15  held") }, "\(result.stdout)")
         let bad = try Binary.run(["lesson", "nosuch"], environment: ["NSLAB_LESSON_PATH": lessonFolder])
         expectRefusal(bad, containing: "no lesson 'nosuch'")
     }
@@ -364,6 +365,78 @@ struct LessonEndToEndTests {
         try tmux.send("q")
         try tmux.send("y")
         #expect(Processes.endsSoon(pid))
+    }
+
+    @Test("lesson 15: a UTS namespace outlives its shell through a bind mount, is joined and released; host untouched")
+    func heldLesson() throws {
+        try requireRoot()
+        let before = try Self.hostMountLines()
+        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "5")
+        try tmux.send("Enter")
+        let launched = try tmux.waitFor("child$")
+        #expect(launched.contains("Lesson 15:"), "\(launched)")
+        let pid = try #require(Self.childPID(on: launched))
+        defer { Processes.killSession(pid) }
+        let lesson = try String(contentsOfFile: lessonFolder + "/15-held.toml", encoding: .utf8)
+        let commands = lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
+            String($0.dropFirst("command = \"".count).dropLast())
+        }
+        try #require(commands.count == 4 && commands[1].hasPrefix("unshare --uts"), "\(commands)")
+        var held: String?
+        for (index, command) in commands.enumerated() {
+            try tmux.send("clear", literal: true)
+            try tmux.send("Enter")
+            try tmux.send(command, literal: true)
+            try tmux.send("Enter")
+            try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+            if index == 1 {
+                // From outside: the child's mount table has the nsfs mount of a UTS namespace no process is in.
+                let table = try String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8)
+                let line = try #require(table.split(separator: "\n").first { $0.contains(" /mnt/uts ") }, "\(table)")
+                let fields = line.split(separator: " ")
+                #expect(line.contains(" - nsfs "), "\(line)")
+                held = String(fields[3])
+                #expect(held?.hasPrefix("uts:[") == true && held != Processes.namespaceLink(pid, "uts"), "\(line)")
+                #expect(Self.members(of: held ?? "") == [], "no process is in the held namespace")
+            }
+            if index == 2 { try tmux.waitFor("kept") }
+        }
+        let screen = try tmux.waitFor(#"✓ 4\. "#, regex: true)
+        #expect(!screen.contains("✗"), "\(screen)")
+        let inside = try String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8)
+        #expect(!inside.contains(" /mnt/uts ") && inside.contains(" /mnt "), "released, /mnt still there:\n\(inside)")
+        // The host never had any of it: the same nsfs and tmpfs mounts as before, nothing at /mnt.
+        let after = try Self.hostMountLines()
+        #expect(after == before, "the host's nsfs and tmpfs mounts are unchanged")
+        let host = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        #expect(!host.contains(" /mnt/uts ") && !host.contains(held ?? "uts:[none]"), "\(host)")
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.waitFor("y/n")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid), "the lesson's shell outlived the dashboard")
+        #expect(Processes.sessionEndsSoon(pid), "a process of the lesson's session is left")
+    }
+
+    /// The host's nsfs and tmpfs mount lines, sorted, as this test process (on the host) sees them.
+    static func hostMountLines() throws -> [String] {
+        let table = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        return table.split(separator: "\n").filter { $0.contains(" - nsfs ") || $0.contains(" - tmpfs ") }
+            .map { String($0) }.sorted()
+    }
+
+    /// The live processes whose namespace link for the link's kind is `link` (`uts:[4026532181]`).
+    static func members(of link: String) -> [pid_t] {
+        let kind = String(link.prefix { $0 != ":" })
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(pid_t.init).filter { candidate in
+            let status = (try? String(contentsOfFile: "/proc/\(candidate)/status", encoding: .utf8)) ?? "State:\tZ"
+            return Processes.namespaceLink(candidate, kind) == link && !status.contains("State:\tZ")
+        }
     }
 
     /// Every process below `pid`, from /proc.

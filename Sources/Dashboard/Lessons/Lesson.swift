@@ -92,6 +92,10 @@ public struct LessonSession: Equatable, Sendable {
     /// Steps whose check held once: they stay ✓, since a later step may undo what an earlier one saw (the
     /// map written in step 2 ends step 1's "no map").
     public var passed: Set<Int> = []
+    /// Namespaces seen held by a bind mount in the child's mount namespace, first seen first: the held checks'
+    /// memory, since once `umount` released one nothing in the model names it any more. Only a lesson with a
+    /// held check keeps any.
+    public var held: [HeldMount] = []
 
     /// Makes a session for `lesson`, whose child gets tab `tabID`.
     public init(lesson: Lesson, tabID: ChildTab.ID) {

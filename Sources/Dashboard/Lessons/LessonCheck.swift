@@ -1,7 +1,8 @@
 import NamespaceKit
 
 /// The vocabulary of live checks a lesson file may name (docs/lessons.md explains each). A check reads only
-/// the comparison of the lesson's child with the host that the dashboard already keeps, so it costs no I/O.
+/// the comparison of the lesson's child with the host and the snapshot that the dashboard already keeps, so it
+/// costs no I/O.
 public enum LessonCheck: Equatable, Sendable {
     /// `own-namespace`, value a kind: the child's namespace of that kind is not the host's.
     case ownNamespace(NamespaceKind)
@@ -48,6 +49,13 @@ public enum LessonCheck: Equatable, Sendable {
     case mountShared(String)
     /// `mount-private`, value a path: the child's mount at that path propagates neither way.
     case mountPrivate(String)
+    /// `held-namespace`, value a kind: an nsfs bind mount in the child's mount namespace holds a namespace of
+    /// that kind that is neither the child's nor the host's and that no process is in (LessonHeldCheck.swift).
+    case heldNamespace(NamespaceKind)
+    /// `held-entered`, value a kind: a process is in a namespace seen held before (joined through the mount).
+    case heldEntered(NamespaceKind)
+    /// `held-released`, value a kind: a namespace seen held before is held by no mount and no process: gone.
+    case heldReleased(NamespaceKind)
 
     /// A check's name and what its value must be, for the parser and the docs.
     public enum Argument: Equatable, Sendable {
@@ -62,7 +70,8 @@ public enum LessonCheck: Equatable, Sendable {
         ("only-loopback", .none), ("interface-count-at-least", .number), ("cgroup-root", .none),
         ("boottime-offset", .number), ("uptime-ahead", .number), ("adopted-by-init", .text),
         ("pid-levels-at-least", .number), ("joined-by-another", .none), ("mount-seen", .text),
-        ("mount-shared", .text), ("mount-private", .text),
+        ("mount-shared", .text), ("mount-private", .text), ("held-namespace", .kind), ("held-entered", .kind),
+        ("held-released", .kind),
     ]
 
     /// Makes the check `name` with its value (already of the argument's type); nil for an unknown name.
@@ -89,13 +98,18 @@ public enum LessonCheck: Equatable, Sendable {
         case "mount-seen": text.map(LessonCheck.mountSeen)
         case "mount-shared": text.map(LessonCheck.mountShared)
         case "mount-private": text.map(LessonCheck.mountPrivate)
+        case "held-namespace": kind.map(LessonCheck.heldNamespace)
+        case "held-entered": kind.map(LessonCheck.heldEntered)
+        case "held-released": kind.map(LessonCheck.heldReleased)
         default: nil
         }
     }
 
     /// What the check finds in `comparison` (left: the lesson's child, right: the host); nil means no
-    /// comparison yet. Failing checks carry a hint that says what the model shows instead.
-    public func evaluate(_ comparison: Comparison?, snapshot: Snapshot? = nil) -> CheckResult {
+    /// comparison yet. Failing checks carry a hint that says what the model shows instead. `held` is what the
+    /// lesson remembers of namespaces seen held by a bind mount, for the held checks.
+    public func evaluate(_ comparison: Comparison?, snapshot: Snapshot? = nil, held: [HeldMount] = []) -> CheckResult {
+        if isHeldCheck { return evaluateHeld(comparison, snapshot: snapshot, held: held) }
         guard let comparison else { return .unknown }
         let child = comparison.leftFacts
         let host = comparison.rightFacts
@@ -195,6 +209,8 @@ public enum LessonCheck: Equatable, Sendable {
             return adopted ? .holds : .unknown
         case .pidLevelsAtLeast, .joinedByAnother:
             return evaluate(child: comparison.left.pid, snapshot: snapshot)
+        case .heldNamespace, .heldEntered, .heldReleased:
+            return evaluateHeld(comparison, snapshot: snapshot, held: held)
         case .mountSeen(let path), .mountShared(let path), .mountPrivate(let path):
             // Mounts are only ever checked inside the child's own mount namespace: on the host's, the lesson
             // would be mounting on the machine itself.
@@ -264,6 +280,7 @@ public enum LessonCheck: Equatable, Sendable {
     var defaultAdvice: String {
         switch self {
         case .ownNamespace(let kind), .sameNamespace(let kind): "check which kinds are ticked (\(kind.title))"
+        case .heldNamespace, .heldEntered, .heldReleased: "tick Mount: the lesson mounts only in its own namespace"
         default: "compare with the Host vs child panel"
         }
     }

@@ -74,7 +74,14 @@ extension DashboardModel {
 
     /// Remembers the steps whose checks hold now, so they stay ✓; called after each recompute.
     public mutating func noteLessonProgress() {
-        guard let session = lesson else { return }
+        guard var session = lesson else { return }
+        if session.lesson.steps.contains(where: { $0.check?.isHeldCheck == true }) {
+            for mount in LessonCheck.heldMounts(lessonComparison(session), snapshot: snapshot)
+            where !session.held.contains(where: { $0.namespace == mount.namespace }) {
+                session.held.append(mount)
+            }
+            lesson?.held = session.held
+        }
         for (index, result) in lessonResults(session).enumerated() where result == .holds {
             lesson?.passed.insert(index)
         }
@@ -83,12 +90,7 @@ extension DashboardModel {
     /// The lesson's steps with what their checks find now: about the lesson's child only, and only once the
     /// comparison is of that child.
     public func lessonResults(_ session: LessonSession) -> [CheckResult] {
-        let comparison: Comparison?
-        if let tab = tab(session.tabID), tab.exit == nil, lastComparison?.left.pid == tab.pid {
-            comparison = lastComparison
-        } else {
-            comparison = nil
-        }
+        let comparison = lessonComparison(session)
         return session.lesson.steps.enumerated().map { index, step in
             if session.passed.contains(index) { return .holds }
             guard let check = step.check else { return .unknown }
@@ -97,11 +99,32 @@ extension DashboardModel {
             let found =
                 check.readsSnapshotOnly
                 ? live.map { check.evaluate(child: $0, snapshot: snapshot) } ?? .unknown
-                : check.evaluate(comparison, snapshot: snapshot)
+                : check.evaluate(comparison, snapshot: snapshot, held: session.held)
             switch found {
             case .fails(let shown): return .fails(step.hint.map { "\(shown): \($0)" } ?? "\(shown): \(check.defaultAdvice)")
             case let other: return other
             }
         }
+    }
+
+    /// The latest comparison when it is of the lesson's running child, else nil.
+    func lessonComparison(_ session: LessonSession) -> Comparison? {
+        guard let tab = tab(session.tabID), tab.exit == nil, lastComparison?.left.pid == tab.pid else { return nil }
+        return lastComparison
+    }
+
+    /// The lesson whose card is on screen: the one followed, until its tab is closed (F8, or the last pane
+    /// gone); a launch not answered yet still shows it. An exited child keeps its card, which says so.
+    public var lessonShown: LessonSession? {
+        guard let session = lesson else { return nil }
+        guard let tab = tab(session.tabID) else { return session.tabID >= nextTabID ? session : nil }
+        return tab.closed ? nil : session
+    }
+
+    /// What the card says once the lesson's child has exited (its pane stays to show the last screen); nil while
+    /// it runs.
+    public func lessonEnd(_ session: LessonSession) -> String? {
+        guard let status = tab(session.tabID)?.exit else { return nil }
+        return "ended: the lesson's shell \(status). F8 closes its tab, L starts a lesson again."
     }
 }

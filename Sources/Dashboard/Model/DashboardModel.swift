@@ -130,7 +130,7 @@ public struct DashboardModel: Sendable {
 
     /// The layout for the current size and focus.
     public var layout: DashboardLayout {
-        DashboardLayout(size: size, focus: focus, split: splitShown, lessonCard: lesson != nil)
+        DashboardLayout(size: size, focus: focus, split: splitShown, lessonCard: lessonShown != nil)
     }
 
     /// The panels in Tab order right now (the child pane only while a tab is open).

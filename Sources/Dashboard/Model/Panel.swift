@@ -48,6 +48,9 @@ public struct DashboardLayout: Equatable, Sendable {
     public var tooSmall: Bool
     /// The lesson card beside the child pane, while a lesson is followed in the full layout.
     public var lessonCard: Rect?
+    /// The compact layout's lesson line above the status bar, while a lesson is followed: its current step and
+    /// that step's mark, since a whole card does not fit beside one panel.
+    public var lessonLine: Rect?
 
     /// Computes the layout; `focus` matters only in the compact layout, which shows one panel at a time.
     /// `split` (only from `PaneSplit.minimum` on) gives the child pane the full width for its two sides; a lesson's
@@ -89,6 +92,11 @@ public struct DashboardLayout: Equatable, Sendable {
             let (bar, rest) = body.splitTop(1)
             tabBar = bar
             panels = [focus: rest]
+            if lessonCard {
+                let (panel, line) = rest.splitBottom(1)
+                panels[focus] = panel
+                lessonLine = line
+            }
         }
     }
 

@@ -32,8 +32,12 @@ public enum DashboardView {
                 ChildPaneView.render(state, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
             }
         }
-        if let card = layout.lessonCard, let session = state.lesson {
-            LessonCard.render(session, state: state, in: card, buffer: &buffer, theme: theme)
+        if let session = state.lessonShown {
+            if let card = layout.lessonCard {
+                LessonCard.render(session, state: state, in: card, buffer: &buffer, theme: theme)
+            } else if let line = layout.lessonLine {
+                LessonCard.renderLine(session, state: state, in: line, buffer: &buffer, theme: theme)
+            }
         }
         StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme)
         switch state.overlay {

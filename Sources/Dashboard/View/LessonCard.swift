@@ -13,21 +13,26 @@ public enum LessonCard {
     }
 
     /// The card's lines with their roles, before clipping; pure, for tests.
+    /// `ended` (the child exited) heads the card when given.
     public static func lines(
-        _ session: LessonSession, results: [CheckResult], width: Int, height: Int = .max
+        _ session: LessonSession, results: [CheckResult], width: Int, height: Int = .max, ended: String? = nil
     ) -> [(String, ThemeRole)] {
-        let full = lines(session, results: results, width: width, collapsePassed: false, goal: true)
+        let full = lines(session, results: results, width: width, collapsePassed: false, goal: true, ended: ended)
         if full.count <= height { return full }
         // Too tall: steps already ✓ keep only their first line, then the goal goes, so the step to do shows.
-        let collapsed = lines(session, results: results, width: width, collapsePassed: true, goal: true)
+        let collapsed = lines(session, results: results, width: width, collapsePassed: true, goal: true, ended: ended)
         if collapsed.count <= height { return collapsed }
-        return lines(session, results: results, width: width, collapsePassed: true, goal: false)
+        return lines(session, results: results, width: width, collapsePassed: true, goal: false, ended: ended)
     }
 
     static func lines(
-        _ session: LessonSession, results: [CheckResult], width: Int, collapsePassed: Bool, goal: Bool
+        _ session: LessonSession, results: [CheckResult], width: Int, collapsePassed: Bool, goal: Bool,
+        ended: String?
     ) -> [(String, ThemeRole)] {
         var out: [(String, ThemeRole)] = []
+        if let ended {
+            for line in TextWrap.lines(ended, width: width) { out.append((line, .error)) }
+        }
         if goal { for line in TextWrap.lines(session.lesson.goal, width: width) { out.append((line, .normal)) } }
         for (index, step) in session.lesson.steps.enumerated() {
             let result = results.indices.contains(index) ? results[index] : .unknown
@@ -49,11 +54,47 @@ public enum LessonCard {
             for (n, line) in headLines.enumerated() { out.append((line, n == 0 ? role : .key)) }
             // Wrapping drops leading spaces, so the indent under the step's mark is added after it.
             for line in TextWrap.lines(step.expect, width: max(1, width - 3)) { out.append(("   " + line, .hint)) }
+            // A held check that ticked says which namespace and where, as `nslab ls` would.
+            if result == .holds, let kind = step.check?.heldKind,
+                let held = session.held.first(where: { $0.namespace.kind == kind })
+            {
+                out.append(("   " + held.text, .same))
+            }
             if case .fails(let hint) = result {
                 for line in TextWrap.lines("✗ " + hint, width: max(1, width - 3)) { out.append(("   " + line, .error)) }
             }
         }
         return out
+    }
+
+    /// The compact layout's one line: the first step not ✓ yet with its mark and number out of all, and the
+    /// hint when it is ✗; "done" once every step holds, and the end when the child exited.
+    public static func line(
+        _ session: LessonSession, results: [CheckResult], ended: String? = nil
+    ) -> (String, ThemeRole) {
+        let lesson = session.lesson
+        let head = "Lesson \(lesson.number)"
+        if let ended { return ("\(head): \(ended)", .error) }
+        let steps = lesson.steps
+        guard
+            let index = steps.indices.first(where: { !(results.indices.contains($0) && results[$0] == .holds) })
+        else { return ("\(head) ✓ all \(steps.count) steps hold: L picks another", .same) }
+        let step = steps[index]
+        let result = results.indices.contains(index) ? results[index] : .unknown
+        let place = step.kind == .host ? "on the host: " : ""
+        let what = step.command.isEmpty ? step.expect : "\(place)$ \(step.command)"
+        var text = "\(head) \(mark(result, hasCheck: step.check != nil)) \(index + 1)/\(steps.count) \(what)"
+        guard case .fails(let hint) = result else { return (text, .normal) }
+        return (text + " ✗ " + hint, .error)
+    }
+
+    /// Draws the compact layout's lesson line into `rect` (one row).
+    public static func renderLine(
+        _ session: LessonSession, state: DashboardModel, in rect: Rect, buffer: inout ScreenBuffer, theme: Theme
+    ) {
+        let (text, role) = line(session, results: state.lessonResults(session), ended: state.lessonEnd(session))
+        buffer.fill(rect, style: theme[.normal])
+        buffer.write(DisplayWidth.truncated(text, to: rect.width), x: rect.x, y: rect.y, style: theme[role], clip: rect)
     }
 
     /// Draws the card for `session` into `rect`.
@@ -63,7 +104,9 @@ public enum LessonCard {
         let title = "Lesson \(session.lesson.number): \(session.lesson.title)"
         let inner = PanelFrame.draw(title, in: rect, focused: false, buffer: &buffer, theme: theme)
         guard inner.width > 4, inner.height > 0 else { return }
-        let all = lines(session, results: state.lessonResults(session), width: inner.width, height: inner.height)
+        let all = lines(
+            session, results: state.lessonResults(session), width: inner.width, height: inner.height,
+            ended: state.lessonEnd(session))
         for (offset, (text, role)) in all.prefix(inner.height).enumerated() {
             buffer.write(
                 DisplayWidth.truncated(text, to: inner.width), x: inner.x, y: inner.y + offset, style: theme[role],

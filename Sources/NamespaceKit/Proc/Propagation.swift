@@ -20,6 +20,10 @@ public struct MountEntry: Sendable, Hashable {
     /// Neither shared, slave nor unbindable.
     public var isPrivate: Bool { sharedGroup == nil && masterGroup == nil && !unbindable }
 
+    /// The namespace an nsfs bind mount holds (its root reads `uts:[4026532181]`), read the way `nslab ls`
+    /// finds held namespaces; nil for every other mount.
+    public var heldNamespace: NamespaceKey? { fsType == "nsfs" ? HolderDiscovery.nsfsKey(root) : nil }
+
     /// What two mount namespaces' copies of "the same" mount have in common (mount ids differ between them).
     public var identity: String { mountPoint + " " + fsType + " " + source + " " + root }
 
