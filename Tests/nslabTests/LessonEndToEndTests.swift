@@ -367,11 +367,15 @@ struct LessonEndToEndTests {
         #expect(Processes.endsSoon(pid))
     }
 
-    @Test("lesson 15: a UTS namespace outlives its shell through a bind mount, is joined and released; host untouched")
-    func heldLesson() throws {
-        try requireRoot()
+    @Test(
+        "lesson 15: a UTS namespace outlives its shell through a bind mount, is joined and released; host untouched",
+        arguments: [false, true])
+    func heldLesson(ordinaryUser: Bool) throws {
+        try requireRoot()  // setpriv needs root to become uid 65534; the root run needs it for its mounts
         let before = try Self.hostMountLines()
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+        // An ordinary user follows the same lesson in a user namespace of their own (root inside maps to them).
+        let user = ordinaryUser ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : ""
+        let tmux = try Self.session("\(user)\(Binary.path) --shell /bin/sh")
         try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("L")
         try tmux.waitFor("Lessons")
@@ -381,6 +385,7 @@ struct LessonEndToEndTests {
         #expect(launched.contains("Lesson 15:"), "\(launched)")
         let pid = try #require(Self.childPID(on: launched))
         defer { Processes.killSession(pid) }
+        #expect(Processes.differingKinds(pid).contains("user") == ordinaryUser, "a user namespace only for uid 65534")
         let lesson = try String(contentsOfFile: lessonFolder + "/15-held.toml", encoding: .utf8)
         let commands = lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
             String($0.dropFirst("command = \"".count).dropLast())
@@ -402,6 +407,7 @@ struct LessonEndToEndTests {
                 held = String(fields[3])
                 #expect(held?.hasPrefix("uts:[") == true && held != Processes.namespaceLink(pid, "uts"), "\(line)")
                 #expect(Self.members(of: held ?? "") == [], "no process is in the held namespace")
+                try tmux.waitFor("\(held ?? "uts:[none]") at /mnt/uts", timeout: 3)  // the card names it
             }
             if index == 2 { try tmux.waitFor("kept") }
         }

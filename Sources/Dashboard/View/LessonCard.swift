@@ -47,19 +47,20 @@ public enum LessonCard {
             let place = step.kind == .host ? "on the host: " : ""
             let head = step.command.isEmpty ? "look at the panels" : "\(place)$ \(step.command)"
             let headLines = TextWrap.lines("\(mark) \(index + 1). \(head)", width: width)
+            // A held namespace that ticked says which one and where, as `nslab ls` would, even collapsed.
+            var held: String?
+            if result == .holds, case .heldNamespace(let kind)? = step.check {
+                held = session.held.first { $0.namespace.kind == kind }.map { "   " + $0.text }
+            }
             if collapsePassed && result == .holds {
                 out.append((headLines.first ?? "", role))
+                if let held { out.append((held, .same)) }
                 continue
             }
             for (n, line) in headLines.enumerated() { out.append((line, n == 0 ? role : .key)) }
             // Wrapping drops leading spaces, so the indent under the step's mark is added after it.
             for line in TextWrap.lines(step.expect, width: max(1, width - 3)) { out.append(("   " + line, .hint)) }
-            // A held check that ticked says which namespace and where, as `nslab ls` would.
-            if result == .holds, let kind = step.check?.heldKind,
-                let held = session.held.first(where: { $0.namespace.kind == kind })
-            {
-                out.append(("   " + held.text, .same))
-            }
+            if let held { out.append((held, .same)) }
             if case .fails(let hint) = result {
                 for line in TextWrap.lines("✗ " + hint, width: max(1, width - 3)) { out.append(("   " + line, .error)) }
             }
