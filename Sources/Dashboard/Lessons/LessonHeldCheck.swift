@@ -54,9 +54,10 @@ extension LessonCheck {
         return found
     }
 
-    /// The live processes in namespace `key` (zombies have left their namespaces).
+    /// The live processes in namespace `key`, through the snapshot's index (the card asks at every frame). A
+    /// zombie has left its namespaces, though its record, kept from before it died, still names them.
     static func members(of key: NamespaceKey, in snapshot: Snapshot) -> [Int32] {
-        snapshot.processes.filter { $0.state != "Z" && $0.namespaces[key.kind].value == key.id }.map(\.pid)
+        (snapshot.namespace(key)?.members ?? []).filter { snapshot.process($0).map { $0.state != "Z" } ?? false }
     }
 
     /// What a held check finds. `held` is the lesson's memory of the namespaces seen held so far
