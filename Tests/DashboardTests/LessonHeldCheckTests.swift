@@ -83,7 +83,7 @@ struct LessonHeldCheckTests {
         harness.model.lessonResults(try #require(harness.model.lesson))
     }
 
-    @Test("neutral until a bind mount holds a namespace; then ✓ held, entered once a process joins, released after umount")
+    @Test("· until a bind mount holds a namespace; then ✓ held, ✓ entered by a process, ✓ released after umount")
     func wholeStory() throws {
         let copy = try LabCopy()
         let harness = try Self.started(copy)
@@ -160,7 +160,8 @@ struct LessonHeldCheckTests {
         screen = DashboardView.render(harness.model, theme: .builtinDefault).lines()
         #expect(screen[line.y].hasPrefix("Lesson 15 · 2/3 $ step"), "the next step: \(screen[line.y])")
         let session = try #require(harness.model.lesson)
-        #expect(LessonCard.line(session, results: [.holds, .fails("no"), .unknown]).0 == "Lesson 15 ✗ 2/3 $ step ✗ no")
+        let failing = LessonCard.line(session, results: [.holds, .fails("no"), .unknown])
+        #expect(failing.0 == "Lesson 15 ✗ 2/3 $ step ✗ no" && failing.1 == .error)
         #expect(LessonCard.line(session, results: [.holds, .holds, .holds]).0.contains("✓ all 3 steps hold"))
     }
 

@@ -428,6 +428,35 @@ struct LessonEndToEndTests {
         #expect(Processes.sessionEndsSoon(pid), "a process of the lesson's session is left")
     }
 
+    @Test("80x24: the lesson is one line above the status bar, the current step with its mark; F8 takes it away")
+    func compactLessonLine() throws {
+        try requireRoot()
+        let tmux = try TmuxSession(
+            "\(Binary.path) --shell /bin/sh", width: 80, height: 24,
+            environment: ["PS1": "child$ ", "NSLAB_LESSON_PATH": lessonFolder])
+        try tmux.waitFor("Namespaces", timeout: 15)
+        try tmux.send("L")
+        try tmux.waitFor("Lessons")
+        try tmux.send("1", "5")
+        try tmux.send("Enter")
+        let first = try tmux.waitFor("Lesson 15 · 1/4 $ mount -t tmpfs lab /mnt")
+        let rows = first.split(separator: "\n", omittingEmptySubsequences: false)
+        let row = try #require(rows.firstIndex { $0.hasPrefix("Lesson 15 ") }, "\(first)")
+        #expect(row == 22, "just above the status bar:\n\(first)")
+        #expect(!first.contains("Lesson 15:"), "no card in the compact layout")
+        // The pane's title (and its pid) is not on a compact screen while the tree has the focus: nslab's child.
+        let pid = try #require(try Self.children(of: tmux.panePID()).first)
+        defer { Processes.killSession(pid) }
+        try tmux.send("mount -t tmpfs lab /mnt && touch /mnt/uts", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("Lesson 15 · 2/4 $ unshare --uts", timeout: 8)
+        try tmux.send("F8")
+        let closed = try tmux.waitFor("1-8 kinds · F5 launch", timeout: 8)  // the pane is gone
+        #expect(!closed.contains("Lesson 15"), "the line goes with the lesson's tab:\n\(closed)")
+        #expect(Processes.endsSoon(pid))
+        try tmux.send("q")
+    }
+
     /// The host's nsfs and tmpfs mount lines, sorted, as this test process (on the host) sees them.
     static func hostMountLines() throws -> [String] {
         let table = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)

@@ -79,7 +79,10 @@ public enum LessonCard {
         let steps = lesson.steps
         guard
             let index = steps.indices.first(where: { !(results.indices.contains($0) && results[$0] == .holds) })
-        else { return ("\(head) ✓ all \(steps.count) steps hold: L picks another", .same) }
+        else {
+            let all = steps.count == 1 ? "its step holds" : "all \(steps.count) steps hold"
+            return ("\(head) ✓ \(all): L picks another", .same)
+        }
         let step = steps[index]
         let result = results.indices.contains(index) ? results[index] : .unknown
         let place = step.kind == .host ? "on the host: " : ""
