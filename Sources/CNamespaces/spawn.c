@@ -3,7 +3,8 @@
 // Parent (nsl_spawn):
 //   1. sync pipe, error pipe (both close-on-exec), and optionally a pty (master close-on-exec,
 //      window size set now, so the child's first TIOCGWINSZ is already right).
-//   2. clone(CLONE_NEW* | CLONE_PIDFD | SIGCHLD). Time is not in these flags: CLONE_NEWTIME
+//   2. clone(CLONE_NEW* | CLONE_PIDFD | SIGCHLD), plus CLONE_VM when no keeper process is needed
+//      (the child then runs in our memory until execve(), see nsl_spawn). Time is not in these flags: CLONE_NEWTIME
 //      overlaps the exit-signal byte of clone(), and offsets can only be written before any
 //      process enters the namespace. The child handles time itself (step 3 below).
 //   3. With a new user namespace: write uid_map, then "deny" to setgroups when asked, then gid_map.
@@ -100,7 +101,7 @@ struct nsl_msg {
     int32_t b;
 };
 
-/// Everything the child needs, in the child's copy of the parent's memory.
+/// Everything the child needs, in the parent's memory (shared until execve()) or the child's copy of it.
 struct nsl_child_args {
     const nsl_spawn_spec *spec;
     int sync_read;
@@ -620,6 +621,15 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     if (spec->new_time) flags &= ~CLONE_NEWPID;  // created after the time namespace, see above
     // Joining: every new kind is created by the child after the join, on top of the joined ones.
     if (spec->join_flags != 0) flags = CLONE_PIDFD | SIGCHLD;
+    // A plain launch (nothing joined, no time namespace) shares our memory until execve(), as
+    // posix_spawn(3) does: no page tables are copied, neither process takes copy-on-write faults
+    // afterwards, and the exec has no copy to tear down. The child writes only its own stack and
+    // reads args and spec, which stay put: from here we only close fds, write maps and the go byte,
+    // then block on the error pipe, whose EOF comes when execve() has left this memory. (errno is
+    // shared too, but nothing of ours that can fail runs while the child reports one.) A keeper,
+    // which stays beside the command for its lifetime (time namespaces, joins), needs a copy.
+    int shares_memory = spec->join_flags == 0 && !spec->new_time;
+    if (shares_memory) flags |= CLONE_VM;
     // All signals stay blocked from before clone() until the child has reset its handlers, so
     // none of the parent's handlers can run in the child.
     sigset_t all, previous;
@@ -633,9 +643,11 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
         error = clone_errno;
         goto fail;
     }
-    // The child has its own copy of the stack (no CLONE_VM); ours can go.
-    munmap(stack, NSL_STACK_SIZE);
-    stack = MAP_FAILED;
+    // A child with its own copy of our memory has its own copy of the stack too; ours can go.
+    if (!shares_memory) {
+        munmap(stack, NSL_STACK_SIZE);
+        stack = MAP_FAILED;
+    }
     nsl_close_if_open(&sync_pipe[0]);
     nsl_close_if_open(&error_pipe[1]);
     nsl_close_if_open(&slave);
@@ -680,6 +692,11 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     }
     nsl_close_if_open(&error_pipe[0]);
     if (step != NSL_STEP_NONE) goto fail;
+    // EOF without an error: execve() replaced the child's memory, so the shared stack is free.
+    if (stack != MAP_FAILED) {
+        munmap(stack, NSL_STACK_SIZE);
+        stack = MAP_FAILED;
+    }
     // A second keeper (a joined PID namespace with a new one on top) reports its child's pid as seen in the
     // joined namespace, not by nslab: walk the chain of single children down from our child instead.
     if (keepers >= 2) {
