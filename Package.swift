@@ -1,10 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// scripts/build-release.sh links static executables and sets NSLAB_STATIC_PIE, so that nslab-aslr is linked
+// static-pie (position independent, randomised at each start) while nslab stays at a fixed address. Without it (a
+// plain `swift build`, the tests' debug build) both link as the toolchain does by default.
+let randomisedLink: [LinkerSetting] =
+    Context.environment["NSLAB_STATIC_PIE"] == nil ? [] : [.unsafeFlags(["-Xclang-linker", "-static-pie"])]
+
 let package = Package(
     name: "nslab",
     products: [
-        .executable(name: "nslab", targets: ["nslab"])
+        .executable(name: "nslab", targets: ["nslab"]),
+        .executable(name: "nslab-aslr", targets: ["nslab-aslr"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -36,14 +43,17 @@ let package = Package(
             // also needs the terminfo library it was split from.
             linkerSettings: [.linkedLibrary("tinfo")]
         ),
-        .executableTarget(
-            name: "nslab",
+        // The command line, in a library so that two executables can link it in two ways (Randomised.swift).
+        .target(
+            name: "NslabCLI",
             dependencies: [
                 "NamespaceKit",
                 "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "nslab", dependencies: ["NslabCLI"]),
+        .executableTarget(name: "nslab-aslr", dependencies: ["NslabCLI"], linkerSettings: randomisedLink),
         // Helpers shared by the test targets: starting programs (tmux, nslab itself) with a clean signal mask.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
@@ -51,7 +61,7 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(
             name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "nslabTests", dependencies: ["nslab", "NamespaceKit", "TestSupport"]),
+        .testTarget(name: "nslabTests", dependencies: ["nslab", "nslab-aslr", "NslabCLI", "NamespaceKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Builds the nslab that users get, installs it as .build/install/nslab and prints that path.
+# Builds the nslab that users get, installs it as .build/install/nslab (with its twin .build/install/nslab-aslr)
+# and prints that path.
 #
 # How it is built, and why: start-up is what `nslab run` is measured on (benchmarks/run-bench.sh).
-# - One static, position-independent executable (static-pie: the Swift runtime, ncursesw, libvterm and toml++
-#   inside). No dynamic loader and no symbol lookups: about 3 ms less per start than `--static-swift-stdlib`.
-#   It runs as root and parses bytes from children through libvterm, so its image is placed at a random
-#   address like the rest of its memory (DESIGN.md's safety rules; readelf -h says DYN, checked below).
-#   Every static library here is built position independent, so clang's -static-pie links them with glibc's
-#   rcrt1.o, whose start code relocates the image before anything else runs. Two things made an earlier
-#   attempt crash at start: `-Xlinker -pie` alone keeps crt1.o, whose relocation step is an empty stub; and
-#   SwiftPM writes a RUNPATH of $ORIGIN into every executable, which glibc's static-pie start asserts is absent
-#   (the failed assert then crashes in gettext, before relocation is done). --disable-local-rpath drops it.
-#   The price is the relocation at each start: 42,600 pointers, most in Swift metadata, on about 130 pages
-#   that each start copies (about 110 more page faults). Packed (-z pack-relative-relocs, DT_RELR, which
-#   glibc 2.36 reads) the table is 8 KB instead of 1 MB. In one side-by-side run here (benchmarks/run-bench.sh
-#   with the old binary as OTHER_NSLAB), `nslab run` took 1.04x unshare as static-pie and 1.01x as the
-#   non-PIE static executable it replaced (-static-executable alone), 0.25 ms apart; `nslab --version`
-#   took about 0.8 ms more.
+# - Static executables (the Swift runtime, ncursesw, libvterm and toml++ inside). No dynamic loader and no
+#   symbol lookups: about 3 ms less per start than `--static-swift-stdlib`.
+# - Two of them, from one compile: `nslab` at a fixed address, and `nslab-aslr`, position independent
+#   (static-pie), whose image the kernel places at a random address at each start. nslab runs what launches
+#   (run, enter, export); the commands that parse bytes other processes control, a child's terminal output
+#   through libvterm or their /proc files (the dashboard, lessons, ps, ls, inspect), are handed to nslab-aslr
+#   with execv before they do anything (Sources/NslabCLI/Randomised.swift). The reason is the price of
+#   position independence at each start: glibc's start code relocates 43,000 pointers, mostly Swift metadata,
+#   on 134 pages, and each of those pages is copied on write. On the reference machine (a VM, where a page
+#   copied costs about 4 us) that is 0.64 ms and 114 more page faults per start: `nslab run` as static-pie
+#   took 1.17x `unshare --fork`, the fixed build 1.00x, side by side (benchmarks/run-bench.sh shows both).
+#   Every static library here is built position independent, so clang's -static-pie (given to nslab-aslr's
+#   link only, through NSLAB_STATIC_PIE in Package.swift) links them with glibc's rcrt1.o, whose start code
+#   relocates the image before anything else runs. Two things made an earlier attempt crash at start:
+#   `-Xlinker -pie` alone keeps crt1.o, whose relocation step is an empty stub; and SwiftPM writes a RUNPATH of
+#   $ORIGIN into every executable, which glibc's static-pie start asserts is absent (the failed assert then
+#   crashes in gettext, before relocation is done). --disable-local-rpath drops it. The relocations are packed
+#   (-z pack-relative-relocs, DT_RELR, which glibc 2.36 reads): 8 KB instead of 1 MB of table.
 # - Concrete generic metadata is reached through direct accessors, not by mangled name. By name, the
 #   runtime checks each generic requirement (Set<NamespaceKind> needs NamespaceKind: Hashable) by
 #   scanning every protocol conformance in the binary, about 0.07 ms of each `nslab run`.
@@ -30,16 +34,19 @@
 #   exit unmaps as fast. Side by side, the copy starts `nslab run` about 0.3 ms sooner.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-flags=(-c release --product nslab --disable-local-rpath
-    -Xswiftc -static-executable -Xswiftc -Xclang-linker -Xswiftc -static-pie
+export NSLAB_STATIC_PIE=1
+flags=(-c release --disable-local-rpath
+    -Xswiftc -static-executable
     -Xlinker -z -Xlinker pack-relative-relocs
     -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
     -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcxx -ffunction-sections
     -Xswiftc -use-ld=lld -Xlinker "--symbol-ordering-file=$PWD/scripts/startup.order"
     -Xlinker --no-warn-symbol-ordering)
 # SwiftPM does not know the order file is a link input: relink when it changed.
-built="$(swift build "${flags[@]}" --show-bin-path 2>/dev/null)/nslab"
-if [[ -e $built && scripts/startup.order -nt $built ]]; then rm -f "$built"; fi
+bin="$(swift build "${flags[@]}" --show-bin-path 2>/dev/null)"
+for built in "$bin/nslab" "$bin/nslab-aslr"; do
+    if [[ -e $built && scripts/startup.order -nt $built ]]; then rm -f "$built"; fi
+done
 # SwiftPM's output is shown from the first line that says it compiles or links something, so that a start with
 # nothing to build stays quiet; the lines before it are held back, and shown too when the build fails.
 log=$(mktemp)
@@ -62,12 +69,16 @@ if [ "$status" != 0 ]; then
     echo "build-release: swift build failed (status $status)" >&2
     exit "$status"
 fi
-# The promise of the first point above, checked: a build that lost -static-pie would still run.
-readelf -h "$built" | grep -q 'Type: *DYN' ||
-    { echo "build-release: $built is not position independent (readelf -h: not DYN)" >&2; exit 1; }
-installed=.build/install/nslab
-mkdir -p "$(dirname "$installed")"
-# A new file renamed into place: a running nslab keeps its own copy, and the page cache holds a fresh one.
-install -m 755 "$built" "$installed.new"
-mv -f "$installed.new" "$installed"
-echo "$PWD/$installed"
+# The promise of the second point above, checked: builds that lost their link flags would still run.
+readelf -h "$bin/nslab-aslr" | grep -q 'Type: *DYN' ||
+    { echo "build-release: $bin/nslab-aslr is not position independent (readelf -h: not DYN)" >&2; exit 1; }
+readelf -h "$bin/nslab" | grep -q 'Type: *EXEC' ||
+    { echo "build-release: $bin/nslab is not a fixed-address executable (readelf -h: not EXEC)" >&2; exit 1; }
+mkdir -p .build/install
+# New files renamed into place: a running nslab keeps its own copy, and the page cache holds a fresh one. The
+# twin sits beside nslab, where nslab looks for it first.
+for name in nslab-aslr nslab; do
+    install -m 755 "$bin/$name" ".build/install/$name.new"
+    mv -f ".build/install/$name.new" ".build/install/$name"
+done
+echo "$PWD/.build/install/nslab"

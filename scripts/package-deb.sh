@@ -14,7 +14,7 @@
 # - /usr/share/doc/nslab: copyright (DEP-5) and changelog.Debian.gz, both from packaging/.
 # - /usr/share/lintian/overrides/nslab, from packaging/lintian-overrides, which says why each override is there.
 #
-# The version is nslab's own (Sources/nslab/Version.swift) plus the Debian revision from the top entry of
+# The version is nslab's own (Sources/NslabCLI/Version.swift) plus the Debian revision from the top entry of
 # packaging/changelog; the script stops when the two disagree on the upstream part.
 #
 # Depends is empty on purpose: the binary is static (no NEEDED libraries, so dpkg-shlibdeps has nothing to say),
@@ -37,8 +37,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "package-deb: $*" >&2; exit 1; }
 
-upstream=$(sed -n 's/^let nslabVersion = "\(.*\)"$/\1/p' Sources/nslab/Version.swift)
-[ -n "$upstream" ] || fail "no version in Sources/nslab/Version.swift"
+upstream=$(sed -n 's/^let nslabVersion = "\(.*\)"$/\1/p' Sources/NslabCLI/Version.swift)
+[ -n "$upstream" ] || fail "no version in Sources/NslabCLI/Version.swift"
 version=$(dpkg-parsechangelog -l packaging/changelog -S Version)
 [ "${version%-*}" = "$upstream" ] ||
     fail "packaging/changelog's top entry is $version, but nslab is $upstream; add an entry for $upstream-1"

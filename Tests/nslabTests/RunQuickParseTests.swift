@@ -1,7 +1,7 @@
 import ArgumentParser
 import Testing
 
-@testable import nslab
+@testable import NslabCLI
 
 /// The quick reader of `nslab run` lines must never disagree with ArgumentParser: whenever it accepts a line,
 /// ArgumentParser accepts it too and reads the same options.

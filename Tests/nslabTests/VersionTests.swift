@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import nslab
+@testable import NslabCLI
 
 /// `nslab --version` (issue 13, point 9), from the one constant packaging also reads.
 @Suite("nslab --version")
@@ -19,7 +19,7 @@ struct VersionTests {
     @Test("Version.swift keeps the line shape packaging reads")
     func lineShape() throws {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/nslab/Version.swift")
+            .deletingLastPathComponent().appendingPathComponent("Sources/NslabCLI/Version.swift")
         let text = try String(contentsOf: source, encoding: .utf8)
         #expect(text.split(separator: "\n").contains { $0 == "let nslabVersion = \"\(nslabVersion)\"" })
     }

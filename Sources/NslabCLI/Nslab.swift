@@ -3,7 +3,11 @@ import CNamespaces
 import Glibc
 import NamespaceKit
 
-@main
+/// Runs nslab: the `main` of both executables (Sources/nslab, Sources/nslab-aslr).
+public func nslabMain() {
+    Nslab.main()
+}
+
 struct Nslab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nslab",
@@ -34,6 +38,7 @@ struct Nslab: ParsableCommand {
                 try options.execute()
             }
             var command = try parseAsRoot()
+            if command is RunsRandomised { Randomised.handOver() }
             try command.run()
         } catch let status as ExitCode {
             // The child's own status; nothing to print.
