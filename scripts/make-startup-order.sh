@@ -18,9 +18,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # valgrind cannot read the compressed debug info of the static binary; it needs only the symbols.
 objcopy --strip-debug "$nslab" "$work/nslab"
-# The child's profile is dumped just before execve; it holds the parent's history up to clone() too.
+# The child's profile is dumped just before execve; it holds the parent's history up to clone() too. The launch
+# traced has a time namespace as well: valgrind follows clone() only as fork, vfork or a thread, and a plain
+# launch shares nslab's memory until execve (CLONE_VM, spawn.c), while one with a keeper takes a copy. It runs
+# every function of the plain launch, plus the few of the time namespace and its keeper.
 valgrind --tool=callgrind --demangle=no --dump-before=execve --callgrind-out-file="$work/out.%p" \
-    "$work/nslab" run --uts --ipc --pid --mount --net --cgroup --mount-proc -- /bin/true 2>"$work/log" ||
+    "$work/nslab" run --uts --ipc --pid --mount --net --cgroup --time --mount-proc -- /bin/true 2>"$work/log" ||
     { cat "$work/log" >&2; exit 1; }
 python3 - "$work" scripts/startup.order <<'EOF'
 import glob, os, re, sys

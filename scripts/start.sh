@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up, builds the release binary (one self-contained file) and starts nslab with any arguments.
+# Sets up, builds the release binaries (self-contained static files) and starts nslab with any arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

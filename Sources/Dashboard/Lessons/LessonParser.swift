@@ -99,7 +99,7 @@ public enum LessonParser {
     }
 
     static func parseStep(_ node: LocatedTOML, file: String) throws(LessonError) -> LessonStep {
-        var reader = TableReader(node, file: file, allowed: stepKeys, what: "a [[step]]")
+        let reader = TableReader(node, file: file, allowed: stepKeys, what: "a [[step]]")
         guard case .table = node.value else { throw reader.error(at: node, "a step is a table ([[step]])") }
         try reader.checkKeys()
         let kindWord = try reader.optionalString("kind") ?? "child"

@@ -87,7 +87,7 @@ public enum LessonCard {
         let result = results.indices.contains(index) ? results[index] : .unknown
         let place = step.kind == .host ? "on the host: " : ""
         let what = step.command.isEmpty ? step.expect : "\(place)$ \(step.command)"
-        var text = "\(head) \(mark(result, hasCheck: step.check != nil)) \(index + 1)/\(steps.count) \(what)"
+        let text = "\(head) \(mark(result, hasCheck: step.check != nil)) \(index + 1)/\(steps.count) \(what)"
         guard case .fails(let hint) = result else { return (text, .normal) }
         return (text + " ✗ " + hint, .error)
     }
