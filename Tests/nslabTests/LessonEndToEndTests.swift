@@ -42,16 +42,30 @@ struct LessonEndToEndTests {
             command, width: 160, height: 45, environment: ["PS1": "child$ ", "NSLAB_LESSON_PATH": lessonFolder])
     }
 
-    @Test("L N Enter, the command, the ✓ and the differing row", arguments: classic)
-    func classicLesson(_ lesson: ClassicLesson) throws {
-        try requireRoot()
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
+    /// Starts the dashboard in tmux (through `user`, a setpriv prefix, when given), picks lesson `number` in `L`'s
+    /// list by its digits and launches it; returns the session and the screen once the child's prompt shows.
+    static func startLesson(_ number: Int, as user: String = "") throws -> (TmuxSession, String) {
+        let tmux = try session("\(user)\(Binary.path) --shell /bin/sh")
         try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("L")
         try tmux.waitFor("Lessons")
-        try tmux.send("\(lesson.number)")
+        try tmux.tmux(["send-keys", "-t", tmux.name] + String(number).map { String($0) })
         try tmux.send("Enter")
-        let launched = try tmux.waitFor("child$")
+        return (tmux, try tmux.waitFor("child$"))
+    }
+
+    /// The commands a shipped lesson's card gives, in order, as the learner types them.
+    static func lessonCommands(_ file: String) throws -> [String] {
+        let lesson = try String(contentsOfFile: lessonFolder + "/" + file, encoding: .utf8)
+        return lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
+            String($0.dropFirst("command = \"".count).dropLast())
+        }
+    }
+
+    @Test("L N Enter, the command, the ✓ and the differing row", arguments: classic)
+    func classicLesson(_ lesson: ClassicLesson) throws {
+        try requireRoot()
+        let (tmux, launched) = try Self.startLesson(lesson.number)
         #expect(launched.contains("Lesson \(lesson.number):"), "the card shows: \(launched)")
         let pid = try #require(Self.childPID(on: launched), "\(launched)")
         #expect(Processes.differingKinds(pid).contains(lesson.kind), "\(lesson.kind) differs in /proc")
@@ -101,13 +115,8 @@ struct LessonEndToEndTests {
     @Test("lesson 9: the orphaned sleep is adopted by the lesson's shell, its PID namespace's pid 1")
     func orphanLesson() throws {
         try requireRoot()
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces", timeout: 15)
-        try tmux.send("L")
-        try tmux.waitFor("Lessons")
-        try tmux.send("9")
-        try tmux.send("Enter")
-        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        let (tmux, launched) = try Self.startLesson(9)
+        let pid = try #require(Self.childPID(on: launched))
         try tmux.send("sh -c 'sleep 300 & echo started $!'", literal: true)
         try tmux.send("Enter")
         try tmux.waitFor("started 3")
@@ -170,13 +179,8 @@ struct LessonEndToEndTests {
     @Test("lesson 11: without maps the shell is uid 65534 with no capability; after the map, root with all of them")
     func unmappedLesson() throws {
         try requireRoot()
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces", timeout: 15)
-        try tmux.send("L")
-        try tmux.waitFor("Lessons")
-        try tmux.send("1", "1")
-        try tmux.send("Enter")
-        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        let (tmux, launched) = try Self.startLesson(11)
+        let pid = try #require(Self.childPID(on: launched))
         #expect(try String(contentsOfFile: "/proc/\(pid)/uid_map", encoding: .utf8).isEmpty, "no map written")
         try tmux.send("id; grep CapEff /proc/self/status", literal: true)
         try tmux.send("Enter")
@@ -201,18 +205,10 @@ struct LessonEndToEndTests {
     func vethLesson() throws {
         try requireRoot()
         let before = try Self.hostInterfaces()
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces", timeout: 15)
-        try tmux.send("L")
-        try tmux.waitFor("Lessons")
-        try tmux.send("1", "0")
-        try tmux.send("Enter")
-        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        let (tmux, launched) = try Self.startLesson(10)
+        let pid = try #require(Self.childPID(on: launched))
         // The lesson's own commands, as its card gives them, typed one by one (each step keeps `$!`).
-        let lesson = try String(contentsOfFile: lessonFolder + "/10-veth.toml", encoding: .utf8)
-        let commands = lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
-            String($0.dropFirst("command = \"".count).dropLast())
-        }
+        let commands = try Self.lessonCommands("10-veth.toml")
         try #require(commands.count == 4 && commands[3].hasPrefix("ping"), "\(commands)")
         try tmux.send(commands[0], literal: true)
         try tmux.send("Enter")
@@ -244,13 +240,8 @@ struct LessonEndToEndTests {
     @Test("lesson 12: unshare --pid --fork in the lesson's shell gives sleep three pids, and step 2 turns ✓")
     func nestedPIDLesson() throws {
         try requireRoot()
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces", timeout: 15)
-        try tmux.send("L")
-        try tmux.waitFor("Lessons")
-        try tmux.send("1", "2")
-        try tmux.send("Enter")
-        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        let (tmux, launched) = try Self.startLesson(12)
+        let pid = try #require(Self.childPID(on: launched))
         try tmux.send("echo $$", literal: true)
         try tmux.send("Enter")
         try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
@@ -275,13 +266,8 @@ struct LessonEndToEndTests {
     @Test("lesson 13: e on the lesson's shell opens a tab in its namespaces, and the joining steps turn ✓")
     func joinLesson() throws {
         try requireRoot()
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces", timeout: 15)
-        try tmux.send("L")
-        try tmux.waitFor("Lessons")
-        try tmux.send("1", "3")
-        try tmux.send("Enter")
-        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
+        let (tmux, launched) = try Self.startLesson(13)
+        let pid = try #require(Self.childPID(on: launched))
         try tmux.send("hostname; ipcmk -Q", literal: true)
         try tmux.send("Enter")
         try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
@@ -324,17 +310,9 @@ struct LessonEndToEndTests {
     func propagationLesson() throws {
         try requireRoot()
         let before = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
-        let tmux = try Self.session("\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces", timeout: 15)
-        try tmux.send("L")
-        try tmux.waitFor("Lessons")
-        try tmux.send("1", "4")
-        try tmux.send("Enter")
-        let pid = try #require(Self.childPID(on: try tmux.waitFor("child$")))
-        let lesson = try String(contentsOfFile: lessonFolder + "/14-propagation.toml", encoding: .utf8)
-        let commands = lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
-            String($0.dropFirst("command = \"".count).dropLast())
-        }
+        let (tmux, launched) = try Self.startLesson(14)
+        let pid = try #require(Self.childPID(on: launched))
+        let commands = try Self.lessonCommands("14-propagation.toml")
         try #require(commands.count == 3, "\(commands)")
         for (index, command) in commands.enumerated() {
             try tmux.send("clear", literal: true)
@@ -375,21 +353,12 @@ struct LessonEndToEndTests {
         let before = try Self.hostMountLines()
         // An ordinary user follows the same lesson in a user namespace of their own (root inside maps to them).
         let user = ordinaryUser ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : ""
-        let tmux = try Self.session("\(user)\(Binary.path) --shell /bin/sh")
-        try tmux.waitFor("Namespaces", timeout: 15)
-        try tmux.send("L")
-        try tmux.waitFor("Lessons")
-        try tmux.send("1", "5")
-        try tmux.send("Enter")
-        let launched = try tmux.waitFor("child$")
+        let (tmux, launched) = try Self.startLesson(15, as: user)
         #expect(launched.contains("Lesson 15:"), "\(launched)")
         let pid = try #require(Self.childPID(on: launched))
         defer { Processes.killSession(pid) }
         #expect(Processes.differingKinds(pid).contains("user") == ordinaryUser, "a user namespace only for uid 65534")
-        let lesson = try String(contentsOfFile: lessonFolder + "/15-held.toml", encoding: .utf8)
-        let commands = lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
-            String($0.dropFirst("command = \"".count).dropLast())
-        }
+        let commands = try Self.lessonCommands("15-held.toml")
         try #require(commands.count == 4 && commands[1].hasPrefix("unshare --uts"), "\(commands)")
         var held: String?
         for (index, command) in commands.enumerated() {
