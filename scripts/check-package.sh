@@ -18,7 +18,7 @@ dpkg-deb -x "$deb" "$tmp"
 nslab=$tmp/usr/bin/nslab
 version=$(dpkg-deb -f "$deb" Version)
 
-twin=$tmp/usr/lib/nslab/nslab-aslr
+twin=$tmp/usr/libexec/nslab-aslr
 readelf -h "$twin" | grep -q 'Type: *DYN' || fail "the packaged nslab-aslr is not position independent (readelf -h)"
 readelf -h "$nslab" | grep -q 'Type: *EXEC' || fail "the packaged nslab is not the fixed-address build (readelf -h)"
 # ps runs in the twin: the command name ps lists for itself is the file the kernel started.
@@ -26,7 +26,7 @@ readelf -h "$nslab" | grep -q 'Type: *EXEC' || fail "the packaged nslab is not t
 import json, sys
 own = [p for p in json.load(sys.stdin)["processes"] if p["cmdline"][1:] == ["ps", "--flat", "--json"]]
 sys.exit(0 if [p["comm"] for p in own] == ["nslab-aslr"] else 1)' ||
-    fail "the packaged nslab ps did not run in /usr/lib/nslab/nslab-aslr"
+    fail "the packaged nslab ps did not run in /usr/libexec/nslab-aslr"
 [ "$("$nslab" --version)" = "${version%-*}" ] || fail "the packaged nslab --version does not print ${version%-*}"
 [ "$("$nslab" run --uts --hostname nslab-deb -- hostname)" = nslab-deb ] ||
     fail "the packaged nslab run --uts --hostname nslab-deb -- hostname did not print nslab-deb"

@@ -2,7 +2,7 @@
 # Builds the Debian package .build/deb/nslab_<version>_<arch>.deb from the release binary and prints its path.
 #
 # What goes in, and from where:
-# - /usr/bin/nslab and /usr/lib/nslab/nslab-aslr: scripts/build-release.sh's two binaries (the fixed-address one
+# - /usr/bin/nslab and /usr/libexec/nslab-aslr: scripts/build-release.sh's two binaries (the fixed-address one
 #   that launches, and its position-independent twin, which runs the dashboard, lessons, ps, ls and inspect) with
 #   their symbols and debug info stripped. The debug info is kept beside the .deb as .build/deb/nslab.debug and
 #   nslab-aslr.debug, and each binary names its file in a .gnu_debuglink section, so gdb finds it when it sits
@@ -28,7 +28,7 @@
 # ncurses is linked in (embedded-library), and that /usr/bin/nslab is static at a fixed address
 # (statically-linked-binary), are overridden in packaging/lintian-overrides, which says why. It still
 # warns, each time on purpose:
-# - shared-library-lacks-prerequisites [usr/lib/nslab/nslab-aslr]: a static-pie executable is an ELF shared
+# - shared-library-lacks-prerequisites [usr/libexec/nslab-aslr]: a static-pie executable is an ELF shared
 #   object that needs no library, which lintian reads as a library that forgot its dependencies. Static and
 #   position independent is what build-release.sh asks for.
 # - initial-upload-closes-no-bugs: the first changelog entry closes no Debian ITP bug, because this package
@@ -60,8 +60,8 @@ mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/man/man1" "$root/usr/sh
     "$root/usr/share/zsh/vendor-completions" "$root/usr/share/fish/vendor_completions.d"
 
 # The two binaries, stripped as dh_strip would, each pointing at its debug info: nslab, and its randomised twin
-# in the package's private directory, where nslab looks for it (Sources/NslabCLI/Randomised.swift).
-mkdir -p "$root/usr/lib/nslab"
+# in /usr/libexec, where nslab looks for it (Sources/NslabCLI/Randomised.swift).
+mkdir -p "$root/usr/libexec"
 strip_into() {
     local from=$1 to=$2 debug=$out/$(basename "$1").debug
     objcopy --only-keep-debug "$from" "$debug"
@@ -70,7 +70,7 @@ strip_into() {
     chmod 755 "$to"
 }
 strip_into "$nslab" "$root/usr/bin/nslab"
-strip_into "$(dirname "$nslab")/nslab-aslr" "$root/usr/lib/nslab/nslab-aslr"
+strip_into "$(dirname "$nslab")/nslab-aslr" "$root/usr/libexec/nslab-aslr"
 
 # The man page. The plugin prints SwiftPM's progress; it is shown only when the plugin fails.
 log=$(mktemp)

@@ -22,7 +22,8 @@ extension InspectCommand: RunsRandomised {}
 /// fixed build launches (`run`, `enter`, `export`, help, version: nothing there parses another process's bytes),
 /// and hands every `RunsRandomised` command to its twin before doing anything, by execv with the same arguments.
 enum Randomised {
-    /// The twin's file name, beside the fixed build (`.build/install`) or in the package's private directory.
+    /// The twin's file name, beside the fixed build (`.build/install`) or in `../libexec` (the Debian package's
+    /// /usr/libexec, from where `../share` is /usr/share for themes and lessons, as it is from /usr/bin).
     static let twinName = "nslab-aslr"
 
     /// Replaces this process with the randomised twin when this image is the fixed one and the twin is there;
@@ -35,12 +36,12 @@ enum Randomised {
         writeAll(2, "nslab: note: running without address randomisation: \(twin.quoted) did not start: \(reason)\n")
     }
 
-    /// The twin of the running binary: `DIR/nslab-aslr` beside it, or `DIR/../lib/nslab/nslab-aslr` for
+    /// The twin of the running binary: `DIR/nslab-aslr` beside it, or `DIR/../libexec/nslab-aslr` for
     /// `/usr/bin/nslab` from the Debian package.
     static func twinPath() -> String? {
         guard let exe = SystemCall.executablePath(), let slash = exe.lastIndex(of: "/") else { return nil }
         let directory = String(exe[..<slash])
-        let candidates = [directory + "/" + twinName, directory + "/../lib/nslab/" + twinName]
+        let candidates = [directory + "/" + twinName, directory + "/../libexec/" + twinName]
         return candidates.first { access($0, X_OK) == 0 }
     }
 }
