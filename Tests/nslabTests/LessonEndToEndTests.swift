@@ -62,6 +62,15 @@ struct LessonEndToEndTests {
         }
     }
 
+    /// Types one step's command on a cleared screen, as the card gives it, and waits for the step's ✓.
+    static func type(_ command: String, into tmux: TmuxSession, ticking step: Int) throws {
+        try tmux.send("clear", literal: true)
+        try tmux.send("Enter")
+        try tmux.send(command, literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor(#"✓ \#(step)\. "#, regex: true, timeout: 8)
+    }
+
     @Test("L N Enter, the command, the ✓ and the differing row", arguments: classic)
     func classicLesson(_ lesson: ClassicLesson) throws {
         try requireRoot()
@@ -315,11 +324,7 @@ struct LessonEndToEndTests {
         let commands = try Self.lessonCommands("14-propagation.toml")
         try #require(commands.count == 3, "\(commands)")
         for (index, command) in commands.enumerated() {
-            try tmux.send("clear", literal: true)
-            try tmux.send("Enter")
-            try tmux.send(command, literal: true)
-            try tmux.send("Enter")
-            try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+            try Self.type(command, into: tmux, ticking: index + 1)
         }
         let screen = try tmux.waitFor(#"✓ 3\. "#, regex: true)
         #expect(!screen.contains("✗"), "\(screen)")
@@ -362,11 +367,7 @@ struct LessonEndToEndTests {
         try #require(commands.count == 4 && commands[1].hasPrefix("unshare --uts"), "\(commands)")
         var held: String?
         for (index, command) in commands.enumerated() {
-            try tmux.send("clear", literal: true)
-            try tmux.send("Enter")
-            try tmux.send(command, literal: true)
-            try tmux.send("Enter")
-            try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+            try Self.type(command, into: tmux, ticking: index + 1)
             if index == 1 {
                 // From outside: the child's mount table has the nsfs mount of a UTS namespace no process is in.
                 let table = try String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8)
