@@ -105,6 +105,16 @@ struct SplitPaneTests {
             #expect(waitFor("B6B", in: id, harness), "broadcast typing missed tab \(id)")
             #expect(waitFor("P8P", in: id, harness), "broadcast paste missed tab \(id)")
         }
+        // A zoom pauses the broadcast: the side out of sight gets nothing, and the status bar says so.
+        harness.press(.modified(.function(9), .shift))
+        #expect(harness.model.split?.zoomed == true)
+        #expect(harness.model.typingTabIDs == [host.id])
+        #expect(harness.model.splitStatus == "broadcast paused while zoomed (S-F9)")
+        type("echo Z$((6+6))Z\n", harness)
+        #expect(waitFor("Z12Z", in: host.id, harness))
+        #expect(!screenText(harness, child.id).contains("Z12Z"), "a key reached the side zoomed away")
+        harness.press(.modified(.function(9), .shift))
+        #expect(harness.model.typingTabIDs.sorted() == [host.id, child.id].sorted())
         harness.press(.function(10))
         #expect(harness.model.split?.broadcast == false)
         #expect(harness.model.typingTabIDs == [host.id])

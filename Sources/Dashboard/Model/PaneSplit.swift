@@ -65,9 +65,12 @@ extension DashboardModel {
         return split.leftTabID
     }
 
-    /// The tabs typed keys go to: both sides while broadcasting, else the one with the keys.
+    /// The tabs typed keys go to: both sides while broadcasting, else the one with the keys. A zoom pauses the
+    /// broadcast: nothing is typed into a side that is out of sight.
     public var typingTabIDs: [ChildTab.ID] {
-        if let split, splitShown, split.broadcast, let right = shownTabID { return [split.leftTabID, right] }
+        if let split, splitShown, split.broadcast, !split.zoomed, let right = shownTabID {
+            return [split.leftTabID, right]
+        }
         return keyboardTabID.map { [$0] } ?? []
     }
 
@@ -110,7 +113,8 @@ extension DashboardModel {
     public var splitStatus: String? {
         guard let split else { return nil }
         guard splitShown else { return "split needs 120x35: showing tabs" }
-        return split.broadcast ? "BROADCAST to both sides" : nil
+        guard split.broadcast else { return nil }
+        return split.zoomed ? "broadcast paused while zoomed (S-F9)" : "BROADCAST to both sides"
     }
 }
 
@@ -171,6 +175,10 @@ extension DashboardModel {
             guard var current = split else { return noSplit() }
             current.zoomed.toggle()
             split = current
+            if current.broadcast {
+                show(current.zoomed ? "Zoomed: keys go to this side only; S-F9 zooms back and broadcasts again."
+                    : "Both sides again: every key and paste goes to both.")
+            }
         case .broadcast:
             guard var current = split else { return noSplit() }
             current.broadcast.toggle()

@@ -37,11 +37,12 @@ public enum SplitPaneView {
         ]
         for (side, frame, id) in sides {
             guard let frame, let id, let tab = model.tab(id) else { continue }
-            let hasKeys = focused && (split.keys == side || split.broadcast)
+            let broadcasting = split.broadcast && !split.zoomed
+            let hasKeys = focused && (split.keys == side || broadcasting)
             let inner = PanelFrame.draw("", in: frame, focused: hasKeys, buffer: &buffer, theme: theme)
             var label = " \(title(of: tab))"
             if split.keys == side { label += " · keys" }
-            if split.broadcast { label += " · BROADCAST" }
+            if broadcasting { label += " · BROADCAST" }
             if split.zoomed { label += " · zoomed" }
             if let offset = screens?.screen(of: id)?.scrollOffset, offset > 0 { label += " ↑\(offset)" }
             label += " "
