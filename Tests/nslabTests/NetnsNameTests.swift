@@ -3,7 +3,7 @@ import Glibc
 import NamespaceKit
 import Testing
 
-/// `ip netns` names beside net namespaces: `inspect` (JSON and text), the `ps` tree and the dashboard's net fact
+/// `ip netns` names beside net namespaces: `inspect` (JSON and text), `ps --json`, the `ps` tree and the dashboard's net fact
 /// (`FactText.interfaces`), on a namespace `ip netns add` made and a sleeper `ip netns exec` put in it.
 @Suite(.serialized) struct InspectCommandNetnsTests {
     @Test func namedNetNamespaceIsNamedEverywhere() throws {
@@ -36,6 +36,11 @@ import Testing
 
         let text = try runNslab(["inspect", String(pid)])
         #expect(text.stdout.split(separator: "\n").contains { $0.contains("netns: \(name)") }, "\(text.stdout)")
+
+        let listing = try runNslab(["ps", "--flat", "--json"])
+        let processes = try #require(try listing.json()["processes"] as? [[String: Any]])
+        #expect(processes.first { $0["pid"] as? Int == Int(pid) }?["netns_names"] as? [String] == [name])
+        #expect(processes.first { $0["pid"] as? Int == Int(getpid()) }?["netns_names"] as? [String] == [])
 
         let tree = try runNslab(["ps"])
         let row = tree.stdout.split(separator: "\n").first { $0.hasPrefix(pad(String(pid), 7)) }

@@ -13,6 +13,8 @@ extension JSONWriter {
     ) {
         let reference = reference ?? snapshot.process(getpid())?.namespaces
         let containers = ContainerDirectory(for: snapshot.root)
+        // `ip netns` names are bind mounts as nslab's mount namespace sees them: only for the live /proc.
+        let netnsNames = snapshot.root.isLive ? NetnsNames.byNamespace() : [:]
         beginObject()
         writeUnavailableKinds(snapshot)
         key("processes")
@@ -24,7 +26,8 @@ extension JSONWriter {
             writeProcess(
                 process, in: snapshot, differsFromParent: differs,
                 differsFromNslab: reference.flatMap { process.namespaces.differingKindsIfKnown(from: $0) },
-                containers: containers, ownFiles: ownFiles[process.pid])
+                containers: containers, ownFiles: ownFiles[process.pid],
+                netnsNames: process.namespaces[.net].value.flatMap { netnsNames[$0] } ?? [])
         }
         endArray()
         endObject()
@@ -35,7 +38,7 @@ extension JSONWriter {
     public mutating func writeProcess(
         _ process: ProcessRecord, in snapshot: Snapshot, differsFromParent: [NamespaceKind]?,
         differsFromNslab: [NamespaceKind]? = nil, containers: ContainerDirectory? = nil,
-        ownFiles: ProcessOwnFiles? = nil
+        ownFiles: ProcessOwnFiles? = nil, netnsNames: [String] = []
     ) {
         beginObject()
         key("pid")
@@ -68,6 +71,10 @@ extension JSONWriter {
         if let inside = process.pidInside { number(inside) } else { null() }
         key("ns")
         writeNamespaceSet(process.namespaces)
+        key("netns_names")
+        beginArray()
+        for name in netnsNames { string(name) }
+        endArray()
         key("differs_from_parent")
         writeKinds(differsFromParent)
         key("differs_from_nslab")
