@@ -123,21 +123,7 @@ public enum ContainerLabels {
 
     /// Undoes systemd's unit name escaping (`\x2d` for `-`), as machined writes machine names.
     static func systemdUnescape(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            if utf8[index] == UInt8(ascii: "\\"), index + 3 < utf8.count, utf8[index + 1] == UInt8(ascii: "x"),
-                let value = UInt8(String(decoding: utf8[index + 2...index + 3], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-                index += 4
-            } else {
-                bytes.append(utf8[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        ByteEscapes.decoding(Substring(text), marker: UInt8(ascii: "x"), digits: 2, radix: 16)
     }
 }
 

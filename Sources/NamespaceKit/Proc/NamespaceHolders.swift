@@ -64,9 +64,10 @@ enum HolderDiscovery {
         // Bind mounts: one reading per mount namespace, through its lowest member.
         for namespace in namespaces where namespace.kind == .mount {
             let pid = namespace.representative
-            guard let text = reader.read(path: "\(pid)/mountinfo", { String(decoding: $0, as: UTF8.self) }).value
-            else { continue }
-            for (key, path) in nsfsMounts(text) {
+            guard let mounts = reader.read(path: "\(pid)/mountinfo", MountInfoParser.entries).value else { continue }
+            for mount in mounts {
+                guard let key = mount.heldNamespace else { continue }
+                let path = mount.mountPoint
                 let holder = NamespaceHolder(how: .bindMount, path: path, pid: pid, mountNamespace: namespace.inode)
                 add(key, holder, openPath: "\(root.path)/\(pid)/root\(path)")
             }
@@ -133,19 +134,6 @@ enum HolderDiscovery {
         return result
     }
 
-    /// The nsfs mounts of a mountinfo: root field `net:[4026532008]`, mount point unescaped (`\040` is a space).
-    static func nsfsMounts(_ text: String) -> [(NamespaceKey, String)] {
-        var mounts: [(NamespaceKey, String)] = []
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count, fields[dash + 1] == "nsfs",
-                dash > 4, let key = nsfsKey(String(fields[3]))
-            else { continue }
-            mounts.append((key, unescape(String(fields[4]))))
-        }
-        return mounts
-    }
-
     /// `net:[4026532008]` → the key; nil for anything else.
     static func nsfsKey(_ text: String) -> NamespaceKey? {
         guard let colon = text.firstIndex(of: ":"), text.hasSuffix("]") else { return nil }
@@ -154,26 +142,6 @@ enum HolderDiscovery {
         let digits = text[text.index(colon, offsetBy: 2)..<text.index(before: text.endIndex)]
         guard text[text.index(after: colon)] == "[", let id = UInt64(digits) else { return nil }
         return NamespaceKey(kind: kind, id: id)
-    }
-
-    /// Undoes mountinfo's octal escapes (`\040` space, `\011` tab, `\012` newline, `\134` backslash).
-    static func unescape(_ text: String) -> String {
-        guard text.contains("\\") else { return text }
-        var bytes: [UInt8] = []
-        let source = Array(text.utf8)
-        var position = 0
-        while position < source.count {
-            if source[position] == 0x5C, position + 3 < source.count,
-                let value = UInt8(String(decoding: source[(position + 1)...(position + 3)], as: UTF8.self), radix: 8)
-            {
-                bytes.append(value)
-                position += 4
-            } else {
-                bytes.append(source[position])
-                position += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The inode of an ns fd (closing it unless told not to); nil for -1.

@@ -128,23 +128,7 @@ enum MountInfoParser {
         return entries
     }
 
-    /// Undoes the kernel's octal escapes (`\040` for a space) in paths.
-    static func unescape(_ text: Substring) -> String {
-        guard text.contains("\\") else { return String(text) }
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            if utf8[index] == UInt8(ascii: "\\"), index + 3 < utf8.count,
-                let value = UInt8(String(decoding: utf8[index + 1...index + 3], as: UTF8.self), radix: 8)
-            {
-                bytes.append(value)
-                index += 4
-            } else {
-                bytes.append(utf8[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// Undoes the kernel's octal escapes in mountinfo fields (`\040` a space, `\011` a tab, `\012` a newline,
+    /// `\134` a backslash).
+    static func unescape(_ text: Substring) -> String { ByteEscapes.decoding(text, marker: nil, digits: 3, radix: 8) }
 }
