@@ -117,16 +117,12 @@ extension JSONWriter {
                     writer.key("up")
                     if let up = interface.isUp { writer.bool(up) } else { writer.null() }
                     writer.key("addresses")
-                    writer.beginArray()
-                    for address in interface.addresses { writer.string(address) }
-                    writer.endArray()
+                    writer.strings(interface.addresses)
                     writer.endObject()
                 }
                 writer.endArray()
                 writer.key("netns_names")
-                writer.beginArray()
-                for name in value.netnsNames { writer.string(name) }
-                writer.endArray()
+                writer.strings(value.netnsNames)
             }
         case .user:
             writeFact(facts.user) { writer, value in
@@ -205,9 +201,7 @@ extension JSONWriter {
         let masks = [("effective", sets.effective), ("permitted", sets.permitted), ("bounding", sets.bounding)]
         for (name, mask) in masks {
             key(name)
-            beginArray()
-            for capability in CapabilitySets.names(mask) { string(capability) }
-            endArray()
+            strings(CapabilitySets.names(mask))
             key(name + "_hex")
             string(Self.hex16(mask))
             key(name + "_all")

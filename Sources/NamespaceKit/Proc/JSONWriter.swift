@@ -110,6 +110,14 @@ public struct JSONWriter: Sendable {
         endArray()
     }
 
+    /// An array of strings, or `null` when there is none to write (a file that could not be read).
+    public mutating func strings(_ values: [String]?) {
+        guard let values else { return null() }
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
     /// A seconds value with nanosecond precision, e.g. `86400.5`.
     public mutating func seconds(_ offset: ClockOffset) {
         separate()

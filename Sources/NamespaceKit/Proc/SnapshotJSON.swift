@@ -52,13 +52,7 @@ extension JSONWriter {
         key("start_time")
         number(process.startTime)
         key("cmdline")
-        if let arguments = process.cmdline.value {
-            beginArray()
-            for argument in arguments { string(argument) }
-            endArray()
-        } else {
-            null()
-        }
+        strings(process.cmdline.value)
         key("kernel_thread")
         bool(process.isKernelThread)
         key("uid")
@@ -72,9 +66,7 @@ extension JSONWriter {
         key("ns")
         writeNamespaceSet(process.namespaces)
         key("netns_names")
-        beginArray()
-        for name in netnsNames { string(name) }
-        endArray()
+        strings(netnsNames)
         key("differs_from_parent")
         writeKinds(differsFromParent)
         key("differs_from_nslab")
@@ -184,9 +176,7 @@ extension JSONWriter {
         endArray()
         if namespace.kind == .net {
             key("netns_names")
-            beginArray()
-            for name in namespace.netnsNames { string(name) }
-            endArray()
+            strings(namespace.netnsNames)
         }
     }
 
