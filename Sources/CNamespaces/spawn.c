@@ -215,21 +215,45 @@ static int nsl_unblock_signals(void) {
     return sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/// Marks every fd from 3 up close-on-exec. The error pipe must stay open until execve(), so
-/// closing outright is not an option; close-on-exec has the same effect at the exec.
-static int nsl_cloexec_from_3(void) {
-    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return 0;
-    // Kernels before 5.11: walk the fd table up to the soft limit.
+/// The highest fd number worth walking on kernels without close_range(2) (before 5.9, or 5.11 for its
+/// CLOSE_RANGE_CLOEXEC flag): the soft limit, at most 65536.
+static long nsl_fd_walk_limit(void) {
     struct rlimit limit;
     long max = 65536;
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && (long)limit.rlim_cur < max) {
         max = (long)limit.rlim_cur;
     }
+    return max;
+}
+
+/// Marks every fd from 3 up close-on-exec. The error pipe must stay open until execve(), so
+/// closing outright is not an option; close-on-exec has the same effect at the exec.
+static int nsl_cloexec_from_3(void) {
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return 0;
+    long max = nsl_fd_walk_limit();
     for (int fd = 3; fd < max; fd++) {
         int flags = fcntl(fd, F_GETFD);
         if (flags >= 0 && !(flags & FD_CLOEXEC)) (void)fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
     }
     return 0;
+}
+
+/// Closes fds `first` to `last`.
+static void nsl_close_fds(unsigned first, unsigned last) {
+    if (first > last || syscall(SYS_close_range, first, last, 0U) == 0) return;
+    long max = nsl_fd_walk_limit();
+    for (long fd = first; fd <= (long)last && fd < max; fd++) (void)close((int)fd);
+}
+
+/// Closes every fd from 3 up but `keep`. A keeper never execs, so close-on-exec does nothing for it: it would hold
+/// whatever nslab had open (another tab's pty, a pipe someone reads to its end) for as long as the command runs.
+static void nsl_close_from_3_except(int keep) {
+    if (keep < 3) {
+        nsl_close_fds(3U, ~0U);
+        return;
+    }
+    nsl_close_fds(3U, (unsigned)keep - 1);
+    nsl_close_fds((unsigned)keep + 1, ~0U);
 }
 
 /// The keeper of a time namespace: waits for the command and ends the same way it did.
@@ -269,10 +293,10 @@ static void nsl_fork_keeper(const struct nsl_child_args *args) {
     if (pid > 0) {
         close(alive[0]);
         nsl_send(args->error_write, NSL_MSG_COMMAND_PID, (int32_t)pid, 0);
-        // Everything but the liveness pipe goes, so the pty sees EOF when the command ends.
+        // Everything but the liveness pipe goes (the pty slave and the error pipe with the rest), so the pty
+        // sees EOF when the command ends and nothing of nslab's stays open in the keeper.
         for (int fd = 0; fd < 3; fd++) close(fd);
-        if (args->pty_slave >= 0) close(args->pty_slave);
-        close(args->error_write);
+        nsl_close_from_3_except(alive[1]);
         nsl_keep((pid_t)pid);
     }
     close(alive[1]);

@@ -171,6 +171,29 @@ struct RunCommandTests {
         #expect(result.stdout.hasSuffix("left=\n"), "\(result.stdout)")
     }
 
+    /// A keeper never execs, so close-on-exec does nothing for it: it held every fd nslab had (in the test suite, a
+    /// pipe another test read to its end, which hung the run). Now it holds its liveness pipe and nothing else.
+    @Test("a time-namespace keeper holds nothing of nslab's but its liveness pipe")
+    func keeperHoldsNoFds() throws {
+        try requireRoot()
+        let script = """
+            mark="1000.$$"
+            exec 7</dev/null
+            "$NSLAB" run --time --pid -- sleep "$mark" &
+            nslab=$!
+            for i in $(seq 100); do pgrep -f "^sleep $mark\\$" >/dev/null && break; sleep 0.05; done
+            keeper=$(pgrep -P $nslab | head -n 1)
+            echo "keeper=$keeper"
+            for fd in /proc/$keeper/fd/*; do echo "fd ${fd##*/} $(readlink $fd)"; done
+            kill -KILL $nslab; wait $nslab 2>/dev/null
+            """
+        let result = try Binary.runScript(script)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first.map { $0.count > 7 } == true, "no keeper: \(result.stdout) \(result.stderr)")
+        let fds = lines.filter { $0.hasPrefix("fd ") }
+        #expect(fds.count == 1 && fds.first?.contains(" pipe:[") == true, "\(result.stdout)")
+    }
+
     /// Guards against `nslab run hostname` and `nslab run --uts hostname` failing with "Unexpected argument":
     /// as with unshare, the first argument that is not an option starts the command, and what follows it is
     /// the command's, options included.
