@@ -1,17 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// scripts/build-release.sh links static executables and sets NSLAB_STATIC_PIE, so that nslab-aslr is linked
-// static-pie (position independent, randomised at each start) while nslab stays at a fixed address. Without it (a
-// plain `swift build`, the tests' debug build) both link as the toolchain does by default.
-let randomisedLink: [LinkerSetting] =
+// scripts/build-release.sh links a static executable and sets NSLAB_STATIC_PIE, so that nslab is linked static-pie:
+// position independent, its image placed at a random address at each start (it runs as root and parses bytes other
+// processes write). Without it (a plain `swift build`, the tests' debug build) it links as the toolchain does.
+let staticPIELink: [LinkerSetting] =
     Context.environment["NSLAB_STATIC_PIE"] == nil ? [] : [.unsafeFlags(["-Xclang-linker", "-static-pie"])]
 
 let package = Package(
     name: "nslab",
     products: [
         .executable(name: "nslab", targets: ["nslab"]),
-        .executable(name: "nslab-aslr", targets: ["nslab-aslr"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -43,7 +42,7 @@ let package = Package(
             // also needs the terminfo library it was split from.
             linkerSettings: [.linkedLibrary("tinfo")]
         ),
-        // The command line, in a library so that two executables can link it in two ways (Randomised.swift).
+        // The command line, in a library so that the tests can reach its parsers and option tables.
         .target(
             name: "NslabCLI",
             dependencies: [
@@ -52,8 +51,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "nslab", dependencies: ["NslabCLI"]),
-        .executableTarget(name: "nslab-aslr", dependencies: ["NslabCLI"], linkerSettings: randomisedLink),
+        .executableTarget(name: "nslab", dependencies: ["NslabCLI"], linkerSettings: staticPIELink),
         // Helpers shared by the test targets: starting programs (tmux, nslab itself) with a clean signal mask.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
@@ -61,7 +59,7 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(
             name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "nslabTests", dependencies: ["nslab", "nslab-aslr", "NslabCLI", "NamespaceKit", "TestSupport"]),
+        .testTarget(name: "nslabTests", dependencies: ["nslab", "NslabCLI", "NamespaceKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

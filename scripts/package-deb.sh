@@ -2,11 +2,9 @@
 # Builds the Debian package .build/deb/nslab_<version>_<arch>.deb from the release binary and prints its path.
 #
 # What goes in, and from where:
-# - /usr/bin/nslab and /usr/libexec/nslab-aslr: scripts/build-release.sh's two binaries (the fixed-address one
-#   that launches, and its position-independent twin, which runs the dashboard, lessons, ps, ls and inspect) with
-#   their symbols and debug info stripped. The debug info is kept beside the .deb as .build/deb/nslab.debug and
-#   nslab-aslr.debug, and each binary names its file in a .gnu_debuglink section, so gdb finds it when it sits
-#   beside the binary or under /usr/lib/debug.
+# - /usr/bin/nslab: scripts/build-release.sh's one static-pie binary with its symbols and debug info stripped. The
+#   debug info is kept beside the .deb as .build/deb/nslab.debug, and the binary names it in a .gnu_debuglink
+#   section, so gdb finds it when it sits beside the binary or under /usr/lib/debug.
 # - /usr/share/man/man1/nslab.1.gz: written by swift-argument-parser's generate-manual plugin from the commands'
 #   own definitions, so it cannot drift from --help. The plugin builds the package first; it is told to use the
 #   debug configuration, which the tests build anyway, because a release build of its own would use other flags
@@ -24,13 +22,12 @@
 # is Essential. Built-Using names the Debian source packages whose static libraries are inside, as Debian policy
 # asks for license compliance.
 #
-# lintian (scripts/check-package.sh runs it and fails on any error) reports no error: the two it would, that
-# ncurses is linked in (embedded-library), and that /usr/bin/nslab is static at a fixed address
-# (statically-linked-binary), are overridden in packaging/lintian-overrides, which says why. It still
+# lintian (scripts/check-package.sh runs it and fails on any error) reports no error: the one it would, that
+# ncurses is linked in (embedded-library), is overridden in packaging/lintian-overrides, which says why. It still
 # warns, each time on purpose:
-# - shared-library-lacks-prerequisites [usr/libexec/nslab-aslr]: a static-pie executable is an ELF shared
-#   object that needs no library, which lintian reads as a library that forgot its dependencies. Static and
-#   position independent is what build-release.sh asks for.
+# - shared-library-lacks-prerequisites [usr/bin/nslab]: a static-pie executable is an ELF shared object that
+#   needs no library, which lintian reads as a library that forgot its dependencies. Static and position
+#   independent is what build-release.sh asks for.
 # - initial-upload-closes-no-bugs: the first changelog entry closes no Debian ITP bug, because this package
 #   is not uploaded to Debian; it is built from this repository.
 # and, as infos, spelling-error-in-binary for fragments of the runtime's and libraries' strings (none is in
@@ -59,9 +56,7 @@ mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/man/man1" "$root/usr/sh
     "$root/usr/share/nslab/themes" "$root/usr/share/bash-completion/completions" \
     "$root/usr/share/zsh/vendor-completions" "$root/usr/share/fish/vendor_completions.d"
 
-# The two binaries, stripped as dh_strip would, each pointing at its debug info: nslab, and its randomised twin
-# in /usr/libexec, where nslab looks for it (Sources/NslabCLI/Randomised.swift).
-mkdir -p "$root/usr/libexec"
+# The binary, stripped as dh_strip would, pointing at its debug info.
 strip_into() {
     local from=$1 to=$2 debug=$out/$(basename "$1").debug
     objcopy --only-keep-debug "$from" "$debug"
@@ -70,7 +65,6 @@ strip_into() {
     chmod 755 "$to"
 }
 strip_into "$nslab" "$root/usr/bin/nslab"
-strip_into "$(dirname "$nslab")/nslab-aslr" "$root/usr/libexec/nslab-aslr"
 
 # The man page. The plugin prints SwiftPM's progress; it is shown only when the plugin fails.
 log=$(mktemp)

@@ -3,7 +3,7 @@ import CNamespaces
 import Glibc
 import NamespaceKit
 
-/// Runs nslab: the `main` of both executables (Sources/nslab, Sources/nslab-aslr).
+/// Runs nslab: the `main` of the executable (Sources/nslab).
 public func nslabMain() {
     Nslab.main()
 }
@@ -38,7 +38,6 @@ struct Nslab: ParsableCommand {
                 try options.execute()
             }
             var command = try parseAsRoot()
-            if command is RunsRandomised { Randomised.handOver() }
             try command.run()
         } catch let status as ExitCode {
             // The child's own status; nothing to print.

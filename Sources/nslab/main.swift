@@ -1,5 +1,5 @@
 import NslabCLI
 
-// The nslab users run, linked at a fixed address for the fastest start of `nslab run` (scripts/build-release.sh);
-// the commands that parse other processes' bytes hand over to nslab-aslr (NslabCLI/Randomised.swift).
+// The one nslab executable. scripts/build-release.sh links it static-pie: no dynamic loader, and ASLR for every
+// command (it runs as root and parses what other processes write: their /proc files, a child's terminal output).
 nslabMain()

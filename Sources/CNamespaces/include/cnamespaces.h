@@ -114,10 +114,6 @@ int nsl_is_setuid(void);
  * returns 0, or -1 with errno set. */
 int nsl_nice_this_thread(int increment);
 
-/* Whether this program's image sits at a fixed address (an ET_EXEC executable, not position independent), read
- * from its own ELF header as mapped: the nslab that launches is built so, its twin nslab-aslr is not. */
-int nsl_image_is_fixed(void);
-
 #pragma clang assume_nonnull end
 
 #endif

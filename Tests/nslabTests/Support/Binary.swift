@@ -26,9 +26,6 @@ enum Binary {
         chmod(directory, 0o755)
         let target = directory + "/nslab"
         copyExecutable(from: path, to: target)
-        // The randomised twin too, when the build has one beside it (Sources/NslabCLI/Randomised.swift).
-        let twin = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("nslab-aslr").path
-        if access(twin, X_OK) == 0 { copyExecutable(from: twin, to: directory + "/nslab-aslr") }
         return target
     }()
 
