@@ -10,6 +10,9 @@ packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux ut
     runc bubblewrap
     # ping between the two network namespaces of the veth lesson's end-to-end test (LessonEndToEndTests)
     iputils-ping
+    # the OCI image (scripts/build-image.sh, scripts/check-image.sh): podman builds and runs it, busybox-static is
+    # its /bin/sh
+    podman busybox-static
     "$@")
 missing=()
 for package in "${packages[@]}"; do

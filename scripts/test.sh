@@ -5,7 +5,8 @@
 # Two passes: the whole suite on the debug build, then the end-to-end tests of the nslab executable
 # (nslabTests) again on the release binary users get from scripts/build-release.sh, which is linked
 # differently (static, lld, functions reordered). Last, the Debian package built from that binary is checked
-# (scripts/check-package.sh: lintian, then the unpacked binary, man page and completions).
+# (scripts/check-package.sh: lintian, then the unpacked binary, man page and completions), the start-up order file
+# against the binary's symbols (scripts/check-startup-order.sh), and the OCI image (scripts/check-image.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -29,5 +30,9 @@ run_tests
 release=$(scripts/build-release.sh)
 echo "test.sh: the nslab end-to-end tests again, on the release binary $release"
 NSLAB_TEST_BINARY=$release run_tests --filter nslabTests
+echo "test.sh: the start-up order file"
+scripts/check-startup-order.sh "$release"
 echo "test.sh: the Debian package"
 scripts/check-package.sh
+echo "test.sh: the OCI image"
+scripts/check-image.sh

@@ -97,6 +97,14 @@ import Testing
         }
         #expect(directory.label(for: record(10, "0::/system.slice/docker-\(hex).scope\n"))?.name == "web")
         #expect(directory.label(for: record(11, "0::/machine.slice/libpod-\(hex).scope\n"))?.name == "db")
+        // Podman on the vfs storage driver keeps its list in a directory of that driver's name.
+        let vfsID = String(hex.reversed())
+        try write(
+            "var/lib/containers/storage/vfs-containers/containers.json",
+            #"[{"id":"\#(vfsID)","names":["cache"],"image":"i"}]"#)
+        #expect(
+            ContainerDirectory(stateRoot: root).label(for: record(13, "0::/machine.slice/libpod-\(vfsID).scope\n"))?
+                .name == "cache")
         let pod = directory.label(
             for: record(12, "0::/kubepods/pod1a2b3c4d-0000-1111-2222-333344445555/\(hex)\n"))
         #expect(pod?.name == "default/nginx")
@@ -162,5 +170,20 @@ enum SmallFileParsersBridge {
         #expect(
             ((document["left"] as? [String: Any])?["container"] as? [String: Any])?["id"] as? String == "3f2a9c81d4e0")
         #expect((document["right"] as? [String: Any])?["container"] is NSNull)
+    }
+
+    /// The engines' state is read from the host's files when nslab runs in a container of its own (the OCI image
+    /// under `--pid=host` or `kubectl debug node`), not from the image's empty `/`.
+    @Test func hostRootIsFoundOutsideTheImage() throws {
+        let host = NSTemporaryDirectory() + "nslab-hostroot-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: host) }
+        try FileManager.default.createDirectory(atPath: host + "/var/lib", withIntermediateDirectories: true)
+        #expect(ContainerDirectory.hostRoot(candidates: [host]) == host)
+        #expect(ContainerDirectory.hostRoot(candidates: ["/nonexistent-\(getpid())", host]) == host)
+        // This process's own root, reached by another name, is not another host.
+        #expect(ContainerDirectory.hostRoot(candidates: ["/.", "/proc/self/root"]) == "/")
+        // A directory without var is not taken for a machine's root.
+        try FileManager.default.removeItem(atPath: host + "/var")
+        #expect(ContainerDirectory.hostRoot(candidates: [host]) == "/")
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 ///
 /// Read under `stateRoot` (`/` on a live system, a fixture directory in tests): Docker's
 /// `var/lib/docker/containers/<id>/config.v2.json` (`Name`), containers/storage's
-/// `var/lib/containers/storage/overlay-containers/containers.json` (Podman's `names`), the pod log directories
+/// `var/lib/containers/storage/{overlay,vfs}-containers/containers.json` (Podman's `names`), the pod log directories
 /// `var/log/pods/<namespace>_<pod>_<uid>` (a pod's name by uid), and runc's state directories
 /// (`run/runc/<id>/state.json` and the per-user `run/user/<uid>/runc`): a process with no container shape in
 /// its cgroup path is runc's when it is a state's init (pid and start time) or sits in the state's cgroup.
@@ -25,7 +25,32 @@ public final class ContainerDirectory {
 
     /// The live engines' state for the kernel's /proc, none for a fixture tree.
     public convenience init(for root: ProcRoot) {
-        self.init(stateRoot: root.isLive ? "/" : nil)
+        self.init(stateRoot: root.isLive ? Self.liveStateRoot : nil)
+    }
+
+    /// Where the machine's engine state is on a live system: `/`, unless nslab runs in a container (its image,
+    /// say, under `podman run --pid=host` or `kubectl debug node`) whose own `/` is not the host's. Then the
+    /// host's files are read under `/host` (where `kubectl debug node` mounts the node's filesystem) or through
+    /// `/proc/1/root` (the root of PID 1, the host's init under `--pid=host`). Found once per process.
+    public static let liveStateRoot: String = hostRoot(candidates: ["/host", "/proc/1/root"])
+
+    /// The first of `candidates` that is a directory other than this process's `/` and holds the state of an
+    /// engine or at least a `var` directory; `/` when none is.
+    static func hostRoot(candidates: [String]) -> String {
+        guard let own = fileIdentity("/") else { return "/" }
+        for candidate in candidates {
+            guard let identity = fileIdentity(candidate), identity != own, fileIdentity(candidate + "/var") != nil
+            else { continue }
+            return candidate
+        }
+        return "/"
+    }
+
+    /// Device and inode of a directory, nil when it cannot be reached.
+    private static func fileIdentity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 
     /// The container of `process`, nil when it is in none nslab can tell.
@@ -61,10 +86,13 @@ public final class ContainerDirectory {
 
     private func readPodmanNames() -> [String: String] {
         var names: [String: String] = [:]
-        let document = read("var/lib/containers/storage/overlay-containers/containers.json").flatMap(StateJSON.parse)
-        for container in document?.elements ?? [] {
-            if let id = container["id"]?.text, let name = container["names"]?.elements.first?.text {
-                names[id] = name
+        // One list per storage driver: overlay where the kernel and filesystem allow it, vfs elsewhere.
+        for driver in ["overlay", "vfs"] {
+            let path = "var/lib/containers/storage/\(driver)-containers/containers.json"
+            for container in read(path).flatMap(StateJSON.parse)?.elements ?? [] {
+                if let id = container["id"]?.text, let name = container["names"]?.elements.first?.text {
+                    names[id] = name
+                }
             }
         }
         return names
