@@ -469,7 +469,9 @@ static long release(VTerm *vt, nslab_vterm_guard *guard, const unsigned char *p,
     } else if (guard->heldCount == need && (!NSLAB_GUARD_C1 || guard->held[0] != 0xc2 || guard->held[1] >= 0xa0)) {
         // One write for the whole character, so the decoder ends it within one call.
         vterm_input_write(vt, (const char *)guard->held, (size_t)need);
-        if (guard->state == GROUND) guard->lastGlyphRepeatable = (unsigned char)last_glyph(guard->held, guard->held + need, 0);
+        if (guard->state == GROUND) {
+            guard->lastGlyphRepeatable = (unsigned char)last_glyph(guard->held, guard->held + need, 0);
+        }
     } else if (guard->held[0] != 0xc2) {
         vterm_input_write(vt, "\xef\xbf\xbd", 3); // cut short: what libvterm shows for it
         if (guard->state == GROUND) guard->lastGlyphRepeatable = 0;
