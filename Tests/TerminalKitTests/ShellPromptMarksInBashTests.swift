@@ -5,9 +5,9 @@ import Testing
 
 @testable import TerminalKit
 
-/// A real bash in a real pty (a tmux pane) with prompt marks from its environment alone, its output bytes recorded
+/// A real bash (and dash) in a real pty (a tmux pane) with prompt marks from its environment alone, its output bytes recorded
 /// with `pipe-pane` and fed to a Terminal.
-@Suite("Prompt marks from a real bash", .timeLimit(.minutes(1)))
+@Suite("Prompt marks from a real bash and dash", .timeLimit(.minutes(1)))
 struct ShellPromptMarksInBashTests {
     /// The environment form of bash's marks: PS1 gives A and B, PS0 gives C, PROMPT_COMMAND gives D with the status.
     static let markedEnvironment = [
@@ -31,6 +31,23 @@ struct ShellPromptMarksInBashTests {
         #expect(commands[0].startTime <= commands[0].endTime)
         #expect(terminal.hasPromptMarks)
         #expect(terminal.shellPhase == .typing)
+        for row in 0..<terminal.rows { #expect(!terminal.rowText(row).contains("133")) }
+    }
+
+    /// dash has no hook before a command, so no C: D and A come from PS1 (dash expands `$?` there), and the output
+    /// is taken to start on the row below the command line.
+    @Test func dashWithoutOutputMark() throws {
+        let ps1 = "\u{1B}]133;D;$?\u{07}\u{1B}]133;A\u{07}$ \u{1B}]133;B\u{07}"
+        let bytes = try TmuxShell.run(
+            "dash -i", environment: ["PS1": ps1], typing: ["echo hi; false"], until: "133;D;1")
+        let terminal = Terminal(rows: 24, cols: 80)
+        terminal.feed(bytes)
+        let commands = terminal.takeCommands()
+        try #require(commands.count == 1, "commands: \(commands)")
+        #expect(commands[0].commandLine == "echo hi; false")
+        #expect(commands[0].output == ["hi"])
+        #expect(commands[0].exitStatus == 1)
+        #expect(!commands[0].hasOutputMark)
         for row in 0..<terminal.rows { #expect(!terminal.rowText(row).contains("133")) }
     }
 }
