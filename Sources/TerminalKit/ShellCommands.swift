@@ -56,7 +56,7 @@ public enum ShellPhase: Equatable, Sendable {
     case prompt
     /// The learner is typing a command line (after `B`).
     case typing
-    /// The command runs (after `C`, or for a shell without `C` once the cursor left the command line).
+    /// The command runs (after `C`, or for a shell without `C` once the cursor went below the command line).
     case running
 }
 
@@ -176,10 +176,12 @@ extension Terminal {
         }
     }
 
-    /// After each feed: a shell without `C` started its command when the cursor left the command line's row.
+    /// After each feed: a shell without `C` started its command when the cursor went below the command line by a
+    /// new line (the row above it is not full, so it did not just wrap).
     func notePromptProgress() {
         guard prompt.phase == .typing, let start = prompt.commandStart, prompt.startTime == nil else { return }
-        if historyCursor.row > start.row {
+        let row = historyCursor.row
+        if row > start.row && !isFullRow(row - 1) {
             prompt.startTime = Terminal.monotonicNow()
             prompt.phase = .running
         }

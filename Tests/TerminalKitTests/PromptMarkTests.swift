@@ -216,6 +216,24 @@ struct PromptMarkTests {
         #expect(terminal.shellPhase == .running)
     }
 
+    /// Without C the command counts as running once the cursor goes below the line by a new line, not by a wrap.
+    @Test func phaseWithoutOutputMark() throws {
+        let terminal = terminal(rows: 6, cols: 10)
+        terminal.feed(mark("D;0") + mark("A") + "$ " + mark("B"))
+        #expect(terminal.shellPhase == .typing)
+        terminal.feed("echo abcdefgh")
+        #expect(terminal.shellPhase == .typing, "a typed line that wraps is still being typed")
+        #expect(terminal.currentCommandLine == "echo abcdefgh")
+        terminal.feed("\r\n")
+        #expect(terminal.shellPhase == .running)
+        terminal.feed("abcdefgh\r\n" + mark("D;0"))
+        #expect(terminal.shellPhase == .prompt)
+        let commands = terminal.takeCommands()
+        try #require(commands.count == 1)
+        #expect(commands[0].commandLine == "echo abcdefgh" && commands[0].output == ["abcdefgh"])
+        #expect(commands[0].startTime < commands[0].endTime)
+    }
+
     /// Many marks in random pieces, with random bytes between: the guard stays sane and marks stay off screen.
     @Test func randomSplitsWithMarks() {
         var generator = SplitMix64(state: 133)
