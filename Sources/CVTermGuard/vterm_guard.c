@@ -567,7 +567,7 @@ static int read_mark(VTerm *vt, nslab_vterm_guard *guard, const unsigned char **
         if (c == 0x1b) {
             guard->markEscape = 1;
         } else if (c == 0x18 || c == 0x1a) {
-            guard->state = GROUND; // abandoned, as CAN abandons a string; libvterm is in text and ignores it
+            guard->state = GROUND; // abandoned, as CAN abandons a string (libvterm, in text, never sees it)
             *p = q + 1;
             return MARK_ABANDONED;
         } else if (c < 0x20) {
