@@ -588,10 +588,10 @@ static int read_mark(VTerm *vt, nslab_vterm_guard *guard, const unsigned char **
 // MARK: - Writing
 
 void nslab_guard_cancel(nslab_vterm_guard *guard) {
-    guard->state = GROUND;
-    guard->holdCount = 0;
-    guard->markEscape = 0;
-    guard->markLength = 0;
+    // A mark being read and a held beginning of one never reached libvterm, so CAN does not end them: they go on
+    // as if they had begun in text (a resize between two reads of a prompt mark must not print its rest).
+    if (guard->state != MARK) guard->state = GROUND;
+    guard->holdState = GROUND;
 }
 
 /// Hands the held beginning of a possible mark to libvterm after it turned out to be no mark, as the state table

@@ -234,6 +234,21 @@ struct PromptMarkTests {
         #expect(commands[0].startTime < commands[0].endTime)
     }
 
+    /// A resize between two reads of a mark (the pane's box changed) neither prints its rest nor loses it.
+    @Test(arguments: ["\u{1B}", "\u{1B}]13", "\u{1B}]133;", "\u{1B}]133;D;", "\u{1B}]133;D;1\u{1B}"])
+    func resizeInsideAMark(first: String) throws {
+        let terminal = terminal(rows: 6, cols: 30)
+        terminal.feed(mark("A") + "$ " + mark("B") + "x\r\n" + mark("C") + "y\r\n")
+        let whole = "\u{1B}]133;D;1\u{1B}\\"
+        terminal.feed(first)
+        terminal.resize(rows: 5, cols: 25)
+        terminal.feed(String(whole.dropFirst(first.count)) + "z")
+        let commands = terminal.takeCommands()
+        try #require(commands.count == 1)
+        #expect(commands[0].exitStatus == 1 && commands[0].output == ["y"])
+        #expect(screenLines(terminal) == ["$ x", "y", "z"])
+    }
+
     /// Many marks in random pieces, with random bytes between: the guard stays sane and marks stay off screen.
     @Test func randomSplitsWithMarks() {
         var generator = SplitMix64(state: 133)

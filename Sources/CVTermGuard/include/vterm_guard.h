@@ -69,8 +69,8 @@ typedef struct {
 size_t nslab_guard_write(struct VTerm *_Nonnull vt, nslab_vterm_guard *_Nonnull guard, const char *_Nonnull bytes,
                          size_t length, nslab_prompt_mark *_Nonnull mark);
 
-/// Tells the guard that the caller wrote CAN to libvterm itself (a resize does): any sequence in progress, a held
-/// mark beginning and a mark being read are abandoned, as CAN abandons them in libvterm.
+/// Tells the guard that the caller wrote CAN to libvterm itself (a resize does): the sequence libvterm was reading is
+/// abandoned. A prompt mark being read, or the held beginning of one, goes on: libvterm never saw it.
 void nslab_guard_cancel(nslab_vterm_guard *_Nonnull guard);
 
 #endif
