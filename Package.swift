@@ -31,10 +31,12 @@ let package = Package(
             pkgConfig: "vterm",
             providers: [.apt(["libvterm-dev"])]
         ),
+        // C: the input guard in front of libvterm (workarounds for its parser, shell prompt marks taken out).
+        .target(name: "CVTermGuard", dependencies: ["CVTerm"]),
         // C++: theme files parsed by toml++ (Debian's libtomlplusplus-dev, header-only), behind a C interface.
         .target(name: "CThemeTOML"),
         .target(name: "NamespaceKit", dependencies: ["CNamespaces"]),
-        .target(name: "TerminalKit", dependencies: ["CVTerm"]),
+        .target(name: "TerminalKit", dependencies: ["CVTerm", "CVTermGuard"]),
         .target(
             name: "Dashboard",
             dependencies: ["NamespaceKit", "TerminalKit", "CNcurses", "CThemeTOML"],

@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 swift build --build-tests
+# The libvterm input guard under ASan and UBSan, a few fixed seeds (Tests/VTermFuzz; seconds, not minutes).
+VTFUZZ_OUT=.build/vtermfuzz Tests/VTermFuzz/run.sh 1 6 3000
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

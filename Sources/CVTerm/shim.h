@@ -2,7 +2,6 @@
 #ifndef NSLAB_CVTERM_SHIM_H
 #define NSLAB_CVTERM_SHIM_H
 #include <vterm.h>
-#include "csi_guard.h"
 #include "line_pack.h"
 
 // Small helpers for TerminalKit. They hide the spots where libvterm's API changed after 0.1.4, so the

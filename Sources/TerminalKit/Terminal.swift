@@ -1,4 +1,5 @@
 import CVTerm
+import CVTermGuard
 
 /// Where the cursor is on the visible screen and whether the child wants it shown.
 public struct TerminalCursor: Equatable, Sendable {
@@ -45,8 +46,8 @@ public final class Terminal {
     let screen: OpaquePointer
     let state: OpaquePointer
     private let callbacks: UnsafeMutablePointer<VTermScreenCallbacks>
-    /// Parser position of the CSI guard in front of libvterm (see csi_guard.h); outlives every feed call.
-    private let csiGuard: UnsafeMutablePointer<nslab_csi_guard>
+    /// Parser position of the input guard in front of libvterm (CVTermGuard); outlives every feed call.
+    private let inputGuard: UnsafeMutablePointer<nslab_vterm_guard>
     /// Room to pack one line for scrollback, reused for every line that scrolls off.
     let packScratch: UnsafeMutablePointer<PackedCell>
 
@@ -77,6 +78,11 @@ public final class Terminal {
     public internal(set) var bellCount = 0
     /// Lines the view is scrolled back into scrollback; 0 shows the live screen.
     public internal(set) var scrollOffset = 0
+    /// Lines libvterm ever pushed off the top of the primary screen, less those it took back: the history row of
+    /// screen row 0, which places prompt marks in a history that scrolls (ShellCommands.swift).
+    var linesPushed = 0
+    /// The shell's prompt marks and the commands they delimit.
+    var prompt = PromptTracker()
 
     /// Makes a terminal of the given size, keeping up to `scrollback` lines that scroll off the top.
     public init(rows: Int, cols: Int, scrollback: Int = 10_000) {
@@ -96,8 +102,8 @@ public final class Terminal {
         self.scrollback = Scrollback(capacity: scrollback)
         callbacks = .allocate(capacity: 1)
         callbacks.initialize(to: Terminal.makeScreenCallbacks())
-        csiGuard = .allocate(capacity: 1)
-        csiGuard.initialize(to: nslab_csi_guard())
+        inputGuard = .allocate(capacity: 1)
+        inputGuard.initialize(to: nslab_vterm_guard())
         packScratch = .allocate(capacity: Terminal.maximumSize)
 
         // libvterm keeps the callbacks pointer and the user pointer; both live exactly as long as self.
@@ -115,7 +121,7 @@ public final class Terminal {
         vterm_free(vt)
         callbacks.deinitialize(count: 1)
         callbacks.deallocate()
-        csiGuard.deallocate()
+        inputGuard.deallocate()
         packScratch.deallocate()
     }
 
@@ -132,7 +138,15 @@ public final class Terminal {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         if scrollOffset != 0 { scrollViewToBottom() }
         // The whole buffer goes to C: the guard and libvterm's parser loop run there, with no Swift work per byte.
-        nslab_guarded_write(vt, csiGuard, base.assumingMemoryBound(to: CChar.self), bytes.count)
+        // The guard returns early only at a prompt mark, once libvterm has every byte before it.
+        let chars = base.assumingMemoryBound(to: CChar.self)
+        var offset = 0
+        var mark = nslab_prompt_mark()
+        while offset < bytes.count {
+            offset += nslab_guard_write(vt, inputGuard, chars + offset, bytes.count - offset, &mark)
+            if mark.kind != 0 { receiveMark(mark) }
+        }
+        if prompt.phase == .typing { notePromptProgress() }
     }
 
     /// Feeds bytes from the child; see `feed(_: UnsafeRawBufferPointer)`.
@@ -171,7 +185,7 @@ public final class Terminal {
         let col = min(max(Int(position.col), 0), cols - 1)
         var bytes = Array("\u{18}\u{1B}[r\u{1B}[\(row + 1);\(col + 1)H".utf8)
         _ = vterm_input_write(vt, &bytes, bytes.count)
-        csiGuard.pointee.state = Int32(NSLAB_GUARD_TEXT)
+        nslab_guard_cancel(inputGuard)
     }
 
     // MARK: - Bytes out

@@ -63,6 +63,7 @@ extension Terminal {
             cursorVisible = value.pointee.boolean != 0
         case VTERM_PROP_ALTSCREEN:
             isAltScreen = value.pointee.boolean != 0
+            if isAltScreen && prompt.commandStart != nil { prompt.usedAlternateScreen = true }
             damage.markAll()
         case VTERM_PROP_REVERSE:
             isReverseVideo = value.pointee.boolean != 0
@@ -83,6 +84,8 @@ extension Terminal {
     }
 
     func pushScrollback(_ cells: UnsafePointer<VTermScreenCell>, cols: Int) {
+        if prompt.commandStart != nil { captureScrolledRow(cells, cols: cols) }
+        linesPushed += 1
         guard scrollback.capacity > 0 else { return }
         // libvterm never pushes more columns than the screen has, and the screen is at most maximumSize wide.
         scrollback.push(PackedLine(vterm: cells, cols: min(cols, Terminal.maximumSize), scratch: packScratch))
@@ -92,6 +95,7 @@ extension Terminal {
 
     func popScrollback(into cells: UnsafeMutablePointer<VTermScreenCell>, cols: Int) -> Bool {
         guard let line = scrollback.popNewest() else { return false }
+        linesPushed -= 1
         var defaultFg = VTermColor()
         var defaultBg = VTermColor()
         vterm_state_get_default_colors(state, &defaultFg, &defaultBg)

@@ -3,7 +3,8 @@ import Testing
 @testable import TerminalKit
 
 /// Minimal inputs found by fuzzing TerminalKit's libvterm 0.1.4 setup (Tests/VTermFuzz) with resizes, line
-/// attributes, mouse input and escape-heavy bytes, one per crash class of csi_guard.h points 6 to 9.
+/// attributes, mouse input and escape-heavy bytes, one per crash class of the guard's points 6 to 10
+/// (Sources/CVTermGuard/vterm_guard.c).
 @Suite("libvterm crash regressions from fuzzing", .timeLimit(.minutes(1)))
 struct GuardRegressionTests {
     /// Point 6: libvterm ignores a byte 80..FF inside an escape, so ESC F6 8 is DECRC. It used to slip past the

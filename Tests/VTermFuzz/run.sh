@@ -5,7 +5,8 @@
 # the sanitizers too, so reports point at its lines; otherwise the system library is linked.
 # Build products go to ${VTFUZZ_OUT:-/tmp/vtfuzz}, never into the checkout.
 # Coverage-guided instead: compile libvterm with clang -fsanitize=fuzzer-no-link,address,undefined, then
-#   clang -fsanitize=fuzzer,address,undefined -DNSLAB_LIBFUZZER -I Sources/CVTerm vterm_fuzz.c libvterm objects
+#   clang -fsanitize=fuzzer,address,undefined -DNSLAB_LIBFUZZER -I Sources/CVTerm -I Sources/CVTermGuard/include \
+#     vterm_fuzz.c Sources/CVTermGuard/vterm_guard.c libvterm objects
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${VTFUZZ_OUT:-/tmp/vtfuzz}
@@ -23,8 +24,13 @@ else
     vterm=(-lvterm)
     include=()
 fi
-gcc "${flags[@]}" -Wall -Wextra "${include[@]}" -I"$here/../../Sources/CVTerm" "$here/vterm_fuzz.c" "${vterm[@]}" \
-    -o "$out/vterm_fuzz"
+sources=$here/../../Sources
+# The guard as TerminalKit links it, and once more with every libvterm workaround compiled out (as a newer libvterm
+# would have it), only to check that this configuration still compiles.
+gcc -Wall -Wextra -Werror -fsyntax-only -DNSLAB_GUARD_PRETEND_NEWER_VTERM "${include[@]}" \
+    -I"$sources/CVTermGuard/include" "$sources/CVTermGuard/vterm_guard.c"
+gcc "${flags[@]}" -Wall -Wextra "${include[@]}" -I"$sources/CVTerm" -I"$sources/CVTermGuard/include" \
+    "$here/vterm_fuzz.c" "$sources/CVTermGuard/vterm_guard.c" "${vterm[@]}" -o "$out/vterm_fuzz"
 ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$out/vterm_fuzz" run "${1:-1}" "${2:-100}" "${3:-3000}"
 echo "seeds ${1:-1}..$(( ${1:-1} + ${2:-100} - 1 )): no sanitizer report"
