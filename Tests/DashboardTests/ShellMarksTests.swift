@@ -190,6 +190,25 @@ struct ShellMarksTests {
         }
     }
 
+    /// Regression: dash's wrapper made its escape bytes with `$(printf ...)`, two forks at start-up, so in a new
+    /// PID namespace lesson 9's `sh -c 'sleep 300 & echo started $!'` said 5 instead of 3.
+    @Test(
+        "no wrapper forks: in a new PID namespace the first command the learner types is pid 2",
+        arguments: ["bash", "zsh", "dash", "busybox"])
+    func wrapperDoesNotFork(shell: String) throws {
+        try #require(getuid() == 0, "needs root")
+        let home = try TemporaryHome()
+        let busybox = shell == "busybox" ? try Self.busyboxShell() : nil
+        let session = try MarkedShellSession(
+            shell: busybox?.path ?? "/usr/bin/\(shell)",
+            request: LaunchRequest(kinds: [.pid], options: NamespaceOptions()),
+            environment: Self.environment(home: home.path))
+        try #require(session.read(untilMarksEndWith: ["B"]), "\(session.text.debugDescription)")
+        session.type("/bin/sh -c 'echo started-$$'")
+        try #require(session.read(untilMarksEndWith: ["D;0", "A", "B"]), "\(session.text.debugDescription)")
+        #expect(session.text.contains("started-2\r\n"), "\(session.text.debugDescription)")
+    }
+
     @Test("bash in a pane still reads the user's ~/.bashrc: its alias works, its PS1 shows inside the marks")
     func userBashrcStillRead() throws {
         try #require(getuid() == 0, "needs root")

@@ -9,6 +9,8 @@ enum ShellScripts {
     /// bash's `--rcfile`: bash reads /etc/bash.bashrc itself; this replaces only ~/.bashrc, which it sources.
     /// PROMPT_COMMAND gives D (first, to read `$?`) and re-wraps PS1 with A and B (last, after the user's own
     /// prompt command rebuilt it); PS0 (bash 4.4 and later) gives C. A PROMPT_COMMAND array (bash 5.1) stays one.
+    /// None of these scripts forks (no command substitution, no subshell): in a new PID namespace the learner's
+    /// first commands get the pids a lesson expects (2, 3, ...).
     static let bashRC = #"""
         # nslab's start-up file for the bash of a pane: the user's own ~/.bashrc, then the OSC 133 prompt marks.
         # nslab wrote it and removes it when it exits; it never writes the user's files.
@@ -24,7 +26,7 @@ enum ShellScripts {
             case $PS1 in *'133;B'*) ;; *) PS1='\[\e]133;A\a\]'"$PS1"'\[\e]133;B\a\]' ;; esac
             return "$s"
         }
-        if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
+        if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
             PROMPT_COMMAND=(__nslab_prompt_start "${PROMPT_COMMAND[@]}" __nslab_prompt_end)
         else
             PROMPT_COMMAND="__nslab_prompt_start${PROMPT_COMMAND:+; $PROMPT_COMMAND}; __nslab_prompt_end"
@@ -39,11 +41,13 @@ enum ShellScripts {
     /// user's rc files run first and may set PROMPT_COMMAND, which drops the marks.
     static let bashPromptCommandStart =
         #"__nslab_s=$?; if [ -n "${__nslab_prompted-}" ]; then printf '\033]133;D;%s\007' "$__nslab_s"; "#
-        + #"else __nslab_prompted=1; export -n PROMPT_COMMAND PS0; fi; (exit $__nslab_s)"#
+        + #"else __nslab_prompted=1; export -n PROMPT_COMMAND PS0; fi; __nslab_r() { return $1; }; "#
+        + #"__nslab_r $__nslab_s"#
 
     /// The end of the environment's PROMPT_COMMAND: A and B around the prompt the rc files left.
     static let bashPromptCommandEnd =
-        #"case $PS1 in *"133;B"*) ;; *) PS1='\[\e]133;A\a\]'$PS1'\[\e]133;B\a\]' ;; esac; unset __nslab_s"#
+        #"case $PS1 in *"133;B"*) ;; *) PS1='\[\e]133;A\a\]'$PS1'\[\e]133;B\a\]' ;; esac; "#
+        + #"unset __nslab_s; unset -f __nslab_r"#
 
     /// bash's PS0 mark, in its prompt escapes: C, printed after a command is read and before it runs.
     static let bashOutputMark = #"\e]133;C\a"#
@@ -134,16 +138,11 @@ enum ShellScripts {
 
     /// dash's ENV file: the user's ENV, then PS1 wrapped with A and B and, from the second prompt on, D with `$?`
     /// (`${__nslab_p+…}` is empty until `${__nslab_p=}` sets it, at the first prompt). dash has no hook before a
-    /// command, so no C. dash edits no line, so the marks go in as raw bytes.
+    /// command, so no C. dash edits no line, so the marks go in as raw bytes, written into the file itself
+    /// (`$(printf ...)` would fork). The user's PS1, as their ENV left it, goes in between.
     static let dashENV =
         "# nslab's ENV file for the dash of a pane: the user's own ENV, then the OSC 133 prompt marks.\n"
-        + userEnv + #"""
-            __nslab_e=$(printf '\033') __nslab_a=$(printf '\007')
-            __nslab_d='${__nslab_p+'"$__nslab_e"']133;D;$?'"$__nslab_a"'}${__nslab_p=}'
-            PS1="$__nslab_d$__nslab_e]133;A$__nslab_a$PS1$__nslab_e]133;B$__nslab_a"
-            unset __nslab_e __nslab_a __nslab_d
-
-            """#
+        + userEnv + "PS1='" + dashPrompt(around: #"'"$PS1"'"#) + "'\n"
 
     /// dash's PS1 from the environment alone, for a dash that cannot see the ENV file: `prompt` (the user's PS1,
     /// else dash's own for root, which a shell joined into another mount namespace always is) between A and B,
@@ -162,8 +161,5 @@ enum ShellScripts {
     /// counts them as taking no room.
     static let ashENV =
         "# nslab's ENV file for the busybox sh of a pane: the user's own ENV, then the OSC 133 prompt marks.\n"
-        + userEnv + #"""
-            PS1='${__nslab_p+\[\e]133;D;$?\a\]}${__nslab_p=}\[\e]133;A\a\]'"$PS1"'\[\e]133;B\a\]'
-
-            """#
+        + userEnv + "PS1='" + ashPrompt(around: #"'"$PS1"'"#) + "'\n"
 }
