@@ -209,6 +209,20 @@ struct ShellMarksTests {
         #expect(session.text.contains("started-2\r\n"), "\(session.text.debugDescription)")
     }
 
+    @Test(
+        "a tab records what its shell gives: F5's child and the split's host shell",
+        arguments: [("/bin/bash", PromptMarks.full), ("/bin/sh", .noOutputMark), ("/bin/cat", .none)])
+    func tabRecordsMarks(shell: String, marks: PromptMarks) throws {
+        try #require(getuid() == 0, "needs root")
+        let harness = Harness(system: .live(shell: shell, scrollback: 100), size: TerminalSize(columns: 120, rows: 35))
+        defer { harness.update.shutdown() }
+        let child = try #require(harness.launch([.uts]), "\(String(describing: harness.model.message))")
+        #expect(child.promptMarks == marks)
+        harness.press(.function(7))
+        let host = try #require(harness.model.openTabs.first { $0.isHost }, "F7 started no host shell")
+        #expect(host.promptMarks == marks)
+    }
+
     @Test("bash in a pane still reads the user's ~/.bashrc: its alias works, its PS1 shows inside the marks")
     func userBashrcStillRead() throws {
         try #require(getuid() == 0, "needs root")
