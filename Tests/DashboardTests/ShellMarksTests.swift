@@ -240,6 +240,19 @@ struct ShellMarksTests {
         #expect(home.state() == before, "the user's files were changed")
     }
 
+    @Test("a user's bashrc with set -u and a PROMPT_COMMAND array (bash 5.1) keeps both, and the marks")
+    func userPromptCommandArray() throws {
+        try #require(getuid() == 0, "needs root")
+        let home = try TemporaryHome(files: [".bashrc": "set -u\nmine() { :; }\nPROMPT_COMMAND=(mine)\n"])
+        let session = try MarkedShellSession(shell: "/bin/bash", environment: Self.environment(home: home.path))
+        #expect(try Self.runTwoCommands(session) == Self.withOutputMark, "\(session.text.debugDescription)")
+        session.type("echo \"${PROMPT_COMMAND[*]}\"")
+        #expect(
+            session.read(untilText: "__nslab_prompt_start mine __nslab_prompt_end\r\n"),
+            "\(session.text.debugDescription)")
+        #expect(!session.text.contains("unbound variable"), "\(session.text.debugDescription)")
+    }
+
     @Test("zsh in a pane reads the user's .zshrc and leaves ZDOTDIR as it was; dash reads the user's ENV")
     func userZshrcAndENV() throws {
         try #require(getuid() == 0, "needs root")

@@ -26,7 +26,8 @@ enum ShellScripts {
             case $PS1 in *'133;B'*) ;; *) PS1='\[\e]133;A\a\]'"$PS1"'\[\e]133;B\a\]' ;; esac
             return "$s"
         }
-        if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
+        if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ -v PROMPT_COMMAND ]] &&
+            [[ ${PROMPT_COMMAND@a} == *a* ]]; then
             PROMPT_COMMAND=(__nslab_prompt_start "${PROMPT_COMMAND[@]}" __nslab_prompt_end)
         else
             PROMPT_COMMAND="__nslab_prompt_start${PROMPT_COMMAND:+; $PROMPT_COMMAND}; __nslab_prompt_end"
