@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3 bubblewrap
     # the Debian package and its checks (scripts/package-deb.sh, scripts/check-package.sh)
     dpkg-dev binutils lintian man-db groff-base zsh fish
+    # the shells whose prompt marks are tested (ShellMarksTests): bash, zsh, fish, dash and busybox sh
+    busybox
     # real containers and sandboxes for the container-label tests (ContainerCommandTests)
     runc bubblewrap
     # ping between the two network namespaces of the veth lesson's end-to-end test (LessonEndToEndTests)

@@ -17,6 +17,8 @@ public struct ChildTab: Equatable, Sendable, Identifiable {
     public var ptyOpen: Bool
     /// True for the host shell of a split (F7): `$SHELL` in nslab's own namespaces, none of the child's options.
     public var isHost = false
+    /// Which OSC 133 prompt marks its shell emits (`ShellIntegration`): what a lesson can follow in it.
+    public var promptMarks = PromptMarks.none
 
     /// A running child's tab.
     public init(id: Int, pid: Int32, request: LaunchRequest, ptyOpen: Bool = true) {

@@ -167,8 +167,11 @@ public struct DashboardModel: Sendable {
     /// Records a started child: it gets the next tab id and a tab, is shown and compared, and its pane takes
     /// the focus. Returns the tab.
     @discardableResult
-    public mutating func addTab(pid: Int32, request: LaunchRequest, message text: String) -> ChildTab {
-        let tab = ChildTab(id: nextTabID, pid: pid, request: request)
+    public mutating func addTab(
+        pid: Int32, request: LaunchRequest, message text: String, promptMarks: PromptMarks = .none
+    ) -> ChildTab {
+        var tab = ChildTab(id: nextTabID, pid: pid, request: request)
+        tab.promptMarks = promptMarks
         nextTabID += 1
         tabs.append(tab)
         shownTabID = tab.id
@@ -182,9 +185,10 @@ public struct DashboardModel: Sendable {
     /// Records the host shell of a split: a tab like the others, shown on the left side, the child on show
     /// keeping the right side and the comparison. Returns the tab.
     @discardableResult
-    public mutating func addHostTab(pid: Int32, request: LaunchRequest) -> ChildTab {
+    public mutating func addHostTab(pid: Int32, request: LaunchRequest, promptMarks: PromptMarks = .none) -> ChildTab {
         var tab = ChildTab(id: nextTabID, pid: pid, request: request)
         tab.isHost = true
+        tab.promptMarks = promptMarks
         nextTabID += 1
         tabs.append(tab)
         focus = .child

@@ -33,12 +33,17 @@ extension PaneSet {
             return .failure(LaunchFailure("At most \(Self.maximumTabs) child panes; close one with F8 first."))
         }
         do {
-            let spec = try makeSpec()
+            var spec = try makeSpec()
+            // Only here, for a pane: the spec the request makes (what `nslab export` and `y` show) stays the
+            // user's launch, and the shell's wrapper is nslab's own business.
+            let marks = ShellIntegration.addPromptMarks(to: &spec, files: system.shellStartupFiles)
             let started = try system.launcher.start(spec)
             if let fd = started.terminalFD { SystemCall.setNonBlocking(fd) }
             let terminal = Terminal(rows: Int(size.rows), cols: Int(size.columns), scrollback: system.scrollback)
-            return .success(
-                Pane(pid: started.pid, terminal: terminal, fd: started.terminalFD ?? -1, process: started.process))
+            let pane = Pane(
+                pid: started.pid, terminal: terminal, fd: started.terminalFD ?? -1, process: started.process)
+            pane.promptMarks = marks
+            return .success(pane)
         } catch let error as LaunchError {
             return .failure(LaunchFailure(error.message(for: .dashboard)))
         } catch let error as LaunchSpecError {

@@ -11,6 +11,8 @@ final class Pane {
     var fd: Int32
     /// Signals and reaps the child; nil for a stand-in.
     let process: Child?
+    /// Which OSC 133 prompt marks its shell emits.
+    var promptMarks = PromptMarks.none
 
     init(pid: Int32, terminal: Terminal, fd: Int32, process: Child?) {
         self.pid = pid

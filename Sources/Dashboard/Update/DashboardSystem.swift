@@ -56,6 +56,13 @@ public final class DashboardSystem {
     /// a refresh scans in the update step itself.
     let backgroundScan: BackgroundScan?
     private let users = UserNames()
+    /// The panes' shells' wrapper start-up files, written at the first launch; nil when they cannot be.
+    private(set) lazy var shellStartupFiles: ShellStartupFiles? = ShellStartupFiles.create()
+
+    /// Removes the wrapper start-up files: the dashboard is ending and its shells are gone.
+    func removeShellStartupFiles() {
+        shellStartupFiles?.remove()
+    }
 
     /// A system over `scanner`, comparing with `hostPID`, starting children with `launcher`.
     public init(

@@ -125,6 +125,7 @@ public final class DashboardUpdate {
     public func shutdown() {
         system.backgroundScan?.stop()
         panes.shutdown()
+        system.removeShellStartupFiles()
     }
 
     /// True for an action that only hands input to the child, which changes nothing but the pane.
@@ -166,7 +167,7 @@ public final class DashboardUpdate {
             let pid = pane.pid
             let text =
                 request.title.map { "pid \(pid): \($0)" } ?? "launched pid \(pid) in \(ChildTab.kindList(request))"
-            let tab = model.addTab(pid: pid, request: request, message: text)
+            let tab = model.addTab(pid: pid, request: request, message: text, promptMarks: pane.promptMarks)
             panes.adopt(pane, as: tab.id)
             if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
             refresh(&model)  // the child shows in the tree at once, not at the next tick

@@ -43,7 +43,7 @@ extension DashboardUpdate {
     func openSplit(_ model: inout DashboardModel, outcome: inout UpdateOutcome) {
         switch panes.launchHost(openTabs: model.openTabs.count, system: system) {
         case .success(let pane):
-            let tab = model.addHostTab(pid: pane.pid, request: PaneSet.hostRequest)
+            let tab = model.addHostTab(pid: pane.pid, request: PaneSet.hostRequest, promptMarks: pane.promptMarks)
             panes.adopt(pane, as: tab.id)
             if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
             model.split = PaneSplit(left: tab.id, right: model.shownTabID)
