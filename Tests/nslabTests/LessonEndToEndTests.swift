@@ -409,7 +409,7 @@ struct LessonEndToEndTests {
         try tmux.waitFor("Lessons")
         try tmux.send("1", "5")
         try tmux.send("Enter")
-        let first = try tmux.waitFor("Lesson 15 · 1/4 $ mount -t tmpfs lab /mnt")
+        let first = try tmux.waitFor("Lesson 15 ▸ 1/4 $ mount -t tmpfs lab /mnt")
         let rows = first.split(separator: "\n", omittingEmptySubsequences: false)
         let row = try #require(rows.firstIndex { $0.hasPrefix("Lesson 15 ") }, "\(first)")
         #expect(row == 22, "just above the status bar:\n\(first)")
@@ -419,7 +419,7 @@ struct LessonEndToEndTests {
         defer { Processes.killSession(pid) }
         try tmux.send("mount -t tmpfs lab /mnt && touch /mnt/uts", literal: true)
         try tmux.send("Enter")
-        try tmux.waitFor("Lesson 15 · 2/4 $ unshare --uts", timeout: 8)
+        try tmux.waitFor("Lesson 15 ▸ 2/4 $ unshare --uts", timeout: 8)
         try tmux.send("F8")
         let closed = try tmux.waitFor("1-8 kinds · F5 launch", timeout: 8)  // the pane is gone
         #expect(!closed.contains("Lesson 15"), "the line goes with the lesson's tab:\n\(closed)")

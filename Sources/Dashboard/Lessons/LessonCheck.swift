@@ -276,6 +276,22 @@ public enum LessonCheck: Equatable, Sendable {
         return tree
     }
 
+    /// What the check finds in the output of the learner's command, for the checks that count what it printed;
+    /// nil for the others, which read the model, and for output that is not a `ps` listing. `processes-at-most`
+    /// counts the rows under `ps`'s header (the one with PID): the learner's own `ps`, not a refresh that may come
+    /// before or after another process started or ended.
+    public func evaluate(output rows: [String]) -> CheckResult? {
+        switch self {
+        case .processesAtMost(let limit):
+            let listed = rows.filter { !$0.allSatisfy { $0 == " " || $0 == "\t" } }
+            guard let header = listed.first, header.split(separator: " ").contains("PID") else { return nil }
+            let count = listed.count - 1
+            return count <= limit ? .holds : .fails("ps listed \(count) processes")
+        default:
+            return nil
+        }
+    }
+
     /// The hint shown with ✗ when the lesson gives none: what to do about it.
     var defaultAdvice: String {
         switch self {

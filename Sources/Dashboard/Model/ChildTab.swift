@@ -17,6 +17,9 @@ public struct ChildTab: Equatable, Sendable, Identifiable {
     public var ptyOpen: Bool
     /// True for the host shell of a split (F7): `$SHELL` in nslab's own namespaces, none of the child's options.
     public var isHost = false
+    /// Whether its shell marks its prompts and commands (OSC 133): nil until the pane knows. A lesson ticks a
+    /// `child` step on a command only where there are marks; without them it counts the check after a key.
+    public var promptMarks: Bool?
 
     /// A running child's tab.
     public init(id: Int, pid: Int32, request: LaunchRequest, ptyOpen: Bool = true) {

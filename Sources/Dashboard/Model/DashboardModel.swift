@@ -206,6 +206,12 @@ public struct DashboardModel: Sendable {
         message = StatusMessage("child \(tabs[index].pid) (\(tabs[index].kindList)) \(status)")
     }
 
+    /// Records whether tab `id`'s shell gives prompt marks (OSC 133), once its pane knows.
+    public mutating func setPromptMarks(tab id: ChildTab.ID, given: Bool) {
+        guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
+        tabs[index].promptMarks = given
+    }
+
     /// Records that a tab's pty was closed (its child hung up and everything was read).
     public mutating func tabPtyClosed(_ id: ChildTab.ID) {
         guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
