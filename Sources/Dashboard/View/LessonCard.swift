@@ -46,8 +46,11 @@ public enum LessonCard {
         public var head: [(String, ThemeRole)]
         /// The goal and the steps.
         public var body: [(String, ThemeRole)]
-        /// The body line the current step starts on, so a card that scrolls shows it.
-        public var currentLine: Int?
+        /// The body line each step starts on (its head line), so a card that scrolls shows the current step and,
+        /// when there is room, the one before it, whose command a step often builds on (`$!`).
+        public var stepLines: [Int]
+        /// The current step's index, if a step is current.
+        public var current: Int?
     }
 
     /// The card's text for `width` columns; done steps' `expect` is left out when `collapseDone`.
@@ -71,11 +74,11 @@ public enum LessonCard {
         }
         var body: [(String, ThemeRole)] = []
         for line in TextWrap.lines(session.lesson.goal, width: width) { body.append((line, .normal)) }
-        var currentLine: Int?
+        var stepLines: [Int] = []
         for (index, step) in steps.enumerated() {
             let state = states[index]
             body.append(("", .normal))
-            if state != .done && state != .ahead && currentLine == nil { currentLine = body.count }
+            stepLines.append(body.count)
             let role: ThemeRole =
                 switch state {
                 case .done: .same
@@ -95,17 +98,21 @@ public enum LessonCard {
                 body.append(("   " + held.text, .same))
             }
             if collapseDone && state == .done { continue }
-            // Wrapping drops leading spaces, so the indent under the step's mark is added after it.
-            let expect = LessonProgress.substitute(step.expect, pid: facts.childPID)
-            for line in TextWrap.lines(expect, width: max(1, width - 3)) { body.append(("   " + line, .hint)) }
-            if state == .checking {
-                body.append(("   … it ran; checking the panels", .hint))
-            }
+            // What went wrong comes right under the command, before what should be seen: on a card that must
+            // scroll, the command and the hint are what the learner needs first.
+            // (Wrapping drops leading spaces, so the indent under the step's mark is added after it.)
             if case .failed(let why) = state {
                 for line in TextWrap.lines("✗ " + why, width: max(1, width - 3)) { body.append(("   " + line, .error)) }
             }
+            if state == .checking {
+                for line in TextWrap.lines("… it ran; checking the panels", width: max(1, width - 3)) {
+                    body.append(("   " + line, .hint))
+                }
+            }
+            let expect = LessonProgress.substitute(step.expect, pid: facts.childPID)
+            for line in TextWrap.lines(expect, width: max(1, width - 3)) { body.append(("   " + line, .hint)) }
         }
-        return Text(head: head, body: body, currentLine: currentLine)
+        return Text(head: head, body: body, stepLines: stepLines, current: states.firstIndex { $0 != .done })
     }
 
     /// The lines on show in a card `width` by `height` inside its frame, and the scroll marker for its bottom
@@ -119,8 +126,14 @@ public enum LessonCard {
         }
         let room = max(0, height - text.head.count)
         guard text.body.count > room else { return (text.head + text.body, nil) }
-        // Scrolled so the current step starts near the top, one line of what came before above it.
-        let wanted = max(0, (text.currentLine ?? text.body.count) - 1)
+        // Scrolled to the current step: from the step before it when both fit, else from its own head.
+        var wanted = text.body.count
+        if let current = text.current {
+            let end = text.stepLines.indices.contains(current + 1) ? text.stepLines[current + 1] - 1 : text.body.count
+            let own = text.stepLines[current]
+            let before = current > 0 ? text.stepLines[current - 1] : 0
+            wanted = end - before <= room ? before : own
+        }
         let first = max(0, min(wanted, text.body.count - room))
         let shown = Array(text.body[first..<min(text.body.count, first + room)])
         let marker = room > 0 ? "\(first + 1)-\(first + shown.count) of \(text.body.count)" : nil
