@@ -56,19 +56,23 @@ struct LessonCheckTests {
         #expect(screen.contains("Lesson 2: T2"))
     }
 
-    @Test("✓ where the fixture child has its own namespace or fact", arguments: [
-        LessonCheck.ownNamespace(.uts), .ownNamespace(.net), .pidInside(1), .onlyLoopback, .sameNamespace(.ipc),
-        .adoptedByInit("sleep"),
-    ])
+    @Test(
+        "✓ where the fixture child has its own namespace or fact",
+        arguments: [
+            LessonCheck.ownNamespace(.uts), .ownNamespace(.net), .pidInside(1), .onlyLoopback, .sameNamespace(.ipc),
+            .adoptedByInit("sleep"),
+        ])
     func holds(_ check: LessonCheck) throws {
         let harness = try Self.started(Self.lessons([check]), number: 1)
         #expect(try Self.result(harness) == .holds, "\(check)")
     }
 
-    @Test("✗ with a hint where the fixture shows the opposite", arguments: [
-        LessonCheck.ownNamespace(.ipc), .ownNamespace(.cgroup), .sameNamespace(.uts), .pidInside(7),
-        .ipcQueuesIsolated,
-    ])
+    @Test(
+        "✗ with a hint where the fixture shows the opposite",
+        arguments: [
+            LessonCheck.ownNamespace(.ipc), .ownNamespace(.cgroup), .sameNamespace(.uts), .pidInside(7),
+            .ipcQueuesIsolated,
+        ])
     func fails(_ check: LessonCheck) throws {
         let harness = try Self.started(Self.lessons([check]), number: 1)
         guard case .fails(let hint) = try Self.result(harness) else {

@@ -91,9 +91,11 @@ struct LessonParserTests {
         }
     }
 
-    @Test("table headers without a name are syntax errors, not a toml++ assertion", arguments: [
-        "[\na]", "[[\na]]", "[[ \na]]", "[[=]]", "[.a]", "[ #c\na]",
-    ])
+    @Test(
+        "table headers without a name are syntax errors, not a toml++ assertion",
+        arguments: [
+            "[\na]", "[[\na]]", "[[ \na]]", "[[=]]", "[.a]", "[ #c\na]",
+        ])
     func namelessHeader(_ text: String) throws {
         let error = try #require(problem("number = 1\n" + text))
         #expect(error.line == 2 && error.message.contains("table name"), "\(error)")

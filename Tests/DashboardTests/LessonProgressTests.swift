@@ -51,7 +51,8 @@ struct LessonProgressTests {
     ) throws {
         let id = try tab ?? #require(harness.model.lesson).tabID
         clock.advance(seconds: 0.1)
-        let command = LearnerCommand(tabID: id, text: text, status: status, outputRows: output, started: clock.nanoseconds)
+        let command = LearnerCommand(
+            tabID: id, text: text, status: status, outputRows: output, started: clock.nanoseconds)
         clock.advance(seconds: 0.1)
         harness.update.learnerRan(command, model: &harness.model)
     }
@@ -100,11 +101,14 @@ struct LessonProgressTests {
             kind: .child, command: "uname -n", expect: "lab", check: .ownNamespace(.uts), hint: "GENERAL",
             alternatives: ["hostname"], output: try OutputPattern("^lab$"), hintStatus: "STATUS-HINT",
             hintOutput: "OUTPUT-HINT")
-        let failing = LessonStep(kind: .child, command: "ipcs -q", expect: "e", check: .ownNamespace(.ipc), hint: "IPC-HINT")
+        let failing = LessonStep(
+            kind: .child, command: "ipcs -q", expect: "e", check: .ownNamespace(.ipc), hint: "IPC-HINT")
         let clock = TestClock()
         let harness = try Self.started([Self.lesson([step, failing])], number: 1, clock: clock)
         try Self.ran(harness, "uname -n", status: 1, output: ["uname: boom"], clock: clock)
-        guard case .failed(let why) = try Self.states(harness)[0] else { throw Failure("status: \(try Self.states(harness))") }
+        guard case .failed(let why) = try Self.states(harness)[0] else {
+            throw Failure("status: \(try Self.states(harness))")
+        }
         #expect(why.contains("status 1") && why.hasSuffix("STATUS-HINT"), "\(why)")
         try Self.ran(harness, "uname -n", output: ["elsewhere"], clock: clock)
         guard case .failed(let why) = try Self.states(harness)[0] else { throw Failure("output") }
@@ -154,7 +158,10 @@ struct LessonProgressTests {
     func noMarks() throws {
         var fds: [Int32] = [-1, -1]
         #expect(pipe(&fds) == 0)
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         let step = LessonStep(kind: .child, command: "hostname", expect: "e", check: .ownNamespace(.uts))
         let clock = TestClock()
         let harness = try Self.started([Self.lesson([step, step])], number: 1, clock: clock, keys: fds[1])
@@ -174,7 +181,8 @@ struct LessonProgressTests {
     @Test("a host step: state only without nslab's host shell; with one, only a command typed there ticks it")
     func hostStep() throws {
         let steps = [
-            LessonStep(kind: .host, command: "echo '0 0 1' > /proc/{pid}/uid_map", expect: "e", check: .ownNamespace(.user)),
+            LessonStep(
+                kind: .host, command: "echo '0 0 1' > /proc/{pid}/uid_map", expect: "e", check: .ownNamespace(.user)),
             LessonStep(kind: .observe, command: "", expect: "ids", check: .ownNamespace(.net)),
         ]
         let alone = try Self.started([Self.lesson(steps)], number: 1)
@@ -240,8 +248,10 @@ struct LessonProgressTests {
         let mount = try #require(lessons.first { $0.number == 4 })
         let clock = TestClock()
         let harness = try Self.started(lessons, number: 4, clock: clock)
-        let four = ["    PID TTY          TIME CMD", "      1 pts/0    00:00:00 bash", "      5 pts/0    00:00:00 sleep",
-                    "      6 pts/0    00:00:00 sleep", "      7 pts/0    00:00:00 ps"]
+        let four = [
+            "    PID TTY          TIME CMD", "      1 pts/0    00:00:00 bash", "      5 pts/0    00:00:00 sleep",
+            "      6 pts/0    00:00:00 sleep", "      7 pts/0    00:00:00 ps",
+        ]
         try Self.ran(harness, "ps", output: four, clock: clock)
         guard case .failed(let why) = try Self.states(harness)[0] else { throw Failure("four processes") }
         #expect(why.hasPrefix("ps listed 4 processes: "), "\(why)")
@@ -276,7 +286,9 @@ struct LessonProgressTests {
             let card = try #require(harness.model.layout.lessonCard, "\(size)")
             #expect(card.width >= 28, "\(size): \(card)")
             let screen = DashboardView.render(harness.model, theme: .builtinDefault).lines()
-            let inside = screen[(card.y + 1)..<(card.maxY - 1)].map { String($0.dropFirst(card.x + 1).prefix(card.width - 2)) }
+            let inside = screen[(card.y + 1)..<(card.maxY - 1)].map {
+                String($0.dropFirst(card.x + 1).prefix(card.width - 2))
+            }
             #expect(inside[0].hasPrefix("step 2 of 4"), "\(size): \(inside)")
             #expect(inside.contains { $0.hasPrefix("▸ 2. $ cmd2") }, "\(size): \(inside)")
             let bottom = String(screen[card.maxY - 1].dropFirst(card.x))
@@ -287,8 +299,10 @@ struct LessonProgressTests {
             #expect(first >= 1 && last < all && last - first + 1 == card.height - 3, "\(size): \(bottom)")
             // Every line of the card, shown or scrolled, is whole: nothing is cut at the card's edge.
             let lines = LessonCard.text(
-                try #require(harness.model.lesson), facts: LessonCard.Facts(try #require(harness.model.lesson),
-                state: harness.model), width: card.width - 2, collapseDone: true)
+                try #require(harness.model.lesson),
+                facts: LessonCard.Facts(
+                    try #require(harness.model.lesson),
+                    state: harness.model), width: card.width - 2, collapseDone: true)
             #expect(lines.body.allSatisfy { DisplayWidth.width(of: $0.0) <= card.width - 2 })
             #expect(lines.body.contains { $0.0 == "✓ 1. $ cmd1" }, "a done step keeps its command")
         }
@@ -353,6 +367,59 @@ extension LessonProgressTests {
             Issue.record("an observe step took an output")
         } catch {
             #expect(error.message.contains("observe step has none"), "\(error)")
+        }
+    }
+}
+
+extension LessonProgressTests {
+    /// What each shipped child step's command prints when the experiment works, as a screen shows it (tabs
+    /// expanded to spaces), and a row that must not match: the patterns pin the experiment, not any output.
+    static let outputs: [Int: [(works: String, fails: String)]] = [
+        1: [("myhost", "vm")],
+        2: [("Message queue id: 0", "ipcmk: permission denied")],
+        3: [("1", "2002")],
+        5: [("uid=0(root) gid=0(root) groups=0(root),65534(nogroup)", "uid=1000(ann) gid=1000(ann)")],
+        6: [("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN", "2: eth0: <UP> mtu 1500")],
+        7: [("0::/", "0::/user.slice/user-1000.slice")],
+        8: [
+            ("boottime        86400         0", "boottime            0         0"),
+            ("86512.34 170000.00", "512.34 900.00"),
+        ],
+        9: [("started 5", "sh: 1: sleep: not found"), ("      5       1 sleep", "      5       3 sleep")],
+        10: [
+            ("peer 12", "[1] 12"),
+            ("64 bytes from 10.250.0.2: icmp_seq=1 ttl=64 time=0.045 ms", "ping: connect: Network is unreachable"),
+        ],
+        11: [
+            ("uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)", "uid=0(root) gid=0(root)"),
+            ("CapEff: 000001ffffffffff", "CapEff: 0000000000000000"),
+        ],
+        12: [("1", "2002"), ("NSpid:  9       1", "NSpid:  9")],
+        13: [("joinme", "vm"), ("joinme", "vm")],
+        14: [
+            (
+                "123 45 0:52 / /mnt rw,relatime shared:200 - tmpfs nsl-prop rw",
+                "123 45 0:52 / /mnt rw,relatime - tmpfs nsl-prop rw"
+            ),
+            (
+                "130 123 0:53 / /mnt/a rw,relatime shared:201 - tmpfs inner rw",
+                "123 45 0:52 / /mnt rw,relatime shared:200"
+            ),
+            ("0", "1"),
+        ],
+        15: [("kept", "lab"), ("0", "1")],
+    ]
+
+    @Test("each shipped output pattern matches what its experiment prints and not what a failed one does")
+    func shippedPatterns() throws {
+        for lesson in Self.shipped() {
+            let patterns = lesson.steps.compactMap(\.output)
+            let samples = Self.outputs[lesson.number] ?? []
+            #expect(patterns.count == samples.count, "lesson \(lesson.number): \(patterns.count) patterns")
+            for (pattern, sample) in zip(patterns, samples) {
+                #expect(pattern.matches(sample.works), "lesson \(lesson.number): \(pattern) on \(sample.works)")
+                #expect(!pattern.matches(sample.fails), "lesson \(lesson.number): \(pattern) on \(sample.fails)")
+            }
         }
     }
 }

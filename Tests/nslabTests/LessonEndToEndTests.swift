@@ -133,7 +133,9 @@ struct LessonEndToEndTests {
         try tmux.send("Enter")
         try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
         // From outside: a sleep whose parent is the lesson's shell, and which is pid 3 inside.
-        let status = try Self.children(of: pid).compactMap { try? String(contentsOfFile: "/proc/\($0)/status", encoding: .utf8) }
+        let status = try Self.children(of: pid).compactMap {
+            try? String(contentsOfFile: "/proc/\($0)/status", encoding: .utf8)
+        }
         #expect(status.contains { $0.contains("Name:\tsleep") && $0.contains("NSpid:") }, "\(status)")
         try tmux.send("C-]")
         try tmux.send("q")

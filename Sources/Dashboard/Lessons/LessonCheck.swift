@@ -197,7 +197,8 @@ public enum LessonCheck: Equatable, Sendable {
             guard let inside = child.time.value?.uptimeInside else { return .unknown }
             if let outside = host.time.value?.uptimeInside {
                 let ahead = inside - outside
-                return abs(ahead - Double(seconds)) < 60 ? .holds : .fails("the child's uptime is \(Int(ahead)) s ahead")
+                return abs(ahead - Double(seconds)) < 60
+                    ? .holds : .fails("the child's uptime is \(Int(ahead)) s ahead")
             }
             return inside >= Double(seconds) ? .holds : .unknown
         case .adoptedByInit(let command):
@@ -205,7 +206,9 @@ public enum LessonCheck: Equatable, Sendable {
             if inside != 1 { return .fails("the child is pid \(inside) inside, so orphans go to the host's init") }
             guard let snapshot else { return .unknown }
             let namespaceInit = comparison.left.pid
-            let adopted = snapshot.processes.contains { $0.ppid == namespaceInit && $0.comm == command && $0.state != "Z" }
+            let adopted = snapshot.processes.contains {
+                $0.ppid == namespaceInit && $0.comm == command && $0.state != "Z"
+            }
             return adopted ? .holds : .unknown
         case .pidLevelsAtLeast, .joinedByAnother:
             return evaluate(child: comparison.left.pid, snapshot: snapshot)

@@ -107,7 +107,8 @@ public enum LessonParser {
         try reader.checkKeys()
         let kindWord = try reader.optionalString("kind") ?? "child"
         guard let kind = StepKind(rawValue: kindWord) else {
-            throw reader.error(at: reader.node("kind"), "unknown step kind \(kindWord.quoted): use child, host or observe")
+            throw reader.error(
+                at: reader.node("kind"), "unknown step kind \(kindWord.quoted): use child, host or observe")
         }
         let command = try reader.optionalString("command") ?? ""
         if kind != .observe && command.isEmpty {
@@ -167,7 +168,8 @@ public enum LessonParser {
             }
             for element in elements {
                 guard case .string(let line) = element.value else {
-                    throw reader.error(at: element, "an alternative is a command line (a string), not \(element.typeName)")
+                    throw reader.error(
+                        at: element, "an alternative is a command line (a string), not \(element.typeName)")
                 }
                 if line.isEmpty { throw reader.error(at: element, "an alternative is a command line, not empty") }
                 step.alternatives.append(line)

@@ -87,7 +87,8 @@ public enum LessonCard {
                 case .ahead: .normal
                 }
             let command = LessonProgress.substitute(step.command, pid: facts.childPID)
-            let place = step.kind == .host ? (facts.hostShell ? "in the host shell: " : "on the host (state only): ") : ""
+            let place =
+                step.kind == .host ? (facts.hostShell ? "in the host shell: " : "on the host (state only): ") : ""
             let what = step.command.isEmpty ? "look at the panels" : "\(place)$ \(command)"
             let headLines = TextWrap.lines("\(state.mark) \(index + 1). \(what)", width: width)
             for (n, line) in headLines.enumerated() { body.append((line, n == 0 ? role : .key)) }
@@ -217,7 +218,8 @@ public enum LessonListView {
             let index = top + offset
             let greyed = lesson.needsRoot && !state.isRoot
             let style = index == picker.cursor ? theme[.selection] : greyed ? theme[.disabled] : theme[.dialog]
-            let text = DisplayWidth.padded(DisplayWidth.truncated(line(lesson), to: inner.width - 2), to: inner.width - 2)
+            let text = DisplayWidth.padded(
+                DisplayWidth.truncated(line(lesson), to: inner.width - 2), to: inner.width - 2)
             buffer.write(text, x: inner.x + 1, y: inner.y + offset, style: style, clip: inner)
         }
         buffer.write(
