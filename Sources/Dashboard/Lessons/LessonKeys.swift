@@ -125,13 +125,6 @@ extension DashboardModel {
         session.progress.states(session.lesson.steps)
     }
 
-    /// How the current step of `session` ticks now.
-    public func lessonMode(_ session: LessonSession) -> StepMode? {
-        let steps = session.lesson.steps
-        guard steps.indices.contains(session.progress.current) else { return nil }
-        return LessonProgress.mode(of: steps[session.progress.current], at: lessonMoment(session, now: 0))
-    }
-
     /// The lesson child's pid on the host while it runs, for `{pid}` in the steps.
     public func lessonChildPID(_ session: LessonSession) -> Int32? {
         tab(session.tabID).flatMap { $0.exit == nil ? $0.pid : nil }

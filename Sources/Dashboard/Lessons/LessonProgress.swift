@@ -129,6 +129,7 @@ public struct LessonProgress: Equatable, Sendable {
     /// A fresh lesson: step 1 current since `now`.
     public init(now: UInt64 = 0) { since = now }
 
+    /// Equal when every field is (the pending command is a tuple, which Swift cannot compare by itself).
     public static func == (a: LessonProgress, b: LessonProgress) -> Bool {
         a.current == b.current && a.since == b.since && a.failure == b.failure && a.keyTyped == b.keyTyped
             && a.pending?.command == b.pending?.command && a.pending?.at == b.pending?.at

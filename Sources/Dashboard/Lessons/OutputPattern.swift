@@ -38,6 +38,7 @@ public final class OutputPattern: Equatable, Sendable, CustomStringConvertible {
     /// The expression, for messages and tests.
     public var description: String { source }
 
+    /// Equal when written the same: the same text compiles to the same expression.
     public static func == (a: OutputPattern, b: OutputPattern) -> Bool { a.source == b.source }
 }
 
