@@ -29,10 +29,11 @@ struct LessonCheckTests {
         return harness
     }
 
-    /// What the one step of the started lesson's card shows.
+    /// What the check of the started lesson's one step finds now, as the progress evaluates it.
     static func result(_ harness: Harness) throws -> CheckResult {
         let session = try #require(harness.model.lesson)
-        return try #require(harness.model.lessonResults(session).first)
+        let check = try #require(session.lesson.steps.first?.check)
+        return harness.model.evaluateLessonCheck(check, output: nil, session: session)
     }
 
     @Test("L, a digit and Enter set the lesson's kinds and options, launch, and put the card beside the pane")
@@ -55,19 +56,23 @@ struct LessonCheckTests {
         #expect(screen.contains("Lesson 2: T2"))
     }
 
-    @Test("✓ where the fixture child has its own namespace or fact", arguments: [
-        LessonCheck.ownNamespace(.uts), .ownNamespace(.net), .pidInside(1), .onlyLoopback, .sameNamespace(.ipc),
-        .adoptedByInit("sleep"),
-    ])
+    @Test(
+        "✓ where the fixture child has its own namespace or fact",
+        arguments: [
+            LessonCheck.ownNamespace(.uts), .ownNamespace(.net), .pidInside(1), .onlyLoopback, .sameNamespace(.ipc),
+            .adoptedByInit("sleep"),
+        ])
     func holds(_ check: LessonCheck) throws {
         let harness = try Self.started(Self.lessons([check]), number: 1)
         #expect(try Self.result(harness) == .holds, "\(check)")
     }
 
-    @Test("✗ with a hint where the fixture shows the opposite", arguments: [
-        LessonCheck.ownNamespace(.ipc), .ownNamespace(.cgroup), .sameNamespace(.uts), .pidInside(7),
-        .ipcQueuesIsolated,
-    ])
+    @Test(
+        "✗ with a hint where the fixture shows the opposite",
+        arguments: [
+            LessonCheck.ownNamespace(.ipc), .ownNamespace(.cgroup), .sameNamespace(.uts), .pidInside(7),
+            .ipcQueuesIsolated,
+        ])
     func fails(_ check: LessonCheck) throws {
         let harness = try Self.started(Self.lessons([check]), number: 1)
         guard case .fails(let hint) = try Self.result(harness) else {
@@ -82,7 +87,8 @@ struct LessonCheckTests {
         let harness = Harness(system: try LabFixture.system())
         let lesson = Self.lessons([.ownNamespace(.uts)]).lessons[0]
         let session = LessonSession(lesson: lesson, tabID: harness.model.nextTabID)
-        #expect(harness.model.lessonResults(session) == [.unknown])
+        #expect(harness.model.evaluateLessonCheck(.ownNamespace(.uts), output: nil, session: session) == .unknown)
+        #expect(harness.model.lessonStates(session) == [.current])
         #expect(LessonCheck.hostname("never-this-name").evaluate(nil) == .unknown)
         for check in [LessonCheck.hostname("never-this-name"), .adoptedByInit("no-such-command")] {
             let started = try Self.started(Self.lessons([check]), number: 1)
@@ -100,26 +106,16 @@ struct LessonCheckTests {
         #expect(LessonListView.line(loaded.lessons[0]).hasSuffix("(root)"))
     }
 
-    @Test("a step that held stays ✓; a card too tall collapses ✓ steps, then the goal, so the next step shows")
-    func stickyAndFitting() throws {
+    @Test("an observe step that held stays ✓ when the model no longer shows it")
+    func sticky() throws {
         let harness = try Self.started(Self.lessons([.ownNamespace(.uts)]), number: 1)
-        #expect(harness.model.lesson?.passed == [0])
+        #expect(harness.model.lesson?.progress.current == 1)
         harness.model.lastComparison = nil  // the model no longer shows it; the step stays done
-        #expect(harness.model.lessonResults(try #require(harness.model.lesson)) == [.holds])
-        let steps = (1...3).map {
-            LessonStep(kind: .child, command: "step\($0)", expect: "a long expectation that wraps", check: .procIsOwn)
-        }
-        let lesson = Lesson(number: 1, name: "x", title: "X", goal: "A goal of some words.", kinds: [.uts], steps: steps)
-        let session = LessonSession(lesson: lesson, tabID: 1)
-        let results: [CheckResult] = [.holds, .holds, .unknown]
-        let tall = LessonCard.lines(session, results: results, width: 20).map(\.0)
-        let short = LessonCard.lines(session, results: results, width: 20, height: 7).map(\.0)
-        #expect(tall.count > 7)
-        #expect(short.count <= 7 && short.contains("· 3. $ step3"), "\(short)")
-        #expect(short.contains("✓ 1. $ step1") && !short.contains("A goal of some"), "\(short)")
+        harness.send(.refresh)
+        #expect(harness.model.lessonStates(try #require(harness.model.lesson)) == [.done])
     }
 
-    @Test("the card marks ✓ ✗ and neutral steps and adds the hint under ✗")
+    @Test("the card marks ✓ done, ✗ with what went wrong, ▸ current and · ahead")
     func cardLines() {
         let steps = [
             LessonStep(kind: .child, command: "hostname", expect: "myhost", check: .hostname("myhost")),
@@ -127,11 +123,11 @@ struct LessonCheckTests {
             LessonStep(kind: .observe, command: "", expect: "ids", check: .ownNamespace(.uts)),
         ]
         let lesson = Lesson(number: 1, name: "x", title: "X", goal: "Goal.", kinds: [.uts], steps: steps)
-        let lines = LessonCard.lines(
-            LessonSession(lesson: lesson, tabID: 1), results: [.holds, .fails("shared"), .unknown], width: 40
-        ).map(\.0)
+        let facts = LessonCard.Facts(states: [.done, .failed("shared"), .ahead])
+        let lines = LessonCard.lines(LessonSession(lesson: lesson, tabID: 1), facts: facts, width: 40).lines.map(\.0)
+        #expect(lines.first == "step 2 of 3")
         #expect(lines.contains("✓ 1. $ hostname"))
-        #expect(lines.contains("✗ 2. on the host: $ ipcmk -Q"))
+        #expect(lines.contains("✗ 2. on the host (state only): $ ipcmk"), "\(lines)")
         #expect(lines.contains("   ✗ shared"))
         #expect(lines.contains { $0.hasPrefix("· 3.") })
     }

@@ -70,7 +70,8 @@ struct LessonHeldCheckTests {
         let system = try LabFixture.system(root: copy.path)
         let harness = size.map { Harness(system: system, size: $0) } ?? Harness(system: system)
         harness.model.isRoot = true
-        let steps = checks.map { LessonStep(kind: .child, command: "step", expect: "e", check: $0) }
+        // Observe steps: they tick on their check once reached, so the story runs on the fixture alone.
+        let steps = checks.map { LessonStep(kind: .observe, command: "", expect: "e", check: $0) }
         harness.model.lessons = LoadedLessons(lessons: [
             Lesson(number: 15, name: "held", title: "Held", goal: "g", kinds: [.mount, .uts], steps: steps)
         ])
@@ -79,32 +80,39 @@ struct LessonHeldCheckTests {
         return harness
     }
 
-    static func results(_ harness: Harness) throws -> [CheckResult] {
-        harness.model.lessonResults(try #require(harness.model.lesson))
+    static func results(_ harness: Harness) throws -> [StepState] {
+        harness.model.lessonStates(try #require(harness.model.lesson))
     }
 
-    @Test("· until a bind mount holds a namespace; then ✓ held, ✓ entered by a process, ✓ released after umount")
+    /// What each of the three checks finds now, in any order of the steps.
+    static func checkResults(_ harness: Harness) throws -> [CheckResult] {
+        let session = try #require(harness.model.lesson)
+        return checks.map { harness.model.evaluateLessonCheck($0, output: nil, session: session) }
+    }
+
+    @Test("▸ until a bind mount holds a namespace; then ✓ held, ✓ entered by a process, ✓ released after umount")
     func wholeStory() throws {
         let copy = try LabCopy()
         let harness = try Self.started(copy)
-        #expect(try Self.results(harness) == [.unknown, .unknown, .unknown], "no nsfs mount in the fixture")
+        #expect(try Self.results(harness) == [.current, .ahead, .ahead], "no nsfs mount in the fixture")
         #expect(harness.model.lesson?.held == [])
 
         try copy.append(LabCopy.line, to: copy.mountinfo)
         harness.send(.refresh)
-        #expect(try Self.results(harness) == [.holds, .unknown, .unknown], "held, nobody in it, still mounted")
+        #expect(try Self.results(harness) == [.done, .current, .ahead], "held, nobody in it, still mounted")
         #expect(harness.model.lesson?.held == [HeldMount(namespace: LabCopy.held, path: "/mnt/uts")])
-        let card = LessonCard.lines(try #require(harness.model.lesson), results: try Self.results(harness), width: 60)
+        let session = try #require(harness.model.lesson)
+        let card = LessonCard.lines(session, facts: LessonCard.Facts(session, state: harness.model), width: 60).lines
         #expect(card.contains { $0.0 == "   uts:[4026532999] at /mnt/uts" }, "\(card.map(\.0))")
 
         try copy.addEnteredProcess()
         harness.send(.refresh)
-        #expect(try Self.results(harness) == [.holds, .holds, .unknown], "pid 2030 joined it")
+        #expect(try Self.results(harness) == [.done, .done, .current], "pid 2030 joined it")
 
         // Unmounted while 2030 is still in it: the namespace lives on, which is ✗ for "released".
         try copy.remove(LabCopy.line, from: copy.mountinfo)
         harness.send(.refresh)
-        guard case .fails(let hint) = try Self.results(harness)[2] else {
+        guard case .failed(let hint) = try Self.results(harness)[2] else {
             Issue.record("released while a process is in it: \(try Self.results(harness))")
             return
         }
@@ -112,7 +120,7 @@ struct LessonHeldCheckTests {
 
         try copy.removeEnteredProcess()
         harness.send(.refresh)
-        #expect(try Self.results(harness) == [.holds, .holds, .holds], "no mount, no process: gone")
+        #expect(try Self.results(harness) == [.done, .done, .done], "no mount, no process: gone")
     }
 
     @Test("✗ for every held check when the child's mount namespace is the host's")
@@ -121,7 +129,12 @@ struct LessonHeldCheckTests {
         try copy.append(LabCopy.line, to: copy.mountinfo)
         try copy.relink(LabFixture.child, "mnt", to: "mnt:[4026531832]")  // the host's (pid 2001's)
         let harness = try Self.started(copy)
-        for result in try Self.results(harness) {
+        #expect(try Self.results(harness)[1...] == [.ahead, .ahead], "steps become current in order")
+        guard case .failed = try Self.results(harness)[0] else {
+            Issue.record("the current step should show ✗: \(try Self.results(harness))")
+            return
+        }
+        for result in try Self.checkResults(harness) {
             guard case .fails(let hint) = result else {
                 Issue.record("should fail on the host's mounts: \(result)")
                 continue
@@ -139,7 +152,8 @@ struct LessonHeldCheckTests {
         try copy.append(own + busy + LabCopy.line, to: copy.mountinfo)
         try copy.append(LabCopy.line, to: copy.path + "/2001/mountinfo")  // the host holds it too
         let harness = try Self.started(copy)
-        #expect(try Self.results(harness) == [.unknown, .unknown, .unknown])
+        #expect(try Self.results(harness) == [.current, .ahead, .ahead])
+        #expect(try Self.checkResults(harness) == [.unknown, .unknown, .unknown])
         #expect(harness.model.lesson?.held == [])
     }
 
@@ -154,15 +168,16 @@ struct LessonHeldCheckTests {
         let panel = try #require(layout.panels[harness.model.focus])
         #expect(panel.maxY <= line.y, "the panel leaves the line's row")
         var screen = DashboardView.render(harness.model, theme: .builtinDefault).lines()
-        #expect(screen[line.y].hasPrefix("Lesson 15 · 1/3 $ step"), "\(screen[line.y])")
+        #expect(screen[line.y].hasPrefix("Lesson 15 ▸ 1/3 e"), "\(screen[line.y])")
         try copy.append(LabCopy.line, to: copy.mountinfo)
         harness.send(.refresh)
         screen = DashboardView.render(harness.model, theme: .builtinDefault).lines()
-        #expect(screen[line.y].hasPrefix("Lesson 15 · 2/3 $ step"), "the next step: \(screen[line.y])")
+        #expect(screen[line.y].hasPrefix("Lesson 15 ▸ 2/3 e"), "the next step: \(screen[line.y])")
         let session = try #require(harness.model.lesson)
-        let failing = LessonCard.line(session, results: [.holds, .fails("no"), .unknown])
-        #expect(failing.0 == "Lesson 15 ✗ 2/3 $ step ✗ no" && failing.1 == .error)
-        #expect(LessonCard.line(session, results: [.holds, .holds, .holds]).0.contains("✓ all 3 steps hold"))
+        let failing = LessonCard.line(session, facts: LessonCard.Facts(states: [.done, .failed("no"), .ahead]))
+        #expect(failing.0 == "Lesson 15 ✗ 2/3 e ✗ no" && failing.1 == .error)
+        let done = LessonCard.line(session, facts: LessonCard.Facts(states: [.done, .done, .done]))
+        #expect(done.0.contains("✓ all 3 steps done"))
     }
 
     @Test("the card says the lesson ended when its child exits, and goes when its tab is closed")

@@ -133,7 +133,9 @@ struct LessonEndToEndTests {
         try tmux.send("Enter")
         try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
         // From outside: a sleep whose parent is the lesson's shell, and which is pid 3 inside.
-        let status = try Self.children(of: pid).compactMap { try? String(contentsOfFile: "/proc/\($0)/status", encoding: .utf8) }
+        let status = try Self.children(of: pid).compactMap {
+            try? String(contentsOfFile: "/proc/\($0)/status", encoding: .utf8)
+        }
         #expect(status.contains { $0.contains("Name:\tsleep") && $0.contains("NSpid:") }, "\(status)")
         try tmux.send("C-]")
         try tmux.send("q")
@@ -409,7 +411,7 @@ struct LessonEndToEndTests {
         try tmux.waitFor("Lessons")
         try tmux.send("1", "5")
         try tmux.send("Enter")
-        let first = try tmux.waitFor("Lesson 15 · 1/4 $ mount -t tmpfs lab /mnt")
+        let first = try tmux.waitFor("Lesson 15 ▸ 1/4 $ mount -t tmpfs lab /mnt")
         let rows = first.split(separator: "\n", omittingEmptySubsequences: false)
         let row = try #require(rows.firstIndex { $0.hasPrefix("Lesson 15 ") }, "\(first)")
         #expect(row == 22, "just above the status bar:\n\(first)")
@@ -419,7 +421,7 @@ struct LessonEndToEndTests {
         defer { Processes.killSession(pid) }
         try tmux.send("mount -t tmpfs lab /mnt && touch /mnt/uts", literal: true)
         try tmux.send("Enter")
-        try tmux.waitFor("Lesson 15 · 2/4 $ unshare --uts", timeout: 8)
+        try tmux.waitFor("Lesson 15 ▸ 2/4 $ unshare --uts", timeout: 8)
         try tmux.send("F8")
         let closed = try tmux.waitFor("1-8 kinds · F5 launch", timeout: 8)  // the pane is gone
         #expect(!closed.contains("Lesson 15"), "the line goes with the lesson's tab:\n\(closed)")

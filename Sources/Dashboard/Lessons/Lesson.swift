@@ -54,22 +54,42 @@ public enum StepKind: String, CaseIterable, Equatable, Sendable {
 public struct LessonStep: Equatable, Sendable {
     /// Where the command goes.
     public var kind: StepKind
-    /// What to type (empty for `observe`).
+    /// What to type (empty for `observe`); `{pid}` stands for the lesson child's pid on the host.
     public var command: String
-    /// What should be seen.
+    /// Other command lines that do the same experiment (`cat /proc/sys/kernel/hostname` for `hostname`).
+    public var alternatives: [String]
+    /// The exit status the command must end with.
+    public var status: Int32
+    /// What at least one of the command's output rows must match, if anything.
+    public var output: OutputPattern?
+    /// What should be seen; `{pid}` as in `command`.
     public var expect: String
     /// The live check that ticks the step off, if any.
     public var check: LessonCheck?
-    /// The one-line hint shown when the check fails (the check's own when the file gives none).
+    /// The one-line hint shown when the check fails (the check's own when the file gives none), and when the
+    /// status or output is wrong and the file gives no hint of its own for that.
     public var hint: String?
+    /// The hint shown when the command ended with another status.
+    public var hintStatus: String?
+    /// The hint shown when no output row matched `output`.
+    public var hintOutput: String?
 
     /// Makes a step.
-    public init(kind: StepKind, command: String, expect: String, check: LessonCheck?, hint: String? = nil) {
+    public init(
+        kind: StepKind, command: String, expect: String, check: LessonCheck?, hint: String? = nil,
+        alternatives: [String] = [], status: Int32 = 0, output: OutputPattern? = nil, hintStatus: String? = nil,
+        hintOutput: String? = nil
+    ) {
         self.kind = kind
         self.command = command
+        self.alternatives = alternatives
+        self.status = status
+        self.output = output
         self.expect = expect
         self.check = check
         self.hint = hint
+        self.hintStatus = hintStatus
+        self.hintOutput = hintOutput
     }
 }
 
@@ -89,9 +109,10 @@ public struct LessonSession: Equatable, Sendable {
     public var lesson: Lesson
     /// The id of the tab the lesson's launch gets; the card's checks are about that tab's child.
     public var tabID: ChildTab.ID
-    /// Steps whose check held once: they stay ✓, since a later step may undo what an earlier one saw (the
-    /// map written in step 2 ends step 1's "no map").
-    public var passed: Set<Int> = []
+    /// Which step is current, what the learner's last command for it did, and whether the pane's shell gives
+    /// prompt marks (LessonProgress.swift). Steps before the current one stay ✓, since a later step may undo
+    /// what an earlier one saw (the map written in step 2 ends step 1's "no map").
+    public var progress = LessonProgress()
     /// Namespaces seen held by a bind mount in the child's mount namespace, first seen first: the held checks'
     /// memory, since once `umount` released one nothing in the model names it any more. Only a lesson with a
     /// held check keeps any.

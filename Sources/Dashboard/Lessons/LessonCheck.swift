@@ -197,7 +197,8 @@ public enum LessonCheck: Equatable, Sendable {
             guard let inside = child.time.value?.uptimeInside else { return .unknown }
             if let outside = host.time.value?.uptimeInside {
                 let ahead = inside - outside
-                return abs(ahead - Double(seconds)) < 60 ? .holds : .fails("the child's uptime is \(Int(ahead)) s ahead")
+                return abs(ahead - Double(seconds)) < 60
+                    ? .holds : .fails("the child's uptime is \(Int(ahead)) s ahead")
             }
             return inside >= Double(seconds) ? .holds : .unknown
         case .adoptedByInit(let command):
@@ -205,7 +206,9 @@ public enum LessonCheck: Equatable, Sendable {
             if inside != 1 { return .fails("the child is pid \(inside) inside, so orphans go to the host's init") }
             guard let snapshot else { return .unknown }
             let namespaceInit = comparison.left.pid
-            let adopted = snapshot.processes.contains { $0.ppid == namespaceInit && $0.comm == command && $0.state != "Z" }
+            let adopted = snapshot.processes.contains {
+                $0.ppid == namespaceInit && $0.comm == command && $0.state != "Z"
+            }
             return adopted ? .holds : .unknown
         case .pidLevelsAtLeast, .joinedByAnother:
             return evaluate(child: comparison.left.pid, snapshot: snapshot)
@@ -274,6 +277,22 @@ public enum LessonCheck: Equatable, Sendable {
             for child in children[next] ?? [] where tree.insert(child).inserted { queue.append(child) }
         }
         return tree
+    }
+
+    /// What the check finds in the output of the learner's command, for the checks that count what it printed;
+    /// nil for the others, which read the model, and for output that is not a `ps` listing. `processes-at-most`
+    /// counts the rows under `ps`'s header (the one with PID): the learner's own `ps`, not a refresh that may come
+    /// before or after another process started or ended.
+    public func evaluate(output rows: [String]) -> CheckResult? {
+        switch self {
+        case .processesAtMost(let limit):
+            let listed = rows.filter { !$0.allSatisfy { $0 == " " || $0 == "\t" } }
+            guard let header = listed.first, header.split(separator: " ").contains("PID") else { return nil }
+            let count = listed.count - 1
+            return count <= limit ? .holds : .fails("ps listed \(count) processes")
+        default:
+            return nil
+        }
     }
 
     /// The hint shown with ✗ when the lesson gives none: what to do about it.

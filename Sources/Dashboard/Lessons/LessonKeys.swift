@@ -72,39 +72,93 @@ extension DashboardModel {
         return launch()
     }
 
-    /// Remembers the steps whose checks hold now, so they stay ✓; called after each recompute.
-    public mutating func noteLessonProgress() {
+    /// Advances the lesson as far as the facts now allow: called after each recompute of the comparison, so a
+    /// command waiting for its check is decided on fresh facts. Also keeps the held checks' memory.
+    public mutating func noteLessonProgress(now: UInt64) {
         guard var session = lesson else { return }
         if session.lesson.steps.contains(where: { $0.check?.isHeldCheck == true }) {
             for mount in LessonCheck.heldMounts(lessonComparison(session), snapshot: snapshot)
             where !session.held.contains(where: { $0.namespace == mount.namespace }) {
                 session.held.append(mount)
             }
-            lesson?.held = session.held
         }
-        for (index, result) in lessonResults(session).enumerated() where result == .holds {
-            lesson?.passed.insert(index)
+        let model = self
+        let frozen = session
+        let moment = lessonMoment(session, now: now)
+        session.progress.advance(session.lesson.steps, at: moment) { check, rows in
+            model.evaluateLessonCheck(check, output: rows, session: frozen)
         }
+        lesson = session
     }
 
-    /// The lesson's steps with what their checks find now: about the lesson's child only, and only once the
-    /// comparison is of that child.
-    public func lessonResults(_ session: LessonSession) -> [CheckResult] {
-        let comparison = lessonComparison(session)
-        return session.lesson.steps.enumerated().map { index, step in
-            if session.passed.contains(index) { return .holds }
-            guard let check = step.check else { return .unknown }
-            // A check about the processes around the child holds whichever tab is compared.
-            let live = tab(session.tabID).flatMap { $0.exit == nil ? $0.pid : nil }
-            let found =
-                check.readsSnapshotOnly
-                ? live.map { check.evaluate(child: $0, snapshot: snapshot) } ?? .unknown
-                : check.evaluate(comparison, snapshot: snapshot, held: session.held)
-            switch found {
-            case .fails(let shown): return .fails(step.hint.map { "\(shown): \($0)" } ?? "\(shown): \(check.defaultAdvice)")
-            case let other: return other
-            }
+    /// A command the learner ran in tab `command.tabID` finished: the current step takes it when it is that
+    /// step's (see LessonProgress). True when it was.
+    @discardableResult
+    public mutating func lessonCommandRan(_ command: LearnerCommand, now: UInt64) -> Bool {
+        guard var session = lesson else { return false }
+        let model = self
+        let frozen = session
+        let taken = session.progress.record(
+            command, from: lessonSource(of: command.tabID, session: session), steps: session.lesson.steps,
+            at: lessonMoment(session, now: now)
+        ) { check, rows in
+            model.evaluateLessonCheck(check, output: rows, session: frozen)
         }
+        lesson = session
+        return taken
+    }
+
+    /// A key (or paste) went to tab `id`: for a lesson pane whose shell gives no prompt marks, the current
+    /// step's check counts from now on.
+    public mutating func lessonKeyTyped(tab id: ChildTab.ID, now: UInt64) {
+        guard var session = lesson, lessonSource(of: id, session: session) == .lessonPane else { return }
+        let model = self
+        let frozen = session
+        session.progress.noteKey(session.lesson.steps, at: lessonMoment(session, now: now)) { check, rows in
+            model.evaluateLessonCheck(check, output: rows, session: frozen)
+        }
+        lesson = session
+    }
+
+    /// What the card shows for each step of `session`.
+    public func lessonStates(_ session: LessonSession) -> [StepState] {
+        session.progress.states(session.lesson.steps)
+    }
+
+    /// The lesson child's pid on the host while it runs, for `{pid}` in the steps.
+    public func lessonChildPID(_ session: LessonSession) -> Int32? {
+        tab(session.tabID).flatMap { $0.exit == nil ? $0.pid : nil }
+    }
+
+    /// What the progress needs to know of the model at `now`.
+    func lessonMoment(_ session: LessonSession, now: UInt64) -> LessonMoment {
+        let hostShell = tabs.contains { $0.isHost && $0.exit == nil && !$0.closed && $0.promptMarks != .none }
+        return LessonMoment(
+            now: now, lessonMarks: tab(session.tabID).map { $0.promptMarks != .none } ?? true, hostShell: hostShell,
+            childPID: lessonChildPID(session))
+    }
+
+    /// Where a command from tab `id` ran, for the lesson: its own pane, a shell entered into its child (lesson
+    /// 13 types its last step there), the host shell, or elsewhere.
+    func lessonSource(of id: ChildTab.ID, session: LessonSession) -> CommandSource {
+        guard let tab = tab(id) else { return .elsewhere }
+        if tab.isHost { return .hostShell }
+        if id == session.tabID { return .lessonPane }
+        if let child = lessonChildPID(session), tab.request.joining?.pid == child, tab.request.kinds.isEmpty {
+            return .lessonPane
+        }
+        return .elsewhere
+    }
+
+    /// What `check` finds now, about the lesson's child only and only once the comparison is of that child;
+    /// with `output`, the rows of the learner's command first, for checks that count what it printed.
+    func evaluateLessonCheck(_ check: LessonCheck, output: [String]?, session: LessonSession) -> CheckResult {
+        if let output, let found = check.evaluate(output: output) { return found }
+        // A check about the processes around the child holds whichever tab is compared.
+        if check.readsSnapshotOnly {
+            return lessonChildPID(session).map { check.evaluate(child: $0, snapshot: snapshot) } ?? .unknown
+        }
+        return check.evaluate(lessonComparison(session), snapshot: snapshot, held: session.held)
     }
 
     /// The latest comparison when it is of the lesson's running child, else nil.

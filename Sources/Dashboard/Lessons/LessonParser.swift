@@ -25,7 +25,10 @@ public enum LessonParser {
         "hostname", "fresh_proc", "loopback_up", "uid_map", "gid_map", "maps", "boottime", "monotonic",
     ]
     /// The keys of a `[[step]]`.
-    static let stepKeys: Set = ["kind", "command", "expect", "check", "value", "hint"]
+    static let stepKeys: Set = [
+        "kind", "command", "alternatives", "status", "output", "expect", "check", "value", "hint", "hint_status",
+        "hint_output",
+    ]
 
     /// Parses `text`, which came from `file`.
     public static func parse(_ text: String, file: String) throws(LessonError) -> Lesson {
@@ -104,17 +107,22 @@ public enum LessonParser {
         try reader.checkKeys()
         let kindWord = try reader.optionalString("kind") ?? "child"
         guard let kind = StepKind(rawValue: kindWord) else {
-            throw reader.error(at: reader.node("kind"), "unknown step kind \(kindWord.quoted): use child, host or observe")
+            throw reader.error(
+                at: reader.node("kind"), "unknown step kind \(kindWord.quoted): use child, host or observe")
         }
         let command = try reader.optionalString("command") ?? ""
         if kind != .observe && command.isEmpty {
             throw reader.error(at: node, "a \(kind.rawValue) step needs a command")
         }
         let expect = try reader.string("expect")
-        let hint = try reader.optionalString("hint")
+        var step = LessonStep(kind: kind, command: command, expect: expect, check: nil)
+        step.hint = try reader.optionalString("hint")
+        step.hintStatus = try reader.optionalString("hint_status")
+        step.hintOutput = try reader.optionalString("hint_output")
+        try parseCommandKeys(reader, into: &step)
         guard let checkName = try reader.optionalString("check") else {
             if let value = reader.optionalNode("value") { throw reader.error(at: value, "value without a check") }
-            return LessonStep(kind: kind, command: command, expect: expect, check: nil, hint: hint)
+            return step
         }
         guard let entry = LessonCheck.vocabulary.first(where: { $0.name == checkName }) else {
             throw reader.error(
@@ -143,8 +151,40 @@ public enum LessonParser {
             let wanted = argument == .number ? "an integer" : argument == .kind ? "a kind" : "a string"
             throw reader.error(at: value!, "check \(checkName.quoted) takes \(wanted), not \(value!.typeName)")
         }
-        let check = LessonCheck.make(checkName, kind: kindValue, text: text, number: number)
-        return LessonStep(kind: kind, command: command, expect: expect, check: check, hint: hint)
+        step.check = LessonCheck.make(checkName, kind: kindValue, text: text, number: number)
+        return step
+    }
+
+    /// The keys about the learner's command: `alternatives`, `status` and `output` (only where there is a
+    /// command to type), the expression compiled here so a bad one is reported at its place.
+    static func parseCommandKeys(_ reader: TableReader, into step: inout LessonStep) throws(LessonError) {
+        let keys = ["alternatives", "status", "output", "hint_status", "hint_output"]
+        if step.kind == .observe, let key = keys.first(where: { reader.optionalNode($0) != nil }) {
+            throw reader.error(at: reader.node(key), "\(key) is about a command: an observe step has none")
+        }
+        if let node = reader.optionalNode("alternatives") {
+            guard case .array(let elements) = node.value else {
+                throw reader.error(at: node, "alternatives is a list of strings, not \(node.typeName)")
+            }
+            for element in elements {
+                guard case .string(let line) = element.value else {
+                    throw reader.error(
+                        at: element, "an alternative is a command line (a string), not \(element.typeName)")
+                }
+                if line.isEmpty { throw reader.error(at: element, "an alternative is a command line, not empty") }
+                step.alternatives.append(line)
+            }
+        }
+        if reader.optionalNode("status") != nil { step.status = Int32(try reader.integer("status", in: 0...255)) }
+        if let text = try reader.optionalString("output") {
+            do {
+                step.output = try OutputPattern(text)
+            } catch {
+                throw reader.error(
+                    at: reader.node("output"),
+                    "output \(text.quoted) is not a POSIX extended regular expression: \(error.message)")
+            }
+        }
     }
 }
 

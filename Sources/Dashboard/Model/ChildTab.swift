@@ -17,7 +17,8 @@ public struct ChildTab: Equatable, Sendable, Identifiable {
     public var ptyOpen: Bool
     /// True for the host shell of a split (F7): `$SHELL` in nslab's own namespaces, none of the child's options.
     public var isHost = false
-    /// Which OSC 133 prompt marks its shell emits (`ShellIntegration`): what a lesson can follow in it.
+    /// Which OSC 133 prompt marks its shell emits (`ShellIntegration`): what a lesson can follow in it. A lesson
+    /// ticks a `child` step on a command only where there are marks; without them it counts the check after a key.
     public var promptMarks = PromptMarks.none
 
     /// A running child's tab.

@@ -210,6 +210,14 @@ public struct DashboardModel: Sendable {
         message = StatusMessage("child \(tabs[index].pid) (\(tabs[index].kindList)) \(status)")
     }
 
+    /// Records whether tab `id`'s shell gives prompt marks (OSC 133) after all: a shell nslab did not mark may
+    /// mark its prompts itself (the user's own shell integration), and one it marked may have lost them.
+    public mutating func setPromptMarks(tab id: ChildTab.ID, given: Bool) {
+        guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }
+        let now = tabs[index].promptMarks
+        tabs[index].promptMarks = given ? (now == .none ? .full : now) : .none
+    }
+
     /// Records that a tab's pty was closed (its child hung up and everything was read).
     public mutating func tabPtyClosed(_ id: ChildTab.ID) {
         guard let index = tabs.firstIndex(where: { $0.id == id }) else { return }

@@ -84,9 +84,11 @@ public struct DashboardLayout: Equatable, Sendable {
             ]
             // A lesson's card takes the right part of the child pane's row (Lessons/, View/LessonCard.swift).
             if lessonCard {
-                let (pane, card) = child.splitLeft(max(40, child.width - max(30, child.width * 2 / 5)))
+                // At least 28 columns for the card, which was 10 wide at 100x30 (8 inside its frame: no step fit).
+                let card = max(28, child.width * 2 / 5)
+                let (pane, cardRect) = child.splitLeft(max(20, child.width - card))
                 panels[.child] = pane
-                self.lessonCard = card
+                self.lessonCard = cardRect
             }
         } else {
             let (bar, rest) = body.splitTop(1)

@@ -232,7 +232,10 @@ public final class DashboardUpdate {
         // Broadcasting, a key goes to both sides (to those still running).
         var sent = false
         for id in model.typingTabIDs where model.tab(id)?.exit == nil {
-            if panes.send(key, to: id) { sent = true }
+            if panes.send(key, to: id) {
+                sent = true
+                model.lessonKeyTyped(tab: id, now: now())
+            }
         }
         if sent { keysSent(&model, outcome: &outcome) }
     }
@@ -273,6 +276,13 @@ public final class DashboardUpdate {
         model.comparison.recomputeDue = nil
         recompute(&model)
         return true
+    }
+
+    /// A command the learner ran finished in a pane (its prompt marks said so): the lesson's current step takes
+    /// it when it is that step's, and the facts are read again so a check waiting on them is decided soon.
+    public func learnerRan(_ command: LearnerCommand, model: inout DashboardModel) {
+        guard model.lessonCommandRan(command, now: now()) else { return }
+        refresh(&model)
     }
 
     /// Reaps the children that ended, and drops what is gone.
@@ -339,6 +349,9 @@ public final class DashboardUpdate {
             model.comparison.point(at: .tab(tab.id))
         }
         recompute(&model)
+        // Also when the comparison is of another process than the lesson's child: a command waiting for its
+        // check still times out, and snapshot-only checks still see the new processes.
+        model.noteLessonProgress(now: now())
     }
 
     /// The pid the comparison is about.
@@ -384,7 +397,7 @@ public final class DashboardUpdate {
             model.comparison.latest?.subject += " vs pid \(reference) (\(comparison.right.comm))"
         }
         model.lastComparison = comparison  // for the lesson card's checks
-        model.noteLessonProgress()
+        model.noteLessonProgress(now: now())
         if case .process = target { model.comparison.latest?.isOwnChild = false }
         var maps = MapViews.hostReading(of: comparison)
         if MapViews.hasOwnUserNamespace(pid, host: system.hostPID, in: snapshot),

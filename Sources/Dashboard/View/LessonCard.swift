@@ -1,102 +1,172 @@
 import NamespaceKit
 
-/// The card beside the child pane while a lesson is followed: the title, the goal, then each step with what to
-/// type, what to see, and its check: ✓ holds, ✗ and a hint when the model shows the opposite, · while unknown.
+/// The card beside the child pane while a lesson is followed: which step is current ("step 2 of 4"), the goal,
+/// then every step with what to type and what to see, marked ✓ done, ▸ current, … checking a command just run,
+/// ✗ with what went wrong and a hint, · not reached. Every step's command stays on the card (a later step may
+/// use what an earlier one printed); only done steps' `expect` text is left out when space is short, and what
+/// still does not fit scrolls to the current step, with `1-9 of 14` on the bottom border.
 public enum LessonCard {
-    /// The mark for a check's result.
-    public static func mark(_ result: CheckResult, hasCheck: Bool) -> String {
-        switch result {
-        case .holds: "✓"
-        case .fails: "✗"
-        case .unknown: hasCheck ? "·" : " "
+    /// What the card needs from the model besides the lesson.
+    public struct Facts: Equatable, Sendable {
+        /// Each step's state.
+        public var states: [StepState]
+        /// The lesson child's pid on the host, for `{pid}`.
+        public var childPID: Int32?
+        /// True while nslab has a host shell with prompt marks: `host` steps wait for its commands.
+        public var hostShell: Bool
+        /// True when the lesson pane's shell gives no prompt marks.
+        public var noMarks: Bool
+        /// What the card says once the child exited.
+        public var ended: String?
+
+        /// Makes the facts.
+        public init(
+            states: [StepState], childPID: Int32? = nil, hostShell: Bool = false, noMarks: Bool = false,
+            ended: String? = nil
+        ) {
+            self.states = states
+            self.childPID = childPID
+            self.hostShell = hostShell
+            self.noMarks = noMarks
+            self.ended = ended
+        }
+
+        /// The facts of `session` in `state`.
+        public init(_ session: LessonSession, state: DashboardModel) {
+            let moment = state.lessonMoment(session, now: 0)
+            self.init(
+                states: state.lessonStates(session), childPID: moment.childPID, hostShell: moment.hostShell,
+                noMarks: !moment.lessonMarks, ended: state.lessonEnd(session))
         }
     }
 
-    /// The card's lines with their roles, before clipping; pure, for tests.
-    /// `ended` (the child exited) heads the card when given.
-    public static func lines(
-        _ session: LessonSession, results: [CheckResult], width: Int, height: Int = .max, ended: String? = nil
-    ) -> [(String, ThemeRole)] {
-        let full = lines(session, results: results, width: width, collapsePassed: false, goal: true, ended: ended)
-        if full.count <= height { return full }
-        // Too tall: steps already ✓ keep only their first line, then the goal goes, so the step to do shows.
-        let collapsed = lines(session, results: results, width: width, collapsePassed: true, goal: true, ended: ended)
-        if collapsed.count <= height { return collapsed }
-        return lines(session, results: results, width: width, collapsePassed: true, goal: false, ended: ended)
+    /// The card's text: a head that always shows, and a body that scrolls.
+    public struct Text {
+        /// "step 2 of 4" and the notes under it.
+        public var head: [(String, ThemeRole)]
+        /// The goal and the steps.
+        public var body: [(String, ThemeRole)]
+        /// The body line each step starts on (its head line), so a card that scrolls shows the current step and,
+        /// when there is room, the one before it, whose command a step often builds on (`$!`).
+        public var stepLines: [Int]
+        /// The current step's index, if a step is current.
+        public var current: Int?
     }
 
-    static func lines(
-        _ session: LessonSession, results: [CheckResult], width: Int, collapsePassed: Bool, goal: Bool,
-        ended: String?
-    ) -> [(String, ThemeRole)] {
-        var out: [(String, ThemeRole)] = []
-        if let ended {
-            for line in TextWrap.lines(ended, width: width) { out.append((line, .error)) }
+    /// The card's text for `width` columns; done steps' `expect` is left out when `collapseDone`.
+    public static func text(_ session: LessonSession, facts: Facts, width: Int, collapseDone: Bool) -> Text {
+        let steps = session.lesson.steps
+        let states = steps.indices.map { facts.states.indices.contains($0) ? facts.states[$0] : .ahead }
+        var head: [(String, ThemeRole)] = []
+        if let ended = facts.ended {
+            for line in TextWrap.lines(ended, width: width) { head.append((line, .error)) }
         }
-        if goal { for line in TextWrap.lines(session.lesson.goal, width: width) { out.append((line, .normal)) } }
-        for (index, step) in session.lesson.steps.enumerated() {
-            let result = results.indices.contains(index) ? results[index] : .unknown
-            if !out.isEmpty && !(collapsePassed && result == .holds) { out.append(("", .normal)) }
-            let mark = mark(result, hasCheck: step.check != nil)
+        let done = states.filter { $0 == .done }.count
+        let where_ =
+            done == steps.count
+            ? "✓ all \(steps.count) step\(steps.count == 1 ? "" : "s") done: L picks another"
+            : "step \(min(done + 1, steps.count)) of \(steps.count)"
+        head.append((where_, done == steps.count ? .same : .title))
+        if facts.noMarks && facts.ended == nil {
+            for line in TextWrap.lines("no prompt marks: checks count after you type", width: width) {
+                head.append((line, .hint))
+            }
+        }
+        var body: [(String, ThemeRole)] = []
+        for line in TextWrap.lines(session.lesson.goal, width: width) { body.append((line, .normal)) }
+        var stepLines: [Int] = []
+        for (index, step) in steps.enumerated() {
+            let state = states[index]
+            body.append(("", .normal))
+            stepLines.append(body.count)
             let role: ThemeRole =
-                switch result {
-                case .holds: .same
-                case .fails: .error
-                case .unknown: .normal
+                switch state {
+                case .done: .same
+                case .failed: .error
+                case .current, .checking: .title
+                case .ahead: .normal
                 }
-            let place = step.kind == .host ? "on the host: " : ""
-            let head = step.command.isEmpty ? "look at the panels" : "\(place)$ \(step.command)"
-            let headLines = TextWrap.lines("\(mark) \(index + 1). \(head)", width: width)
+            let command = LessonProgress.substitute(step.command, pid: facts.childPID)
+            let place =
+                step.kind == .host ? (facts.hostShell ? "in the host shell: " : "on the host (state only): ") : ""
+            let what = step.command.isEmpty ? "look at the panels" : "\(place)$ \(command)"
+            let headLines = TextWrap.lines("\(state.mark) \(index + 1). \(what)", width: width)
+            for (n, line) in headLines.enumerated() { body.append((line, n == 0 ? role : .key)) }
             // A held namespace that ticked says which one and where, as `nslab ls` would, even collapsed.
-            var held: String?
-            if result == .holds, case .heldNamespace(let kind)? = step.check {
-                held = session.held.first { $0.namespace.kind == kind }.map { "   " + $0.text }
+            if state == .done, case .heldNamespace(let kind)? = step.check,
+                let held = session.held.first(where: { $0.namespace.kind == kind })
+            {
+                body.append(("   " + held.text, .same))
             }
-            if collapsePassed && result == .holds {
-                out.append((headLines.first ?? "", role))
-                if let held { out.append((held, .same)) }
-                continue
+            if collapseDone && state == .done { continue }
+            // What went wrong comes right under the command, before what should be seen: on a card that must
+            // scroll, the command and the hint are what the learner needs first.
+            // (Wrapping drops leading spaces, so the indent under the step's mark is added after it.)
+            if case .failed(let why) = state {
+                for line in TextWrap.lines("✗ " + why, width: max(1, width - 3)) { body.append(("   " + line, .error)) }
             }
-            for (n, line) in headLines.enumerated() { out.append((line, n == 0 ? role : .key)) }
-            // Wrapping drops leading spaces, so the indent under the step's mark is added after it.
-            for line in TextWrap.lines(step.expect, width: max(1, width - 3)) { out.append(("   " + line, .hint)) }
-            if let held { out.append((held, .same)) }
-            if case .fails(let hint) = result {
-                for line in TextWrap.lines("✗ " + hint, width: max(1, width - 3)) { out.append(("   " + line, .error)) }
+            if state == .checking {
+                for line in TextWrap.lines("… it ran; checking the panels", width: max(1, width - 3)) {
+                    body.append(("   " + line, .hint))
+                }
             }
+            let expect = LessonProgress.substitute(step.expect, pid: facts.childPID)
+            for line in TextWrap.lines(expect, width: max(1, width - 3)) { body.append(("   " + line, .hint)) }
         }
-        return out
+        return Text(head: head, body: body, stepLines: stepLines, current: states.firstIndex { $0 != .done })
     }
 
-    /// The compact layout's one line: the first step not ✓ yet with its mark and number out of all, and the
-    /// hint when it is ✗; "done" once every step holds, and the end when the child exited.
-    public static func line(
-        _ session: LessonSession, results: [CheckResult], ended: String? = nil
-    ) -> (String, ThemeRole) {
+    /// The lines on show in a card `width` by `height` inside its frame, and the scroll marker for its bottom
+    /// border when the body does not fit (`1-9 of 14`: the body lines on show of all); pure, for tests.
+    public static func lines(
+        _ session: LessonSession, facts: Facts, width: Int, height: Int = .max
+    ) -> (lines: [(String, ThemeRole)], marker: String?) {
+        var text = Self.text(session, facts: facts, width: width, collapseDone: false)
+        if text.head.count + text.body.count > height {
+            text = Self.text(session, facts: facts, width: width, collapseDone: true)
+        }
+        let room = max(0, height - text.head.count)
+        guard text.body.count > room else { return (text.head + text.body, nil) }
+        // Scrolled to the current step: from the step before it when both fit, else from its own head.
+        var wanted = text.body.count
+        if let current = text.current {
+            let end = text.stepLines.indices.contains(current + 1) ? text.stepLines[current + 1] - 1 : text.body.count
+            let own = text.stepLines[current]
+            let before = current > 0 ? text.stepLines[current - 1] : 0
+            wanted = end - before <= room ? before : own
+        }
+        let first = max(0, min(wanted, text.body.count - room))
+        let shown = Array(text.body[first..<min(text.body.count, first + room)])
+        let marker = room > 0 ? "\(first + 1)-\(first + shown.count) of \(text.body.count)" : nil
+        return (Array(text.head.prefix(height)) + shown, marker)
+    }
+
+    /// The compact layout's one line: the current step with its mark and number out of all, and what went wrong
+    /// when it is ✗; "done" once every step is, and the end when the child exited.
+    public static func line(_ session: LessonSession, facts: Facts) -> (String, ThemeRole) {
         let lesson = session.lesson
         let head = "Lesson \(lesson.number)"
-        if let ended { return ("\(head): \(ended)", .error) }
+        if let ended = facts.ended { return ("\(head): \(ended)", .error) }
         let steps = lesson.steps
-        guard
-            let index = steps.indices.first(where: { !(results.indices.contains($0) && results[$0] == .holds) })
-        else {
-            let all = steps.count == 1 ? "its step holds" : "all \(steps.count) steps hold"
+        let states = steps.indices.map { facts.states.indices.contains($0) ? facts.states[$0] : .ahead }
+        guard let index = states.firstIndex(where: { $0 != .done }) else {
+            let all = steps.count == 1 ? "its step is done" : "all \(steps.count) steps done"
             return ("\(head) ✓ \(all): L picks another", .same)
         }
         let step = steps[index]
-        let result = results.indices.contains(index) ? results[index] : .unknown
-        let place = step.kind == .host ? "on the host: " : ""
-        let what = step.command.isEmpty ? step.expect : "\(place)$ \(step.command)"
-        let text = "\(head) \(mark(result, hasCheck: step.check != nil)) \(index + 1)/\(steps.count) \(what)"
-        guard case .fails(let hint) = result else { return (text, .normal) }
-        return (text + " ✗ " + hint, .error)
+        let place = step.kind == .host ? (facts.hostShell ? "in the host shell: " : "on the host (state only): ") : ""
+        let command = LessonProgress.substitute(step.command, pid: facts.childPID)
+        let what = step.command.isEmpty ? step.expect : "\(place)$ \(command)"
+        let text = "\(head) \(states[index].mark) \(index + 1)/\(steps.count) \(what)"
+        guard case .failed(let why) = states[index] else { return (text, .normal) }
+        return (text + " ✗ " + why, .error)
     }
 
     /// Draws the compact layout's lesson line into `rect` (one row).
     public static func renderLine(
         _ session: LessonSession, state: DashboardModel, in rect: Rect, buffer: inout ScreenBuffer, theme: Theme
     ) {
-        let (text, role) = line(session, results: state.lessonResults(session), ended: state.lessonEnd(session))
+        let (text, role) = line(session, facts: Facts(session, state: state))
         buffer.fill(rect, style: theme[.normal])
         buffer.write(DisplayWidth.truncated(text, to: rect.width), x: rect.x, y: rect.y, style: theme[role], clip: rect)
     }
@@ -108,13 +178,18 @@ public enum LessonCard {
         let title = "Lesson \(session.lesson.number): \(session.lesson.title)"
         let inner = PanelFrame.draw(title, in: rect, focused: false, buffer: &buffer, theme: theme)
         guard inner.width > 4, inner.height > 0 else { return }
-        let all = lines(
-            session, results: state.lessonResults(session), width: inner.width, height: inner.height,
-            ended: state.lessonEnd(session))
-        for (offset, (text, role)) in all.prefix(inner.height).enumerated() {
+        let (shown, marker) = lines(
+            session, facts: Facts(session, state: state), width: inner.width, height: inner.height)
+        for (offset, (text, role)) in shown.enumerated() {
             buffer.write(
                 DisplayWidth.truncated(text, to: inner.width), x: inner.x, y: inner.y + offset, style: theme[role],
                 clip: inner)
+        }
+        if let marker {
+            let label = " \(marker) "
+            let border = Rect(x: rect.x + 1, y: rect.maxY - 1, width: rect.width - 2, height: 1)
+            let x = max(border.x, border.maxX - DisplayWidth.width(of: label) - 1)
+            buffer.write(label, x: x, y: border.y, style: theme[.title], clip: border)
         }
     }
 }
@@ -143,7 +218,8 @@ public enum LessonListView {
             let index = top + offset
             let greyed = lesson.needsRoot && !state.isRoot
             let style = index == picker.cursor ? theme[.selection] : greyed ? theme[.disabled] : theme[.dialog]
-            let text = DisplayWidth.padded(DisplayWidth.truncated(line(lesson), to: inner.width - 2), to: inner.width - 2)
+            let text = DisplayWidth.padded(
+                DisplayWidth.truncated(line(lesson), to: inner.width - 2), to: inner.width - 2)
             buffer.write(text, x: inner.x + 1, y: inner.y + offset, style: style, clip: inner)
         }
         buffer.write(
