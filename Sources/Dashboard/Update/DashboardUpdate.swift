@@ -90,11 +90,14 @@ public final class DashboardUpdate {
         case .wake:
             outcome.changedPanels = recomputeIfDue(&model)
         case .ptyReadable(let fd):
-            panes.readable(fd)
+            if let id = panes.readable(fd) { shellCommandsEnded(in: id, &model) }
         case .ptyHangup(let fd):
             outcome.changedPanels = true
             outcome.effects.append(.unwatch(fd))
-            if let id = panes.hangup(fd) { model.tabPtyClosed(id) }
+            if let id = panes.hangup(fd) {
+                shellCommandsEnded(in: id, &model)
+                model.tabPtyClosed(id)
+            }
             dropGoneTabs(&model)
         case .childExited:
             outcome.changedPanels = true
@@ -276,6 +279,25 @@ public final class DashboardUpdate {
         model.comparison.recomputeDue = nil
         recompute(&model)
         return true
+    }
+
+    /// What the shell of tab `id` finished since its last read, from its prompt marks (TerminalKit's commands):
+    /// each goes to the lesson being followed. A tab that nslab did not mark but whose shell marks its prompts
+    /// itself counts as marked from its first mark on.
+    func shellCommandsEnded(in id: ChildTab.ID, _ model: inout DashboardModel) {
+        guard let terminal = panes.screen(of: id) else { return }
+        let commands = terminal.takeCommands()
+        guard !commands.isEmpty || terminal.hasPromptMarks else { return }
+        if terminal.hasPromptMarks, model.tab(id)?.promptMarks == PromptMarks.none {
+            model.setPromptMarks(tab: id, given: true)
+        }
+        for command in commands {
+            learnerRan(
+                LearnerCommand(
+                    tabID: id, text: command.commandLine, status: command.exitStatus.map { Int32(truncatingIfNeeded: $0) },
+                    outputRows: command.output, started: command.startTime),
+                model: &model)
+        }
     }
 
     /// A command the learner ran finished in a pane (its prompt marks said so): the lesson's current step takes
