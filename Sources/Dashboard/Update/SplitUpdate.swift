@@ -6,11 +6,14 @@ struct PaneFit: Equatable {
     var size: TerminalSize
     var split: PaneSplit?
     var shown: ChildTab.ID?
+    /// A lesson's card narrows the pane beside it (or takes a row in the compact layout).
+    var lessonCard: Bool
 
     init(_ model: DashboardModel) {
         size = model.size
         split = model.splitShown ? model.split : nil
         shown = model.shownTabID
+        lessonCard = model.lessonShown != nil
     }
 
     /// The size of one pane's screen inside its frame `rect`.
@@ -23,7 +26,10 @@ struct PaneFit: Equatable {
     /// Every pane's size: `shown` for the tab on show and the hidden tabs (and new children), `sides` for the
     /// split's left side. A side zoomed away keeps its half, so zooming back sends it no SIGWINCH.
     static func sizes(_ model: DashboardModel) -> (shown: WindowSize, sides: [ChildTab.ID: WindowSize])? {
-        let layout = DashboardLayout(size: model.size, focus: .child, split: model.splitShown)
+        // The layout drawn, so that the pty's size is the box on screen: a lesson card beside the pane narrows it
+        // (`stty size` in the pane said 64 columns in a 38-column box before this took the card into account).
+        let layout = DashboardLayout(
+            size: model.size, focus: .child, split: model.splitShown, lessonCard: model.lessonShown != nil)
         guard let rect = layout.panels[.child] else { return nil }
         guard let split = model.split, model.splitShown else { return screenSize(rect).map { ($0, [:]) } }
         var halves = split
