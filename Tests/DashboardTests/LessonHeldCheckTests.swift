@@ -123,6 +123,25 @@ struct LessonHeldCheckTests {
         #expect(try Self.results(harness) == [.done, .done, .done], "no mount, no process: gone")
     }
 
+    /// Regression: lesson 15 counted a namespace held by a bind mount the child's mount namespace copied from the
+    /// host at launch (another program's, since removed on the host) and ticked before the learner made one.
+    @Test("a bind mount the child started with is not the lesson's: only mounts made after launch count")
+    func inheritedMountIsNotCounted() throws {
+        let copy = try LabCopy()
+        try copy.append(LabCopy.line, to: copy.mountinfo)
+        let harness = try Self.started(copy)
+        #expect(harness.model.lesson?.inherited == [LabCopy.held])
+        #expect(harness.model.lesson?.held == [])
+        #expect(try Self.results(harness) == [.current, .ahead, .ahead])
+        #expect(try Self.checkResults(harness)[0] == .unknown)
+        // One the learner makes later counts.
+        let made = "41 22 0:4 uts:[4026532998] /mnt/made rw,relatime - nsfs nsfs rw\n"
+        try copy.append(made, to: copy.mountinfo)
+        harness.send(.refresh)
+        #expect(harness.model.lesson?.held.map(\.path) == ["/mnt/made"])
+        #expect(try Self.results(harness)[0] == .done)
+    }
+
     @Test("✗ for every held check when the child's mount namespace is the host's")
     func hostMounts() throws {
         let copy = try LabCopy()

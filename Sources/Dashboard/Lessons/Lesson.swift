@@ -117,6 +117,9 @@ public struct LessonSession: Equatable, Sendable {
     /// memory, since once `umount` released one nothing in the model names it any more. Only a lesson with a
     /// held check keeps any.
     public var held: [HeldMount] = []
+    /// The namespaces nsfs bind mounts held in the child's mount table at its first comparison, copied from the
+    /// host's at launch: not the lesson's doing, so the held checks leave them out. Nil until then.
+    public var inherited: Set<NamespaceKey>?
 
     /// Makes a session for `lesson`, whose child gets tab `tabID`.
     public init(lesson: Lesson, tabID: ChildTab.ID) {

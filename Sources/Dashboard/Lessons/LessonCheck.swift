@@ -108,8 +108,10 @@ public enum LessonCheck: Equatable, Sendable {
     /// What the check finds in `comparison` (left: the lesson's child, right: the host); nil means no
     /// comparison yet. Failing checks carry a hint that says what the model shows instead. `held` is what the
     /// lesson remembers of namespaces seen held by a bind mount, for the held checks.
-    public func evaluate(_ comparison: Comparison?, snapshot: Snapshot? = nil, held: [HeldMount] = []) -> CheckResult {
-        if isHeldCheck { return evaluateHeld(comparison, snapshot: snapshot, held: held) }
+    public func evaluate(
+        _ comparison: Comparison?, snapshot: Snapshot? = nil, held: [HeldMount] = [], inherited: Set<NamespaceKey> = []
+    ) -> CheckResult {
+        if isHeldCheck { return evaluateHeld(comparison, snapshot: snapshot, held: held, inherited: inherited) }
         guard let comparison else { return .unknown }
         let child = comparison.leftFacts
         let host = comparison.rightFacts
@@ -213,7 +215,7 @@ public enum LessonCheck: Equatable, Sendable {
         case .pidLevelsAtLeast, .joinedByAnother:
             return evaluate(child: comparison.left.pid, snapshot: snapshot)
         case .heldNamespace, .heldEntered, .heldReleased:
-            return evaluateHeld(comparison, snapshot: snapshot, held: held)
+            return evaluateHeld(comparison, snapshot: snapshot, held: held, inherited: inherited)
         case .mountSeen(let path), .mountShared(let path), .mountPrivate(let path):
             // Mounts are only ever checked inside the child's own mount namespace: on the host's, the lesson
             // would be mounting on the machine itself.

@@ -37,15 +37,20 @@ extension LessonCheck {
     /// The namespaces held by nsfs bind mounts in the child's mount table that are neither the child's nor the
     /// host's, that no process of `snapshot` is in, and that the host's table does not hold too (a copy of the
     /// host's `/run/netns` came with the child's mount namespace; it is not the lesson's). None when the mount
-    /// namespace is the host's: a lesson never counts (or makes) mounts on the machine itself.
-    static func heldMounts(_ comparison: Comparison?, snapshot: Snapshot?) -> [HeldMount] {
+    /// namespace is the host's: a lesson never counts (or makes) mounts on the machine itself. Nor does it count
+    /// the namespaces in `inherited`: those held by mounts the child's mount namespace copied from the host at
+    /// launch (one another program made on the host and removed since), which the lesson did not make.
+    static func heldMounts(
+        _ comparison: Comparison?, snapshot: Snapshot?, inherited: Set<NamespaceKey> = []
+    ) -> [HeldMount] {
         guard let comparison, let snapshot, let mounts = comparison.leftFacts.mount.value?.mounts,
             comparison.kinds.first(where: { $0.kind == .mount })?.same == false
         else { return [] }
         let hosts = Set((comparison.rightFacts.mount.value?.mounts ?? []).compactMap(\.heldNamespace))
         var found: [HeldMount] = []
         for mount in mounts {
-            guard let key = mount.heldNamespace, !hosts.contains(key), !found.contains(where: { $0.namespace == key })
+            guard let key = mount.heldNamespace, !hosts.contains(key), !inherited.contains(key),
+                !found.contains(where: { $0.namespace == key })
             else { continue }
             let own = [comparison.left.namespaces[key.kind].value, comparison.right.namespaces[key.kind].value]
             if own.contains(key.id) || !members(of: key, in: snapshot).isEmpty { continue }
@@ -62,13 +67,24 @@ extension LessonCheck {
 
     /// What a held check finds. `held` is the lesson's memory of the namespaces seen held so far
     /// (`LessonSession.held`): after the umount nothing in the model says which namespace it was.
-    func evaluateHeld(_ comparison: Comparison?, snapshot: Snapshot?, held: [HeldMount]) -> CheckResult {
+    /// Every namespace an nsfs bind mount in the child's mount table holds: what a lesson's child starts with,
+    /// taken at its first comparison as `LessonSession.inherited`.
+    static func nsfsMounts(_ comparison: Comparison?) -> Set<NamespaceKey>? {
+        guard let mounts = comparison?.leftFacts.mount.value?.mounts else { return nil }
+        return Set(mounts.compactMap(\.heldNamespace))
+    }
+
+    func evaluateHeld(
+        _ comparison: Comparison?, snapshot: Snapshot?, held: [HeldMount], inherited: Set<NamespaceKey> = []
+    ) -> CheckResult {
         let sharesHostMounts = comparison?.kinds.first(where: { $0.kind == .mount })?.same == true
         if sharesHostMounts { return .fails("the child shares the host's mount namespace") }
         switch self {
         case .heldNamespace(let kind):
             guard comparison != nil else { return .unknown }
-            return Self.heldMounts(comparison, snapshot: snapshot).contains { $0.namespace.kind == kind }
+            return Self.heldMounts(comparison, snapshot: snapshot, inherited: inherited).contains {
+                $0.namespace.kind == kind
+            }
                 ? .holds : .unknown
         case .heldEntered(let kind):
             guard let snapshot else { return .unknown }

@@ -77,7 +77,9 @@ extension DashboardModel {
     public mutating func noteLessonProgress(now: UInt64) {
         guard var session = lesson else { return }
         if session.lesson.steps.contains(where: { $0.check?.isHeldCheck == true }) {
-            for mount in LessonCheck.heldMounts(lessonComparison(session), snapshot: snapshot)
+            let comparison = lessonComparison(session)
+            if session.inherited == nil { session.inherited = LessonCheck.nsfsMounts(comparison) }
+            for mount in LessonCheck.heldMounts(comparison, snapshot: snapshot, inherited: session.inherited ?? [])
             where !session.held.contains(where: { $0.namespace == mount.namespace }) {
                 session.held.append(mount)
             }
@@ -158,7 +160,8 @@ extension DashboardModel {
         if check.readsSnapshotOnly {
             return lessonChildPID(session).map { check.evaluate(child: $0, snapshot: snapshot) } ?? .unknown
         }
-        return check.evaluate(lessonComparison(session), snapshot: snapshot, held: session.held)
+        return check.evaluate(
+            lessonComparison(session), snapshot: snapshot, held: session.held, inherited: session.inherited ?? [])
     }
 
     /// The latest comparison when it is of the lesson's running child, else nil.

@@ -294,7 +294,8 @@ public final class DashboardUpdate {
         for command in commands {
             learnerRan(
                 LearnerCommand(
-                    tabID: id, text: command.commandLine, status: command.exitStatus.map { Int32(truncatingIfNeeded: $0) },
+                    tabID: id, text: command.commandLine,
+                    status: command.exitStatus.map { Int32(truncatingIfNeeded: $0) },
                     outputRows: command.output, started: command.startTime),
                 model: &model)
         }
