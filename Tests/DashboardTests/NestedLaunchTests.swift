@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import NamespaceKit
 import Testing
@@ -74,12 +75,35 @@ struct NestedLaunchTests {
         #expect(launcher.specs.last?.joining == JoinTarget(pid: LabFixture.child, kinds: [one]))
         harness.model.ticked = []
         harness.model.focus = .processes  // the launch gave the new pane the keys
-        harness.press(.escape, .character("/"), .character("1"), .enter)
-        #expect(harness.model.selectedPID == 1)
+        // 412 is in the host's namespaces (pid 1's cannot be read: that is not "shared", see enterUnreadable).
+        harness.press(.escape, .character("/"), .character("4"), .character("1"), .character("2"), .enter)
+        #expect(harness.model.selectedPID == 412)
         let launches = launcher.specs.count
         harness.press(.character("e"))
         #expect(launcher.specs.count == launches, "nothing to join, nothing launched")
         #expect(harness.model.message?.isError == true && harness.model.message?.text.contains("nothing") == true)
+    }
+
+    /// Regression: `e` on a process whose namespaces could not be read (another user's, KINDS `????????`) said it
+    /// "shares every namespace with nslab": unknown shown as same.
+    @Test("e on a process whose namespaces cannot be read says so, and launches nothing")
+    func enterUnreadable() throws {
+        let copy = try LabCopy()
+        try FileManager.default.removeItem(atPath: copy.path + "/600/ns")
+        let launcher = RecordingLauncher(pid: 2010)
+        let scanner = try ProcScanner(root: ProcRoot(copy.path), inside: LabInside())
+        let system = DashboardSystem(
+            scanner: scanner, hostPID: LabFixture.host, launcher: launcher, shell: "/bin/sh", scrollback: 100,
+            environment: ["PATH=/usr/bin:/bin"])
+        let harness = Harness(system: system)
+        #expect(harness.model.processes.first { $0.pid == 600 }?.unknownKinds.isEmpty == false)
+        harness.model.focus = .processes
+        harness.press(.character("/"), .character("6"), .character("0"), .character("0"), .enter)
+        #expect(harness.model.selectedPID == 600)
+        harness.press(.character("e"))
+        #expect(launcher.specs.isEmpty)
+        let text = harness.model.message?.text ?? ""
+        #expect(text.contains("cannot be read") && !text.contains("shares"), "\(text)")
     }
 
     @Test("Shift-F5 in a child's tab launches the ticked kinds new inside that child's namespaces")

@@ -12,6 +12,16 @@ extension DashboardModel {
     /// `e`: a shell inside `row`'s namespaces, in a tab titled "entered PID (comm)".
     mutating func enter(_ row: ProcessRow) -> [DashboardAction] {
         let kinds = ticked.isEmpty ? row.differingKinds : row.differingKinds.intersection(ticked)
+        let unknown = ticked.isEmpty ? row.unknownKinds : row.unknownKinds.intersection(ticked)
+        // Unknown is never the same: namespaces nslab cannot read are not "shared", and joining them blind would
+        // fail with the same permission that hides them.
+        if kinds.isEmpty, !unknown.isEmpty {
+            let letters = NamespaceKind.allCases.filter(unknown.contains).map(\.title).joined(separator: ", ")
+            show(
+                "pid \(row.pid)'s namespaces (\(letters)) cannot be read by this user: run nslab as root to enter it.",
+                isError: true)
+            return []
+        }
         guard !kinds.isEmpty else {
             let which = ticked.isEmpty ? "every namespace" : "the ticked kinds"
             show("pid \(row.pid) shares \(which) with nslab: there is nothing to enter.", isError: true)
