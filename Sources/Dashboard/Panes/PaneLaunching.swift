@@ -40,7 +40,9 @@ extension PaneSet {
             return .success(
                 Pane(pid: started.pid, terminal: terminal, fd: started.terminalFD ?? -1, process: started.process))
         } catch let error as LaunchError {
-            return .failure(LaunchFailure(error.message(for: .dashboard)))
+            let diagnose: ((Set<NamespaceKind>, LaunchStep) -> DoctorFinding?)? =
+                system.probesKinds ? { Doctor.launchFinding(for: $0, step: $1) } : nil
+            return .failure(LaunchFailure(error.message(for: .dashboard, diagnose: diagnose)))
         } catch let error as LaunchSpecError {
             return .failure(LaunchFailure(error.description))
         } catch let error as IDMapError {
