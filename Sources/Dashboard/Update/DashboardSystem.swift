@@ -149,7 +149,7 @@ public final class DashboardSystem {
         case .apparmorRestriction: "apparmor"
         case .kernelTooOld, .kernelLacksKind: "kernel"
         case .chrooted: "chroot"
-        case .unmappedID: "unmapped"
+        case .unmappedID, .mapRefused: "unmapped"
         default: "refused"
         }
     }

@@ -82,13 +82,18 @@ public enum Doctor {
     public static func verdict(_ kind: NamespaceKind, _ probe: ProbeResult, _ environment: DoctorEnvironment)
         -> KindVerdict
     {
-        let direct = probe.directError(kind).map {
+        var direct = probe.directError(kind).map {
             finding(kind, $0, insideNewUser: false, probe: probe, environment)
         }
         let userError = probe.directError(.user)
         let nestedError = probe.nestedError(kind)
+        // A user namespace whose maps cannot be written is no way in: nslab writes them before anything runs.
+        let mapFinding = userError == nil ? probe.mapWrite.map { mapRefused($0, environment) } : nil
+        if kind == .user, direct == nil, let mapFinding { direct = mapFinding }
         let nested: DoctorFinding?
-        if let nestedError {
+        if kind != .user, let mapFinding {
+            nested = mapFinding
+        } else if let nestedError {
             // When the new user namespace itself failed, that is what stops the route through one.
             nested =
                 kind != .user && userError != nil
@@ -100,7 +105,7 @@ public enum Doctor {
         let availability: Availability
         if direct == nil {
             availability = .yes
-        } else if kind != .user, userError == nil, nestedError == nil {
+        } else if kind != .user, userError == nil, nestedError == nil, mapFinding == nil {
             availability = .insideUserNamespace
         } else {
             availability = .no
@@ -214,6 +219,23 @@ public enum Doctor {
                 + "seccomp=unconfined or --privileged, a sandbox, a service's SystemCallFilter=)")
     }
 
+    static func mapRefused(_ error: Errno, _ environment: DoctorEnvironment) -> DoctorFinding {
+        let capSetfcap: UInt64 = 1 << 31
+        if error == .notPermitted, environment.euid == 0,
+            let effective = environment.effectiveCapabilities, effective & capSetfcap == 0
+        {
+            return DoctorFinding(
+                .mapRefused,
+                "a new user namespace's uid_map '0 0 1' is refused: mapping uid 0 needs CAP_SETFCAP (Linux 5.12), "
+                    + "which this process lacks",
+                fix: "run as root with its capabilities (not under a dropped bounding set), or as an ordinary user")
+        }
+        return DoctorFinding(
+            .mapRefused,
+            "a new user namespace's maps cannot be written (\(error))",
+            fix: "check /proc/sys/kernel and any security module: nslab maps root inside to your own uid")
+    }
+
     static func apparmor() -> DoctorFinding {
         DoctorFinding(
             .apparmorRestriction,
@@ -313,6 +335,8 @@ public enum Doctor {
         switch step {
         case .clone, .unshareTime:
             break
+        case .uidMap, .gidMap, .setgroups:
+            return probe.mapWrite.map { mapRefused($0, environment) }
         default:
             // Joining (enter, run --inside) happens in another process's namespaces, where this probe's answers
             // about limits and capabilities do not hold; a seccomp filter, inherited by every child, does.
@@ -324,6 +348,7 @@ public enum Doctor {
             if let error = probe.directError(.user) {
                 return finding(.user, error, insideNewUser: false, probe: probe, environment)
             }
+            if let error = probe.mapWrite { return mapRefused(error, environment) }
             for kind in ordered where kind != .user {
                 if let error = probe.nestedError(kind) {
                     return finding(kind, error, insideNewUser: true, probe: probe, environment)

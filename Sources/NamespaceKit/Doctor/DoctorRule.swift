@@ -21,6 +21,8 @@ public enum DoctorRule: String, Sendable, CaseIterable, Hashable {
     case chrooted = "chrooted"
     /// This process's uid or gid has no mapping in its user namespace, so it may not create a nested one.
     case unmappedID = "unmapped-id"
+    /// A new user namespace can be made but its maps cannot be written (mapping uid 0 needs CAP_SETFCAP).
+    case mapRefused = "map-refused"
     /// The kernel refused for a reason none of the other rules explains (the errno is given).
     case unexplained = "unexplained"
     /// no_new_privs is set: setuid helpers (newuidmap, newgidmap) cannot gain privilege.

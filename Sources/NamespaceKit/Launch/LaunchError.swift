@@ -76,6 +76,7 @@ public enum LaunchError: Error, Equatable, Sendable {
     /// Whether the doctor's probe can explain `error` at `step`: the kernel's refusals of a new namespace.
     static func diagnosable(_ step: LaunchStep, _ error: Errno) -> Bool {
         let refusals: Set<Errno> = [.notPermitted, .accessDenied, .noSpace, .invalidArgument, .tooManyUsers]
+        if [.uidMap, .gidMap, .setgroups].contains(step) { return error == .notPermitted }
         return [.clone, .unshareTime, .unshare, .unshareUser, .join].contains(step) && refusals.contains(error)
     }
 
