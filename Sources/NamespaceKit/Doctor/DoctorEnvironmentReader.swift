@@ -3,7 +3,7 @@ import Glibc
 
 extension DoctorEnvironment {
     /// Reads every fact from the live system. `full` false reads only what the launch-error rules need
-    /// (status, sysctls, the kernel version, chroot), which is cheap enough for a failed launch.
+    /// (status, sysctls, the kernel version, chroot, the container), which is cheap enough for a failed launch.
     public static func read(full: Bool = true) -> DoctorEnvironment {
         var environment = DoctorEnvironment()
         environment.readStatus()
@@ -11,8 +11,9 @@ extension DoctorEnvironment {
         environment.readKernel()
         environment.readIDMaps()
         environment.readChroot()
-        guard full else { return environment }
+        // The container decides how the seccomp rule's fix is worded, in the doctor and in launch errors alike.
         environment.readContainer()
+        guard full else { return environment }
         environment.readSubordinateIDs()
         environment.readCgroup()
         environment.readMounts()
