@@ -240,6 +240,62 @@ struct DoctorRestrictionTests {
         #expect(try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) == mountsBefore)
     }
 
+    @Test("a devpts instance with max= reached: the no-pty note, and run (which needs no pty) still works")
+    func devptsFull() throws {
+        try requireRoot()
+        // A devpts of its own in a mount namespace of its own, with room for one pty, which python holds.
+        let script = """
+            mount --make-rprivate / && \\
+            mount -t devpts -o newinstance,ptmxmode=0666,max=1 devpts /dev/pts && \\
+            mount --bind /dev/pts/ptmx /dev/ptmx && \\
+            exec python3 -c 'import os, subprocess, sys
+            held = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)
+            doctor = subprocess.run([sys.argv[1], "doctor", "--json"], capture_output=True, text=True)
+            run = subprocess.run([sys.argv[1], "run", "--uts", "--", "/bin/true"], capture_output=True, text=True)
+            print(doctor.stdout, end="")
+            print(run.returncode, run.stderr, file=sys.stderr)' "$0"
+            """
+        let result = try Binary.runProgram("/usr/bin/unshare", ["--mount", "/bin/sh", "-c", script, Binary.path])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "\(result.stdout) \(result.stderr)")
+        #expect(Self.noteRules(document).contains("no-pty"), "\(document["notes"] ?? "")")
+        let pty = (document["environment"] as? [String: Any])?["pty"] as? [String: Any]
+        #expect(pty?["can_open"] as? Bool == false)
+        #expect(pty?["error"] as? String == "ENOSPC")
+        #expect(pty?["devpts_max"] as? Int == 1)
+        #expect(result.stderr.hasPrefix("0 "), "run needs no pty: \(result.stderr)")
+    }
+
+    @Test("a devpts instance with max= reached: the dashboard's F5 names the doctor's no-pty rule and lives on")
+    func devptsFullDashboard() throws {
+        try requireRoot()
+        // The dashboard runs in a mount namespace whose devpts has room for one pty, held by the process that
+        // execs it; its own terminal is tmux's, opened outside.
+        let script = "/tmp/nslab-test-devpts-\(getpid()).sh"
+        FileManager.default.createFile(
+            atPath: script,
+            contents: Data(
+                """
+                mount --make-rprivate / &&
+                mount -t devpts -o newinstance,ptmxmode=0666,max=1 devpts /dev/pts &&
+                mount --bind /dev/pts/ptmx /dev/ptmx &&
+                exec python3 -c 'import os, sys
+                held = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)
+                os.set_inheritable(held, True)
+                os.execv(sys.argv[1], [sys.argv[1], "--ns", "uts"])' "$1"
+
+                """.utf8))
+        defer { unlink(script) }
+        let tmux = try TmuxSession("unshare --mount /bin/sh \(script) \(Binary.path)")
+        try tmux.waitFor("Launch")
+        try tmux.send("F5")
+        let screen = try tmux.waitFor("[doctor: no-pty]", timeout: 10)
+        #expect(screen.contains("posix_openpt: No space left on device"), "\(screen)")
+        #expect(!(try tmux.paneDead()), "the dashboard lives on")
+        try tmux.send("q")
+    }
+
     @Test("the text report names every kind, each rule, and the facts")
     func textReport() throws {
         try requireRoot()  // setpriv switches to uid 65534 only for root

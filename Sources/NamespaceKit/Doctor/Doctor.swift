@@ -275,10 +275,11 @@ public enum Doctor {
         }
         if let error = environment.ptyError {
             let full = environment.ptyMax != nil && environment.ptyInUse ?? 0 >= environment.ptyMax!
+            let instance = environment.devptsMax.map { ": /dev/pts is mounted with max=\($0)" } ?? ""
             notes.append(
                 DoctorFinding(
                     .noPty,
-                    "/dev/ptmx cannot be opened (\(error))" + (full ? ": kernel.pty.max is reached" : "")
+                    "/dev/ptmx cannot be opened (\(error))" + (full ? ": kernel.pty.max is reached" : instance)
                         + "; the dashboard's panes need a pty (nslab run does not)",
                     fix: full
                         ? "close other terminals or raise kernel.pty.max"
@@ -323,6 +324,13 @@ public enum Doctor {
     /// the user namespace's own rule or the first kind that fails inside one; without, the first kind that fails
     /// directly. Nil when the probe finds nothing wrong (the failure came from elsewhere) or cannot run.
     public static func launchFinding(for kinds: Set<NamespaceKind>, step: LaunchStep = .clone) -> DoctorFinding? {
+        if step == .pty {
+            // No probe child: the pty itself is the question.
+            var environment = DoctorEnvironment()
+            environment.readPty()
+            environment.readMounts()
+            return notes(environment).first { $0.rule == .noPty }
+        }
         guard case .success(let probe) = DoctorProbe.run() else { return nil }
         return launchFinding(for: kinds, step: step, probe, DoctorEnvironment.read(full: false))
     }

@@ -77,6 +77,7 @@ public enum LaunchError: Error, Equatable, Sendable {
     static func diagnosable(_ step: LaunchStep, _ error: Errno) -> Bool {
         let refusals: Set<Errno> = [.notPermitted, .accessDenied, .noSpace, .invalidArgument, .tooManyUsers]
         if [.uidMap, .gidMap, .setgroups].contains(step) { return error == .notPermitted }
+        if step == .pty { return true }
         return [.clone, .unshareTime, .unshare, .unshareUser, .join].contains(step) && refusals.contains(error)
     }
 
