@@ -68,7 +68,8 @@ struct RunOptions: Equatable {
         do {
             child = try Launcher.launch(spec)
         } catch let error as LaunchError {
-            throw CommandFailure(error.message(for: .commandLine), status: error.exitStatus)
+            throw CommandFailure(
+                error.message(for: .commandLine, diagnose: Doctor.launchFinding), status: error.exitStatus)
         }
         while true {
             // Exit here rather than throw ExitCode up to main: the error box, its witness table and the

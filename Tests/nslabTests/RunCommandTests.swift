@@ -252,9 +252,11 @@ struct RunRefusalTests {
             "$NSLAB" run --user -- /bin/sh -c 'echo 0 > /proc/sys/user/max_uts_namespaces && "$NSLAB" run --uts -- true'
             """)
         #expect(result.status != 0)
+        // The doctor's probe names the limit that is reached and its value (Doctor.swift, namespace-limit).
         #expect(
-            result.stderr == "nslab: clone: No space left on device: a limit on the number of namespaces is "
-                + "reached; see /proc/sys/user/max_uts_namespaces\n")
+            result.stderr == "nslab: clone: No space left on device: user.max_uts_namespaces is 0 in this user "
+                + "namespace: no UTS namespace may be created: raise it as root where it was set: "
+                + "sysctl -w user.max_uts_namespaces=10000 [doctor: namespace-limit]\n")
     }
 
     @Test("a setuid nslab refuses to run")

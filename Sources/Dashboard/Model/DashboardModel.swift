@@ -50,6 +50,8 @@ public struct DashboardModel: Sendable {
     public var options = NamespaceOptions()
     /// Kinds this kernel lacks, with the reason shown beside them.
     public var unavailable: [NamespaceKind: String] = [:]
+    /// The doctor's line (rule, reason and fix) for each kind that cannot be created here, found once at start.
+    public var doctorLines: [NamespaceKind: String] = [:]
     /// True when nslab runs as root; otherwise a hint says the other kinds need User.
     public var isRoot: Bool
     /// The Namespaces panel's cursor: 0-7 the kinds, 8 the Launch button.

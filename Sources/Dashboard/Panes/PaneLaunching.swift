@@ -45,7 +45,9 @@ extension PaneSet {
             pane.promptMarks = marks
             return .success(pane)
         } catch let error as LaunchError {
-            return .failure(LaunchFailure(error.message(for: .dashboard)))
+            let diagnose: ((Set<NamespaceKind>, LaunchStep) -> DoctorFinding?)? =
+                system.probesKinds ? { Doctor.launchFinding(for: $0, step: $1) } : nil
+            return .failure(LaunchFailure(error.message(for: .dashboard, diagnose: diagnose)))
         } catch let error as LaunchSpecError {
             return .failure(LaunchFailure(error.description))
         } catch let error as IDMapError {

@@ -63,12 +63,15 @@ public final class DashboardSystem {
     func removeShellStartupFiles() {
         shellStartupFiles?.remove()
     }
+    /// Whether `doctorVerdicts()` probes the live system (the live dashboard) or answers nothing (fixture tests).
+    let probesKinds: Bool
 
     /// A system over `scanner`, comparing with `hostPID`, starting children with `launcher`.
     public init(
         scanner: ProcScanner?, hostPID: Int32, launcher: any ChildLauncher, shell: String, scrollback: Int,
-        environment: [String] = SystemCall.environment(), scansInBackground: Bool = false
+        environment: [String] = SystemCall.environment(), scansInBackground: Bool = false, probesKinds: Bool = false
     ) {
+        self.probesKinds = probesKinds
         self.scanner = scanner
         self.hostPID = hostPID
         self.launcher = launcher
@@ -87,7 +90,13 @@ public final class DashboardSystem {
     public static func live(shell: String, scrollback: Int, inBackground: Bool = false) -> DashboardSystem {
         DashboardSystem(
             scanner: try? ProcScanner(), hostPID: getpid(), launcher: NamespaceLauncher(), shell: shell,
-            scrollback: scrollback, scansInBackground: inBackground)
+            scrollback: scrollback, scansInBackground: inBackground, probesKinds: true)
+    }
+
+    /// The doctor's verdict for each kind (its probe child and the facts behind it, a few milliseconds); empty in
+    /// fixture tests, where the machine running them is not the one on screen.
+    func doctorVerdicts() -> [KindVerdict] {
+        probesKinds ? Doctor.examine(countInUse: false).kinds : []
     }
 
     /// The login name of `uid` (cached), or its number.
@@ -134,5 +143,21 @@ public final class DashboardSystem {
         var result: [NamespaceKind: String] = [:]
         for kind in snapshot?.unavailableKinds ?? [] { result[kind] = "this kernel has no \(kind.title) namespaces" }
         return result
+    }
+
+    /// One word for the rule that stops a kind, short enough for the Namespaces panel's row.
+    static func oneWord(_ rule: DoctorRule) -> String {
+        switch rule {
+        case .seccompFilter: "seccomp"
+        case .missingCapSysAdmin: "capability"
+        case .namespaceLimit: "limit"
+        case .depthLimit: "depth"
+        case .unprivilegedUsernsDisabled: "sysctl"
+        case .apparmorRestriction: "apparmor"
+        case .kernelTooOld, .kernelLacksKind: "kernel"
+        case .chrooted: "chroot"
+        case .unmappedID, .mapRefused: "unmapped"
+        default: "refused"
+        }
     }
 }

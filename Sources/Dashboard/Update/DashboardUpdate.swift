@@ -121,6 +121,12 @@ public final class DashboardUpdate {
             scanHere(&model)
         }
         model.unavailable = system.unavailableKinds(in: model.snapshot)
+        // Once per dashboard: the probe child answers for this process, and that does not change while it runs.
+        for verdict in system.doctorVerdicts() where verdict.availability == .no {
+            guard let finding = verdict.main, model.unavailable[verdict.kind] == nil else { continue }
+            model.unavailable[verdict.kind] = DashboardSystem.oneWord(finding.rule)
+            model.doctorLines[verdict.kind] = finding.line(for: .dashboard)
+        }
         fitPanes(model)
     }
 

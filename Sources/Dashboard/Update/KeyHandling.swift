@@ -122,6 +122,10 @@ extension DashboardModel {
 
     /// Ticks or unticks a kind; a kind the kernel lacks stays off and says why.
     public mutating func toggle(_ kind: NamespaceKind) {
+        if let line = doctorLines[kind] {
+            show("\(kind.title) cannot be created here: \(line)", isError: true)
+            return
+        }
         if let reason = unavailable[kind] {
             show("\(kind.title) is not available: \(reason).", isError: true)
             return
@@ -175,6 +179,11 @@ extension DashboardModel {
 
     /// Enter on a kind opens or flips its option; kinds without options simply toggle.
     mutating func openOption(of kind: NamespaceKind) {
+        // The doctor's line comes first: an option of a kind that cannot be created here would be set for nothing.
+        if let line = doctorLines[kind] {
+            show("\(kind.title) cannot be created here: \(line)", isError: true)
+            return
+        }
         switch kind {
         case .uts:
             overlay = .dialog(EditDialog(purpose: .hostname, options: options, validators: validators))

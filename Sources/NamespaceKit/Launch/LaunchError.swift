@@ -59,8 +59,29 @@ public enum LaunchError: Error, Equatable, Sendable {
     /// The process to enter could not be opened (it exited, or never was).
     case targetGone(Int32, Errno)
 
-    /// One sentence: the failed call, the likely cause, and the fix.
-    public func message(for audience: Audience = .commandLine) -> String {
+    /// One sentence: the failed call, the likely cause, and the fix. With `diagnose` (`Doctor.launchFinding`, or
+    /// the dashboard's probe made at start), a refused namespace names the rule the doctor's probe finds here
+    /// instead of advice that may not work here (under a seccomp filter, --user fails the same way).
+    public func message(
+        for audience: Audience = .commandLine, diagnose: ((Set<NamespaceKind>, LaunchStep) -> DoctorFinding?)? = nil
+    ) -> String {
+        if case .step(let step, let error, let kinds, _) = self, let diagnose, Self.diagnosable(step, error),
+            let finding = diagnose(kinds, step)
+        {
+            return "\(step.call): \(error): \(finding.line(for: audience))"
+        }
+        return plainMessage(for: audience)
+    }
+
+    /// Whether the doctor's probe can explain `error` at `step`: the kernel's refusals of a new namespace.
+    static func diagnosable(_ step: LaunchStep, _ error: Errno) -> Bool {
+        let refusals: Set<Errno> = [.notPermitted, .accessDenied, .noSpace, .invalidArgument, .tooManyUsers]
+        if [.uidMap, .gidMap, .setgroups].contains(step) { return error == .notPermitted }
+        if step == .pty { return true }
+        return [.clone, .unshareTime, .unshare, .unshareUser, .join].contains(step) && refusals.contains(error)
+    }
+
+    private func plainMessage(for audience: Audience) -> String {
         func add(_ kind: NamespaceKind) -> String {
             audience == .commandLine ? "add --\(kind.rawValue)" : "tick \(kind.title)"
         }
