@@ -4,10 +4,12 @@ import TerminalKit
 
 /// The panes' pty I/O: reading what children write, writing keys and answers, keeping sizes in line.
 extension PaneSet {
-    /// Reads what the child behind `fd` wrote, up to the budget, into its screen.
-    func readable(_ fd: Int32) {
-        guard let id = tab(forFD: fd), let pane = panes[id] else { return }
+    /// Reads what the child behind `fd` wrote, up to the budget, into its screen; returns the tab whose pty that is.
+    @discardableResult
+    func readable(_ fd: Int32) -> ChildTab.ID? {
+        guard let id = tab(forFD: fd), let pane = panes[id] else { return nil }
         drain(pane, budget: Self.readBudget)
+        return id
     }
 
     /// The child closed its side of the pty: reads what is left (until EIO, so nothing is lost) and closes it.
