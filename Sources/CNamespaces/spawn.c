@@ -55,7 +55,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -154,6 +153,46 @@ static size_t nsl_format_i64(char *out, int64_t value) {
     return length;
 }
 
+/// The size of a buffer for `nsl_proc_path`: "/proc/" and two 20-digit numbers leave room for a name of 40 bytes.
+enum { NSL_PROC_PATH_SIZE = 96 };
+
+/// "/proc/": where `nsl_proc_path` starts; the rest of the path is relative to an open /proc directory.
+static const char nsl_proc_dir[] = "/proc/";
+
+/// Appends `count` bytes of `text` to the path in `out` (`size` bytes, `*length` used), keeping it
+/// NUL-terminated; -1 (ENAMETOOLONG) when it does not fit.
+static int nsl_path_append(char *out, size_t size, size_t *length, const char *text, size_t count) {
+    if (*length + count + 1 > size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(out + *length, text, count);
+    *length += count;
+    out[*length] = 0;
+    return 0;
+}
+
+/// The one builder of /proc paths, for the parent and the child alike: "/proc/PID/NAME", or
+/// "/proc/PID/task/TASK/NAME" when `task` is not 0; PID 0 is "self". No stdio and no malloc, so the
+/// child may call it between clone() and execve(). 0, or -1 (ENAMETOOLONG) when `out` (`size` bytes) is
+/// too small.
+static int nsl_proc_path(char *out, size_t size, pid_t pid, pid_t task, const char *name) {
+    char number[24];
+    size_t length = 0;
+    if (nsl_path_append(out, size, &length, nsl_proc_dir, sizeof nsl_proc_dir - 1) < 0) return -1;
+    if (pid == 0) {
+        if (nsl_path_append(out, size, &length, "self", 4) < 0) return -1;
+    } else if (nsl_path_append(out, size, &length, number, nsl_format_i64(number, pid)) < 0) {
+        return -1;
+    }
+    if (task != 0) {
+        if (nsl_path_append(out, size, &length, "/task/", 6) < 0) return -1;
+        if (nsl_path_append(out, size, &length, number, nsl_format_i64(number, task)) < 0) return -1;
+    }
+    if (nsl_path_append(out, size, &length, "/", 1) < 0) return -1;
+    return nsl_path_append(out, size, &length, name, strlen(name));
+}
+
 /// Writes "monotonic S N\nboottime S N\n" to /proc/self/timens_offsets without stdio.
 static int nsl_write_time_offsets(const nsl_spawn_spec *spec) {
     char text[128];
@@ -169,7 +208,9 @@ static int nsl_write_time_offsets(const nsl_spawn_spec *spec) {
         length += nsl_format_i64(text + length, values[clock][1]);
         text[length++] = '\n';
     }
-    int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    char path[NSL_PROC_PATH_SIZE];
+    if (nsl_proc_path(path, sizeof path, 0, 0, "timens_offsets") < 0) return -1;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     int rc = nsl_write_all(fd, text, length);
     int saved = errno;
@@ -321,15 +362,6 @@ static void nsl_enter_time(const struct nsl_child_args *args) {
     nsl_fork_keeper(args);
 }
 
-/// Appends "<pid>/<name>" to `out` (at least 40 bytes) without stdio.
-static void nsl_proc_path(char *out, pid_t pid, const char *name) {
-    size_t length = nsl_format_i64(out, pid);
-    out[length++] = '/';
-    size_t name_length = strlen(name);
-    memcpy(out + length, name, name_length + 1);
-}
-
-/// Writes `text` whole, in one write, to `name` under the /proc directory `proc_fd`.
 /// Writes `text` to the open `fd` in one write (the kernel wants a whole map at once), then closes it; a short
 /// write is EIO. The one writer of map, setgroups and proc files for both the parent and the child.
 static int nsl_write_whole_and_close(int fd, const char *text) {
@@ -351,10 +383,14 @@ static int nsl_write_whole_and_close(int fd, const char *text) {
     return 0;
 }
 
+/// Writes `text` whole, in one write, to /proc/PID/NAME: the parent's through its own /proc (`proc_fd`
+/// AT_FDCWD), a nested child's maps through the /proc directory open at `proc_fd`, which stays nslab's after
+/// the child joined another mount namespace.
 static int nsl_write_proc_at(int proc_fd, pid_t pid, const char *name, const char *text) {
-    char path[48];
-    nsl_proc_path(path, pid, name);
-    int fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
+    char path[NSL_PROC_PATH_SIZE];
+    if (nsl_proc_path(path, sizeof path, pid, 0, name) < 0) return -1;
+    const char *at = proc_fd == AT_FDCWD ? path : path + sizeof nsl_proc_dir - 1;
+    int fd = openat(proc_fd, at, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     return nsl_write_whole_and_close(fd, text);
 }
@@ -551,18 +587,10 @@ static int nsl_child_main(void *opaque) {
     nsl_fail(err, NSL_STEP_EXEC);
 }
 
-static int nsl_write_file(pid_t pid, const char *name, const char *text) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    return nsl_write_whole_and_close(fd, text);
-}
-
 /// The one child of `pid` (a keeper's), from /proc/PID/task/PID/children; -1 when unreadable or not one.
 static pid_t nsl_only_child(pid_t pid) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    char path[NSL_PROC_PATH_SIZE];
+    if (nsl_proc_path(path, sizeof path, pid, pid, "children") < 0) return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     char text[64];
@@ -677,17 +705,17 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
     nsl_close_if_open(&slave);
 
     if ((flags & CLONE_NEWUSER) && spec->join_flags == 0) {
-        if (spec->uid_map && nsl_write_file(pid, "uid_map", spec->uid_map) < 0) {
+        if (spec->uid_map && nsl_write_proc_at(AT_FDCWD, pid, "uid_map", spec->uid_map) < 0) {
             step = NSL_STEP_UID_MAP;
             error = errno;
             goto fail;
         }
-        if (spec->deny_setgroups && nsl_write_file(pid, "setgroups", "deny") < 0) {
+        if (spec->deny_setgroups && nsl_write_proc_at(AT_FDCWD, pid, "setgroups", "deny") < 0) {
             step = NSL_STEP_SETGROUPS;
             error = errno;
             goto fail;
         }
-        if (spec->gid_map && nsl_write_file(pid, "gid_map", spec->gid_map) < 0) {
+        if (spec->gid_map && nsl_write_proc_at(AT_FDCWD, pid, "gid_map", spec->gid_map) < 0) {
             step = NSL_STEP_GID_MAP;
             error = errno;
             goto fail;

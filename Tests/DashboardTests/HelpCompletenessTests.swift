@@ -266,7 +266,7 @@ struct HelpCompletenessTests {
                 continue
             }
             #expect(actions == [.forwardToChild(key)], "the pane must see \(key)")
-            // Shift-F5 is kept by DashboardUpdate (it launches), the rest by PaneCommand.
+            // Shift-F5 is kept by the pane's handler (it launches), the rest by PaneCommand.
             if PaneCommand(key) != nil || key == Key.launchInside { kept.append(key) }
         }
         #expect(hasEveryOther(.pane))

@@ -90,11 +90,10 @@ struct Runner {
     let startLesson: Int?
     /// The last frame drawn; a frame that only the child's output asked for redraws just the pane into it.
     var lastFrame: ScreenBuffer?
-    /// True when something besides the child pane may have changed since the last whole frame.
-    var dirty = true
-
-    /// The shortest time between two frames caused by child output alone (nanoseconds; about 60 fps).
-    static let frameInterval: UInt64 = 16_000_000
+    /// When to draw (`FramePacer`): the echo of typed keys at once, a child's output alone at most every 16 ms.
+    var pacer = FramePacer()
+    /// The frame timer the pacer asked for, while armed.
+    var frameTimer: EventLoop.TimerID?
 
     init(terminal: NcursesTerminal, loop: EventLoop, update: DashboardUpdate, theme: Theme, options: DashboardOptions) {
         self.terminal = terminal
@@ -116,20 +115,13 @@ struct Runner {
         model.clipboardWorks = ExportLine.supportsClipboard(term: getenv("TERM").map { String(cString: $0) })
     }
 
-    /// The loop: wait, update, draw; returns the exit status.
-    ///
-    /// Keys, signals and ticks redraw at once. Output from the child alone redraws at most every
-    /// `frameInterval`: a flood of pty reads would otherwise render the whole screen per read.
+    /// The loop: wait, update, draw; returns the exit status. What each wake-up's events ask of the screen is
+    /// the pacer's to decide (one frame per wake-up at most).
     mutating func run() -> Int32 {
         loop.watch(STDIN_FILENO)
         let scanFD = update.system.scanWakeFD ?? -1
         if scanFD >= 0 { loop.watch(scanFD) }
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
-        var frameTimer: EventLoop.TimerID?
-        var lastDraw: UInt64 = 0
-        // Keys just went to the child: its echo is drawn at once, not at the next frame, so typing in the
-        // pane feels as quick as in a plain terminal.
-        var awaitingEcho = false
         update.start(&model)
         if launchAtStart, apply(.input(.key(.function(5)))) { return 0 }
         if let number = startLesson, let chosen = model.lessons.lessons.first(where: { $0.number == number }) {
@@ -137,100 +129,85 @@ struct Runner {
             model.overlay = .lessons(LessonPicker(cursor: model.lessons.lessons.firstIndex(of: chosen) ?? 0))
             if apply(.input(.key(.enter))) { return 0 }
         }
-        draw()
+        draw(whole: true)
+        pacer.drawn(now: EventLoop.now())
         while true {
-            var onlyChildOutput = true
-            var sawChildOutput = false
-            var keysToChild = false
-            for event in loop.wait() {
+            let events = loop.wait()
+            let polled = EventLoop.now()
+            var decision = FramePacer.Decision.nothing
+            for event in events {
                 switch event {
                 case .readable(STDIN_FILENO):
                     for input in terminal.readInput() {
                         let before = (model.focus, model.overlay)
                         let outcome = update.apply(.input(input), to: &model)
                         if carryOut(outcome) { return 0 }
-                        if !outcome.changedPanels && before.0 == .child && before.1 == .none {
-                            keysToChild = true
-                        } else {
-                            onlyChildOutput = false
-                        }
+                        let typed = !outcome.changedPanels && before.0 == .child && before.1 == .none
+                        let step = typed ? pacer.keysSentToChild(now: EventLoop.now()) : pacer.panelsChanged()
+                        decision = decision.merged(with: step)
                     }
                 case .readable(scanFD):
-                    onlyChildOutput = false
                     if apply(.scanFinished) { return 0 }
+                    decision = decision.merged(with: pacer.panelsChanged())
                 case .readable(let fd):
-                    sawChildOutput = true
                     _ = update.apply(.ptyReadable(fd), to: &model)
+                    decision = decision.merged(with: pacer.childOutput(polledAt: polled, now: EventLoop.now()))
                 case .hangup(STDIN_FILENO):
                     return 128 + SIGHUP  // the terminal is gone: leave as if hung up
                 case .hangup(let fd):
-                    onlyChildOutput = false
                     if apply(.ptyHangup(fd)) { return 0 }
+                    decision = decision.merged(with: pacer.panelsChanged())
                 case .signal(SIGWINCH):
-                    onlyChildOutput = false
                     if apply(.input(.resize(terminal.updateSize()))) { return 0 }
+                    decision = decision.merged(with: pacer.panelsChanged())
                 case .signal(SIGCHLD):
-                    onlyChildOutput = false
                     if apply(.childExited) { return 0 }
+                    decision = decision.merged(with: pacer.panelsChanged())
                 case .signal(let signal):
                     return 128 + signal  // SIGTERM, SIGHUP, SIGINT: leave cleanly
                 case .timer(refreshTimer):
-                    onlyChildOutput = false
                     if apply(.refresh) { return 0 }
-                case .timer(let id):
-                    onlyChildOutput = false
-                    if id == frameTimer {
-                        frameTimer = nil  // the deferred frame is due
-                    } else if apply(.wake) {
-                        return 0
-                    }
+                    decision = decision.merged(with: pacer.panelsChanged())
+                case .timer(let id) where id == frameTimer:
+                    frameTimer = nil
+                    decision = decision.merged(with: pacer.timerFired())
+                case .timer:
+                    if apply(.wake) { return 0 }
+                    decision = decision.merged(with: pacer.panelsChanged())
                 }
             }
-            let now = EventLoop.now()
-            if onlyChildOutput && sawChildOutput && awaitingEcho {
-                awaitingEcho = false
-            } else if onlyChildOutput && keysToChild {
-                // Keys went to the child: drawing now would only delay reading its echo. The echo draws at
-                // once; a key that echoes nothing is drawn by the frame timer.
-                awaitingEcho = true
-                if frameTimer == nil {
-                    frameTimer = loop.addTimer(seconds: Double(Self.frameInterval) / 1e9, repeating: false)
+            switch decision {
+            case .nothing:
+                break
+            case .schedule(let at):
+                if let pending = frameTimer { loop.removeTimer(pending) }  // never two: the pacer has one time
+                let now = EventLoop.now()
+                frameTimer = loop.addTimer(seconds: Double(at > now ? at - now : 0) / 1e9, repeating: false)
+            case .drawPane, .drawAll:
+                if let pending = frameTimer {
+                    loop.removeTimer(pending)
+                    frameTimer = nil
                 }
-                continue
-            } else if onlyChildOutput && now - lastDraw < Self.frameInterval {
-                if frameTimer == nil {
-                    let wait = Double(Self.frameInterval - (now - lastDraw)) / 1e9
-                    frameTimer = loop.addTimer(seconds: wait, repeating: false)
-                }
-                continue
+                draw(whole: decision == .drawAll)
+                pacer.drawn(now: EventLoop.now())
             }
-            if let pending = frameTimer {
-                loop.removeTimer(pending)
-                frameTimer = nil
-            }
-            draw()
-            lastDraw = EventLoop.now()
         }
     }
 
     /// Applies an event that may change any panel; true when the dashboard should quit.
     private mutating func apply(_ event: DashboardEvent) -> Bool {
-        let outcome = update.apply(event, to: &model)
-        dirty = true
-        return carryOut(outcome)
+        carryOut(update.apply(event, to: &model))
     }
 
     /// Does what the update asked of the loop; true when the dashboard should quit.
     private mutating func carryOut(_ outcome: UpdateOutcome) -> Bool {
-        if outcome.changedPanels { dirty = true }
         for effect in outcome.effects {
             switch effect {
             case .watch(let fd): loop.watch(fd)
             case .unwatch(let fd): loop.unwatch(fd)
             case .wake(let seconds): loop.addTimer(seconds: seconds, repeating: false)
             case .redrawAll:
-                dirty = true
-                terminal.invalidate()
+                terminal.invalidate()  // Ctrl-L changes the panels too: the frame drawn next is a whole one
             case .quit: return true
             case .clipboard(let text): terminal.copyToClipboard(text)
             }
@@ -238,14 +215,14 @@ struct Runner {
         return false
     }
 
-    /// Renders the model and sends the changed cells. When only the child wrote since the last frame, just
-    /// the pane is drawn again, over the last frame: the rest of the dashboard would come out the same, and
-    /// rendering it (the process tree above all) was most of the cost of a key echo.
-    mutating func draw() {
+    /// Renders the model and sends the changed cells. Unless `whole` (something besides the pane may have
+    /// changed), just the pane is drawn again, over the last frame: the rest of the dashboard would come out the
+    /// same, and rendering it (the process tree above all) was most of the cost of a key echo.
+    mutating func draw(whole: Bool) {
         let cursor = ChildPaneView.cursor(model, screens: update.panes)
         let layout = model.layout
         var frame: ScreenBuffer
-        if !dirty, let last = lastFrame, last.size == model.size, model.overlay == .none, !layout.tooSmall,
+        if !whole, let last = lastFrame, last.size == model.size, model.overlay == .none, !layout.tooSmall,
             let rect = layout.panels[.child]
         {
             frame = last
@@ -254,7 +231,6 @@ struct Runner {
                 model, in: rect, focused: model.focus == .child, screens: update.panes, buffer: &frame, theme: theme)
         } else {
             frame = DashboardView.render(model, theme: theme, screens: update.panes)
-            dirty = false
         }
         lastFrame = frame
         terminal.present(frame, cursor: cursor)

@@ -182,7 +182,8 @@ public enum DashboardAction: Equatable, Sendable {
     case quit
     /// The tree selection changed: point the maps and comparison panels at this pid.
     case selectProcess(Int32)
-    /// A key for the child's pane (the pane has focus): its own keys (tabs, scrollback) or the child's.
+    /// A key (or mouse event) for the focused child pane: `handlePaneKey` turns it into the pane's own actions
+    /// (tabs, split, scrollback) or typing for the child.
     case forwardToChild(Key)
     /// Ctrl-L: forget what the terminal shows and send every cell again.
     case redraw
@@ -190,6 +191,18 @@ public enum DashboardAction: Equatable, Sendable {
     case openSplit
     /// Put this text on the terminal's clipboard (OSC 52), for the `unshare` line.
     case copy(String)
+    /// Type this key (or paste) into these tabs' children: the one with the keys, or both sides while
+    /// broadcasting.
+    case type(Key, into: [ChildTab.ID])
+    /// Hand this mouse event to a tab's child, whose screen is `area` (or scroll its view, when the child did not
+    /// ask for the mouse).
+    case mouse(MouseEvent, to: ChildTab.ID, area: Rect)
+    /// Scroll a tab's view a page back through its history, or forward.
+    case scroll(ChildTab.ID, forward: Bool)
+    /// A tab was closed (F8): kill its child and every process of its session; it goes once nothing is left.
+    case kill(ChildTab.ID)
+    /// The comparison points at another tab: read the facts of its child again.
+    case recompute
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

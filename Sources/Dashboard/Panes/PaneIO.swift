@@ -4,7 +4,7 @@ import TerminalKit
 
 /// The panes' pty I/O: reading what children write, writing keys and answers, keeping sizes in line.
 extension PaneSet {
-    /// Reads what the child behind `fd` wrote, up to the budget, into its screen; returns the tab it belongs to.
+    /// Reads what the child behind `fd` wrote, up to the budget, into its screen; returns the tab whose pty that is.
     @discardableResult
     func readable(_ fd: Int32) -> ChildTab.ID? {
         guard let id = tab(forFD: fd), let pane = panes[id] else { return nil }

@@ -45,7 +45,8 @@ public struct UpdateOutcome: Equatable, Sendable {
 
 /// The dashboard's one update step: an event and the model in, the next model out. The I/O an event needs (a
 /// scan, a launch, reading and writing ptys, resizing them, reading a process's facts) happens here and
-/// nowhere else, through `system` and `panes`; the loop's part comes back as `LoopEffect`s.
+/// nowhere else, through `system` and `panes`; the loop's part comes back as `LoopEffect`s. Keys, the pane's
+/// included (`PaneKeys.swift`), are pure handlers whose `DashboardAction`s this step carries out.
 public final class DashboardUpdate {
     /// /proc, the launcher, names.
     public let system: DashboardSystem
@@ -90,15 +91,11 @@ public final class DashboardUpdate {
         case .wake:
             outcome.changedPanels = recomputeIfDue(&model)
         case .ptyReadable(let fd):
-            if let id = panes.readable(fd) { shellCommandsEnded(in: id, &model) }
+            readPane(fd, model: &model)
         case .ptyHangup(let fd):
             outcome.changedPanels = true
             outcome.effects.append(.unwatch(fd))
-            if let id = panes.hangup(fd) {
-                shellCommandsEnded(in: id, &model)
-                model.tabPtyClosed(id)
-            }
-            dropGoneTabs(&model)
+            paneHungUp(fd, model: &model)
         case .childExited:
             outcome.changedPanels = true
             reap(&model)
@@ -137,10 +134,12 @@ public final class DashboardUpdate {
         system.removeShellStartupFiles()
     }
 
-    /// True for an action that only hands input to the child, which changes nothing but the pane.
+    /// True for an action that only hands input to a child, which changes nothing but the pane.
     static func onlyForChild(_ action: DashboardAction) -> Bool {
-        if case .forwardToChild = action { return true }
-        return false
+        switch action {
+        case .forwardToChild, .type, .mouse: true
+        default: false
+        }
     }
 
     // MARK: actions from the key handlers
@@ -160,12 +159,30 @@ public final class DashboardUpdate {
                 model.comparison.point(at: model.tab(ofPID: pid).map { .tab($0.id) } ?? .process(pid))
                 recompute(&model)
             case .forwardToChild(let key):
-                forward(key, model: &model, outcome: &outcome)
+                let split = model.split
+                let paneActions = model.handlePaneKey(key, screens: panes)
+                // Only typing or clicking into a child leaves the panels as they were: the pane's own keys, a
+                // status message, a click that gives the split's other side the keys change what is around it.
+                if paneActions.isEmpty || !paneActions.allSatisfy(Self.onlyForChild) || model.split != split {
+                    outcome.changedPanels = true
+                }
+                perform(paneActions, on: &model, outcome: &outcome)
             case .openSplit:
                 outcome.changedPanels = true
                 openSplit(&model, outcome: &outcome)
             case .copy(let text):
                 outcome.effects.append(.clipboard(text))
+            case .type(let key, let ids):
+                type(key, into: ids, model: &model, outcome: &outcome)
+            case .mouse(let mouse, let id, let area):
+                panes.mouse(mouse, to: id, area: area)
+            case .scroll(let id, let forward):
+                panes.scroll(id, forward: forward)
+            case .kill(let id):
+                panes.kill(id)
+                dropGoneTabs(&model)
+            case .recompute:
+                recompute(&model)
             }
         }
     }
@@ -185,90 +202,42 @@ public final class DashboardUpdate {
         }
     }
 
-    // MARK: the child pane
+    // MARK: the panes' I/O
 
-    /// A key (or mouse event) while the pane has the keyboard: the pane's own keys act on the tabs and the
-    /// view, the rest go to the child on show; Enter on an ended child relaunches it.
-    private func forward(_ key: Key, model: inout DashboardModel, outcome: inout UpdateOutcome) {
-        // Shift-F5 is the pane's own: a new child inside the shown child's namespaces.
-        if key == Key.launchInside {
-            for case .launch(let request) in model.launchInsideShownTab() {
-                outcome.changedPanels = true
-                launch(request, into: &model, outcome: &outcome)
-            }
-            return
+    /// The child behind `fd` wrote: its bytes go into its pane's terminal (up to the read budget).
+    private func readPane(_ fd: Int32, model: inout DashboardModel) {
+        guard let id = panes.readable(fd) else { return }
+        paneOutputFed(id, model: &model)
+    }
+
+    /// The child behind `fd` hung up: what it left is read, the pty closed, and a tab of which nothing is left
+    /// dropped.
+    private func paneHungUp(_ fd: Int32, model: inout DashboardModel) {
+        if let id = panes.hangup(fd) {
+            paneOutputFed(id, model: &model)
+            model.tabPtyClosed(id)
         }
-        if let command = PaneCommand(key) {
-            outcome.changedPanels = true
-            if command == .split {
-                perform(model.pressSplit(), on: &model, outcome: &outcome)
-                return
-            }
-            if model.splitCommand(command) { return }
-            switch command {
-            case .nextTab: model.showTab(by: 1)
-            case .previousTab: model.showTab(by: -1)
-            case .showTab(let index): model.showTab(at: index)
-            case .closeTab:
-                // Ended or not: an ended shell's background jobs still hold the session (and the pty). In a
-                // split, the side with the keys is the one closed.
-                if let id = model.keyboardTabID, let closed = model.closeTab(id) { panes.kill(closed.id) }
-                dropGoneTabs(&model)
-            case .scrollBack, .scrollForward:
-                if let id = model.keyboardTabID { panes.scroll(id, forward: command == .scrollForward) }
-            case .split, .unsplit, .otherSide, .zoom, .broadcast: break  // handled above
-            }
-            followShownTab(&model)
-            return
-        }
-        guard let id = model.keyboardTabID, let tab = model.tab(id) else { return }
-        if case .mouse(let mouse) = key {
-            if model.splitShown {
-                mouseInSplit(mouse, model: &model, outcome: &outcome)
-                return
-            }
-            mouseInPane(mouse, tab: tab, model: &model, outcome: &outcome)
-            return
-        }
-        if tab.exit != nil && !(model.split?.broadcast == true && model.splitShown) {
-            if key == .enter && tab.isHost {
-                model.show("The host shell ended: S-F7 then F7 starts a new one.")
-            } else if key == .enter {
-                launch(tab.request, into: &model, outcome: &outcome)
-            }
-            return
-        }
-        // Broadcasting, a key goes to both sides (to those still running).
+        dropGoneTabs(&model)
+    }
+
+    /// Bytes read from tab `id`'s pty were fed to its terminal (on every read, and the last ones at the hang-up;
+    /// a read may have found none). The one place that sees a pane's output once its terminal took it in: the
+    /// commands its shell finished go to the lesson from here.
+    private func paneOutputFed(_ id: ChildTab.ID, model: inout DashboardModel) {
+        shellCommandsEnded(in: id, &model)
+    }
+
+    /// Writes a typed key or paste to the children of `ids`; once one got it, the comparison is recomputed
+    /// shortly.
+    private func type(_ key: Key, into ids: [ChildTab.ID], model: inout DashboardModel, outcome: inout UpdateOutcome) {
         var sent = false
-        for id in model.typingTabIDs where model.tab(id)?.exit == nil {
+        for id in ids {
             if panes.send(key, to: id) {
                 sent = true
                 model.lessonKeyTyped(tab: id, now: now())
             }
         }
         if sent { keysSent(&model, outcome: &outcome) }
-    }
-
-    private func mouseInPane(
-        _ mouse: MouseEvent, tab: ChildTab, model: inout DashboardModel, outcome: inout UpdateOutcome
-    ) {
-        guard let rect = model.layout.panels[.child] else { return }
-        if mouse.kind == .leftClick, mouse.y == rect.y,
-            let label = TabBar.labels(model, in: rect, screens: panes).first(where: { $0.x.contains(mouse.x) })
-        {
-            model.showTab(id: label.id)
-            followShownTab(&model)
-            outcome.changedPanels = true
-            return
-        }
-        panes.mouse(mouse, to: tab.id, area: ChildPaneView.screenArea(in: rect))
-    }
-
-    /// The panels follow the tab on show: its child is compared with the host.
-    private func followShownTab(_ model: inout DashboardModel) {
-        guard let tab = model.shownTab, model.comparison.target != .tab(tab.id) else { return }
-        model.comparison.point(at: .tab(tab.id))
-        recompute(&model)
     }
 
     /// Keys went to the child: recompute shortly, once they had time to take effect. While keys keep coming,

@@ -43,7 +43,7 @@ struct PaneFit: Equatable {
     }
 }
 
-/// The split's I/O: starting the host shell, the mouse on either side.
+/// The split's I/O: starting the host shell (its keys and mouse are pure handlers, `Update/PaneKeys.swift`).
 extension DashboardUpdate {
     /// Starts the host shell and puts it on the left of the split, the tab on show on the right.
     func openSplit(_ model: inout DashboardModel, outcome: inout UpdateOutcome) {
@@ -60,25 +60,4 @@ extension DashboardUpdate {
         }
     }
 
-    /// A mouse event over the split: a click gives that side the keys; the rest goes to that side's child.
-    func mouseInSplit(_ mouse: MouseEvent, model: inout DashboardModel, outcome: inout UpdateOutcome) {
-        guard var split = model.split, let rect = model.layout.panels[.child] else { return }
-        let (left, right) = split.sides(in: rect)
-        let side: PaneSplit.Side
-        if let left, left.contains(x: mouse.x, y: mouse.y) {
-            side = .left
-        } else if let right, right.contains(x: mouse.x, y: mouse.y) {
-            side = .right
-        } else {
-            return
-        }
-        if mouse.kind == .leftClick, split.keys != side {
-            split.keys = side
-            model.split = split
-            outcome.changedPanels = true
-        }
-        let frame = side == .left ? left! : right!
-        guard let id = side == .left ? split.leftTabID : model.shownTabID else { return }
-        panes.mouse(mouse, to: id, area: ChildPaneView.screenArea(in: frame))
-    }
 }
