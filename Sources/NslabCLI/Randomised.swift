@@ -32,8 +32,10 @@ enum Randomised {
     static func handOver() {
         guard nsl_image_is_fixed() != 0, let twin = twinPath() else { return }
         execv(twin, CommandLine.unsafeArgv)
-        let reason = String(cString: strerror(errno))
-        writeAll(2, "nslab: note: running without address randomisation: \(twin.quoted) did not start: \(reason)\n")
+        let reason = Errno.current
+        SystemCall.writeAll(
+            .standardError,
+            "nslab: note: running without address randomisation: \(twin.quoted) did not start: \(reason)\n")
     }
 
     /// The twin of the running binary: `DIR/nslab-aslr` beside it, or `DIR/../libexec/nslab-aslr` for
@@ -42,6 +44,6 @@ enum Randomised {
         guard let exe = SystemCall.executablePath(), let slash = exe.lastIndex(of: "/") else { return nil }
         let directory = String(exe[..<slash])
         let candidates = [directory + "/" + twinName, directory + "/../libexec/" + twinName]
-        return candidates.first { access($0, X_OK) == 0 }
+        return candidates.first { SystemCall.isAccessible($0, X_OK) }
     }
 }

@@ -65,7 +65,7 @@ public enum Dashboard {
 
     /// Writes one line to stderr (the terminal is not ours yet, or no longer).
     static func printError(_ line: String) {
-        SystemCall.writeAll(STDERR_FILENO, line + "\n")
+        SystemCall.writeAll(.standardError, line + "\n")
     }
 }
 
@@ -101,7 +101,7 @@ struct Runner {
         self.loop = loop
         self.update = update
         self.theme = theme
-        model = DashboardModel(size: terminal.size, isRoot: geteuid() == 0, validators: .launchRules)
+        model = DashboardModel(size: terminal.size, isRoot: SystemCall.effectiveUserID == 0, validators: .launchRules)
         model.ticked = options.kinds
         model.options = options.options
         launchAtStart = options.launchAtStart
@@ -113,7 +113,7 @@ struct Runner {
         }
         startLesson = options.lesson
         model.exportShell = update.system.shell
-        model.clipboardWorks = ExportLine.supportsClipboard(term: getenv("TERM").map { String(cString: $0) })
+        model.clipboardWorks = ExportLine.supportsClipboard(term: SystemCall.environmentValue("TERM"))
     }
 
     /// The loop: wait, update, draw; returns the exit status.
@@ -121,9 +121,9 @@ struct Runner {
     /// Keys, signals and ticks redraw at once. Output from the child alone redraws at most every
     /// `frameInterval`: a flood of pty reads would otherwise render the whole screen per read.
     mutating func run() -> Int32 {
-        loop.watch(STDIN_FILENO)
-        let scanFD = update.system.scanWakeFD ?? -1
-        if scanFD >= 0 { loop.watch(scanFD) }
+        loop.watch(.standardInput)
+        let scanFD = update.system.scanWakeFD
+        if let scanFD { loop.watch(scanFD) }
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
         var frameTimer: EventLoop.TimerID?
         var lastDraw: UInt64 = 0
@@ -144,7 +144,7 @@ struct Runner {
             var keysToChild = false
             for event in loop.wait() {
                 switch event {
-                case .readable(STDIN_FILENO):
+                case .readable(.standardInput):
                     for input in terminal.readInput() {
                         let before = (model.focus, model.overlay)
                         let outcome = update.apply(.input(input), to: &model)
@@ -155,13 +155,13 @@ struct Runner {
                             onlyChildOutput = false
                         }
                     }
-                case .readable(scanFD):
+                case .readable(let fd) where fd == scanFD:
                     onlyChildOutput = false
                     if apply(.scanFinished) { return 0 }
                 case .readable(let fd):
                     sawChildOutput = true
                     _ = update.apply(.ptyReadable(fd), to: &model)
-                case .hangup(STDIN_FILENO):
+                case .hangup(.standardInput):
                     return 128 + SIGHUP  // the terminal is gone: leave as if hung up
                 case .hangup(let fd):
                     onlyChildOutput = false
