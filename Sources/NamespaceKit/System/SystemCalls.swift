@@ -2,9 +2,9 @@ import CNamespaces
 import Glibc
 
 /// Retries `body` while it fails with EINTR: the one place nslab handles interrupted calls. Every wrapper in
-/// `SystemCall` that retries goes through it; no other code looks at EINTR.
+/// `SystemCall` that retries goes through it; internal, so no other module can loop on EINTR on its own.
 @inlinable @inline(__always)
-public func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
+func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
     while true {
         let result = body()
         if result >= 0 || errno != EINTR { return result }
