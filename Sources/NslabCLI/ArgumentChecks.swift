@@ -29,25 +29,28 @@ struct MapLineCount {
     /// The number of `--gid-map` options.
     private(set) var gid = 0
 
-    /// The long options of `nslab` and `nslab run` that take a value as the next argument.
-    private static let valued: Set<String> = [
-        "--hostname", "--uid-map", "--gid-map", "--monotonic", "--boottime", "--ns", "--theme", "--interval",
-        "--shell", "--scrollback", "--against",
-    ]
-
-    /// Counts the map options in `arguments` (everything after `nslab`).
+    /// Counts the map options in `arguments` (everything after `nslab`), walking the command's `OptionTable` to
+    /// know which options take the next argument as their value.
     init(_ arguments: ArraySlice<String>) {
         var index = arguments.startIndex
         // The subcommand's name, if any, is a word before the options.
-        if let first = arguments.first, !first.hasPrefix("-") { index += 1 }
+        var command: String?
+        if let first = arguments.first, !first.hasPrefix("-") {
+            command = first
+            index += 1
+        }
+        let options = OptionTable.options(afterCommand: command)
         while index < arguments.endIndex {
             let argument = arguments[index]
             index += 1
             if argument == "--" || !argument.hasPrefix("-") { break }
-            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-            if name == "--uid-map" { uid += 1 }
-            if name == "--gid-map" { gid += 1 }
-            if !argument.contains("="), Self.valued.contains(name) { index += 1 }
+            guard argument.hasPrefix("--") else { continue }
+            let body = argument.dropFirst(2)
+            let equals = body.firstIndex(of: "=")
+            let name = body[..<(equals ?? body.endIndex)]
+            if name == "uid-map" { uid += 1 }
+            if name == "gid-map" { gid += 1 }
+            if equals == nil, OptionTable.option(named: name, in: options)?.option.takesValue == true { index += 1 }
         }
     }
 

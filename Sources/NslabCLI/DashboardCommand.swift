@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dashboard
-import Glibc
 import NamespaceKit
 
 /// `nslab` with no subcommand: the interactive dashboard.
@@ -80,7 +79,8 @@ struct DashboardCommand: ParsableCommand {
             do {
                 let entries = try lines.map(IDMapEntry.init(parsing:))
                 try IDMap.validate(
-                    entries, kind: kind, privileged: geteuid() == 0, ownID: kind == .uid ? geteuid() : getegid())
+                    entries, kind: kind, privileged: SystemCall.effectiveUserID == 0,
+                    ownID: kind == .uid ? SystemCall.effectiveUserID : SystemCall.effectiveGroupID)
             } catch {
                 throw ValidationError(error.description)
             }
@@ -110,7 +110,7 @@ struct DashboardCommand: ParsableCommand {
     func resolvedShell() throws -> String {
         let path = shell ?? defaultShell()
         do {
-            return try Launcher.resolveCommand(path, searchPath: getenv("PATH").map { String(cString: $0) })
+            return try Launcher.resolveCommand(path, searchPath: SystemCall.environmentValue("PATH"))
         } catch {
             throw ValidationError("--shell: \(error.message())")
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import NamespaceKit
 
 /// `nslab enter PID`: a command inside a running process's namespaces, as `nsenter -a -t PID` does.
@@ -84,7 +83,7 @@ struct EnterCommand: ParsableCommand {
                 "pid \(pid) (\(target.comm.escapingControls)) is a kernel thread: it runs in the host's namespaces, "
                     + "so there is nothing to enter")
         }
-        guard let own = scanner.readProcess(getpid()) else {
+        guard let own = scanner.readProcess(SystemCall.processID) else {
             throw CommandFailure("cannot read nslab's own /proc entry")
         }
         let asked = kindFlags.isEmpty ? Set(NamespaceKind.allCases) : Set(kindFlags.flatMap(\.kinds))
@@ -111,6 +110,6 @@ struct EnterCommand: ParsableCommand {
 enum StandardError {
     /// Prints "nslab: TEXT" on stderr.
     static func note(_ text: String) {
-        SystemCall.writeAll(STDERR_FILENO, "nslab: " + text + "\n")
+        SystemCall.writeAll(.standardError, "nslab: " + text + "\n")
     }
 }

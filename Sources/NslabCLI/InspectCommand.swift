@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import NamespaceKit
 
 /// `nslab inspect PID`: one process against another (nslab itself by default), kind by kind.
@@ -62,7 +61,7 @@ struct InspectCommand: ParsableCommand {
         let comparison: Comparison
         do {
             let scanner = try ProcScanner()
-            comparison = try scanner.compare(pid, with: againstPID ?? getpid())
+            comparison = try scanner.compare(pid, with: againstPID ?? SystemCall.processID)
         } catch let error as ProcError {
             throw CommandFailure(error.description)
         } catch let error as ComparisonError {

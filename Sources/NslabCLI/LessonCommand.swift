@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dashboard
-import Glibc
 import NamespaceKit
 
 /// `nslab lesson [N|NAME]`: the dashboard started in a guided lesson; `--list` lists them.
@@ -34,7 +33,7 @@ struct LessonCommand: ParsableCommand {
 
     func run() throws {
         let loaded = LessonLoader.current().load()
-        for problem in loaded.problems { SystemCall.writeAll(STDERR_FILENO, "nslab: lesson left out: \(problem)\n") }
+        for problem in loaded.problems { SystemCall.writeAll(.standardError, "nslab: lesson left out: \(problem)\n") }
         if list {
             var text = ""
             for lesson in loaded.lessons {
@@ -44,14 +43,14 @@ struct LessonCommand: ParsableCommand {
                 text += (lesson.needsRoot ? "root  " : "      ") + lesson.title + "\n"
             }
             if loaded.lessons.isEmpty { text = "no lessons found on the lesson path\n" }
-            SystemCall.writeAll(STDOUT_FILENO, text)
+            SystemCall.writeAll(.standardOutput, text)
             return
         }
         guard let lesson, let chosen = loaded.find(lesson) else {
             let known = loaded.lessons.map { "\($0.number) \($0.name)" }.joined(separator: ", ")
             throw ValidationError("no lesson \((lesson ?? "").quoted); the lessons are: \(known)")
         }
-        if chosen.needsRoot && geteuid() != 0 {
+        if chosen.needsRoot && SystemCall.effectiveUserID != 0 {
             throw ValidationError("lesson \(chosen.number) (\(chosen.name)) needs root: run it with sudo")
         }
         var dashboard = try DashboardCommand.parse(theme.map { ["--theme", $0] } ?? [])

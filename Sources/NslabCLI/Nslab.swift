@@ -56,24 +56,8 @@ struct Nslab: ParsableCommand {
     /// ArgumentParser, which repeats what it was given as is) are escaped, never cut or passed to the terminal.
     static func fail(_ message: String, code: Int32 = 1) -> Never {
         let line = "nslab: \(message.escapingControls)\n"
-        writeAll(2, line)
+        SystemCall.writeAll(.standardError, line)
         Glibc.exit(code == 0 ? 1 : code)
-    }
-}
-
-/// Writes all of `text` to `fd` (stdout or stderr) without stdio's shared buffers.
-func writeAll(_ fd: Int32, _ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += n
-        }
     }
 }
 

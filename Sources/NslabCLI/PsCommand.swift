@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import NamespaceKit
 
 /// `nslab ps`: the process tree with namespace marks, a flat table of ids, or JSON.
@@ -29,7 +28,7 @@ struct PsCommand: ParsableCommand {
         if json {
             var writer = JSONWriter(capacity: snapshot.processes.count * 900)
             writer.writeProcesses(
-                snapshot, reference: snapshot.process(getpid())?.namespaces,
+                snapshot, reference: snapshot.process(SystemCall.processID)?.namespaces,
                 ownFiles: scanner.ownFilesOfUnlinkedProcesses(snapshot))
             writer.newline()
             StandardOutput.write(writer.bytes)
@@ -42,7 +41,7 @@ struct PsCommand: ParsableCommand {
 
     private func treeText(_ snapshot: Snapshot) -> String {
         let users = UserNames()
-        let own = snapshot.process(getpid())?.namespaces
+        let own = snapshot.process(SystemCall.processID)?.namespaces
         let netnsNames = NetnsNames.byNamespace()
         let containers = ContainerDirectory(for: snapshot.root)
         var text = "    PID  INSIDE USER      VS-NSLAB  COMMAND\n"
@@ -120,10 +119,9 @@ func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
 
 /// The width of the terminal on stdout, or nil when stdout is not a terminal (then lines are not cut).
 func terminalColumns() -> Int? {
-    guard isatty(1) == 1 else { return nil }
-    var size = winsize()
-    guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-    return Int(size.ws_col)
+    guard SystemCall.isTerminal(.standardOutput), let size = SystemCall.windowSize(.standardOutput), size.columns > 0
+    else { return nil }
+    return Int(size.columns)
 }
 
 /// Cuts each line of `text` to `columns` characters, like `ps` and `pstree` do on a terminal.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import NamespaceKit
 
 /// `nslab run`: launch a command in new namespaces with stdio inherited, like `unshare --fork`.
@@ -142,7 +141,7 @@ enum KindFlag: String, EnumerableFlag {
 
 /// The shell to run when no command is given: $SHELL, else /bin/sh.
 func defaultShell() -> String {
-    if let shell = getenv("SHELL"), shell.pointee != 0 { return String(cString: shell) }
+    if let shell = SystemCall.environmentValue("SHELL"), !shell.isEmpty { return shell }
     return "/bin/sh"
 }
 

@@ -76,9 +76,7 @@ struct RunOptions: Equatable {
             // casts in the catch are runtime work on pages nothing else touches, about 0.1 ms of every run
             // in benchmarks/run-bench.sh.
             if let status = child.poll() { Glibc.exit(status.shellStatus) }
-            var info = siginfo_t()
-            let signal = sigwaitinfo(&forwarded, &info)
-            guard signal > 0, signal != SIGCHLD else { continue }
+            guard let (signal, info) = SystemCall.takeSignal(of: forwarded), signal != SIGCHLD else { continue }
             // A signal the terminal raised has already reached the child, which shares our process
             // group; passing it on would deliver it twice.
             if info.si_code == SI_KERNEL { continue }

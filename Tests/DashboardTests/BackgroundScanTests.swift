@@ -7,8 +7,8 @@ import Testing
 /// Refreshes scan off the event loop's thread; the update step alone puts the result into the model.
 @Suite struct BackgroundScanTests {
     /// Waits up to `seconds` for `fd` to be readable, as the event loop's poll would.
-    static func readable(_ fd: Int32, within seconds: Double = 5) -> Bool {
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    static func readable(_ fd: FileDescriptor, within seconds: Double = 5) -> Bool {
+        var entry = pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)
         return poll(&entry, 1, Int32(seconds * 1000)) == 1
     }
 

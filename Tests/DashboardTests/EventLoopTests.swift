@@ -1,4 +1,5 @@
 import Glibc
+import NamespaceKit
 import Testing
 
 @testable import Dashboard
@@ -12,14 +13,15 @@ struct EventLoopTests {
         var ends: [Int32] = [-1, -1]
         #expect(pipe(&ends) == 0)
         defer { close(ends[0]) }
-        loop.watch(ends[0])
+        let watched = FileDescriptor(rawValue: ends[0])
+        loop.watch(watched)
         #expect(write(ends[1], "x", 1) == 1)
-        #expect(loop.wait() == [.readable(ends[0])])
+        #expect(loop.wait() == [.readable(watched)])
         var byte: UInt8 = 0
         #expect(read(ends[0], &byte, 1) == 1)
         close(ends[1])
-        #expect(loop.wait() == [.hangup(ends[0])])
-        loop.unwatch(ends[0])
+        #expect(loop.wait() == [.hangup(watched)])
+        loop.unwatch(watched)
         loop.addTimer(seconds: 0.01, repeating: false)
         #expect(loop.wait().allSatisfy { if case .timer = $0 { true } else { false } })
     }

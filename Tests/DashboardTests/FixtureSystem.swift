@@ -63,6 +63,6 @@ struct StandInLauncher: ChildLauncher {
     let terminalFD: Int32?
 
     func start(_ spec: LaunchSpec) throws -> StartedChild {
-        StartedChild(pid: pid, terminalFD: terminalFD.map { dup($0) }, process: nil)
+        StartedChild(pid: pid, terminalFD: terminalFD.map { FileDescriptor(rawValue: dup($0)) }, process: nil)
     }
 }

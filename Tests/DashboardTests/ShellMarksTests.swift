@@ -60,9 +60,10 @@ final class MarkedShellSession {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !done(self) {
             if Date() > deadline { return false }
-            var poller = pollfd(fd: pane.fd, events: Int16(POLLIN), revents: 0)
+            let fd = pane.fd?.rawValue ?? -1
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 100) >= 0 else { continue }
-            let count = Glibc.read(pane.fd, &buffer, buffer.count)
+            let count = Glibc.read(fd, &buffer, buffer.count)
             if count > 0 { bytes += buffer[0..<count] } else if count == 0 || errno != EAGAIN { usleep(20_000) }
         }
         return true
@@ -82,7 +83,7 @@ final class MarkedShellSession {
 
     /// Types `line` and Enter.
     func type(_ line: String) {
-        _ = SystemCall.writeAll(pane.fd, line + "\r")
+        if let fd = pane.fd { _ = SystemCall.writeAll(fd, line + "\r") }
     }
 
     /// Everything read, as text.

@@ -11,7 +11,7 @@ final class Harness {
     /// The model it leaves.
     var model: DashboardModel
     /// The fds the loop would watch.
-    private(set) var watched: Set<Int32> = []
+    private(set) var watched: Set<FileDescriptor> = []
     /// Wake-ups asked for, in seconds.
     private(set) var wakes: [Double] = []
     /// True once an update asked to quit.
@@ -61,8 +61,8 @@ final class Harness {
     }
 
     /// The pty master of tab `id`, while open.
-    func fd(of id: ChildTab.ID) -> Int32? {
-        update.panes.panes[id].flatMap { $0.fd >= 0 ? $0.fd : nil }
+    func fd(of id: ChildTab.ID) -> FileDescriptor? {
+        update.panes.panes[id]?.fd
     }
 
     /// Waits (up to 5 s) for tab `id`'s child to end, delivering SIGCHLD and the pty's hangup as the loop

@@ -14,7 +14,7 @@ final class KeyPipe {
         precondition(pipe(&ends) == 0)
         read = ends[0]
         write = ends[1]
-        SystemCall.setNonBlocking(read)
+        SystemCall.setNonBlocking(FileDescriptor(rawValue: read))
     }
 
     deinit {
@@ -26,7 +26,9 @@ final class KeyPipe {
     func drain() -> String {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while case .success(let count) = chunk.withUnsafeMutableBytes({ SystemCall.read(read, into: $0) }), count > 0 {
+        while case .success(let count) = chunk.withUnsafeMutableBytes({
+            SystemCall.read(FileDescriptor(rawValue: read), into: $0)
+        }), count > 0 {
             bytes += chunk[..<count]
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -65,7 +65,7 @@ public enum Dashboard {
 
     /// Writes one line to stderr (the terminal is not ours yet, or no longer).
     static func printError(_ line: String) {
-        SystemCall.writeAll(STDERR_FILENO, line + "\n")
+        SystemCall.writeAll(.standardError, line + "\n")
     }
 }
 
@@ -100,7 +100,7 @@ struct Runner {
         self.loop = loop
         self.update = update
         self.theme = theme
-        model = DashboardModel(size: terminal.size, isRoot: geteuid() == 0, validators: .launchRules)
+        model = DashboardModel(size: terminal.size, isRoot: SystemCall.effectiveUserID == 0, validators: .launchRules)
         model.ticked = options.kinds
         model.options = options.options
         launchAtStart = options.launchAtStart
@@ -112,15 +112,15 @@ struct Runner {
         }
         startLesson = options.lesson
         model.exportShell = update.system.shell
-        model.clipboardWorks = ExportLine.supportsClipboard(term: getenv("TERM").map { String(cString: $0) })
+        model.clipboardWorks = ExportLine.supportsClipboard(term: SystemCall.environmentValue("TERM"))
     }
 
     /// The loop: wait, update, draw; returns the exit status. What each wake-up's events ask of the screen is
     /// the pacer's to decide (one frame per wake-up at most).
     mutating func run() -> Int32 {
-        loop.watch(STDIN_FILENO)
-        let scanFD = update.system.scanWakeFD ?? -1
-        if scanFD >= 0 { loop.watch(scanFD) }
+        loop.watch(.standardInput)
+        let scanFD = update.system.scanWakeFD
+        if let scanFD { loop.watch(scanFD) }
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
         update.start(&model)
         if launchAtStart, apply(.input(.key(.function(5)))) { return 0 }
@@ -137,7 +137,7 @@ struct Runner {
             var decision = FramePacer.Decision.nothing
             for event in events {
                 switch event {
-                case .readable(STDIN_FILENO):
+                case .readable(.standardInput):
                     for input in terminal.readInput() {
                         let before = (model.focus, model.overlay)
                         let outcome = update.apply(.input(input), to: &model)
@@ -146,13 +146,13 @@ struct Runner {
                         let step = typed ? pacer.keysSentToChild(now: EventLoop.now()) : pacer.panelsChanged()
                         decision = decision.merged(with: step)
                     }
-                case .readable(scanFD):
+                case .readable(let fd) where fd == scanFD:
                     if apply(.scanFinished) { return 0 }
                     decision = decision.merged(with: pacer.panelsChanged())
                 case .readable(let fd):
                     _ = update.apply(.ptyReadable(fd), to: &model)
                     decision = decision.merged(with: pacer.childOutput(polledAt: polled, now: EventLoop.now()))
-                case .hangup(STDIN_FILENO):
+                case .hangup(.standardInput):
                     return 128 + SIGHUP  // the terminal is gone: leave as if hung up
                 case .hangup(let fd):
                     if apply(.ptyHangup(fd)) { return 0 }

@@ -7,10 +7,10 @@ public final class EventLoop {
     /// Something that happened.
     public enum Event: Equatable, Sendable {
         /// The fd has data.
-        case readable(Int32)
+        case readable(FileDescriptor)
         /// The fd hung up or failed with nothing left to read (a closed terminal, a child's pty after it
         /// exited); the owner must unwatch it, or poll would report it forever.
-        case hangup(Int32)
+        case hangup(FileDescriptor)
         /// A routed signal arrived (SIGWINCH, SIGCHLD, SIGTERM, ...); repeats of one signal are merged.
         case signal(Int32)
         /// A timer fired.
@@ -30,30 +30,26 @@ public final class EventLoop {
         let repeating: Bool
     }
 
-    private let pipeRead: Int32
-    private let pipeWrite: Int32
+    private let pipeRead: FileDescriptor
+    private let pipeWrite: FileDescriptor
     private let signals: [Int32]
-    private var fds: [Int32] = []
+    private var fds: [FileDescriptor] = []
     private var timers: [Timer] = []
     private var nextTimer = 0
 
     /// Routes `signals` into the loop. SIGPIPE is ignored while the loop lives, so a closed pty shows up
     /// as a read of 0 rather than killing nslab.
     public init(signals: [Int32] = [SIGWINCH, SIGCHLD, SIGTERM, SIGHUP, SIGINT]) throws(TerminalError) {
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else {
-            throw TerminalError(message: "cannot create the signal pipe: \(Errno.current).")
+        // Close-on-exec (as SystemCall.pipe makes it): a launched child must not inherit the pipe.
+        switch SystemCall.pipe() {
+        case .success(let ends): (pipeRead, pipeWrite) = ends
+        case .failure(let error): throw TerminalError(message: "cannot create the signal pipe: \(error).")
         }
-        // Non-blocking: the C handler must never block, and draining stops at empty. Close-on-exec: a
-        // launched child must not inherit the pipe.
-        for end in ends {
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-        }
-        pipeRead = ends[0]
-        pipeWrite = ends[1]
+        // Non-blocking: the C handler must never block, and draining stops at empty.
+        SystemCall.setNonBlocking(pipeRead)
+        SystemCall.setNonBlocking(pipeWrite)
         self.signals = signals
-        for signal in signals where !SignalRouting.route(signal, toPipe: pipeWrite) {
+        for signal in signals where !SignalRouting.route(signal, toPipe: pipeWrite.rawValue) {
             throw TerminalError(message: "cannot catch signal \(signal): \(Errno.current).")
         }
         Glibc.signal(SIGPIPE, SIG_IGN)
@@ -61,17 +57,17 @@ public final class EventLoop {
 
     deinit {
         for signal in signals { SignalRouting.reset(signal) }
-        close(pipeRead)
-        close(pipeWrite)
+        pipeRead.close()
+        pipeWrite.close()
     }
 
     /// Starts reporting `fd` as readable.
-    public func watch(_ fd: Int32) {
+    public func watch(_ fd: FileDescriptor) {
         if !fds.contains(fd) { fds.append(fd) }
     }
 
     /// Stops reporting `fd` (do this before closing it).
-    public func unwatch(_ fd: Int32) {
+    public func unwatch(_ fd: FileDescriptor) {
         fds.removeAll { $0 == fd }
     }
 
@@ -97,17 +93,19 @@ public final class EventLoop {
     public func wait() -> [Event] {
         while true {
             var events = firedTimers()
-            var pollFDs = [pollfd(fd: pipeRead, events: Int16(POLLIN), revents: 0)]
-            pollFDs += fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            var pollFDs = [pollfd(fd: pipeRead.rawValue, events: Int16(POLLIN), revents: 0)]
+            pollFDs += fds.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
             let timeout = events.isEmpty ? pollTimeout() : 0
-            let ready = poll(&pollFDs, nfds_t(pollFDs.count), timeout)
-            if ready < 0 && errno != EINTR { return events }
-            if ready > 0 {
+            // Not retried: a signal that interrupts the wait has written its byte to the pipe, read below.
+            let ready = SystemCall.poll(&pollFDs, milliseconds: timeout, retryOnInterrupt: false)
+            if case .failure(let error) = ready, error != .interrupted { return events }
+            if case .success(let count) = ready, count > 0 {
                 if pollFDs[0].revents != 0 { events += drainSignals() }
                 for entry in pollFDs.dropFirst() where entry.revents != 0 {
                     let hungUp = entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
                     let hasData = entry.revents & Int16(POLLIN) != 0
-                    events.append(hungUp && !hasData ? .hangup(entry.fd) : .readable(entry.fd))
+                    let fd = FileDescriptor(rawValue: entry.fd)
+                    events.append(hungUp && !hasData ? .hangup(fd) : .readable(fd))
                 }
             }
             events += firedTimers()

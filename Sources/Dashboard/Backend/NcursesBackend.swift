@@ -40,7 +40,7 @@ public final class NcursesTerminal {
     /// Takes over the terminal: alternate screen, raw keys, mouse, colours.
     /// - Parameter colors: false for NO_COLOR; the theme should then be mono, and no colour is ever sent.
     public init(colors: Bool = true) throws(TerminalError) {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        guard SystemCall.isTerminal(.standardInput), SystemCall.isTerminal(.standardOutput) else {
             throw TerminalError(
                 message: "the dashboard needs a terminal on stdin and stdout; "
                     + "use `nslab run`, `nslab ps` or `nslab ls` in scripts.")
@@ -85,7 +85,7 @@ public final class NcursesTerminal {
     }
 
     /// $TERM, as the messages quote it.
-    private static var termName: String { getenv("TERM").map { String(cString: $0) } ?? "(unset)" }
+    private static var termName: String { SystemCall.environmentValue("TERM") ?? "(unset)" }
 
     /// The refusal of a TERM that terminfo does not know, or knows only as a generic type (gn).
     private static var unknownTerminal: TerminalError {
@@ -98,7 +98,7 @@ public final class NcursesTerminal {
     static let bracketedPasteOn = "\u{1b}[?2004h", bracketedPasteOff = "\u{1b}[?2004l"
 
     private static func send(_ sequence: String) {
-        SystemCall.writeAll(STDOUT_FILENO, sequence)
+        SystemCall.writeAll(.standardOutput, sequence)
     }
 
     /// Puts `text` on the terminal's clipboard with OSC 52, written past ncurses to the real terminal (the
@@ -124,9 +124,8 @@ public final class NcursesTerminal {
 
     /// Asks the kernel for the size after SIGWINCH and resizes ncurses' screens to it.
     public func updateSize() -> TerminalSize {
-        var window = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 {
-            resizeterm(Int32(window.ws_row), Int32(window.ws_col))
+        if let window = SystemCall.windowSize(.standardOutput), window.columns > 0, window.rows > 0 {
+            resizeterm(Int32(window.rows), Int32(window.columns))
         }
         previous = nil
         return size
@@ -267,8 +266,7 @@ public final class NcursesTerminal {
 
     /// Whether stdin becomes readable within `milliseconds`.
     private static func inputArrives(withinMilliseconds milliseconds: Int32) -> Bool {
-        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-        return retryingOnInterrupt { poll(&descriptor, 1, milliseconds) } > 0 && descriptor.revents & Int16(POLLIN) != 0
+        SystemCall.waitReadable(.standardInput, milliseconds: milliseconds)
     }
 }
 

@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 
 /// What loading found: the usable lessons, by number, and one message per file that was left out.
@@ -131,15 +130,7 @@ public struct LessonLoader: Sendable {
 
     /// The `*.toml` names in a folder, sorted; none when it cannot be read.
     static func tomlFiles(in folder: String) -> [String] {
-        guard let dir = opendir(folder) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasSuffix(".toml") && !name.hasPrefix(".") { names.append(name) }
-        }
-        return names.sorted()
+        let names = SystemCall.directoryEntries(folder) ?? []
+        return names.filter { $0.hasSuffix(".toml") && !$0.hasPrefix(".") }.sorted()
     }
 }

@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 import TerminalKit
 
@@ -6,7 +5,7 @@ import TerminalKit
 extension PaneSet {
     /// Reads what the child behind `fd` wrote, up to the budget, into its screen; returns the tab whose pty that is.
     @discardableResult
-    func readable(_ fd: Int32) -> ChildTab.ID? {
+    func readable(_ fd: FileDescriptor) -> ChildTab.ID? {
         guard let id = tab(forFD: fd), let pane = panes[id] else { return nil }
         drain(pane, budget: Self.readBudget)
         return id
@@ -14,11 +13,11 @@ extension PaneSet {
 
     /// The child closed its side of the pty: reads what is left (until EIO, so nothing is lost) and closes it.
     /// Returns the tab whose pty that was.
-    func hangup(_ fd: Int32) -> ChildTab.ID? {
+    func hangup(_ fd: FileDescriptor) -> ChildTab.ID? {
         guard let id = tab(forFD: fd), let pane = panes[id] else { return nil }
         drain(pane, budget: Int.max)
-        close(pane.fd)
-        pane.fd = -1
+        pane.fd?.close()
+        pane.fd = nil
         return id
     }
 
@@ -27,8 +26,8 @@ extension PaneSet {
     func drain(_ pane: Pane, budget: Int) {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var total = 0
-        while total < budget, pane.fd >= 0 {
-            let result = buffer.withUnsafeMutableBytes { SystemCall.read(pane.fd, into: $0) }
+        while total < budget, let fd = pane.fd {
+            let result = buffer.withUnsafeMutableBytes { SystemCall.read(fd, into: $0) }
             guard case .success(let count) = result, count > 0 else { break }
             buffer.withUnsafeBytes { pane.terminal.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             total += count
@@ -40,8 +39,8 @@ extension PaneSet {
     /// Writes `bytes` to the pane's child. A child that reads nothing fills the pty: dropping keys then beats
     /// freezing the dashboard, so a full pty ends the write.
     func write(_ bytes: [UInt8], to pane: Pane) {
-        guard pane.fd >= 0, !bytes.isEmpty else { return }
-        SystemCall.writeAll(pane.fd, bytes)
+        guard let fd = pane.fd, !bytes.isEmpty else { return }
+        SystemCall.writeAll(fd, bytes)
     }
 
     /// Gives every open pane `newSize` (the split's sides their own, `sides`): the screen first, then the pty,
@@ -55,7 +54,7 @@ extension PaneSet {
             let terminal = pane.terminal
             guard terminal.rows != Int(newSize.rows) || terminal.cols != Int(newSize.columns) else { continue }
             terminal.resize(rows: Int(newSize.rows), cols: Int(newSize.columns))
-            if pane.fd >= 0 { SystemCall.setWindowSize(pane.fd, rows: newSize.rows, columns: newSize.columns) }
+            if let fd = pane.fd { SystemCall.setWindowSize(fd, rows: newSize.rows, columns: newSize.columns) }
         }
     }
 }

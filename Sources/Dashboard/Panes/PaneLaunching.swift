@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 import TerminalKit
 
@@ -41,7 +40,7 @@ extension PaneSet {
             if let fd = started.terminalFD { SystemCall.setNonBlocking(fd) }
             let terminal = Terminal(rows: Int(size.rows), cols: Int(size.columns), scrollback: system.scrollback)
             let pane = Pane(
-                pid: started.pid, terminal: terminal, fd: started.terminalFD ?? -1, process: started.process)
+                pid: started.pid, terminal: terminal, fd: started.terminalFD, process: started.process)
             pane.promptMarks = marks
             return .success(pane)
         } catch let error as LaunchError {
@@ -67,7 +66,7 @@ extension PaneSet {
         var ended: [(ChildTab.ID, ExitStatus)] = []
         for id in running {
             guard let pane = panes[id], let process = pane.process, let status = process.poll() else { continue }
-            if pane.fd >= 0 { drain(pane, budget: Int.max) }
+            if pane.fd != nil { drain(pane, budget: Int.max) }
             pane.terminal.feed("\r\n\u{1b}[0m[\(status)] Enter relaunches, F8 closes\r\n")
             ended.append((id, status))
         }
@@ -83,7 +82,7 @@ extension PaneSet {
     /// Forgets tab `id`'s pane (the model dropped the tab: reaped, pty closed).
     func discard(_ id: ChildTab.ID) {
         guard let pane = panes.removeValue(forKey: id) else { return }
-        if pane.fd >= 0 { close(pane.fd) }
+        pane.fd?.close()
     }
 
     /// Kills every child and what is left of its session (an ended shell's background jobs too), reaps them
@@ -92,10 +91,8 @@ extension PaneSet {
         for pane in panes.values { pane.process?.kill() }
         for pane in panes.values {
             _ = pane.process?.wait()
-            if pane.fd >= 0 {
-                close(pane.fd)
-                pane.fd = -1
-            }
+            pane.fd?.close()
+            pane.fd = nil
         }
     }
 }

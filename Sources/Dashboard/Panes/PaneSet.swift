@@ -7,14 +7,14 @@ final class Pane {
     let pid: Int32
     /// The child's screen.
     let terminal: Terminal
-    /// The pty master; -1 once closed (or for a stand-in child without one).
-    var fd: Int32
+    /// The pty master; nil once closed (or for a stand-in child without one).
+    var fd: FileDescriptor?
     /// Signals and reaps the child; nil for a stand-in.
     let process: Child?
     /// Which OSC 133 prompt marks its shell emits.
     var promptMarks = PromptMarks.none
 
-    init(pid: Int32, terminal: Terminal, fd: Int32, process: Child?) {
+    init(pid: Int32, terminal: Terminal, fd: FileDescriptor?, process: Child?) {
         self.pid = pid
         self.terminal = terminal
         self.fd = fd
@@ -53,8 +53,7 @@ public final class PaneSet: PaneScreens {
     public func screen(of id: ChildTab.ID) -> Terminal? { panes[id]?.terminal }
 
     /// The tab whose pty master is `fd`.
-    func tab(forFD fd: Int32) -> ChildTab.ID? {
-        guard fd >= 0 else { return nil }
-        return panes.first { $0.value.fd == fd }?.key
+    func tab(forFD fd: FileDescriptor) -> ChildTab.ID? {
+        panes.first { $0.value.fd == fd }?.key
     }
 }

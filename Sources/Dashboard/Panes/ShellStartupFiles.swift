@@ -54,10 +54,10 @@ public final class ShellStartupFiles {
 
     /// Writes `text` into a new file at `path`, readable by everyone.
     private static func write(_ text: String, to path: String) -> Bool {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return fchmod(fd, 0o644) == 0 && SystemCall.writeAll(fd, text) == nil
+        guard case .success(let fd) = SystemCall.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o644)
+        else { return false }
+        defer { SystemCall.close(fd) }
+        return SystemCall.changeMode(fd, 0o644) == nil && SystemCall.writeAll(fd, text) == nil
     }
 
     /// Removes the files and the directory (once; a shell still running keeps what it already read).

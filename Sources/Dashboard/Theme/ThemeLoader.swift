@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 
 /// Finds and loads themes for `--theme NAME|PATH`.
@@ -68,7 +67,7 @@ public struct ThemeLoader: Sendable {
     func loadName(_ name: String) throws(ThemeError) -> Theme {
         for folder in searchPath {
             let path = folder + "/" + name + ".toml"
-            if access(path, F_OK) == 0 { return try loadFile(path) }
+            if SystemCall.fileExists(path) { return try loadFile(path) }
         }
         if name == "default" { return .builtinDefault }
         if name == "mono" { return .builtinMono }

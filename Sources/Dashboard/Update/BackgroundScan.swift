@@ -27,10 +27,10 @@ struct ScanResult: Sendable {
 /// thread-safe), and the update step keeps another scanner for the comparison's live reads.
 final class BackgroundScan: Sendable {
     /// Readable when a result waits (the loop polls it; `take()` drains it).
-    let wakeFD: Int32
-    private let wakeWrite: Int32
-    private let requestRead: Int32
-    private let requestWrite: Int32
+    let wakeFD: FileDescriptor
+    private let wakeWrite: FileDescriptor
+    private let requestRead: FileDescriptor
+    private let requestWrite: FileDescriptor
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -47,22 +47,21 @@ final class BackgroundScan: Sendable {
     /// Starts the worker over a scanner of `root`, comparing with `host`; nil when no thread or pipe can be had
     /// (the update step then scans on its own thread, as before).
     init?(root: ProcRoot, host: Int32) {
-        var wake: [Int32] = [-1, -1]
-        var request: [Int32] = [-1, -1]
-        guard pipe(&wake) == 0 else { return nil }
-        guard pipe(&request) == 0 else {
-            close(wake[0])
-            close(wake[1])
+        // Close-on-exec (as SystemCall.pipe makes them): a launched child must not inherit them.
+        guard case .success(let wake) = SystemCall.pipe() else { return nil }
+        guard case .success(let request) = SystemCall.pipe() else {
+            wake.read.close()
+            wake.write.close()
             return nil
         }
-        // Close-on-exec: a launched child must not inherit them. The wake pipe never blocks: the loop drains it
-        // to empty, and a full pipe already holds the byte that matters.
-        for fd in wake + request { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        for fd in wake { _ = SystemCall.setNonBlocking(fd) }
-        wakeFD = wake[0]
-        wakeWrite = wake[1]
-        requestRead = request[0]
-        requestWrite = request[1]
+        // The wake pipe never blocks: the loop drains it to empty, and a full pipe already holds the byte that
+        // matters.
+        SystemCall.setNonBlocking(wake.read)
+        SystemCall.setNonBlocking(wake.write)
+        wakeFD = wake.read
+        wakeWrite = wake.write
+        requestRead = request.read
+        requestWrite = request.write
         let worker = Worker(scan: self, root: root, host: host)
         let context = Unmanaged.passRetained(worker).toOpaque()
         var thread = pthread_t()
@@ -74,7 +73,7 @@ final class BackgroundScan: Sendable {
             }, context)
         guard started == 0 else {
             Unmanaged<Worker>.fromOpaque(context).release()
-            for fd in [wakeFD, wakeWrite, requestRead, requestWrite] { close(fd) }
+            for fd in [wakeFD, wakeWrite, requestRead, requestWrite] { fd.close() }
             return nil
         }
         pthread_detach(thread)
@@ -107,8 +106,7 @@ final class BackgroundScan: Sendable {
     /// Waits (up to `seconds`) for the scan asked for to finish, and takes it: for the first frame, which should
     /// show the tree, while only the worker's scanner keeps a cache of every process.
     func waitForResult(seconds: Double) -> ScanResult? {
-        var entry = pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
-        _ = retryingOnInterrupt { poll(&entry, 1, Int32(seconds * 1000)) }
+        _ = SystemCall.waitReadable(wakeFD, milliseconds: Int32(seconds * 1000))
         return take()
     }
 
@@ -118,7 +116,7 @@ final class BackgroundScan: Sendable {
     /// Stops the worker (it leaves after the scan it is in, if any).
     func stop() {
         state.withLock { $0.stopping = true }
-        close(requestWrite)  // the worker's read sees end of file
+        requestWrite.close()  // the worker's read sees end of file
     }
 
     /// The worker's side: wait for a request, scan, publish, wake the loop.
@@ -136,7 +134,7 @@ final class BackgroundScan: Sendable {
             var byte: UInt8 = 0
             let got = withUnsafeMutableBytes(of: &byte) { SystemCall.read(requestRead, into: $0) }
             guard case .success(let count) = got, count > 0 else {
-                close(requestRead)
+                requestRead.close()
                 return nil  // stop() closed the other end
             }
         }

@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 
 /// A child started for a tab: its pid, its pty master, and the process handle that kills and reaps it.
@@ -6,12 +5,12 @@ public struct StartedChild {
     /// The child's pid as nslab sees it.
     public var pid: Int32
     /// The pty master; nil for a stand-in child in tests, which has no terminal.
-    public var terminalFD: Int32?
+    public var terminalFD: FileDescriptor?
     /// The handle that signals and reaps it; nil for a stand-in.
     public var process: Child?
 
     /// A started child.
-    public init(pid: Int32, terminalFD: Int32?, process: Child?) {
+    public init(pid: Int32, terminalFD: FileDescriptor?, process: Child?) {
         self.pid = pid
         self.terminalFD = terminalFD
         self.process = process
@@ -83,13 +82,13 @@ public final class DashboardSystem {
 
     /// The fd the event loop polls for finished background scans (`DashboardEvent.scanFinished`); nil when
     /// scans run in the update step.
-    public var scanWakeFD: Int32? { backgroundScan?.wakeFD }
+    public var scanWakeFD: FileDescriptor? { backgroundScan?.wakeFD }
 
     /// The real system: the kernel's /proc, nslab itself as the host, the C launcher. The dashboard scans
     /// `inBackground`; tests that drive the update step by hand scan in it.
     public static func live(shell: String, scrollback: Int, inBackground: Bool = false) -> DashboardSystem {
         DashboardSystem(
-            scanner: try? ProcScanner(), hostPID: getpid(), launcher: NamespaceLauncher(), shell: shell,
+            scanner: try? ProcScanner(), hostPID: SystemCall.processID, launcher: NamespaceLauncher(), shell: shell,
             scrollback: scrollback, scansInBackground: inBackground, probesKinds: true)
     }
 

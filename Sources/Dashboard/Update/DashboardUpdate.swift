@@ -11,9 +11,9 @@ public enum DashboardEvent: Equatable, Sendable {
     /// A one-shot wake-up asked for with `LoopEffect.wake`: a recompute may be due.
     case wake
     /// A child's pty has output.
-    case ptyReadable(Int32)
+    case ptyReadable(FileDescriptor)
     /// A child's pty hung up.
-    case ptyHangup(Int32)
+    case ptyHangup(FileDescriptor)
     /// SIGCHLD: some child ended.
     case childExited
 }
@@ -21,9 +21,9 @@ public enum DashboardEvent: Equatable, Sendable {
 /// What the update step asks of the event loop, which it does not own.
 public enum LoopEffect: Equatable, Sendable {
     /// Report this fd (a new child's pty) as readable.
-    case watch(Int32)
+    case watch(FileDescriptor)
     /// Stop reporting this fd (do it before it is closed).
-    case unwatch(Int32)
+    case unwatch(FileDescriptor)
     /// Wake the loop after this many seconds (`DashboardEvent.wake`).
     case wake(after: Double)
     /// Forget what the terminal shows and send every cell again (Ctrl-L).
@@ -195,7 +195,7 @@ public final class DashboardUpdate {
                 request.title.map { "pid \(pid): \($0)" } ?? "launched pid \(pid) in \(ChildTab.kindList(request))"
             let tab = model.addTab(pid: pid, request: request, message: text, promptMarks: pane.promptMarks)
             panes.adopt(pane, as: tab.id)
-            if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
+            if let fd = pane.fd { outcome.effects.append(.watch(fd)) }
             refresh(&model)  // the child shows in the tree at once, not at the next tick
         case .failure(let failure):
             model.show(failure.message, isError: true)
@@ -205,14 +205,14 @@ public final class DashboardUpdate {
     // MARK: the panes' I/O
 
     /// The child behind `fd` wrote: its bytes go into its pane's terminal (up to the read budget).
-    private func readPane(_ fd: Int32, model: inout DashboardModel) {
+    private func readPane(_ fd: FileDescriptor, model: inout DashboardModel) {
         guard let id = panes.readable(fd) else { return }
         paneOutputFed(id, model: &model)
     }
 
     /// The child behind `fd` hung up: what it left is read, the pty closed, and a tab of which nothing is left
     /// dropped.
-    private func paneHungUp(_ fd: Int32, model: inout DashboardModel) {
+    private func paneHungUp(_ fd: FileDescriptor, model: inout DashboardModel) {
         if let id = panes.hangup(fd) {
             paneOutputFed(id, model: &model)
             model.tabPtyClosed(id)

@@ -51,7 +51,7 @@ extension DashboardUpdate {
         case .success(let pane):
             let tab = model.addHostTab(pid: pane.pid, request: PaneSet.hostRequest, promptMarks: pane.promptMarks)
             panes.adopt(pane, as: tab.id)
-            if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
+            if let fd = pane.fd { outcome.effects.append(.watch(fd)) }
             model.split = PaneSplit(left: tab.id, right: model.shownTabID)
             model.announceSplit()
             refresh(&model)

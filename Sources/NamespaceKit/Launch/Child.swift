@@ -12,17 +12,17 @@ public final class Child: @unchecked Sendable {
     /// where it is the small C process that keeps the namespace and passes the exit status on.
     public let leaderPID: pid_t
     /// The pty master when the child was attached to one; its owner closes it.
-    public let terminalFD: Int32?
+    public let terminalFD: FileDescriptor?
     /// What was launched.
     public let spec: LaunchSpec
-    private let pidfd: Int32
+    private let pidfd: FileDescriptor
     /// How the child ended, once it has been reaped.
     public private(set) var exitStatus: ExitStatus?
     /// True when the command leads a session of its own (it was attached to a pty: `setsid()` there), whose
     /// other processes (background jobs) `kill()` also stops.
     public let leadsSession: Bool
 
-    init(pid: pid_t, leaderPID: pid_t, pidfd: Int32, terminalFD: Int32?, spec: LaunchSpec) {
+    init(pid: pid_t, leaderPID: pid_t, pidfd: FileDescriptor, terminalFD: FileDescriptor?, spec: LaunchSpec) {
         self.pid = pid
         self.leaderPID = leaderPID
         self.pidfd = pidfd
@@ -41,7 +41,7 @@ public final class Child: @unchecked Sendable {
             killSession()
         }
         if leadsSession { nsl_unregister_session(pid) }
-        close(pidfd)
+        pidfd.close()
     }
 
     /// For a crash handler: SIGKILLs every process of every live child's session. Async-signal-safe C, so a
@@ -52,12 +52,12 @@ public final class Child: @unchecked Sendable {
     public func signal(_ signal: Int32) {
         guard exitStatus == nil else { return }
         if pid == leaderPID {
-            _ = nsl_pidfd_send_signal(pidfd, signal)
+            SystemCall.sendSignal(signal, toPIDFD: pidfd)
         } else {
             // The command is the keeper's child: while the keeper is unreaped, the pid cannot be reused
             // by anything but the command.
-            _ = Glibc.kill(pid, signal)
-            if signal == SIGKILL { _ = nsl_pidfd_send_signal(pidfd, signal) }
+            SystemCall.sendSignal(signal, to: pid)
+            if signal == SIGKILL { SystemCall.sendSignal(signal, toPIDFD: pidfd) }
         }
     }
 
@@ -89,11 +89,12 @@ public final class Child: @unchecked Sendable {
     }
 
     private func reap(options: Int32) {
-        var status: Int32 = 0
-        let result = retryingOnInterrupt { waitpid(leaderPID, &status, options) }
-        if result == leaderPID {
-            exitStatus = ExitStatus(waitStatus: status)
-        } else if result < 0 {
+        switch SystemCall.wait(for: leaderPID, options: options) {
+        case .success(let reaped) where reaped.pid == leaderPID:
+            exitStatus = ExitStatus(waitStatus: reaped.status)
+        case .success:
+            break
+        case .failure:
             // ECHILD: someone else reaped it (a SIGCHLD set to SIG_IGN); nothing is left to wait for.
             exitStatus = .signaled(SIGKILL)
         }

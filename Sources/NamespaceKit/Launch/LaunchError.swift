@@ -118,8 +118,9 @@ public enum LaunchError: Error, Equatable, Sendable {
                     + "it needs the matching CONFIG_*_NS option (time needs Linux 5.6)"
             case (.uidMap, .notPermitted), (.gidMap, .notPermitted):
                 let what = step == .uidMap ? "uid" : "gid"
+                let own = step == .uidMap ? SystemCall.effectiveUserID : SystemCall.effectiveGroupID
                 return "\(prefix): an unprivileged user can map only its own \(what), once, "
-                    + "with count 1 (e.g. '0 \(what == "uid" ? geteuid() : getegid()) 1')"
+                    + "with count 1 (e.g. '0 \(own) 1')"
             case (.mountProc, _):
                 return "\(prefix): a fresh /proc needs new PID and mount namespaces, and inside a user "
                     + "namespace the host's /proc must not have locked mounts over it"

@@ -125,7 +125,7 @@ extension LaunchSpec {
 
     /// Checks everything that can be checked before launching, in the order a user reads the flags.
     /// `privileged` says whether the caller may write arbitrary id maps (root).
-    public func validate(privileged: Bool = geteuid() == 0) throws(LaunchSpecError) {
+    public func validate(privileged: Bool = SystemCall.effectiveUserID == 0) throws(LaunchSpecError) {
         if let hostname {
             guard kinds.contains(.uts) else { throw .hostnameNeedsUTS }
             try Self.validateHostname(hostname)
@@ -144,7 +144,8 @@ extension LaunchSpec {
             guard kinds.contains(.user) else { throw .mapNeedsUser(kind) }
             do {
                 try IDMap.validate(
-                    map, kind: kind, privileged: privileged, ownID: kind == .uid ? geteuid() : getegid())
+                    map, kind: kind, privileged: privileged,
+                    ownID: kind == .uid ? SystemCall.effectiveUserID : SystemCall.effectiveGroupID)
             } catch {
                 throw .badMap(error)
             }
@@ -153,7 +154,7 @@ extension LaunchSpec {
     }
 
     /// The uid map that will be written: the given one, or root inside to the caller's euid.
-    public var effectiveUIDMap: [IDMapEntry] { uidMap ?? IDMap.rootTo(geteuid()) }
+    public var effectiveUIDMap: [IDMapEntry] { uidMap ?? IDMap.rootTo(SystemCall.effectiveUserID) }
     /// The gid map that will be written: the given one, or root inside to the caller's egid.
-    public var effectiveGIDMap: [IDMapEntry] { gidMap ?? IDMap.rootTo(getegid()) }
+    public var effectiveGIDMap: [IDMapEntry] { gidMap ?? IDMap.rootTo(SystemCall.effectiveGroupID) }
 }

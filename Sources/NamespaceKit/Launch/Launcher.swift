@@ -8,7 +8,7 @@ public enum Launcher {
     public static func launch(_ spec: LaunchSpec) throws -> Child {
         // Maps of a user namespace on top of a joined one are ids of the joined namespace, where the child is
         // root: the kernel, not nslab, judges them.
-        try spec.validate(privileged: geteuid() == 0 || spec.joining?.kinds.contains(.user) == true)
+        try spec.validate(privileged: SystemCall.effectiveUserID == 0 || spec.joining?.kinds.contains(.user) == true)
         let path = try resolveCommand(spec.command[0], searchPath: environmentValue("PATH"))
 
         let environment = spec.environment ?? currentEnvironment()
@@ -59,16 +59,16 @@ public enum Launcher {
                     uid_map: UnsafePointer(uidMap),
                     gid_map: UnsafePointer(gidMap),
                     // Unprivileged callers must deny setgroups before the kernel accepts their gid_map.
-                    deny_setgroups: user && geteuid() != 0 ? 1 : 0,
+                    deny_setgroups: user && SystemCall.effectiveUserID != 0 ? 1 : 0,
                     mount_proc: spec.mountProc ? 1 : 0,
                     loopback_up: spec.loopbackUp ? 1 : 0,
                     use_pty: spec.terminalSize == nil ? 0 : 1,
                     rows: spec.terminalSize?.rows ?? 0,
                     cols: spec.terminalSize?.columns ?? 0,
-                    join_pidfd: join?.pidfd ?? -1,
+                    join_pidfd: join?.pidfd.rawValue ?? -1,
                     join_flags: joinFlags,
-                    join_root_fd: join?.root ?? -1,
-                    join_cwd_fd: join?.cwd ?? -1,
+                    join_root_fd: join?.root?.rawValue ?? -1,
+                    join_cwd_fd: join?.cwd?.rawValue ?? -1,
                     path: UnsafePointer(pathC),
                     argv: argvPointer,
                     envp: envpPointer)
@@ -80,31 +80,33 @@ public enum Launcher {
             throw LaunchError.step(step, Errno(result.error), kinds: spec.kinds, command: spec.command[0])
         }
         return Child(
-            pid: result.command_pid, leaderPID: result.pid, pidfd: result.pidfd,
-            terminalFD: result.pty_master >= 0 ? result.pty_master : nil, spec: spec)
+            pid: result.command_pid, leaderPID: result.pid, pidfd: FileDescriptor(rawValue: result.pidfd),
+            terminalFD: result.pty_master >= 0 ? FileDescriptor(rawValue: result.pty_master) : nil, spec: spec)
     }
 
     /// Finds `name` the way a shell would: as given when it has a slash, else in `searchPath`. A path must
     /// name an executable regular file: root passes access(X_OK) on any directory, which execve() refuses.
     public static func resolveCommand(_ name: String, searchPath: String?) throws(LaunchError) -> String {
         if name.contains("/") {
-            var info = stat()
-            guard stat(name, &info) == 0 else {
-                let error = Errno.current
+            let info: stat
+            switch SystemCall.fileStatus(name) {
+            case .success(let found): info = found
+            case .failure(let error):
                 if error == .noSuchFile || error == Errno(ENOTDIR) { throw .commandNotFound(name) }
                 throw .notExecutable(name, error)
             }
             if info.st_mode & S_IFMT == S_IFDIR { throw .notExecutable(name, Errno(EISDIR)) }
             if info.st_mode & S_IFMT != S_IFREG { throw .notExecutable(name, .accessDenied) }
-            if access(name, X_OK) == 0 { return name }
+            if SystemCall.isAccessible(name, X_OK) { return name }
             throw .notExecutable(name, Errno.current)
         }
         let directories = (searchPath ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
             .split(separator: ":", omittingEmptySubsequences: false)
         for directory in directories {
             let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
-            var info = stat()
-            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 {
+            if case .success(let info) = SystemCall.fileStatus(candidate), info.st_mode & S_IFMT == S_IFREG,
+                SystemCall.isAccessible(candidate, X_OK)
+            {
                 return candidate
             }
         }
@@ -136,22 +138,27 @@ public func currentEnvironment() -> [String] {
 
 /// The fds a join needs, closed when the value goes (after the launch, success or not).
 final class JoinHandles {
-    let pidfd: Int32
-    let root: Int32
-    let cwd: Int32
+    let pidfd: FileDescriptor
+    let root: FileDescriptor?
+    let cwd: FileDescriptor?
 
     /// Opens `target`'s pidfd and, when its mount namespace is joined, its root and working directory.
     init(_ target: JoinTarget) throws(LaunchError) {
-        pidfd = nsl_pidfd_open(target.pid)
-        guard pidfd >= 0 else { throw .targetGone(target.pid, .current) }
+        switch SystemCall.openPIDFD(target.pid) {
+        case .success(let fd): pidfd = fd
+        case .failure(let error): throw .targetGone(target.pid, error)
+        }
         let mount = target.kinds.contains(.mount)
-        root =
-            mount ? retryingOnInterrupt { open("/proc/\(target.pid)/root", nsl_o_path | O_DIRECTORY | O_CLOEXEC) } : -1
-        cwd = mount ? retryingOnInterrupt { open("/proc/\(target.pid)/cwd", nsl_o_path | O_DIRECTORY | O_CLOEXEC) } : -1
+        func openDirectory(_ name: String) -> FileDescriptor? {
+            guard mount else { return nil }
+            return try? SystemCall.open("/proc/\(target.pid)/\(name)", nsl_o_path | O_DIRECTORY).get()
+        }
+        root = openDirectory("root")
+        cwd = openDirectory("cwd")
     }
 
     deinit {
-        for fd in [pidfd, root, cwd] where fd >= 0 { close(fd) }
+        for fd in [pidfd, root, cwd] { fd?.close() }
     }
 }
 

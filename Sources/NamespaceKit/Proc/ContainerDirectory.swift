@@ -125,15 +125,13 @@ public final class ContainerDirectory {
     /// The bytes of a file under the state root (at most 4 MiB), nil when unreadable.
     private func read(_ relative: String) -> [UInt8]? {
         guard let stateRoot else { return nil }
-        let fd = open(stateRoot + "/" + relative, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard case .success(let fd) = SystemCall.open(stateRoot + "/" + relative, O_RDONLY) else { return nil }
+        defer { fd.close() }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while bytes.count < 4 << 20 {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
+            let result = chunk.withUnsafeMutableBytes { SystemCall.read(fd, into: $0) }
+            guard case .success(let count) = result, count > 0 else { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
         return bytes
@@ -141,16 +139,8 @@ public final class ContainerDirectory {
 
     /// The entry names of a directory under the state root, without `.` and `..`.
     private func list(_ relative: String) -> [String] {
-        guard let stateRoot, let directory = opendir(stateRoot + "/" + relative) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != ".", name != ".." { names.append(name) }
-        }
-        return names
+        guard let stateRoot else { return [] }
+        return SystemCall.directoryEntries(stateRoot + "/" + relative) ?? []
     }
 }
 

@@ -1,5 +1,4 @@
 import CNamespaces
-import Glibc
 
 extension ProcScanner {
     /// Reads every per-kind fact of `pid`, each from that process's point of view.
@@ -122,7 +121,7 @@ extension ProcScanner {
         var gidMap = namespace?.gidMap ?? .unknown
         var setgroups = namespace?.setgroups ?? .unknown
         if namespace == nil, let directory = reader.openProcess(process.pid) {
-            defer { close(directory) }
+            defer { directory.close() }
             uidMap = reader.read(directory, "uid_map", SmallFileParsers.idMap).knownOrUnknown
             gidMap = reader.read(directory, "gid_map", SmallFileParsers.idMap).knownOrUnknown
             setgroups = reader.read(directory, "setgroups", SmallFileParsers.setgroups).fact.flatMapOptional()
@@ -136,7 +135,7 @@ extension ProcScanner {
     private func timeFacts(_ process: ProcessRecord, _ snapshot: Snapshot) -> Fact<TimeFacts> {
         guard let offsets = snapshot.namespace(of: process.pid, .time)?.timeOffsets?.value else { return .unknown }
         // <root>/uptime is the reader's uptime; shift it by the difference of the two boottime offsets.
-        let readerOffsets = snapshot.namespace(of: getpid(), .time)?.timeOffsets?.value
+        let readerOffsets = snapshot.namespace(of: SystemCall.processID, .time)?.timeOffsets?.value
         let readerBoottime = readerOffsets?.boottime.totalSeconds ?? 0
         let uptime =
             reader.read(path: "uptime") { bytes -> Double? in

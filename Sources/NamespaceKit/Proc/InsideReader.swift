@@ -71,17 +71,19 @@ public struct LiveInsideReader: InsideReader {
 
     /// Runs the helper child against `pid`'s UTS, IPC, net and cgroup namespaces.
     public func facts(of pid: Int32, root: ProcRoot, interfaceNames: [String]) -> InsideFacts {
+        // The C helper takes raw numbers, -1 for a namespace that could not be opened.
         func openNamespace(_ kind: NamespaceKind) -> Int32 {
-            ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY)
+            let opened = SystemCall.open("\(root.path)/\(pid)/ns/\(kind.procName)", O_RDONLY)
+            return (try? opened.get())?.rawValue ?? -1
         }
         var targets = nsl_ns_targets(
-            user_fd: geteuid() == 0 ? -1 : openNamespace(.user),
+            user_fd: SystemCall.effectiveUserID == 0 ? -1 : openNamespace(.user),
             uts_fd: openNamespace(.uts), ipc_fd: openNamespace(.ipc), net_fd: openNamespace(.net),
             cgroup_fd: openNamespace(.cgroup), pid: pid)
         defer {
             for fd in [targets.user_fd, targets.uts_fd, targets.ipc_fd, targets.net_fd, targets.cgroup_fd] where fd >= 0
             {
-                close(fd)
+                FileDescriptor(rawValue: fd).close()
             }
         }
         // Interface names go over as fixed 16-byte slots (IFNAMSIZ), NUL-padded.
@@ -127,9 +129,10 @@ public struct LiveInsideReader: InsideReader {
 
     /// Joins `pid`'s user namespace in a helper child and reads the subjects' maps there.
     public func maps(readInUserNamespaceOf pid: Int32, root: ProcRoot, subjects: [Int32]) -> [MapReading]? {
-        let namespaceFD = ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/user", O_RDONLY)
-        guard namespaceFD >= 0 else { return nil }
-        defer { close(namespaceFD) }
+        guard case .success(let namespaceFD) = SystemCall.open("\(root.path)/\(pid)/ns/user", O_RDONLY) else {
+            return nil
+        }
+        defer { namespaceFD.close() }
         let paths = subjects.prefix(Int(NSL_USERNS_MAX_FILES) / 2).flatMap {
             ["\(root.path)/\($0)/uid_map", "\(root.path)/\($0)/gid_map"]
         }
@@ -138,7 +141,7 @@ public struct LiveInsideReader: InsideReader {
         defer { cPaths.forEach { free($0) } }
         var reads = nsl_userns_reads()
         let status = cPaths.map { UnsafePointer($0!) }.withUnsafeBufferPointer {
-            nsl_read_in_userns(namespaceFD, $0.baseAddress!, Int32(paths.count), &reads)
+            nsl_read_in_userns(namespaceFD.rawValue, $0.baseAddress!, Int32(paths.count), &reads)
         }
         guard status == 0, reads.setns_errno == 0 else { return nil }
         let errors = withUnsafeBytes(of: reads.file_errno) { Array($0.bindMemory(to: Int32.self)) }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// A small streaming JSON writer into bytes: no Foundation, no intermediate dictionaries.
 public struct JSONWriter: Sendable {
     /// The document so far.
@@ -185,7 +183,7 @@ public struct JSONWriter: Sendable {
 public enum StandardOutput {
     /// Writes all of `bytes` to fd 1; a closed pipe just stops the output.
     public static func write(_ bytes: [UInt8]) {
-        SystemCall.writeAll(STDOUT_FILENO, bytes)
+        SystemCall.writeAll(.standardOutput, bytes)
     }
 
     /// Writes a string to standard output.

@@ -73,17 +73,15 @@ enum HolderDiscovery {
             }
         }
         // Open fds of every process (the links read `net:[4026532008]`).
-        var buffer = [CChar](repeating: 0, count: 64)
+        var buffer = [UInt8](repeating: 0, count: 64)
         for process in processes {
             let directory = "\(root.path)/\(process.pid)/fd"
-            guard let stream = opendir(directory) else { continue }
-            defer { closedir(stream) }
-            while let entry = readdir(stream) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let names = SystemCall.directoryEntries(directory) else { continue }
+            for name in names {
                 guard let first = name.first, first.isNumber else { continue }
-                let count = readlink(directory + "/" + name, &buffer, buffer.count - 1)
-                guard count > 4 else { continue }
-                let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let read = buffer.withUnsafeMutableBytes { SystemCall.readLink(directory + "/" + name, into: $0) }
+                guard case .success(let count) = read, count > 4 else { continue }
+                let target = String(decoding: buffer[0..<count], as: UTF8.self)
                 guard let key = nsfsKey(target) else { continue }
                 let path = directory + "/" + name
                 add(key, NamespaceHolder(how: .fd, path: path, pid: process.pid), openPath: path)
@@ -94,16 +92,15 @@ enum HolderDiscovery {
         // Relations of the held ones, and owner user namespaces nobody is in (followed up to a known one).
         let known = Set(index.keys).union(held.keys)
         var owners: [UInt64: Namespace] = [:]
-        func follow(_ fd: Int32, _ namespace: inout Namespace) {
-            if namespace.kind == .pid || namespace.kind == .user { namespace.parent = inode(nsl_ns_get_parent(fd)) }
-            let ownerFD = nsl_ns_get_userns(fd)
-            namespace.ownerUserNamespace = inode(ownerFD, closing: false)
-            if namespace.kind == .user {
-                var uid: UInt32 = 0
-                if nsl_ns_get_owner_uid(fd, &uid) == 0 { namespace.ownerUID = uid }
+        func follow(_ fd: FileDescriptor, _ namespace: inout Namespace) {
+            if namespace.kind == .pid || namespace.kind == .user {
+                namespace.parent = SystemCall.inodeClosing(SystemCall.namespaceParent(of: fd))
             }
-            guard ownerFD >= 0 else { return }
-            defer { close(ownerFD) }
+            let ownerFD = SystemCall.namespaceOwner(of: fd)
+            namespace.ownerUserNamespace = ownerFD.flatMap(SystemCall.inode(of:))
+            if namespace.kind == .user, let uid = SystemCall.namespaceOwnerUID(of: fd) { namespace.ownerUID = uid }
+            guard let ownerFD else { return }
+            defer { ownerFD.close() }
             guard let ownerID = namespace.ownerUserNamespace,
                 !known.contains(NamespaceKey(kind: .user, id: ownerID)), owners[ownerID] == nil
             else { return }
@@ -115,20 +112,19 @@ enum HolderDiscovery {
         }
         for position in result.indices {
             guard let path = openPaths[result[position].key] else { continue }
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue }
+            guard case .success(let fd) = SystemCall.open(path, O_RDONLY) else { continue }
             follow(fd, &result[position])
-            close(fd)
+            fd.close()
         }
         for namespace in namespaces {
             guard let owner = namespace.ownerUserNamespace, !known.contains(NamespaceKey(kind: .user, id: owner)),
                 owners[owner] == nil
             else { continue }
-            let fd = open("\(root.path)/\(namespace.representative)/ns/\(namespace.kind.procName)", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue }
+            let path = "\(root.path)/\(namespace.representative)/ns/\(namespace.kind.procName)"
+            guard case .success(let fd) = SystemCall.open(path, O_RDONLY) else { continue }
             var copy = namespace
             follow(fd, &copy)
-            close(fd)
+            fd.close()
         }
         result += owners.values
         return result
@@ -142,13 +138,5 @@ enum HolderDiscovery {
         let digits = text[text.index(colon, offsetBy: 2)..<text.index(before: text.endIndex)]
         guard text[text.index(after: colon)] == "[", let id = UInt64(digits) else { return nil }
         return NamespaceKey(kind: kind, id: id)
-    }
-
-    /// The inode of an ns fd (closing it unless told not to); nil for -1.
-    private static func inode(_ fd: Int32, closing: Bool = true) -> UInt64? {
-        guard fd >= 0 else { return nil }
-        defer { if closing { close(fd) } }
-        var info = stat()
-        return fstat(fd, &info) == 0 ? UInt64(info.st_ino) : nil
     }
 }

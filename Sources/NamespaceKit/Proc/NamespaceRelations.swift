@@ -1,4 +1,3 @@
-import CNamespaces
 import Glibc
 
 /// Parent, owner and owner uid of a namespace, from the nsfs ioctls on `/proc/<pid>/ns/<kind>`.
@@ -13,27 +12,16 @@ struct NamespaceRelations: Sendable, Hashable {
     /// Asks the kernel through a member's ns file; nil when the file cannot be opened (process gone,
     /// no permission, or a fixture tree where the links are not real nsfs files).
     static func read(root: ProcRoot, key: NamespaceKey, pid: Int32) -> NamespaceRelations? {
-        let fd = ProcSyscalls.openAt(AT_FDCWD, "\(root.path)/\(pid)/ns/\(key.kind.procName)", O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        let path = "\(root.path)/\(pid)/ns/\(key.kind.procName)"
+        guard case .success(let fd) = SystemCall.open(path, O_RDONLY) else { return nil }
+        defer { fd.close() }
         var relations = NamespaceRelations()
         if key.kind == .pid || key.kind == .user {
             // EPERM means the parent is outside the reader's view: for the reader, this is the top.
-            relations.parent = inode(of: nsl_ns_get_parent(fd))
+            relations.parent = SystemCall.inodeClosing(SystemCall.namespaceParent(of: fd))
         }
-        relations.owner = inode(of: nsl_ns_get_userns(fd))
-        if key.kind == .user {
-            var uid: UInt32 = 0
-            if nsl_ns_get_owner_uid(fd, &uid) == 0 { relations.ownerUID = uid }
-        }
+        relations.owner = SystemCall.inodeClosing(SystemCall.namespaceOwner(of: fd))
+        if key.kind == .user { relations.ownerUID = SystemCall.namespaceOwnerUID(of: fd) }
         return relations
-    }
-
-    /// The inode of a freshly returned ns fd, closing it; nil for -1.
-    private static func inode(of fd: Int32) -> UInt64? {
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        return fstat(fd, &info) == 0 ? UInt64(info.st_ino) : nil
     }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// The `ip netns` names of net namespaces, cheaply: one `stat` per entry of /run/netns (usually a handful), where
 /// a bind-mounted nsfs file's inode is the namespace id. `ps`, `inspect` and the dashboard's net fact use this
 /// instead of the bind-mount discovery of `HolderDiscovery`, which reads a mountinfo per mount namespace.
@@ -8,18 +6,13 @@ public enum NetnsNames {
     public static func byNamespace(directory: String = "/run/netns") -> [UInt64: [String]] {
         // nsfs is one superblock: every namespace file has the device of our own, and an entry on another
         // device (the empty file `ip netns add` leaves when the mount is gone) is no namespace.
-        var own = stat()
-        guard stat("/proc/self/ns/net", &own) == 0, let stream = opendir(directory) else { return [:] }
-        defer { closedir(stream) }
+        guard case .success(let own) = SystemCall.fileStatus("/proc/self/ns/net"),
+            let entries = SystemCall.directoryEntries(directory)
+        else { return [:] }
         var names: [UInt64: [String]] = [:]
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name != ".", name != ".." else { continue }
-            let path = directory + "/" + name
-            var info = stat()
-            guard stat(path, &info) == 0, info.st_dev == own.st_dev else { continue }
+        for name in entries {
+            guard case .success(let info) = SystemCall.fileStatus(directory + "/" + name), info.st_dev == own.st_dev
+            else { continue }
             names[UInt64(info.st_ino), default: []].append(name)
         }
         return names.mapValues { $0.sorted() }

@@ -32,7 +32,7 @@ final class ProcReader {
     /// The tree this reader reads.
     let root: ProcRoot
     /// The open root directory every read is relative to.
-    let rootFD: Int32
+    let rootFD: FileDescriptor
     /// The buffer every read lands in; parse before the next read.
     let buffer = ReadBuffer()
     /// Parsed cgroup files by their bytes: most processes share their cgroup, so they share one parsed array
@@ -44,36 +44,28 @@ final class ProcReader {
 
     /// Opens the tree; nil when the directory cannot be opened.
     init?(root: ProcRoot) {
-        let fd = ProcSyscalls.openAt(AT_FDCWD, root.path, O_RDONLY | O_DIRECTORY)
-        guard fd >= 0 else { return nil }
+        guard case .success(let fd) = SystemCall.open(root.path, O_RDONLY | O_DIRECTORY) else { return nil }
         self.root = root
         rootFD = fd
     }
 
     deinit {
-        close(rootFD)
+        rootFD.close()
         pidName.deallocate()
     }
 
     /// The numeric entries of the root, in directory order.
     func pids() -> [Int32] {
-        let dupFD = dup(rootFD)
-        guard dupFD >= 0, let directory = fdopendir(dupFD) else { return [] }
-        defer { closedir(directory) }
-        rewinddir(directory)
         var pids: [Int32] = []
         pids.reserveCapacity(1024)
-        while let entry = readdir(directory) {
-            let pid: Int32 = withUnsafeBytes(of: &entry.pointee.d_name) { name in
-                var value: Int32 = 0
-                for byte in name {
-                    if byte == 0 { break }
-                    guard byte >= 0x30, byte <= 0x39 else { return 0 }
-                    value = value &* 10 &+ Int32(byte - 0x30)
-                }
-                return value
+        _ = SystemCall.forEachEntry(of: rootFD) { name in
+            var value: Int32 = 0
+            for byte in name {
+                if byte == 0 { break }
+                guard byte >= 0x30, byte <= 0x39 else { return }
+                value = value &* 10 &+ Int32(byte - 0x30)
             }
-            if pid > 0 { pids.append(pid) }
+            if value > 0 { pids.append(value) }
         }
         return pids
     }
@@ -97,9 +89,11 @@ final class ProcReader {
     }
 
     /// Opens `/proc/<pid>` as a path fd to read relative to; nil when the process is gone.
-    func openProcess(_ pid: Int32) -> Int32? {
-        let fd = ProcSyscalls.openAt(rootFD, pidPath(pid, ""), nsl_o_path | O_DIRECTORY)
-        return fd >= 0 ? fd : nil
+    func openProcess(_ pid: Int32) -> FileDescriptor? {
+        guard case .success(let fd) = SystemCall.openAt(rootFD, pidPath(pid, ""), nsl_o_path | O_DIRECTORY) else {
+            return nil
+        }
+        return fd
     }
 
     /// Reads and parses `/proc/<pid>/stat` with a single open (no directory fd): the refresh path.
@@ -110,7 +104,7 @@ final class ProcReader {
 
     /// Reads `name` under `directory` and parses the bytes with `parse`.
     func read<Value>(
-        _ directory: Int32, _ name: StaticString,
+        _ directory: FileDescriptor, _ name: StaticString,
         _ parse: (UnsafeBufferPointer<UInt8>) -> Value
     ) -> Result<Value, ProcFailure> {
         let count = ProcSyscalls.readWhole(directory, Self.cName(name), into: buffer)
@@ -137,7 +131,7 @@ final class ProcReader {
 
     /// Reads the symlink `name` under `directory` and parses its target.
     func readLink<Value>(
-        _ directory: Int32, _ name: StaticString,
+        _ directory: FileDescriptor, _ name: StaticString,
         _ parse: (UnsafeBufferPointer<UInt8>) -> Value
     ) -> Result<Value, ProcFailure> {
         let count = ProcSyscalls.readLink(directory, Self.cName(name), into: buffer)

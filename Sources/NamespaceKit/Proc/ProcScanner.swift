@@ -1,5 +1,4 @@
 import CNamespaces
-import Glibc
 
 /// Why a proc tree cannot be read at all.
 public struct ProcError: Error, Sendable, CustomStringConvertible {
@@ -37,7 +36,7 @@ public final class ProcScanner {
     public init(root: ProcRoot = .system, inside: (any InsideReader)? = nil) throws(ProcError) {
         guard let reader = ProcReader(root: root) else {
             throw ProcError(
-                description: "cannot open \(root.path): \(String(cString: strerror(errno))); is /proc mounted?")
+                description: "cannot open \(root.path): \(Errno.current); is /proc mounted?")
         }
         self.root = root
         self.reader = reader
@@ -137,7 +136,7 @@ public final class ProcScanner {
             namespace.setgroups = .unknown
             return
         }
-        defer { close(directory) }
+        defer { directory.close() }
         namespace.uidMap = reader.read(directory, "uid_map", SmallFileParsers.idMap).knownOrUnknown
         namespace.gidMap = reader.read(directory, "gid_map", SmallFileParsers.idMap).knownOrUnknown
         namespace.setgroups = reader.read(directory, "setgroups", SmallFileParsers.setgroups).fact
@@ -146,7 +145,7 @@ public final class ProcScanner {
 
     private func readTimeOffsets(_ pid: Int32) -> Fact<TimeOffsets> {
         guard let directory = reader.openProcess(pid) else { return .unknown }
-        defer { close(directory) }
+        defer { directory.close() }
         return reader.read(directory, "timens_offsets", SmallFileParsers.timeOffsets).fact.flatMapOptional()
     }
 

@@ -1,34 +1,43 @@
 import Glibc
 
-/// The /proc model's file calls, kept apart from `SystemCall` because they read into one reusable buffer and
-/// report `-errno` without allocating: a scan makes tens of thousands of them.
+/// The /proc model's file calls over `SystemCall`: they read into one reusable buffer and report `-errno`
+/// without allocating, since a scan makes tens of thousands of them.
 enum ProcSyscalls {
     /// Opens `name` relative to `directory`; returns the fd or `-errno`.
-    static func openAt(_ directory: Int32, _ name: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
-        let fd = retryingOnInterrupt { openat(directory, name, flags | O_CLOEXEC) }
-        return fd >= 0 ? fd : -errno
+    @inline(__always)
+    static func openAt(_ directory: FileDescriptor, _ name: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
+        switch SystemCall.openAt(directory, name, flags) {
+        case .success(let fd): fd.rawValue
+        case .failure(let error): -error.rawValue
+        }
     }
 
     /// Reads the whole file `name` under `directory` into `buffer` (growing it when full).
     /// Returns the byte count or `-errno`.
-    static func readWhole(_ directory: Int32, _ name: UnsafePointer<CChar>, into buffer: ReadBuffer) -> Int {
-        let fd = openAt(directory, name, O_RDONLY)
-        if fd < 0 { return Int(fd) }
-        defer { close(fd) }
+    static func readWhole(_ directory: FileDescriptor, _ name: UnsafePointer<CChar>, into buffer: ReadBuffer) -> Int {
+        let opened = openAt(directory, name, O_RDONLY)
+        if opened < 0 { return Int(opened) }
+        let fd = FileDescriptor(rawValue: opened)
+        defer { fd.close() }
         var total = 0
         while true {
             if total == buffer.capacity { buffer.grow() }
-            let got = retryingOnInterrupt { read(fd, buffer.base + total, buffer.capacity - total) }
-            if got < 0 { return -Int(errno) }
-            if got == 0 { return total }
-            total += got
+            let free = UnsafeMutableRawBufferPointer(start: buffer.base + total, count: buffer.capacity - total)
+            switch SystemCall.read(fd, into: free) {
+            case .failure(let error): return -Int(error.rawValue)
+            case .success(0): return total
+            case .success(let got): total += got
+            }
         }
     }
 
     /// Reads the target of the symlink `name` under `directory` into `buffer`; returns the length or `-errno`.
-    static func readLink(_ directory: Int32, _ name: UnsafePointer<CChar>, into buffer: ReadBuffer) -> Int {
-        let got = readlinkat(directory, name, buffer.base.assumingMemoryBound(to: CChar.self), buffer.capacity)
-        return got >= 0 ? got : -Int(errno)
+    static func readLink(_ directory: FileDescriptor, _ name: UnsafePointer<CChar>, into buffer: ReadBuffer) -> Int {
+        let whole = UnsafeMutableRawBufferPointer(start: buffer.base, count: buffer.capacity)
+        switch SystemCall.readLinkAt(directory, name, into: whole) {
+        case .success(let count): return count
+        case .failure(let error): return -Int(error.rawValue)
+        }
     }
 }
 

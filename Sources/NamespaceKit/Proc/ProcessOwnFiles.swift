@@ -1,5 +1,3 @@
-import Glibc
-
 /// uid_map, gid_map, setgroups and timens_offsets read from one process's own files.
 ///
 /// These files are readable by anyone for most processes, while the ns links that tell which namespace a process
@@ -26,7 +24,7 @@ extension ProcScanner {
             let userUnknown = process.namespaces[.user] == .unknown
             let timeUnknown = hasTime && process.namespaces[.time] == .unknown
             guard userUnknown || timeUnknown, let directory = reader.openProcess(process.pid) else { continue }
-            defer { close(directory) }
+            defer { directory.close() }
             var files = ProcessOwnFiles()
             if userUnknown {
                 files.uidMap = reader.read(directory, "uid_map", SmallFileParsers.idMap).knownOrUnknown

@@ -1,16 +1,14 @@
-import Glibc
-
 extension ProcReader {
     /// Reads one process completely; nil when it vanished (its directory or `stat` is gone).
     func readProcess(_ pid: Int32) -> ProcessRecord? {
         guard let directory = openProcess(pid) else { return nil }
-        defer { close(directory) }
+        defer { directory.close() }
         guard case .success(let stat?) = read(directory, "stat", StatParser.parse) else { return nil }
         return readDetails(directory, stat: stat)
     }
 
     /// Reads everything beyond `stat` for a process whose directory is open.
-    func readDetails(_ directory: Int32, stat: ProcStat) -> ProcessRecord {
+    func readDetails(_ directory: FileDescriptor, stat: ProcStat) -> ProcessRecord {
         var record = ProcessRecord(
             pid: stat.pid, ppid: stat.ppid, comm: stat.comm, state: stat.state,
             startTime: stat.startTime)
@@ -28,7 +26,7 @@ extension ProcReader {
     }
 
     /// Reads the ten ns links; a missing link is `unavailable` (the kernel lacks the kind).
-    func readNamespaces(_ directory: Int32) -> NamespaceSet {
+    func readNamespaces(_ directory: FileDescriptor) -> NamespaceSet {
         var set = NamespaceSet()
         for slot in 0..<NamespaceSet.slotCount {
             let count = ProcSyscalls.readLink(directory, Self.cName(NamespaceSet.linkNames[slot]), into: buffer)

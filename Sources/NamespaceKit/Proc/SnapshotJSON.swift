@@ -1,5 +1,3 @@
-import Glibc
-
 /// The JSON documents of `nslab ps --json` and `nslab ls --json` (schema: docs/json.md).
 ///
 /// Ids are numbers. A field that could not be read is `null`; a namespace kind the kernel lacks is
@@ -11,7 +9,7 @@ extension JSONWriter {
     public mutating func writeProcesses(
         _ snapshot: Snapshot, reference: NamespaceSet? = nil, ownFiles: [Int32: ProcessOwnFiles] = [:]
     ) {
-        let reference = reference ?? snapshot.process(getpid())?.namespaces
+        let reference = reference ?? snapshot.process(SystemCall.processID)?.namespaces
         let containers = ContainerDirectory(for: snapshot.root)
         // `ip netns` names are bind mounts as nslab's mount namespace sees them: only for the live /proc.
         let netnsNames = snapshot.root.isLive ? NetnsNames.byNamespace() : [:]

@@ -75,7 +75,7 @@ struct LauncherTests {
         defer {
             child.kill()
             _ = child.wait()
-            if let fd = child.terminalFD { close(fd) }
+            child.terminalFD?.close()
         }
         // sleep itself may hold a file open for a moment while it starts (the locale archive);
         // a leaked fd would stay, so wait for the list to settle before judging it.
@@ -96,7 +96,7 @@ struct LauncherTests {
         var spec = LaunchSpec(kinds: [.uts], command: ["/bin/sh", "-c", "stty size; tty; exit 3"])
         spec.terminalSize = WindowSize(rows: 33, columns: 101)
         let child = try Launcher.launch(spec)
-        let master = try #require(child.terminalFD)
+        let master = try #require(child.terminalFD?.rawValue)
         defer { close(master) }
         // Read until EIO: the slave side is closed when the command exits, and nothing is lost.
         var output = [UInt8]()
