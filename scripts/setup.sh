@@ -10,6 +10,9 @@ packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux ut
     runc bubblewrap
     # ping between the two network namespaces of the veth lesson's end-to-end test (LessonEndToEndTests)
     iputils-ping
+    # plays back the lab notebook's recording in its end-to-end test (NotebookEndToEndTests), and is what
+    # benchmarks/notebook-bench.sh compares nslab's recording with
+    asciinema
     "$@")
 missing=()
 for package in "${packages[@]}"; do

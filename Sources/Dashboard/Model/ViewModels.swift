@@ -190,6 +190,8 @@ public enum DashboardAction: Equatable, Sendable {
     case openSplit
     /// Put this text on the terminal's clipboard (OSC 52), for the `unshare` line.
     case copy(String)
+    /// `N`: start or stop the lab notebook (notebook.md and the lab.cast recording).
+    case toggleNotebook
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

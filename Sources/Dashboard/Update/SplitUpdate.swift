@@ -47,6 +47,7 @@ extension DashboardUpdate {
             panes.adopt(pane, as: tab.id)
             if pane.fd >= 0 { outcome.effects.append(.watch(pane.fd)) }
             model.split = PaneSplit(left: tab.id, right: model.shownTabID)
+            notebookLaunched(tab, model: model)
             model.announceSplit()
             refresh(&model)
         case .failure(let failure):
