@@ -88,7 +88,7 @@ struct LabNotebookTests {
                 tab: "t", namespaces: nil, command: "echo '```'", output: ["```", "\u{1b}[31mred"], status: 1))
         let text = sink.text
         #expect(text.contains("````console\n$ echo '```'\n```\n^[[31mred\n````\n"), "\(text)")
-        #expect(text.contains("#### ") && text.contains("`` echo '```' ``"), "\(text)")
+        #expect(text.contains("#### ") && text.contains("````echo '```'````"), "\(text)")
         #expect(!text.contains("\u{1b}"))
     }
 

@@ -99,7 +99,7 @@ public enum KeyBindings {
             .these([.character("y")])),
         KeyBinding(.dashboard, "L", "the lesson list: a guided experiment, checked live", .these([.character("L")])),
         KeyBinding(
-            .dashboard, "N", "notebook on/off: notebook.md and lab.cast in the --notebook DIR (or nslab-lab-DATE)",
+            .dashboard, "N", "lab notebook on/off: notebook.md and lab.cast in --notebook DIR",
             .these([.character("N")])),
         KeyBinding(.dashboard, "F1 / ?", "this help", .these([.function(1), .character("?")])),
         KeyBinding(.dashboard, "Ctrl-L", "redraw the whole screen", .these([.control(12)])),

@@ -1,3 +1,4 @@
+import Glibc
 import NamespaceKit
 import TerminalKit
 
@@ -30,7 +31,7 @@ public final class LabSession {
     /// directory that cannot be written fails here, before the lab starts.
     public init(
         directory: String, clock: @escaping () -> UInt64 = SystemCall.monotonicNanoseconds,
-        wallClock: () -> Int = NotebookFiles.wallClock
+        wallClock: () -> Int = { Int(time(nil)) }
     ) throws(NotebookError) {
         self.directory = directory
         self.clock = clock

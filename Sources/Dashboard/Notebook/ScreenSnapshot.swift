@@ -7,9 +7,9 @@ enum ScreenSnapshot {
     /// the cursor where it is (hidden when the pane hides it).
     static func bytes(of terminal: Terminal) -> [UInt8] {
         var out = "\u{1b}[0m\u{1b}[H\u{1b}[2J"
-        var current = Cell.blank
+        var current = TerminalKit.Cell.blank
         for row in 0..<terminal.rows {
-            var cells: [Cell] = (0..<terminal.cols).map { terminal.cell(row: row, col: $0) }
+            var cells: [TerminalKit.Cell] = (0..<terminal.cols).map { terminal.cell(row: row, col: $0) }
             // Blanks in the default background at the end of a row are what the clear left there already.
             while let last = cells.last, last.text == " " || last.text.isEmpty, last.bg == .default,
                 !last.attributes.contains(.reverse)
@@ -33,12 +33,12 @@ enum ScreenSnapshot {
     }
 
     /// True when two cells are drawn with the same colours and attributes.
-    private static func sameLook(_ a: Cell, _ b: Cell) -> Bool {
+    private static func sameLook(_ a: TerminalKit.Cell, _ b: TerminalKit.Cell) -> Bool {
         a.attributes == b.attributes && a.fg == b.fg && a.bg == b.bg
     }
 
     /// The SGR sequence that sets exactly `cell`'s look from any state.
-    static func sgr(_ cell: Cell) -> String {
+    static func sgr(_ cell: TerminalKit.Cell) -> String {
         var codes = ["0"]
         let attributes: [(CellAttributes, String)] = [
             (.bold, "1"), (.italic, "3"), (.underline, "4"), (.blink, "5"), (.reverse, "7"), (.conceal, "8"),
