@@ -9,11 +9,10 @@ import Testing
 @Suite("Lab notebook (notebook.md)")
 struct LabNotebookTests {
     /// A notebook into memory that started at 2026-12-07 15:04:00 UTC, monotonic time 1 s.
-    func notebook(appending: Bool = false) throws -> (LabNotebook, MemorySink) {
+    func notebook() throws -> (LabNotebook, MemorySink) {
         let sink = MemorySink()
         let notebook = try LabNotebook(
-            sink: sink, wallStart: 1_796_655_840, monotonicStart: 1_000_000_000, recording: "lab.cast",
-            appending: appending)
+            sink: sink, wallStart: 1_796_655_840, monotonicStart: 1_000_000_000, recording: "lab.cast")
         return (notebook, sink)
     }
 
@@ -117,7 +116,7 @@ struct LabNotebookTests {
         session.launched(tab: "Child 1 [uts]", namespaces: "unshare --uts sh")
         session.close()
         let text = try String(contentsOfFile: directory + "/notebook.md", encoding: .utf8)
-        #expect(text.hasPrefix(old + "\n## Lab, "), "\(text)")
+        #expect(text.hasPrefix(old + "\n\n## Lab, "), "\(text)")
         #expect(text.contains("unshare --uts sh"))
         #expect(session.recordingName == "lab-2.cast")
         #expect(try String(contentsOfFile: directory + "/lab.cast", encoding: .utf8) == "{\"version\": 2}\n")

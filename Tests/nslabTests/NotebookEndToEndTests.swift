@@ -131,3 +131,28 @@ struct NotebookEndToEndTests {
         #expect(result.stderr.contains("--notebook /mnt/"), "\(result.stderr)")
     }
 }
+
+/// A disk that fills up while the lab runs.
+@Suite("lab notebook on a full disk", .serialized)
+struct NotebookFullDiskTests {
+    @Test("a write that fails mid-lab (ENOSPC) stops the notebook with one status bar line; the dashboard goes on")
+    func fillsUp() throws {
+        try requireRoot()
+        // /mnt is a small tmpfs in a mount namespace of nslab's own (private: nothing reaches the host).
+        let tmux = try TmuxSession(
+            "exec unshare --mount --propagation private /bin/sh -c 'mount -t tmpfs -o size=128k nslab-small /mnt && "
+                + "exec \(Binary.path) --notebook /mnt/lab --ns uts --shell /bin/sh --launch'",
+            environment: ["PS1": "child$ "])
+        try tmux.waitFor("● REC notebook /mnt/lab")
+        try tmux.send("seq 1 100000; echo after-$((1+1))", literal: true)
+        try tmux.send("Enter")
+        let screen = try tmux.waitFor(
+            "Notebook stopped: writing /mnt/lab/lab.cast failed: No space left on", timeout: 20)
+        #expect(!screen.contains("● REC"), "\(screen)")
+        try tmux.waitFor("after-2")
+        // The dashboard lives on: the pane still takes keys and shows their output.
+        try tmux.send("echo still-$((2+1))", literal: true)
+        try tmux.send("Enter")
+        try tmux.waitFor("still-3")
+    }
+}

@@ -17,15 +17,16 @@ public final class LabNotebook {
     /// Output rows kept from its end.
     static let tailRows = 10
 
-    /// Starts a section in `sink`: a blank line first when the file already holds text (`appending`), then
+    /// Starts a section in `sink`: `separator` first (the newlines that put a blank line after the text the file
+    /// already holds), then
     /// `## Lab, YYYY-MM-DD HH:MM UTC` and what the section holds. Throws the write's error.
     public init(
-        sink: any NotebookSink, wallStart: Int, monotonicStart: UInt64, recording: String?, appending: Bool
+        sink: any NotebookSink, wallStart: Int, monotonicStart: UInt64, recording: String?, separator: String = ""
     ) throws(Errno) {
         self.sink = sink
         self.wallStart = wallStart
         self.monotonicStart = monotonicStart
-        var text = appending ? "\n" : ""
+        var text = separator
         text += "## Lab, \(Self.date(wallStart)) UTC\n\n"
         text += "Written by nslab as the lab went: each command with its namespaces, output, exit status and what "
         text += "differed from the host."

@@ -37,7 +37,7 @@ public final class LabSession {
         self.clock = clock
         try NotebookFiles.makeDirectory(directory)
         let notebookPath = directory + "/" + NotebookFiles.notebookName
-        let (notebookSink, hadText) = try NotebookFiles.openForAppending(notebookPath)
+        let (notebookSink, separator) = try NotebookFiles.openForAppending(notebookPath)
         let (castSink, castName) = try NotebookFiles.createRecording(in: directory)
         recordingName = castName
         recordingSink = castSink
@@ -45,7 +45,7 @@ public final class LabSession {
         do {
             notebook = try LabNotebook(
                 sink: notebookSink, wallStart: wallClock(), monotonicStart: clock(), recording: castName,
-                appending: hadText)
+                separator: separator)
         } catch {
             throw .file(notebookPath, error)
         }

@@ -51,13 +51,20 @@ enum NotebookFiles {
         return parent.isEmpty ? "/" : String(parent)
     }
 
-    /// Opens `path` for appending (created 0644 if missing); the sink and whether the file already held text.
-    static func openForAppending(_ path: String) throws(NotebookError) -> (sink: FileSink, hadText: Bool) {
-        let fd = retryingOnInterrupt { open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0o644) }
+    /// Opens `path` for appending (created 0644 if missing); the sink, and the newlines a new section needs
+    /// before it so that it starts after a blank line ("" for an empty file or one that ends in a blank line).
+    static func openForAppending(_ path: String) throws(NotebookError) -> (sink: FileSink, separator: String) {
+        let fd = retryingOnInterrupt { open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0o644) }
         guard fd >= 0 else { throw .file(path, .current) }
         var status = stat()
-        let hadText = fstat(fd, &status) == 0 && status.st_size > 0
-        return (FileSink(fd: fd, path: path), hadText)
+        guard fstat(fd, &status) == 0, status.st_size > 0 else { return (FileSink(fd: fd, path: path), "") }
+        var tail: [UInt8] = [0, 0]
+        let count = min(2, Int(status.st_size))
+        let got = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(status.st_size) - off_t(count)) }
+        let last = Array(tail.prefix(max(0, got)))
+        let newlines = last.reversed().prefix { $0 == 0x0A }.count
+        let separator = String(repeating: "\n", count: max(0, 2 - newlines))
+        return (FileSink(fd: fd, path: path), separator)
     }
 
     /// Creates a recording file that did not exist: `lab.cast`, else `lab-2.cast`, `lab-3.cast`... (an

@@ -27,7 +27,7 @@ extension DashboardUpdate {
         do {
             let session = try LabSession(directory: directory, clock: now)
             startNotebook(session, model: &model)
-            model.show("Notebook on: \(directory)/notebook.md and \(session.recordingName).")
+            model.show("Notebook on: notebook.md and \(session.recordingName).")
         } catch {
             model.show("Notebook not started: \(error.message).", isError: true)
         }
