@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 import TerminalKit
 
@@ -31,7 +30,7 @@ public final class LabSession {
     /// directory that cannot be written fails here, before the lab starts.
     public init(
         directory: String, clock: @escaping () -> UInt64 = SystemCall.monotonicNanoseconds,
-        wallClock: () -> Int = { Int(time(nil)) }
+        wallClock: () -> Int = NotebookFiles.wallClock
     ) throws(NotebookError) {
         self.directory = directory
         self.clock = clock

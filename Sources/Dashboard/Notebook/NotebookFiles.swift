@@ -25,6 +25,7 @@ public enum NotebookError: Error, Equatable, Sendable {
 
 /// The notebook's files on disk: the directory made if missing, `notebook.md` opened for appending, a recording
 /// file that never replaces an earlier one. The one place the notebook calls into the C library for files.
+@usableFromInline
 enum NotebookFiles {
     /// The notebook's file name.
     static let notebookName = "notebook.md"
@@ -85,5 +86,6 @@ enum NotebookFiles {
     }
 
     /// Unix time now, in seconds.
+    @usableFromInline
     static func wallClock() -> Int { Int(time(nil)) }
 }

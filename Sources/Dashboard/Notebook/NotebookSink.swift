@@ -63,6 +63,7 @@ final class MemorySink: NotebookSink {
     /// The bytes as text.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Keeps `bytes`, or fails with `failure` when set.
     func write(_ bytes: UnsafeRawBufferPointer) -> Errno? {
         if let failure { return failure }
         writes += 1
