@@ -12,27 +12,74 @@ struct UTF8Carry {
     /// U+FFFD as UTF-8.
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
-    /// Appends `chunk`, repaired and JSON-escaped, to `out`; an incomplete last character is kept for the next.
+    /// The most bytes `escape(_:into:)` writes for a chunk of `count` bytes: 6 per byte (`\u001b`), and a held
+    /// character's replacement.
+    static func worstCase(_ count: Int) -> Int { 6 * count + 12 }
+
+    /// Writes `chunk`, repaired and JSON-escaped, to `out`, which has room for `worstCase(chunk.count)` bytes;
+    /// returns how many bytes it wrote. An incomplete last character is kept for the next chunk.
+    ///
+    /// This is the recording's hot path (every byte a child prints): it writes through a pointer, byte by byte,
+    /// with no array made per character.
+    mutating func escape(_ chunk: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var written = 0
+        var index = 0
+        if !pending.isEmpty {
+            // Complete the held character from the chunk's first bytes, then go on in the chunk itself.
+            var joined = pending
+            let take = min(chunk.count, 4 - pending.count)
+            joined += chunk[0..<take]
+            pending = []
+            let (consumed, complete) = joined.withUnsafeBytes { Self.sequence(at: 0, in: $0) }
+            guard complete else {
+                pending = joined  // still incomplete: the whole chunk was a prefix of one character
+                return 0
+            }
+            written += Self.copy(joined, consumed: consumed, to: out)
+            index = max(0, consumed - (joined.count - take))
+        }
+        guard let base = chunk.baseAddress else { return written }
+        let input = base.assumingMemoryBound(to: UInt8.self)
+        let count = chunk.count
+        while index < count {
+            let byte = input[index]
+            if byte >= 0x20 && byte < 0x7F {
+                if byte == 0x22 || byte == 0x5C {
+                    out[written] = 0x5C
+                    written += 1
+                }
+                out[written] = byte
+                written += 1
+                index += 1
+                continue
+            }
+            if byte < 0x80 {
+                written += Self.escapeControl(byte, to: out + written)
+                index += 1
+                continue
+            }
+            let (consumed, complete) = Self.sequence(at: index, in: chunk)
+            guard complete else {
+                pending = Array(chunk[index..<count])
+                break
+            }
+            if consumed == Self.expectedLength(byte) {
+                for offset in 0..<consumed { out[written + offset] = input[index + offset] }
+                written += consumed
+            } else {
+                written += Self.writeReplacement(to: out + written)
+            }
+            index += consumed
+        }
+        return written
+    }
+
+    /// Appends `chunk`, repaired and JSON-escaped, to `out`; see `escape(_:into:)`.
     mutating func appendEscaped(_ chunk: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        guard !pending.isEmpty else { return scan(chunk, into: &out) }
-        // Complete the held character from the chunk's first bytes, then go on in the chunk itself.
-        var joined = pending
-        let take = min(chunk.count, 4 - pending.count)
-        joined += chunk[0..<take]
-        pending = []
-        let used = joined.withUnsafeBytes { joined -> Int in
-            let (consumed, complete) = Self.sequence(at: 0, in: joined)
-            if !complete { return -1 }
-            Self.emit(joined, from: 0, count: consumed, valid: Self.isValid(joined, consumed), into: &out)
-            return consumed
-        }
-        if used < 0 {
-            // Still incomplete: the whole chunk was a prefix of one character.
-            pending = joined
-            return
-        }
-        let fromChunk = used - (joined.count - take)
-        scan(UnsafeRawBufferPointer(rebasing: chunk[max(0, fromChunk)...]), into: &out)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: Self.worstCase(chunk.count)))
+        let written = out.withUnsafeMutableBufferPointer { escape(chunk, into: $0.baseAddress! + start) }
+        out.removeLast(out.count - start - written)
     }
 
     /// Appends what is held at the end of the recording: an incomplete character becomes U+FFFD.
@@ -44,39 +91,47 @@ struct UTF8Carry {
     /// Forgets a held partial character (the pane it came from is no longer recorded).
     mutating func reset() { pending = [] }
 
-    /// Escapes `bytes` into `out`, holding an incomplete last character in `pending`.
-    private mutating func scan(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        var index = 0
-        let count = bytes.count
-        out.reserveCapacity(out.count + count + count / 4)
-        while index < count {
-            let byte = bytes[index]
-            if byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C {
-                // The common case: a run of printable ASCII copied as is.
-                var end = index + 1
-                while end < count {
-                    let next = bytes[end]
-                    guard next >= 0x20 && next < 0x7F && next != 0x22 && next != 0x5C else { break }
-                    end += 1
-                }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
-                index = end
-                continue
-            }
-            if byte < 0x80 {
-                Self.escapeASCII(byte, into: &out)
-                index += 1
-                continue
-            }
-            let (consumed, complete) = Self.sequence(at: index, in: bytes)
-            if !complete {
-                pending = Array(bytes[index..<count])
-                return
-            }
-            Self.emit(bytes, from: index, count: consumed, valid: Self.isValid(bytes, consumed, at: index), into: &out)
-            index += consumed
-        }
+    /// Writes the first `consumed` bytes of `bytes` when they are one whole character, else U+FFFD.
+    private static func copy(_ bytes: [UInt8], consumed: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard consumed == expectedLength(bytes[0]) else { return writeReplacement(to: out) }
+        for offset in 0..<consumed { out[offset] = bytes[offset] }
+        return consumed
     }
+
+    /// Writes U+FFFD; returns 3.
+    private static func writeReplacement(to out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = 0xEF
+        out[1] = 0xBF
+        out[2] = 0xBD
+        return 3
+    }
+
+    /// JSON's escape for a control character or DEL: the short forms where JSON has them, else `\u00XX`.
+    private static func escapeControl(_ byte: UInt8, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var short: UInt8 = 0
+        switch byte {
+        case 0x0A: short = UInt8(ascii: "n")
+        case 0x0D: short = UInt8(ascii: "r")
+        case 0x09: short = UInt8(ascii: "t")
+        case 0x08: short = UInt8(ascii: "b")
+        case 0x0C: short = UInt8(ascii: "f")
+        default: break
+        }
+        out[0] = 0x5C
+        if short != 0 {
+            out[1] = short
+            return 2
+        }
+        out[1] = UInt8(ascii: "u")
+        out[2] = UInt8(ascii: "0")
+        out[3] = UInt8(ascii: "0")
+        out[4] = hexDigit(byte >> 4)
+        out[5] = hexDigit(byte & 15)
+        return 6
+    }
+
+    /// A lowercase hexadecimal digit for 0-15.
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
 
     /// JSON's escape for an ASCII byte that cannot stand as itself: `"`, `\`, controls and DEL.
     static func escapeASCII(_ byte: UInt8, into out: inout [UInt8]) {
@@ -106,24 +161,8 @@ struct UTF8Carry {
         return out
     }
 
-    /// Copies a well-formed character, or writes one U+FFFD for an ill-formed subpart.
-    private static func emit(
-        _ bytes: UnsafeRawBufferPointer, from index: Int, count: Int, valid: Bool, into out: inout [UInt8]
-    ) {
-        if valid {
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)]))
-        } else {
-            out += replacement
-        }
-    }
-
-    /// True when the `count` bytes at `index` are one whole character (not a rejected subpart).
-    private static func isValid(_ bytes: UnsafeRawBufferPointer, _ count: Int, at index: Int = 0) -> Bool {
-        count == expectedLength(bytes[index])
-    }
-
     /// The length a lead byte announces; 0 for a byte that cannot start a character.
-    private static func expectedLength(_ lead: UInt8) -> Int {
+    static func expectedLength(_ lead: UInt8) -> Int {
         switch lead {
         case 0x00..<0x80: 1
         case 0xC2...0xDF: 2
