@@ -74,14 +74,6 @@ struct UTF8Carry {
         return written
     }
 
-    /// Appends `chunk`, repaired and JSON-escaped, to `out`; see `escape(_:into:)`.
-    mutating func appendEscaped(_ chunk: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: Self.worstCase(chunk.count)))
-        let written = out.withUnsafeMutableBufferPointer { escape(chunk, into: $0.baseAddress! + start) }
-        out.removeLast(out.count - start - written)
-    }
-
     /// Appends what is held at the end of the recording: an incomplete character becomes U+FFFD.
     mutating func finish(into out: inout [UInt8]) {
         if !pending.isEmpty { out += Self.replacement }

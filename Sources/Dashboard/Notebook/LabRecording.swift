@@ -17,6 +17,8 @@ public final class LabRecording {
     private var carry = UTF8Carry()
     /// The event line being built; kept to reuse its storage.
     private var line: [UInt8] = []
+    /// Where an output event is built: its prefix, the escaped bytes, its end.
+    private var scratch: [UInt8] = []
     /// The time of the last event, so times never go back (asciinema needs them in order).
     private var lastTime: UInt64 = 0
     /// The size the player's terminal has now (the header's, then the last `r`).
@@ -71,10 +73,23 @@ public final class LabRecording {
     /// the next call. Nothing is written for bytes that are only the start of a character.
     public func output(_ bytes: UnsafeRawBufferPointer) -> Errno? {
         beginEvent("o")
-        let before = line.count
-        carry.appendEscaped(bytes, to: &line)
-        guard line.count > before else { return nil }
-        return endEvent()
+        // The event is built in `scratch`, which only ever grows: filling a fresh buffer for each read of the
+        // pty cost more than escaping its bytes.
+        let prefix = line.count
+        let needed = prefix + UTF8Carry.worstCase(bytes.count) + 3
+        if scratch.count < needed { scratch = [UInt8](repeating: 0, count: needed) }
+        return scratch.withUnsafeMutableBufferPointer { event -> Errno? in
+            let start = event.baseAddress!
+            line.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: prefix) }
+            let written = carry.escape(bytes, into: start + prefix)
+            guard written > 0 else { return nil }
+            var end = prefix + written
+            for byte in [UInt8(ascii: "\""), UInt8(ascii: "]"), UInt8(ascii: "\n")] {
+                start[end] = byte
+                end += 1
+            }
+            return sink.write(UnsafeRawBufferPointer(start: start, count: end))
+        }
     }
 
     /// Records pane output given as an array; see `output(_:)`.
