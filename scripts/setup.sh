@@ -15,6 +15,9 @@ packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux ut
     # the OCI image (scripts/build-image.sh, scripts/check-image.sh): podman builds and runs it, busybox-static is
     # its /bin/sh
     podman busybox-static
+    # plays back the lab notebook's recording in its end-to-end test (NotebookEndToEndTests), and is what
+    # benchmarks/notebook-bench.sh compares nslab's recording with
+    asciinema
     "$@")
 missing=()
 for package in "${packages[@]}"; do

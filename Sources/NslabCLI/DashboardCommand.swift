@@ -56,6 +56,15 @@ struct DashboardCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Lines of scrollback kept per child pane.", valueName: "N"))
     var scrollback: Int = 10_000
 
+    @Option(help: notebookHelp)
+    var notebook: String?
+
+    /// `--notebook`'s help, shared with `nslab lesson`.
+    static let notebookHelp = ArgumentHelp(
+        "Keep a lab notebook in DIR (made if missing): notebook.md, a Markdown handout of every command, appended "
+            + "to, and lab.cast, an asciicast v2 recording of the pane on show. N starts and stops it.",
+        valueName: "DIR")
+
     /// The options as the dashboard takes them; every part is checked here, before the terminal.
     func makeOptions() throws -> DashboardOptions {
         var kinds = Set<NamespaceKind>()
@@ -103,7 +112,13 @@ struct DashboardCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
-        return DashboardOptions(kinds: kinds, options: options, launchAtStart: launch, theme: theme, interval: interval)
+        if let notebook, notebook.isEmpty {
+            throw ValidationError("--notebook needs a directory's path")
+        }
+        var result = DashboardOptions(
+            kinds: kinds, options: options, launchAtStart: launch, theme: theme, interval: interval)
+        result.notebook = notebook
+        return result
     }
 
     /// The shell for children: --shell, else $SHELL, else /bin/sh; it must be an executable file.

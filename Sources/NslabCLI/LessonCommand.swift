@@ -26,6 +26,9 @@ struct LessonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The shell launched in children (default $SHELL, else /bin/sh).", valueName: "PATH"))
     var shell: String?
 
+    @Option(help: DashboardCommand.notebookHelp)
+    var notebook: String?
+
     func validate() throws {
         if list && lesson != nil { throw ValidationError("give either --list or a lesson, not both") }
         if !list && lesson == nil { throw ValidationError("name a lesson (a number or a name), or use --list") }
@@ -55,6 +58,7 @@ struct LessonCommand: ParsableCommand {
         }
         var dashboard = try DashboardCommand.parse(theme.map { ["--theme", $0] } ?? [])
         dashboard.shell = shell
+        dashboard.notebook = notebook
         var options = try dashboard.makeOptions()
         options.lesson = chosen.number
         options.lessons = loaded

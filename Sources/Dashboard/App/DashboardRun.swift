@@ -17,6 +17,8 @@ public struct DashboardOptions: Sendable {
     public var lesson: Int?
     /// The lessons `L` lists; nil: loaded from the lesson path at start.
     public var lessons: LoadedLessons?
+    /// `--notebook DIR`: keep notebook.md and lab.cast there from the start; also where the notebook key writes.
+    public var notebook: String?
 
     /// Makes options; the defaults are the dashboard with nothing ticked and a 1 s refresh.
     public init(
@@ -45,6 +47,17 @@ public enum Dashboard {
             printError("nslab: \(error.message)")
             return 2
         }
+        // The notebook's directory is made and written before the terminal is touched: a read-only or full one
+        // is one line on stderr, not a dashboard that cannot keep its promise.
+        var lab: LabSession?
+        if let directory = options.notebook {
+            do {
+                lab = try LabSession(directory: directory)
+            } catch {
+                printError("nslab: --notebook \(directory): \(error.message)")
+                return 2
+            }
+        }
         let terminal: NcursesTerminal
         let loop: EventLoop
         do {
@@ -56,7 +69,9 @@ public enum Dashboard {
         }
         if terminal.depth < .ansi16 && options.theme == nil { theme = .builtinMono }
         let update = DashboardUpdate(system: system)
+        update.notebookDirectory = options.notebook
         var runner = Runner(terminal: terminal, loop: loop, update: update, theme: theme, options: options)
+        runner.lab = lab
         let status = runner.run()
         update.shutdown()
         terminal.restore()
@@ -94,6 +109,8 @@ struct Runner {
     var pacer = FramePacer()
     /// The frame timer the pacer asked for, while armed.
     var frameTimer: EventLoop.TimerID?
+    /// The notebook `--notebook` opened, started once the panes have their size.
+    var lab: LabSession?
 
     init(terminal: NcursesTerminal, loop: EventLoop, update: DashboardUpdate, theme: Theme, options: DashboardOptions) {
         self.terminal = terminal
@@ -123,6 +140,7 @@ struct Runner {
         if let scanFD { loop.watch(scanFD) }
         let refreshTimer = loop.addTimer(seconds: interval, repeating: true)
         update.start(&model)
+        if let lab { update.startNotebook(lab, model: &model) }
         if launchAtStart, apply(.input(.key(.function(5)))) { return 0 }
         if let number = startLesson, let chosen = model.lessons.lessons.first(where: { $0.number == number }) {
             // The same path as `L N Enter`: the list is not shown, but the launch is the update step's.

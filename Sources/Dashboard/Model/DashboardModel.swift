@@ -119,6 +119,8 @@ public struct DashboardModel: Sendable {
     public var exportShell = "/bin/sh"
     /// True when TERM takes OSC 52, so `c` may copy the unshare line.
     public var clipboardWorks = false
+    /// The lab notebook's directory while it is written (`N`, `--notebook`); the status bar says REC.
+    public var notebook: String?
 
     /// The Launch button's index in `namespaceCursor`.
     public static let launchIndex = NamespaceKind.allCases.count

@@ -98,6 +98,9 @@ public enum KeyBindings {
             .dashboard, "y", "copy (yank) the unshare line under Launch (OSC 52, xterm-like terminals)",
             .these([.character("y")])),
         KeyBinding(.dashboard, "L", "the lesson list: a guided experiment, checked live", .these([.character("L")])),
+        KeyBinding(
+            .dashboard, "N", "lab notebook on/off: notebook.md and lab.cast in --notebook DIR",
+            .these([.character("N")])),
         KeyBinding(.dashboard, "F1 / ?", "this help", .these([.function(1), .character("?")])),
         KeyBinding(.dashboard, "Ctrl-L", "redraw the whole screen", .these([.control(12)])),
         KeyBinding(

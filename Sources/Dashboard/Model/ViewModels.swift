@@ -203,6 +203,8 @@ public enum DashboardAction: Equatable, Sendable {
     case kill(ChildTab.ID)
     /// The comparison points at another tab: read the facts of its child again.
     case recompute
+    /// `N`: start or stop the lab notebook (notebook.md and the lab.cast recording).
+    case toggleNotebook
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

@@ -30,6 +30,9 @@ extension PaneSet {
             let result = buffer.withUnsafeMutableBytes { SystemCall.read(fd, into: $0) }
             guard case .success(let count) = result, count > 0 else { break }
             buffer.withUnsafeBytes { pane.terminal.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if let lab, lab.follows(pane) {
+                buffer.withUnsafeBytes { lab.output(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            }
             total += count
         }
         let answer = pane.terminal.takeOutput()

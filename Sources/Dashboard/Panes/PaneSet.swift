@@ -38,6 +38,8 @@ public final class PaneSet: PaneScreens {
     var panes: [ChildTab.ID: Pane] = [:]
     /// The size of the pane's inside; every pty has it, and new children start with it.
     var size = WindowSize(rows: 24, columns: 80)
+    /// The lab notebook while it runs: the pane it follows has its output recorded as it is read.
+    var lab: LabSession?
 
     /// The most bytes read from one pty per readable event: a flooding child cannot starve the keys.
     static let readBudget = 64 * 1024

@@ -62,6 +62,9 @@ public final class DashboardUpdate {
     /// What the panes were last fitted to: the terminal size and the split (see `SplitUpdate.swift`).
     var fittedFor: PaneFit?
 
+    /// `--notebook DIR`: where the notebook key writes; nil for `nslab-lab-YYYYMMDD` in the current directory.
+    public var notebookDirectory: String?
+
     /// An update step over `system`, with the panes in `panes`.
     public init(system: DashboardSystem, panes: PaneSet = PaneSet()) {
         self.system = system
@@ -103,6 +106,7 @@ public final class DashboardUpdate {
         model.settleSplit()
         // Sizes follow the layout here, never while drawing: a resize, a launch or a tab change may have moved it.
         fitPanes(model)
+        followNotebook(&model)
         return outcome
     }
 
@@ -130,6 +134,8 @@ public final class DashboardUpdate {
     /// Kills and reaps every child and closes their ptys: on every way out.
     public func shutdown() {
         system.backgroundScan?.stop()
+        panes.lab?.close()
+        panes.lab = nil
         panes.shutdown()
         system.removeShellStartupFiles()
     }
@@ -183,6 +189,9 @@ public final class DashboardUpdate {
                 dropGoneTabs(&model)
             case .recompute:
                 recompute(&model)
+            case .toggleNotebook:
+                outcome.changedPanels = true
+                toggleNotebook(&model)
             }
         }
     }
@@ -196,6 +205,7 @@ public final class DashboardUpdate {
             let tab = model.addTab(pid: pid, request: request, message: text, promptMarks: pane.promptMarks)
             panes.adopt(pane, as: tab.id)
             if let fd = pane.fd { outcome.effects.append(.watch(fd)) }
+            notebookLaunched(tab, model: model)
             refresh(&model)  // the child shows in the tree at once, not at the next tick
         case .failure(let failure):
             model.show(failure.message, isError: true)

@@ -115,6 +115,8 @@ extension DashboardModel {
             return []
         case .character("y"):  // yank, as in vi and tmux; `c` is the process tree's filter
             return copyExportLine()
+        case .character("N"):  // `n` is the process search's next match
+            return [.toggleNotebook]
         default:
             return nil
         }

@@ -53,6 +53,7 @@ extension DashboardUpdate {
             panes.adopt(pane, as: tab.id)
             if let fd = pane.fd { outcome.effects.append(.watch(fd)) }
             model.split = PaneSplit(left: tab.id, right: model.shownTabID)
+            notebookLaunched(tab, model: model)
             model.announceSplit()
             refresh(&model)
         case .failure(let failure):

@@ -27,6 +27,11 @@ public enum StatusBar {
             message = StatusMessage(
                 split + (state.message.map { " · " + $0.text } ?? ""), isError: state.message?.isError ?? false)
         }
+        if let directory = state.notebook {  // recording is never out of sight either
+            message = StatusMessage(
+                "● REC notebook \(directory)" + (message.map { " · " + $0.text } ?? ""),
+                isError: message?.isError ?? false)
+        }
         if state.overlay == .confirmQuit {
             let count = state.childrenRunning
             message = StatusMessage(

@@ -187,6 +187,20 @@ public enum SystemCall {
         return Glibc.fstat(fd.rawValue, &status) == 0 ? .success(status) : .failure(.current)
     }
 
+    /// Makes the directory `path` with `mode` (less the umask).
+    public static func makeDirectory(_ path: String, mode: mode_t) -> Errno? {
+        mkdir(path, mode) == 0 ? nil : .current
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset` of `fd` without moving its file position.
+    @inlinable
+    public static func read(_ fd: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, at offset: Int)
+        -> Result<Int, Errno>
+    {
+        let count = retryingOnInterrupt { pread(fd.rawValue, buffer.baseAddress, buffer.count, off_t(offset)) }
+        return count < 0 ? .failure(.current) : .success(count)
+    }
+
     /// What `stat(2)` says of `path` (symlinks followed).
     public static func fileStatus(_ path: String) -> Result<stat, Errno> {
         var status = stat()
