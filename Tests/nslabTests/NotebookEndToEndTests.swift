@@ -79,6 +79,9 @@ struct NotebookEndToEndTests {
         let notebook = try String(contentsOfFile: directory + "/notebook.md", encoding: .utf8)
         #expect(notebook.hasPrefix("## Lab, "))
         #expect(notebook.contains("unshare --fork --kill-child --uts sh -c 'hostname nbhost"), "\(notebook)")
+        // The command, from the shell's prompt marks: as typed, its output and its status.
+        #expect(notebook.contains("$ echo hel''lo-$(hostname)"), "\(notebook)")
+        #expect(notebook.contains("hello-nbhost") && notebook.contains("exit 0"), "\(notebook)")
     }
 
     @Test("kill -9 of nslab mid-lab leaves lab.cast parsable up to that point and notebook.md readable")

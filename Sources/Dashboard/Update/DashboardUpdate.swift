@@ -74,6 +74,9 @@ public final class DashboardUpdate {
     /// Applies `event` to `model`.
     public func apply(_ event: DashboardEvent, to model: inout DashboardModel) -> UpdateOutcome {
         var outcome = UpdateOutcome()
+        // The lesson's steps as they stood, for the notebook's ✓ and ✗ lines (only while it is kept).
+        let stepsBefore = panes.lab == nil ? nil : model.lesson.map(model.lessonStates)
+        defer { noteStepsInNotebook(before: stepsBefore, model) }
         switch event {
         case .input(let input):
             let paneHadKeys = model.focus == .child && model.overlay == .none
@@ -277,12 +280,41 @@ public final class DashboardUpdate {
             model.setPromptMarks(tab: id, given: true)
         }
         for command in commands {
+            if panes.lab != nil, let tab = model.tab(id) {
+                record(
+                    command: NotebookCommand(
+                        tab: tab, model: model, command: command.commandLine, output: command.output,
+                        outputLeftOut: command.omittedOutputRows,
+                        status: command.exitStatus.map { Int32(truncatingIfNeeded: $0) }, started: command.startTime,
+                        ended: command.endTime))
+            }
             learnerRan(
                 LearnerCommand(
                     tabID: id, text: command.commandLine,
                     status: command.exitStatus.map { Int32(truncatingIfNeeded: $0) },
                     outputRows: command.output, started: command.startTime),
                 model: &model)
+        }
+    }
+
+    /// Writes a notebook line for each lesson step that turned ✓ or ✗ since `before`.
+    private func noteStepsInNotebook(before: [StepState]?, _ model: DashboardModel) {
+        guard let before, let session = model.lesson else { return }
+        let after = model.lessonStates(session)
+        guard after != before, after.count == before.count else { return }
+        for (index, state) in after.enumerated() where state != before[index] {
+            let step = session.lesson.steps[index]
+            let text = step.command.isEmpty ? step.expect : step.command
+            let lesson = "Lesson \(session.lesson.number): \(session.lesson.title)"
+            switch state {
+            case .done:
+                markStep(NotebookStep(lesson: lesson, number: index + 1, of: after.count, text: text, passed: true))
+            case .failed(let hint):
+                markStep(
+                    NotebookStep(
+                        lesson: lesson, number: index + 1, of: after.count, text: text, passed: false, hint: hint))
+            default: break
+            }
         }
     }
 
