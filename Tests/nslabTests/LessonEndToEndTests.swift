@@ -117,10 +117,22 @@ struct LessonEndToEndTests {
         return steps
     }
 
-    /// Types `command` on a cleared screen and Enter.
+    /// Types `command` on a cleared screen and Enter. The line is typed once the shell's prompt is back alone
+    /// on the cleared pane: typed ahead, the terminal would echo it before the prompt (and its marks), where no
+    /// shell shows a command line.
     static func typeLine(_ command: String, into tmux: TmuxSession) throws {
         try tmux.send("clear", literal: true)
         try tmux.send("Enter")
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            let rows = box(on: try tmux.screen(), titled: "Child ")?.inner ?? []
+            let text = rows.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let first = text.first, !first.isEmpty, !first.contains("clear"), text.dropFirst().allSatisfy(\.isEmpty)
+            {
+                break
+            }
+            usleep(50_000)
+        }
         try tmux.send(command, literal: true)
         try tmux.send("Enter")
     }
@@ -138,7 +150,7 @@ struct LessonEndToEndTests {
         usleep(300_000)
         try typeLine(attempt.wrong, into: tmux)
         let screen = try tmux.waitFor("✗ \(attempt.step + 1). ", timeout: 8)
-        let failed = try tmux.waitFor(attempt.hint, timeout: 3)
+        let failed = try Self.waitForCard(attempt.hint, in: tmux, timeout: 3)
         #expect(!screen.contains("✓ \(attempt.step + 1). "), "the wrong line did not tick:\n\(screen)")
         #expect(failed.contains("   ✗ "), "the card says what went wrong:\n\(failed)")
         for line in attempt.repair { try typeLine(line, into: tmux) }
@@ -295,10 +307,10 @@ struct LessonEndToEndTests {
         let pid = try #require(Self.childPID(on: launched))
         #expect(try String(contentsOfFile: "/proc/\(pid)/uid_map", encoding: .utf8).isEmpty, "no map written")
         try Self.expectNothingTicked(tmux, 11)
-        // The card names the real pid in the host step.
-        try tmux.waitFor("/proc/\(pid)/uid_map")
         try Self.follow(11, in: tmux, pid: pid) { index in
             if index == 0 {
+                // The card names the real pid in the host step, now current.
+                try Self.waitForCard("/proc/\(pid)/uid_map", in: tmux)
                 // execve dropped every capability for the unmapped uid (tmux shows the status file's tab as spaces).
                 try tmux.waitFor(#"CapEff:\s+0{16}"#, regex: true, timeout: 5)
             }
@@ -570,11 +582,35 @@ struct LessonEndToEndTests {
         var inner: [String]
     }
 
-    /// The frame around the child pane whose title names `pid` on `screen`: its top border carries the tab's
-    /// title, its corners are box-drawing characters.
+    /// The frame around the child pane whose title names `pid` on `screen`.
     static func paneBox(on screen: String, pid: pid_t) -> PaneBox? {
+        box(on: screen, titled: "Child \(pid) [")
+    }
+
+    /// The text of the lesson card on `screen`, its rows joined by one space with runs of blanks collapsed, so a
+    /// hint reads whole however the card wrapped it; empty when no card shows.
+    static func cardText(_ screen: String) -> String {
+        let rows = box(on: screen, titled: "Lesson ")?.inner ?? []
+        return rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
+    }
+
+    /// Waits until the lesson card's text (as `cardText` gives it) contains `text`; returns the screen.
+    @discardableResult
+    static func waitForCard(_ text: String, in tmux: TmuxSession, timeout: Double = 8) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = try tmux.screen()
+            if cardText(screen).contains(text) { return screen }
+            usleep(100_000)
+        }
+        throw TmuxError(message: "the card never said '\(text)'; screen:\n\(screen)")
+    }
+
+    /// The frame whose top border carries `title` on `screen` (the first one, top to bottom): its corners are
+    /// box-drawing characters.
+    static func box(on screen: String, titled title: String) -> PaneBox? {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
-        let title = "Child \(pid) ["
         guard let top = lines.firstIndex(where: { String($0).contains(title) }),
             let range = String(lines[top]).range(of: title)
         else { return nil }
