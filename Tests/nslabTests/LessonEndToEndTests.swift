@@ -63,19 +63,22 @@ struct LessonEndToEndTests {
                       hint: "share the mount alone")],
     ]
 
-    static func session(_ command: String, width: Int = 160, height: Int = 45) throws -> TmuxSession {
+    static func session(
+        _ command: String, width: Int = 160, height: Int = 45, environment: [String: String] = [:]
+    ) throws -> TmuxSession {
         try TmuxSession(
             command, width: width, height: height,
-            environment: ["PS1": "child$ ", "NSLAB_LESSON_PATH": lessonFolder])
+            environment: ["PS1": "child$ ", "NSLAB_LESSON_PATH": lessonFolder].merging(environment) { $1 })
     }
 
     /// Starts the dashboard in tmux (through `user`, a setpriv prefix, when given), picks lesson `number` in `L`'s
     /// list by its digits and launches it; returns the session and the screen once the child's prompt shows.
     static func startLesson(
         _ number: Int, as user: String = "", shell: String = "/bin/sh", prompt: String = "child$",
-        width: Int = 160, height: Int = 45
+        width: Int = 160, height: Int = 45, environment: [String: String] = [:]
     ) throws -> (TmuxSession, String) {
-        let tmux = try session("\(user)\(Binary.path) --shell \(shell)", width: width, height: height)
+        let tmux = try session(
+            "\(user)\(Binary.path) --shell \(shell)", width: width, height: height, environment: environment)
         try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("L")
         try tmux.waitFor("Lessons")
@@ -563,7 +566,12 @@ struct LessonEndToEndTests {
           arguments: ["/bin/bash", "/bin/zsh", "/usr/bin/fish", "/bin/dash"])
     func lessonInShell(shell: String) throws {
         try requireRoot()
-        let (tmux, launched) = try Self.startLesson(1, shell: shell, prompt: "Lesson 1:")
+        // A HOME of its own: the machine's own start-up files (root's .bashrc runs pyenv here) are not the test's.
+        let home = "/tmp/nslab-lesson-shell-\(getpid())"
+        mkdir(home, 0o755)
+        defer { _ = try? FileManager.default.removeItem(atPath: home) }
+        let (tmux, launched) = try Self.startLesson(
+            1, shell: shell, prompt: "Lesson 1:", environment: ["HOME": home, "XDG_CONFIG_HOME": home + "/.config"])
         let pid = try #require(Self.childPID(on: launched), "\(launched)")
         // The shell is up once it ran a line of its own: `nsl''ok` is `nslok` in all four.
         try Self.typeLine("echo nsl''ok", into: tmux)
