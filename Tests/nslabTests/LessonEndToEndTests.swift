@@ -53,14 +53,23 @@ struct LessonEndToEndTests {
     /// Wrong tries by lesson: each fails for a real reason the step's check, status or output catches.
     static let wrongTries: [Int: [WrongTry]] = [
         // Four processes (the shell, two jobs, ps) where the step says at most three.
-        4: [WrongTry(step: 0, setup: ["sleep 100 &", "sleep 101 &"], wrong: "ps", hint: "end your jobs",
-                     repair: ["kill %1 %2; wait"])],
+        4: [
+            WrongTry(
+                step: 0, setup: ["sleep 100 &", "sleep 101 &"], wrong: "ps", hint: "end your jobs",
+                repair: ["kill %1 %2; wait"])
+        ],
         // ping with nsl0 down: "Network is unreachable" and status 2.
-        10: [WrongTry(step: 3, setup: ["ip link set nsl0 down"], wrong: "ping -c 2 10.250.0.2",
-                      hint: "'Network is unreachable' means", repair: ["ip link set nsl0 up"])],
+        10: [
+            WrongTry(
+                step: 3, setup: ["ip link set nsl0 down"], wrong: "ping -c 2 10.250.0.2",
+                hint: "'Network is unreachable' means", repair: ["ip link set nsl0 up"])
+        ],
         // Sharing /mnt before anything is mounted there: mount fails with status 32.
-        14: [WrongTry(step: 0, wrong: "mount --make-shared /mnt && grep ' /mnt ' /proc/self/mountinfo",
-                      hint: "share the mount alone")],
+        14: [
+            WrongTry(
+                step: 0, wrong: "mount --make-shared /mnt && grep ' /mnt ' /proc/self/mountinfo",
+                hint: "share the mount alone")
+        ],
     ]
 
     static func session(
@@ -359,12 +368,14 @@ struct LessonEndToEndTests {
         let (tmux, launched) = try Self.startLesson(12)
         let pid = try #require(Self.childPID(on: launched))
         try Self.expectNothingTicked(tmux, 12)
-        try Self.follow(12, in: tmux, pid: pid, each: { index in
-            if index == 0 {
-                let early = try tmux.screen()
-                #expect(!early.contains("✓ 2. "), "no nested namespace yet:\n\(early)")
-            }
-        })
+        try Self.follow(
+            12, in: tmux, pid: pid,
+            each: { index in
+                if index == 0 {
+                    let early = try tmux.screen()
+                    #expect(!early.contains("✓ 2. "), "no nested namespace yet:\n\(early)")
+                }
+            })
         let screen = try tmux.waitFor("✓ all 3 steps done")
         #expect(!screen.contains("✗"), "\(screen)")
         // From outside: the sleep under unshare under the lesson's shell has a pid at three levels, 1 inside.
@@ -562,8 +573,9 @@ struct LessonEndToEndTests {
         try Self.quit(tmux, pid)
     }
 
-    @Test("lesson 1 in bash, zsh, fish and dash: nothing ticked at launch, hostname ticks step 1",
-          arguments: ["/bin/bash", "/bin/zsh", "/usr/bin/fish", "/bin/dash"])
+    @Test(
+        "lesson 1 in bash, zsh, fish and dash: nothing ticked at launch, hostname ticks step 1",
+        arguments: ["/bin/bash", "/bin/zsh", "/usr/bin/fish", "/bin/dash"])
     func lessonInShell(shell: String) throws {
         try requireRoot()
         // A HOME of its own: the machine's own start-up files (root's .bashrc runs pyenv here) are not the test's.
