@@ -58,6 +58,20 @@ struct LessonEndToEndTests {
                 step: 0, setup: ["sleep 100 &", "sleep 101 &"], wrong: "ps", hint: "end your jobs",
                 repair: ["kill %1 %2; wait"])
         ],
+        // The orphan killed before ps looks for it: no sleep with PPID 1.
+        9: [
+            WrongTry(
+                step: 1, setup: ["kill $(pgrep sleep); sleep 0.3"], wrong: "ps -o pid,ppid,comm",
+                hint: "no sleep with PPID 1", repair: ["sh -c 'sleep 300 & echo started $!'"])
+        ],
+        // The inner sleep killed (SIGKILL: a PID namespace's init ignores SIGTERM it has no handler for): pgrep
+        // finds none and grep fails.
+        12: [
+            WrongTry(
+                step: 2, setup: ["pkill -KILL sleep; sleep 0.3"],
+                wrong: "ps -o pid,comm; grep NSpid /proc/$(pgrep -n sleep)/status",
+                hint: "it ended with status 2", repair: ["unshare --pid --fork sleep 600 &"])
+        ],
         // ping with nsl0 down: "Network is unreachable" and status 2.
         10: [
             WrongTry(
