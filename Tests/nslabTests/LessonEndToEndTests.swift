@@ -145,7 +145,7 @@ struct LessonEndToEndTests {
 
     /// Types `command` on a cleared screen and Enter. The line is typed once the shell's prompt is back alone
     /// on the cleared pane: typed ahead, the terminal would echo it before the prompt (and its marks), where no
-    /// shell shows a command line.
+    /// shell shows a command line. Callers' lines must not end in a prompt's last character.
     static func typeLine(_ command: String, into tmux: TmuxSession) throws {
         try tmux.send("clear", literal: true)
         try tmux.send("Enter")
@@ -153,7 +153,10 @@ struct LessonEndToEndTests {
         while Date() < deadline {
             let rows = box(on: try tmux.screen(), titled: "Child ")?.inner ?? []
             let text = rows.map { $0.trimmingCharacters(in: .whitespaces) }
-            if let first = text.first, !first.isEmpty, !first.contains("clear"), text.dropFirst().allSatisfy(\.isEmpty)
+            // The prompt ends in $, # or > (dash, bash, zsh, fish here); a previous line still alone on the pane
+            // before its own prompt came (`… sleep 600 &`) does not.
+            if let first = text.first, let end = first.last, "$#>%".contains(end), !first.contains("clear"),
+                text.dropFirst().allSatisfy(\.isEmpty)
             {
                 break
             }
