@@ -236,10 +236,32 @@ extension Terminal {
         return prompt.capturedRows[row]
     }
 
-    /// True when the row's last column holds text, so the line it shows probably wrapped onto the next row.
+    /// True when the row's last column was written, so the line it shows probably wrapped onto the next row.
+    /// A space counts: a typed line that wraps right after a blank (`grep ' /mnt ' …` at the edge) would
+    /// otherwise be cut there, its rest taken for output.
     func isFullRow(_ row: Int) -> Bool {
+        if let written = lastColumnWritten(row) { return written }
         guard let cells = historyCells(row), cells.count >= cols, let last = cells.last else { return false }
         return !last.text.allSatisfy { $0 == " " }
+    }
+
+    /// Whether history row `row`'s last column holds a printed character, a space included, rather than an
+    /// erased cell (libvterm keeps 0 there, a printed space is 0x20); nil for a row captured as it scrolled off,
+    /// whose cells no longer tell the two apart.
+    func lastColumnWritten(_ row: Int) -> Bool? {
+        if row >= linesPushed {
+            let screenRow = row - linesPushed
+            var raw = VTermScreenCell()
+            guard screenRow < rows, cols > 0,
+                vterm_screen_get_cell(screen, VTermPos(row: Int32(screenRow), col: Int32(cols - 1)), &raw) != 0
+            else { return false }
+            return raw.chars.0 != 0
+        }
+        let index = row - (linesPushed - scrollback.count)
+        guard index >= 0 else { return nil }
+        // Packed lines keep printed spaces (only erased cells are trailing blanks left out).
+        guard let line = scrollback.line(index), cols > 0, line.cells.count >= cols else { return false }
+        return line.cells[cols - 1].scalar != 0
     }
 
     /// The text between two history positions, rows joined: directly where a row was full (a wrapped line), with
@@ -252,17 +274,21 @@ extension Terminal {
             let to = row == end.row ? end.col : Int.max
             guard from < to else { continue }
             if row > start.row && !text.isEmpty && !isFullRow(row - 1) { text += "\n" }
-            text += rowSlice(row, from: from, to: to)
+            // A row the line wrapped from keeps its trailing blanks: they are part of what was typed.
+            let wrapped = row < end.row && isFullRow(row)
+            text += rowSlice(row, from: from, to: to, trimmed: !wrapped)
         }
         return text.trimmingTrailingBlanks()
     }
 
-    /// The text of history row `row` between two columns, trailing blanks trimmed; "" when the row is gone.
-    func rowSlice(_ row: Int, from: Int, to: Int) -> String {
+    /// The text of history row `row` between two columns, trailing blanks trimmed unless not `trimmed`; "" when
+    /// the row is gone.
+    func rowSlice(_ row: Int, from: Int, to: Int, trimmed: Bool = true) -> String {
         guard let cells = historyCells(row) else { return "" }
         let lower = min(max(from, 0), cells.count)
         let upper = min(max(to, lower), cells.count)
-        return Terminal.text(of: Array(cells[lower..<upper]))
+        guard !trimmed else { return Terminal.text(of: Array(cells[lower..<upper])) }
+        return cells[lower..<upper].filter { $0.width > 0 }.map(\.text).joined()
     }
 
     /// The output rows from `start` to the cursor at the end, the last `maximumOutputRows` of them, and how many

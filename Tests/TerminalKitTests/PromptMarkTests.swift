@@ -113,6 +113,19 @@ struct PromptMarkTests {
         #expect(commands[0].output == ["abcdefghij"])
     }
 
+    /// A command line that wraps right after a blank (its row ends in a printed space) is still one line, its
+    /// blank kept: on screen, and once it scrolled into scrollback (3 rows and 4 output lines).
+    @Test(arguments: [(10, 1), (3, 4)])
+    func commandLineWrappedAtABlank(rows: Int, lines: Int) throws {
+        let terminal = terminal(rows: rows, cols: 10)
+        let output = (1...lines).map { "ab cd \($0)\r\n" }.joined()
+        terminal.feed(mark("A") + "$ " + mark("B") + "echo ab cd\r\n" + output + mark("D;0"))
+        let commands = terminal.takeCommands()
+        try #require(commands.count == 1)
+        #expect(commands[0].commandLine == "echo ab cd")
+        #expect(commands[0].output == (1...lines).map { "ab cd \($0)" })
+    }
+
     /// Output longer than the screen comes back from scrollback; longer than scrollback, its last rows are kept and
     /// the rest counted.
     @Test(arguments: [(100, 30), (10, 30), (0, 30), (5, 2_000)])

@@ -8,89 +8,238 @@ private let lessonFolder: String = {
     return parts.dropLast(3).joined(separator: "/") + "/lessons"
 }()
 
-/// One classic lesson as a learner follows it: its key in the list, what to type, what the child prints, the
-/// card step that must turn ✓, and the Host vs child row (and /proc kind) that must differ.
+/// One classic lesson as a learner follows it: its key in the list, and the Host vs child row (and /proc kind)
+/// that must differ once its steps are done.
 struct ClassicLesson: CustomTestStringConvertible, Sendable {
     var number: Int
-    var command: String
-    var output: String
-    var step: Int
     var row: String
     var kind: String
     var testDescription: String { "lesson \(number) (\(row))" }
 }
 
-/// The eight classic lessons end to end in tmux, from a cold start: `L N Enter`, the command typed into the
-/// child, the ✓ on the card and the differing row in the Host vs child panel on the same screen, and the
-/// kind checked from outside through /proc.
+/// One step of a shipped lesson as its file gives it: where it runs (`child`, `host`, `observe`) and its command.
+struct FileStep: Sendable {
+    var kind: String
+    var command: String
+}
+
+/// A wrong try the learner makes before a step's right command: `setup` typed first (commands no step matches),
+/// then `wrong`, a line the step matches but whose status, output or check fails; the card must show ✗ and
+/// `hint`; `repair` then undoes the setup before the right command is typed.
+struct WrongTry: Sendable {
+    var step: Int
+    var setup: [String] = []
+    var wrong: String
+    var hint: String
+    var repair: [String] = []
+}
+
+/// The lessons end to end in tmux, from a cold start: `L N Enter`, nothing ticked before the learner types, each
+/// step's command typed as the card gives it (host steps run by the test on the host with the child's real pid)
+/// and its ✓, wrong tries that get ✗ with their hint, and what each lesson did checked from outside through /proc.
 @Suite("lessons end to end", .serialized)
 struct LessonEndToEndTests {
     static let classic = [
-        ClassicLesson(number: 1, command: "hostname", output: "myhost", step: 1, row: "uts", kind: "uts"),
-        ClassicLesson(number: 2, command: "ipcmk -Q", output: "Message queue id", step: 1, row: "ipc", kind: "ipc"),
-        ClassicLesson(number: 3, command: "echo pid-$$", output: "pid-1", step: 1, row: "pid", kind: "pid"),
-        ClassicLesson(number: 4, command: "ps", output: "PID TTY", step: 1, row: "mnt", kind: "mnt"),
-        ClassicLesson(number: 5, command: "id", output: "uid=0(root)", step: 1, row: "user", kind: "user"),
-        ClassicLesson(number: 6, command: "ip -o link", output: "1: lo:", step: 1, row: "net", kind: "net"),
-        ClassicLesson(
-            number: 7, command: "cat /proc/self/cgroup", output: "0::/", step: 1, row: "cgroup", kind: "cgroup"),
-        ClassicLesson(number: 8, command: "cat /proc/uptime", output: ".", step: 2, row: "time", kind: "time"),
+        ClassicLesson(number: 1, row: "uts", kind: "uts"),
+        ClassicLesson(number: 2, row: "ipc", kind: "ipc"),
+        ClassicLesson(number: 3, row: "pid", kind: "pid"),
+        ClassicLesson(number: 4, row: "mnt", kind: "mnt"),
+        ClassicLesson(number: 5, row: "user", kind: "user"),
+        ClassicLesson(number: 6, row: "net", kind: "net"),
+        ClassicLesson(number: 7, row: "cgroup", kind: "cgroup"),
+        ClassicLesson(number: 8, row: "time", kind: "time"),
     ]
 
-    static func session(_ command: String) throws -> TmuxSession {
+    /// Wrong tries by lesson: each fails for a real reason the step's check, status or output catches.
+    static let wrongTries: [Int: [WrongTry]] = [
+        // Four processes (the shell, two jobs, ps) where the step says at most three.
+        4: [
+            WrongTry(
+                step: 0, setup: ["sleep 100 &", "sleep 101 &"], wrong: "ps", hint: "end your jobs",
+                repair: ["kill %1 %2; wait"])
+        ],
+        // The orphan killed before ps looks for it: no sleep with PPID 1.
+        9: [
+            WrongTry(
+                step: 1, setup: ["kill $(pgrep sleep); sleep 0.3"], wrong: "ps -o pid,ppid,comm",
+                hint: "no sleep with PPID 1", repair: ["sh -c 'sleep 300 & echo started $!'"])
+        ],
+        // The inner sleep killed (SIGKILL: a PID namespace's init ignores SIGTERM it has no handler for): pgrep
+        // finds none and grep fails.
+        12: [
+            WrongTry(
+                step: 2, setup: ["pkill -KILL sleep; sleep 0.3"],
+                wrong: "ps -o pid,comm; grep NSpid /proc/$(pgrep -n sleep)/status",
+                hint: "it ended with status 2", repair: ["unshare --pid --fork sleep 600 &"])
+        ],
+        // ping with nsl0 down: "Network is unreachable" and status 2.
+        10: [
+            WrongTry(
+                step: 3, setup: ["ip link set nsl0 down"], wrong: "ping -c 2 10.250.0.2",
+                hint: "'Network is unreachable' means", repair: ["ip link set nsl0 up"])
+        ],
+        // Sharing /mnt before anything is mounted there: mount fails with status 32.
+        14: [
+            WrongTry(
+                step: 0, wrong: "mount --make-shared /mnt && grep ' /mnt ' /proc/self/mountinfo",
+                hint: "share the mount alone")
+        ],
+    ]
+
+    static func session(
+        _ command: String, width: Int = 160, height: Int = 45, environment: [String: String] = [:]
+    ) throws -> TmuxSession {
         try TmuxSession(
-            command, width: 160, height: 45, environment: ["PS1": "child$ ", "NSLAB_LESSON_PATH": lessonFolder])
+            command, width: width, height: height,
+            environment: ["PS1": "child$ ", "NSLAB_LESSON_PATH": lessonFolder].merging(environment) { $1 })
     }
 
     /// Starts the dashboard in tmux (through `user`, a setpriv prefix, when given), picks lesson `number` in `L`'s
     /// list by its digits and launches it; returns the session and the screen once the child's prompt shows.
-    static func startLesson(_ number: Int, as user: String = "") throws -> (TmuxSession, String) {
-        let tmux = try session("\(user)\(Binary.path) --shell /bin/sh")
+    static func startLesson(
+        _ number: Int, as user: String = "", shell: String = "/bin/sh", prompt: String = "child$",
+        width: Int = 160, height: Int = 45, environment: [String: String] = [:]
+    ) throws -> (TmuxSession, String) {
+        let tmux = try session(
+            "\(user)\(Binary.path) --shell \(shell)", width: width, height: height, environment: environment)
         try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("L")
         try tmux.waitFor("Lessons")
         try tmux.tmux(["send-keys", "-t", tmux.name] + String(number).map { String($0) })
         try tmux.send("Enter")
-        return (tmux, try tmux.waitFor("child$"))
+        return (tmux, try tmux.waitFor(prompt, timeout: 10))
     }
 
-    /// The commands a shipped lesson's card gives, in order, as the learner types them.
-    static func lessonCommands(_ file: String) throws -> [String] {
-        let lesson = try String(contentsOfFile: lessonFolder + "/" + file, encoding: .utf8)
-        return lesson.split(separator: "\n").filter { $0.hasPrefix("command = ") }.map {
-            String($0.dropFirst("command = \"".count).dropLast())
+    /// The screen a second and a half after launch (a few refreshes of the checks), which must have no ✓: no
+    /// step ticks before the learner types.
+    static func expectNothingTicked(_ tmux: TmuxSession, _ number: Int) throws {
+        usleep(1_500_000)
+        let screen = try tmux.screen()
+        #expect(!screen.contains("✓") && !screen.contains("✗"), "lesson \(number) ticked before typing:\n\(screen)")
+        #expect(screen.contains("▸ 1. "), "step 1 is current:\n\(screen)")
+    }
+
+    /// The lesson file numbered `number` in lessons/.
+    static func lessonFile(_ number: Int) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: lessonFolder)
+        let prefix = number < 10 ? "0\(number)-" : "\(number)-"
+        return try #require(names.first { $0.hasPrefix(prefix) && $0.hasSuffix(".toml") }, "lesson \(number)")
+    }
+
+    /// A shipped lesson's steps in order, each with its kind and `command` (TOML's \" and \\ undone).
+    static func lessonSteps(_ number: Int) throws -> [FileStep] {
+        let lesson = try String(contentsOfFile: lessonFolder + "/" + lessonFile(number), encoding: .utf8)
+        var steps: [FileStep] = []
+        for line in lesson.split(separator: "\n").map(String.init) {
+            if line == "[[step]]" {
+                steps.append(FileStep(kind: "", command: ""))
+            } else if !steps.isEmpty, line.hasPrefix("kind = \"") {
+                steps[steps.count - 1].kind = String(line.dropFirst("kind = \"".count).dropLast())
+            } else if !steps.isEmpty, line.hasPrefix("command = \"") {
+                steps[steps.count - 1].command = String(line.dropFirst("command = \"".count).dropLast())
+                    .replacing("\\\"", with: "\"").replacing("\\\\", with: "\\")
+            }
         }
+        return steps
+    }
+
+    /// Types `command` on a cleared screen and Enter. The line is typed once the shell's prompt is back alone
+    /// on the cleared pane: typed ahead, the terminal would echo it before the prompt (and its marks), where no
+    /// shell shows a command line. Callers' lines must not end in a prompt's last character.
+    static func typeLine(_ command: String, into tmux: TmuxSession) throws {
+        try tmux.send("clear", literal: true)
+        try tmux.send("Enter")
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            let rows = box(on: try tmux.screen(), titled: "Child ")?.inner ?? []
+            let text = rows.map { $0.trimmingCharacters(in: .whitespaces) }
+            // The prompt ends in $, # or > (dash, bash, zsh, fish here); a previous line still alone on the pane
+            // before its own prompt came (`… sleep 600 &`) does not.
+            if let first = text.first, let end = first.last, "$#>%".contains(end), !first.contains("clear"),
+                text.dropFirst().allSatisfy(\.isEmpty)
+            {
+                break
+            }
+            usleep(50_000)
+        }
+        try tmux.send(command, literal: true)
+        try tmux.send("Enter")
     }
 
     /// Types one step's command on a cleared screen, as the card gives it, and waits for the step's ✓.
-    static func type(_ command: String, into tmux: TmuxSession, ticking step: Int) throws {
-        try tmux.send("clear", literal: true)
-        try tmux.send("Enter")
-        try tmux.send(command, literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor(#"✓ \#(step)\. "#, regex: true, timeout: 8)
+    @discardableResult
+    static func type(_ command: String, into tmux: TmuxSession, ticking step: Int) throws -> String {
+        try typeLine(command, into: tmux)
+        return try tmux.waitFor(#"✓ \#(step)\. "#, regex: true, timeout: 8)
     }
 
-    @Test("L N Enter, the command, the ✓ and the differing row", arguments: classic)
+    /// Makes `attempt`: its setup, the wrong line, the ✗ with its hint on the card, then its repair.
+    static func make(_ attempt: WrongTry, in tmux: TmuxSession) throws {
+        for line in attempt.setup { try typeLine(line, into: tmux) }
+        usleep(300_000)
+        try typeLine(attempt.wrong, into: tmux)
+        let screen = try tmux.waitFor("✗ \(attempt.step + 1). ", timeout: 8)
+        let failed = try Self.waitForCard(attempt.hint, in: tmux, timeout: 3)
+        #expect(!screen.contains("✓ \(attempt.step + 1). "), "the wrong line did not tick:\n\(screen)")
+        #expect(failed.contains("   ✗ "), "the card says what went wrong:\n\(failed)")
+        for line in attempt.repair { try typeLine(line, into: tmux) }
+    }
+
+    /// Follows lesson `number` from step `first` to its last: a child step's command typed in the pane, a host
+    /// step's run by the test on the host with `{pid}` the lesson child's pid, an observe step only waited for;
+    /// each one's ✓, after the lesson's wrong tries for it. `each` runs after every ticked step.
+    static func follow(
+        _ number: Int, in tmux: TmuxSession, pid: pid_t, from first: Int = 0, wrong: Bool = true,
+        each: (Int) throws -> Void = { _ in }
+    ) throws {
+        let steps = try lessonSteps(number)
+        try #require(!steps.isEmpty && steps.allSatisfy { !$0.kind.isEmpty }, "lesson \(number): \(steps)")
+        for index in first..<steps.count {
+            if wrong {
+                for attempt in wrongTries[number, default: []] where attempt.step == index {
+                    try make(attempt, in: tmux)
+                }
+            }
+            let step = steps[index]
+            switch step.kind {
+            case "child":
+                try type(step.command, into: tmux, ticking: index + 1)
+            case "host":
+                let command = step.command.replacing("{pid}", with: String(pid))
+                let result = try Binary.runProgram("/bin/sh", ["-c", command])
+                #expect(result.status == 0, "\(command): \(result.stderr)")
+                try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+            default:
+                try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+            }
+            try each(index)
+        }
+    }
+
+    /// Quits the dashboard (C-] to the tree, q, y) and expects the lesson's child to end with it.
+    static func quit(_ tmux: TmuxSession, _ pid: pid_t) throws {
+        try tmux.send("C-]")
+        try tmux.send("q")
+        try tmux.waitFor("y/n")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(pid), "the child outlived the dashboard")
+    }
+
+    @Test("L N Enter: nothing ticked, each step's command and its ✓, the differing row", arguments: classic)
     func classicLesson(_ lesson: ClassicLesson) throws {
         try requireRoot()
         let (tmux, launched) = try Self.startLesson(lesson.number)
         #expect(launched.contains("Lesson \(lesson.number):"), "the card shows: \(launched)")
         let pid = try #require(Self.childPID(on: launched), "\(launched)")
         #expect(Processes.differingKinds(pid).contains(lesson.kind), "\(lesson.kind) differs in /proc")
-        try tmux.send(lesson.command, literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor(lesson.output)
-        // The check turns ✓ and the kind's row shows the difference (≠) on the same screen.
-        let screen = try tmux.waitFor(#"✓ \#(lesson.step)\. "#, regex: true, timeout: 8)
+        try Self.expectNothingTicked(tmux, lesson.number)
+        try Self.follow(lesson.number, in: tmux, pid: pid)
+        // Every step ticked and the kind's row shows the difference (≠) on the same screen.
+        let screen = try tmux.waitFor("✓ all ", timeout: 8)
         let row = screen.split(separator: "\n").first { $0.contains("│\(lesson.row) ") && $0.contains("≠") }
         #expect(row != nil, "the \(lesson.row) row differs:\n\(screen)")
         #expect(!screen.contains("✗"), "no check fails:\n\(screen)")
-        try tmux.send("C-]")
-        try tmux.send("q")
-        try tmux.waitFor("y/n")
-        try tmux.send("y")
-        #expect(Processes.endsSoon(pid), "the child outlived the dashboard")
+        try Self.quit(tmux, pid)
     }
 
     @Test("nslab lesson 8 starts the dashboard in the time lesson with a day's boottime offset")
@@ -126,21 +275,14 @@ struct LessonEndToEndTests {
         try requireRoot()
         let (tmux, launched) = try Self.startLesson(9)
         let pid = try #require(Self.childPID(on: launched))
-        try tmux.send("sh -c 'sleep 300 & echo started $!'", literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor("started 3")
-        try tmux.send("ps -o pid,ppid,comm", literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        try Self.expectNothingTicked(tmux, 9)
+        try Self.follow(9, in: tmux, pid: pid)
         // From outside: a sleep whose parent is the lesson's shell, and which is pid 3 inside.
         let status = try Self.children(of: pid).compactMap {
             try? String(contentsOfFile: "/proc/\($0)/status", encoding: .utf8)
         }
         #expect(status.contains { $0.contains("Name:\tsleep") && $0.contains("NSpid:") }, "\(status)")
-        try tmux.send("C-]")
-        try tmux.send("q")
-        try tmux.send("y")
-        #expect(Processes.endsSoon(pid))
+        try Self.quit(tmux, pid)
     }
 
     @Test("a bad lesson file is left out with FILE:LINE:COLUMN in the status line; the others still load")
@@ -193,23 +335,23 @@ struct LessonEndToEndTests {
         let (tmux, launched) = try Self.startLesson(11)
         let pid = try #require(Self.childPID(on: launched))
         #expect(try String(contentsOfFile: "/proc/\(pid)/uid_map", encoding: .utf8).isEmpty, "no map written")
-        try tmux.send("id; grep CapEff /proc/self/status", literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor("uid=65534")
-        // execve dropped every capability for the unmapped uid (tmux shows the status file's tab as spaces).
-        try tmux.waitFor(#"CapEff:\s+0{16}"#, regex: true, timeout: 5)
-        try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
-        // The host step, done by the test as the learner would in another terminal.
-        try "0 0 1\n".write(toFile: "/proc/\(pid)/uid_map", atomically: false, encoding: .utf8)
-        try tmux.send("clear; id; grep CapEff /proc/self/status", literal: true)
-        try tmux.send("Enter")
+        try Self.expectNothingTicked(tmux, 11)
+        try Self.follow(11, in: tmux, pid: pid) { index in
+            if index == 0 {
+                // The card names the real pid in the host step, now current.
+                try Self.waitForCard("/proc/\(pid)/uid_map", in: tmux)
+                // execve dropped every capability for the unmapped uid (tmux shows the status file's tab as spaces).
+                try tmux.waitFor(#"CapEff:\s+0{16}"#, regex: true, timeout: 5)
+            }
+            if index == 1 {
+                // The host step wrote the map the card gave, with the child's pid.
+                let map = try String(contentsOfFile: "/proc/\(pid)/uid_map", encoding: .utf8)
+                #expect(map.split(separator: " ", omittingEmptySubsequences: true) == ["0", "0", "1\n"], "\(map)")
+            }
+        }
         try tmux.waitFor("uid=0(root)")
         try tmux.waitFor(#"CapEff:\s+[0-9a-f]*ffffffff"#, regex: true, timeout: 5)
-        try tmux.waitFor(#"✓ 3\. "#, regex: true, timeout: 8)
-        try tmux.send("C-]")
-        try tmux.send("q")
-        try tmux.send("y")
-        #expect(Processes.endsSoon(pid))
+        try Self.quit(tmux, pid)
     }
 
     @Test("lesson 10: the veth pair's two ends ping each other; the host's addresses and links are unchanged")
@@ -219,23 +361,12 @@ struct LessonEndToEndTests {
         let (tmux, launched) = try Self.startLesson(10)
         let pid = try #require(Self.childPID(on: launched))
         // The lesson's own commands, as its card gives them, typed one by one (each step keeps `$!`).
-        let commands = try Self.lessonCommands("10-veth.toml")
-        try #require(commands.count == 4 && commands[3].hasPrefix("ping"), "\(commands)")
-        try tmux.send(commands[0], literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor("peer [0-9]+", regex: true)
-        try tmux.send(commands[1], literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
-        try tmux.send(commands[2], literal: true)
-        try tmux.send("Enter")
-        try tmux.send("echo addr-$?", literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor("addr-0")
-        try tmux.send(commands[3], literal: true)
-        try tmux.send("Enter")
+        try Self.expectNothingTicked(tmux, 10)
+        // The lesson's own commands, as its card gives them, typed one by one (each step keeps `$!`); a ping
+        // with nsl0 down first gets ✗ and the hint.
+        try Self.follow(10, in: tmux, pid: pid)
         let screen = try tmux.waitFor("2 packets transmitted, 2 received", timeout: 10)
-        #expect(!screen.contains("✗"), "no check fails:\n\(screen)")
+        #expect(screen.contains("✓ all 4 steps done"), "\(screen)")
         // From outside: the lesson's shell has nsl0 with its address, in a network namespace not the host's.
         #expect(Processes.differingKinds(pid).contains("net"))
         let inside = try Binary.runProgram("/usr/bin/nsenter", ["-t", "\(pid)", "-n", "ip", "-o", "addr"]).stdout
@@ -248,19 +379,21 @@ struct LessonEndToEndTests {
         #expect(try Self.hostInterfaces() == before)
     }
 
-    @Test("lesson 12: unshare --pid --fork in the lesson's shell gives sleep three pids, and step 2 turns ✓")
+    @Test("lesson 12: unshare --pid --fork in the lesson's shell gives sleep three pids; every step turns ✓")
     func nestedPIDLesson() throws {
         try requireRoot()
         let (tmux, launched) = try Self.startLesson(12)
         let pid = try #require(Self.childPID(on: launched))
-        try tmux.send("echo $$", literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
-        let early = try tmux.waitFor(#"✓ 1\. "#, regex: true)
-        #expect(!early.contains("✓ 2. "), "no nested namespace yet:\n\(early)")
-        try tmux.send("unshare --pid --fork sleep 600 &", literal: true)
-        try tmux.send("Enter")
-        let screen = try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        try Self.expectNothingTicked(tmux, 12)
+        try Self.follow(
+            12, in: tmux, pid: pid,
+            each: { index in
+                if index == 0 {
+                    let early = try tmux.screen()
+                    #expect(!early.contains("✓ 2. "), "no nested namespace yet:\n\(early)")
+                }
+            })
+        let screen = try tmux.waitFor("✓ all 3 steps done")
         #expect(!screen.contains("✗"), "\(screen)")
         // From outside: the sleep under unshare under the lesson's shell has a pid at three levels, 1 inside.
         let unshare = try Self.children(of: pid)
@@ -279,10 +412,10 @@ struct LessonEndToEndTests {
         try requireRoot()
         let (tmux, launched) = try Self.startLesson(13)
         let pid = try #require(Self.childPID(on: launched))
-        try tmux.send("hostname; ipcmk -Q", literal: true)
-        try tmux.send("Enter")
-        try tmux.waitFor(#"✓ 1\. "#, regex: true, timeout: 8)
-        let before = try tmux.waitFor(#"✓ 1\. "#, regex: true)
+        try Self.expectNothingTicked(tmux, 13)
+        let steps = try Self.lessonSteps(13)
+        try #require(steps.map(\.kind) == ["child", "observe", "child"], "\(steps)")
+        let before = try Self.type(steps[0].command, into: tmux, ticking: 1)
         #expect(!before.contains("✓ 2. "), "nothing joined yet:\n\(before)")
         try tmux.send("C-]")
         try tmux.send("Tab")
@@ -295,8 +428,10 @@ struct LessonEndToEndTests {
             entered.range(of: #"Child (\d+) \[entered"#, options: .regularExpression).map {
                 pid_t(entered[$0].dropFirst(6).prefix { $0.isNumber })
             } ?? nil, "\(entered)")
-        let screen = try tmux.waitFor(#"✓ 3\. "#, regex: true, timeout: 8)
-        #expect(screen.contains("✓ 2. ") && !screen.contains("✗"), "\(screen)")
+        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        // Step 3 is typed in the entered tab, which has the keys once it opens.
+        let screen = try Self.type(steps[2].command, into: tmux, ticking: 3)
+        #expect(!screen.contains("✗"), "\(screen)")
         for kind in ["uts", "ipc"] {
             let theirs = Processes.namespaceLink(pid, kind)
             #expect(theirs != nil && Processes.namespaceLink(shell, kind) == theirs, "\(kind)")
@@ -323,13 +458,11 @@ struct LessonEndToEndTests {
         let before = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         let (tmux, launched) = try Self.startLesson(14)
         let pid = try #require(Self.childPID(on: launched))
-        let commands = try Self.lessonCommands("14-propagation.toml")
-        try #require(commands.count == 3, "\(commands)")
-        for (index, command) in commands.enumerated() {
-            try Self.type(command, into: tmux, ticking: index + 1)
-        }
-        let screen = try tmux.waitFor(#"✓ 3\. "#, regex: true)
-        #expect(!screen.contains("✗"), "\(screen)")
+        try Self.expectNothingTicked(tmux, 14)
+        // Sharing /mnt before a tmpfs is there fails first, with its hint; then every step as the card says.
+        try Self.follow(14, in: tmux, pid: pid)
+        let screen = try tmux.waitFor("✓ all 3 steps done")
+        #expect(!screen.contains("   ✗ "), "\(screen)")
         // From outside: the second nested namespace has its /mnt/b (once its mount is done), the lesson's shell
         // sees /mnt and /mnt/a but not /mnt/b, and the host sees none of them.
         let deadline = Date().addingTimeInterval(5)
@@ -365,11 +498,9 @@ struct LessonEndToEndTests {
         let pid = try #require(Self.childPID(on: launched))
         defer { Processes.killSession(pid) }
         #expect(Processes.differingKinds(pid).contains("user") == ordinaryUser, "a user namespace only for uid 65534")
-        let commands = try Self.lessonCommands("15-held.toml")
-        try #require(commands.count == 4 && commands[1].hasPrefix("unshare --uts"), "\(commands)")
+        try Self.expectNothingTicked(tmux, 15)
         var held: String?
-        for (index, command) in commands.enumerated() {
-            try Self.type(command, into: tmux, ticking: index + 1)
+        try Self.follow(15, in: tmux, pid: pid) { index in
             if index == 1 {
                 // From outside: the child's mount table has the nsfs mount of a UTS namespace no process is in.
                 let table = try String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8)
@@ -427,6 +558,111 @@ struct LessonEndToEndTests {
         #expect(!closed.contains("Lesson 15"), "the line goes with the lesson's tab:\n\(closed)")
         #expect(Processes.endsSoon(pid))
         try tmux.send("q")
+    }
+
+    @Test(
+        "stty size in the lesson's pane is its box on screen, with the card beside it",
+        arguments: [(100, 30), (120, 35), (160, 45)])
+    func paneFitsItsBox(width: Int, height: Int) throws {
+        try requireRoot()
+        let (tmux, launched) = try Self.startLesson(1, width: width, height: height)
+        let pid = try #require(Self.childPID(on: launched), "\(launched)")
+        #expect(launched.contains("step 1 of 2"), "the card is shown:\n\(launched)")
+        try Self.typeLine("stty size", into: tmux)
+        // stty's line, read inside the pane's frame, once it shows.
+        var found: (stty: String, box: PaneBox)?
+        var screen = ""
+        let deadline = Date().addingTimeInterval(5)
+        while found == nil && Date() < deadline {
+            screen = try tmux.screen()
+            if let box = Self.paneBox(on: screen, pid: pid),
+                let line = box.inner.first(where: { $0.wholeMatch(of: /[0-9]+ [0-9]+ */) != nil })
+            {
+                found = (line.trimmingCharacters(in: .whitespaces), box)
+            } else {
+                usleep(100_000)
+            }
+        }
+        let (stty, box) = try #require(found, "no stty line in the pane's frame:\n\(screen)")
+        #expect(stty == "\(box.rows) \(box.columns)", "stty size says \(stty) in its box:\n\(screen)")
+        // The card is still beside the pane, and the line stty printed is whole inside the box.
+        #expect(screen.contains("Lesson 1:") || screen.contains("step 1 of 2"), "\(screen)")
+        try Self.quit(tmux, pid)
+    }
+
+    @Test(
+        "lesson 1 in bash, zsh, fish and dash: nothing ticked at launch, hostname ticks step 1",
+        arguments: ["/bin/bash", "/bin/zsh", "/usr/bin/fish", "/bin/dash"])
+    func lessonInShell(shell: String) throws {
+        try requireRoot()
+        // A HOME of its own: the machine's own start-up files (root's .bashrc runs pyenv here) are not the test's.
+        let home = "/tmp/nslab-lesson-shell-\(getpid())"
+        mkdir(home, 0o755)
+        defer { _ = try? FileManager.default.removeItem(atPath: home) }
+        let (tmux, launched) = try Self.startLesson(
+            1, shell: shell, prompt: "Lesson 1:", environment: ["HOME": home, "XDG_CONFIG_HOME": home + "/.config"])
+        let pid = try #require(Self.childPID(on: launched), "\(launched)")
+        // The shell is up once it ran a line of its own: `nsl''ok` is `nslok` in all four.
+        try Self.typeLine("echo nsl''ok", into: tmux)
+        try tmux.waitFor("nslok", timeout: 10)
+        try Self.expectNothingTicked(tmux, 1)
+        let screen = try Self.type("hostname", into: tmux, ticking: 1)
+        #expect(!screen.contains("no prompt marks"), "\(shell) gives marks:\n\(screen)")
+        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        try Self.quit(tmux, pid)
+    }
+
+    /// The frame around a child pane on a captured screen: its inner size and the text of its inner rows.
+    struct PaneBox {
+        var rows: Int
+        var columns: Int
+        var inner: [String]
+    }
+
+    /// The frame around the child pane whose title names `pid` on `screen`.
+    static func paneBox(on screen: String, pid: pid_t) -> PaneBox? {
+        box(on: screen, titled: "Child \(pid) [")
+    }
+
+    /// The text of the lesson card on `screen`, its rows joined by one space with runs of blanks collapsed, so a
+    /// hint reads whole however the card wrapped it; empty when no card shows.
+    static func cardText(_ screen: String) -> String {
+        let rows = box(on: screen, titled: "Lesson ")?.inner ?? []
+        return rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
+    }
+
+    /// Waits until the lesson card's text (as `cardText` gives it) contains `text`; returns the screen.
+    @discardableResult
+    static func waitForCard(_ text: String, in tmux: TmuxSession, timeout: Double = 8) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = try tmux.screen()
+            if cardText(screen).contains(text) { return screen }
+            usleep(100_000)
+        }
+        throw TmuxError(message: "the card never said '\(text)'; screen:\n\(screen)")
+    }
+
+    /// The frame whose top border carries `title` on `screen` (the first one, top to bottom): its corners are
+    /// box-drawing characters.
+    static func box(on screen: String, titled title: String) -> PaneBox? {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+        guard let top = lines.firstIndex(where: { String($0).contains(title) }),
+            let range = String(lines[top]).range(of: title)
+        else { return nil }
+        let row = lines[top]
+        let at = String(lines[top])[..<range.lowerBound].count
+        guard let left = row[..<at].lastIndex(where: { "┌╭┏╔".contains($0) }),
+            let right = row[at...].firstIndex(where: { "┐╮┓╗".contains($0) }),
+            let bottom = lines.indices.dropFirst(top + 1).first(where: {
+                lines[$0].count > left && "└╰┗╚".contains(lines[$0][left])
+            })
+        else { return nil }
+        let inner = lines[(top + 1)..<bottom].map { line in
+            String(line.count > right ? line[(left + 1)..<right] : line.dropFirst(left + 1))
+        }
+        return PaneBox(rows: bottom - top - 1, columns: right - left - 1, inner: inner)
     }
 
     /// The host's nsfs and tmpfs mount lines, sorted, as this test process (on the host) sees them.
