@@ -54,6 +54,7 @@ enum OptionTable {
     static let dashboard: [CommandOption] = [
         .valued("ns"), .valued("hostname"), .valued("uid-map", repeats: true), .valued("gid-map", repeats: true),
         .flag("launch"), .valued("theme"), .valued("interval"), .valued("shell"), .valued("scrollback"),
+        .valued("notebook"),
     ]
 
     /// Every command's options by its name. `enter` reads its words by hand and `export` passes run's flags on to
@@ -66,7 +67,8 @@ enum OptionTable {
         "inspect": [.valued("against"), .flag("json")],
         "enter": [],
         "export": [.flag("unshare"), .flag("c")],
-        "lesson": [.flag("list"), .valued("theme"), .valued("shell")],
+        "lesson": [.flag("list"), .valued("theme"), .valued("shell"), .valued("notebook")],
+        "doctor": [.flag("json")],
     ]
 
     /// The options a command line starting with `word` (nil: no subcommand) may hold before its command. Export's

@@ -94,8 +94,10 @@ struct NotebookUpdateTests {
         let output = events.filter { $0[1] as? String == "o" }.compactMap { $0[2] as? String }.joined()
         #expect(output.contains("rec42"))
         let markers = events.filter { $0[1] as? String == "m" }.compactMap { $0[2] as? String }
-        #expect(markers.count == 2)
+        // Two launches and the command, whose end the shell's prompt marks tell.
+        #expect(markers.count == 3, "\(markers)")
         #expect(markers.first?.hasPrefix("launch: Child \(first.pid) [uts]") == true, "\(markers)")
+        #expect(markers.contains { $0.hasPrefix("$ echo rec$((6*7))") }, "\(markers)")
         let snapshots = events.compactMap { $0[2] as? String }.filter { $0.hasPrefix("\u{1b}[0m\u{1b}[H\u{1b}[2J") }
         #expect(snapshots.count >= 2, "a switch writes a clear screen and the pane's cells")
         #expect(snapshots.last?.contains("rec42") == true)
