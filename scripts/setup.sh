@@ -6,15 +6,15 @@ set -euo pipefail
 packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux util-linux iproute2 procps python3 bubblewrap
     # the Debian package and its checks (scripts/package-deb.sh, scripts/check-package.sh)
     dpkg-dev binutils lintian man-db groff-base zsh fish
-    # the shells whose prompt marks are tested (ShellMarksTests): bash, zsh, fish, dash and busybox sh
-    busybox
     # real containers and sandboxes for the container-label tests (ContainerCommandTests)
     runc bubblewrap
     # ping between the two network namespaces of the veth lesson's end-to-end test (LessonEndToEndTests)
     iputils-ping
-    # the OCI image (scripts/build-image.sh, scripts/check-image.sh): podman builds and runs it, busybox-static is
-    # its /bin/sh
-    podman busybox-static
+    # busybox sh, one of the shells whose prompt marks are tested (ShellMarksTests), and the OCI image's /bin/sh
+    # (scripts/build-image.sh); the static build, since the image has no libraries (it conflicts with busybox)
+    busybox-static
+    # the OCI image: podman builds and runs it (scripts/check-image.sh)
+    podman
     # plays back the lab notebook's recording in its end-to-end test (NotebookEndToEndTests), and is what
     # benchmarks/notebook-bench.sh compares nslab's recording with
     asciinema
