@@ -165,7 +165,7 @@ struct LessonEndToEndTests {
     @discardableResult
     static func type(_ command: String, into tmux: TmuxSession, ticking step: Int) throws -> String {
         try typeLine(command, into: tmux)
-        return try tmux.waitFor(#"✓ \#(step)\. "#, regex: true, timeout: 8)
+        return try tmux.waitFor(#"✓ \#(step)\. "#, regex: true, timeout: 15)
     }
 
     /// Makes `attempt`: its setup, the wrong line, the ✗ with its hint on the card, then its repair.
@@ -203,9 +203,9 @@ struct LessonEndToEndTests {
                 let command = step.command.replacing("{pid}", with: String(pid))
                 let result = try Binary.runProgram("/bin/sh", ["-c", command])
                 #expect(result.status == 0, "\(command): \(result.stderr)")
-                try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+                try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 15)
             default:
-                try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 8)
+                try tmux.waitFor(#"✓ \#(index + 1)\. "#, regex: true, timeout: 15)
             }
             try each(index)
         }
@@ -230,7 +230,7 @@ struct LessonEndToEndTests {
         try Self.expectNothingTicked(tmux, lesson.number)
         try Self.follow(lesson.number, in: tmux, pid: pid)
         // Every step ticked and the kind's row shows the difference (≠) on the same screen.
-        let screen = try tmux.waitFor("✓ all ", timeout: 8)
+        let screen = try tmux.waitFor("✓ all ", timeout: 15)
         let row = screen.split(separator: "\n").first { $0.contains("│\(lesson.row) ") && $0.contains("≠") }
         #expect(row != nil, "the \(lesson.row) row differs:\n\(screen)")
         #expect(!screen.contains("✗"), "no check fails:\n\(screen)")
@@ -423,7 +423,7 @@ struct LessonEndToEndTests {
             entered.range(of: #"Child (\d+) \[entered"#, options: .regularExpression).map {
                 pid_t(entered[$0].dropFirst(6).prefix { $0.isNumber })
             } ?? nil, "\(entered)")
-        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 15)
         // Step 3 is typed in the entered tab, which has the keys once it opens.
         let screen = try Self.type(steps[2].command, into: tmux, ticking: 3)
         #expect(!screen.contains("✗"), "\(screen)")
@@ -606,7 +606,7 @@ struct LessonEndToEndTests {
         try Self.expectNothingTicked(tmux, 1)
         let screen = try Self.type("hostname", into: tmux, ticking: 1)
         #expect(!screen.contains("no prompt marks"), "\(shell) gives marks:\n\(screen)")
-        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 8)
+        try tmux.waitFor(#"✓ 2\. "#, regex: true, timeout: 15)
         try Self.quit(tmux, pid)
     }
 
