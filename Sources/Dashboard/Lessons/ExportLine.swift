@@ -6,11 +6,24 @@ public enum ExportLine {
     /// The `unshare` line for the model's ticks and options (its shell last); nil while nothing is ticked or
     /// the options do not make a launch (the Launch button says why then).
     public static func unshare(_ model: DashboardModel) -> String? {
-        guard !model.ticked.isEmpty,
-            let spec = try? model.launchRequest.spec(
-                shell: model.exportShell, size: WindowSize(rows: 24, columns: 80), environment: [])
+        guard !model.ticked.isEmpty else { return nil }
+        return unshare(model.launchRequest, shell: model.exportShell)
+    }
+
+    /// The `unshare` line for `request` with `shell` last; nil when its options do not make a launch.
+    static func unshare(_ request: LaunchRequest, shell: String) -> String? {
+        guard let spec = try? request.spec(shell: shell, size: WindowSize(rows: 24, columns: 80), environment: [])
         else { return nil }
         return UnshareExport.line(spec)
+    }
+
+    /// `nsenter -t PID --KIND...` for `target`, with `-r -w` (the target's root and working directory) when the
+    /// mount namespace is joined, as nslab's C child does; quoted words, without the command.
+    static func nsenterWords(_ target: JoinTarget) -> [String] {
+        var words = ["nsenter", "-t", String(target.pid)]
+        for kind in NamespaceKind.allCases where target.kinds.contains(kind) { words.append("--\(kind.rawValue)") }
+        if target.kinds.contains(.mount) { words += ["-r", "-w"] }
+        return words.map(ShellQuoting.word)
     }
 
     /// The `nsenter` line for a tab started with `e` (it joined another process's namespaces and created
@@ -20,11 +33,7 @@ public enum ExportLine {
         guard let tab = model.shownTab, let target = tab.request.joining, tab.request.kinds.isEmpty,
             !target.kinds.isEmpty
         else { return nil }
-        var words = ["nsenter", "-t", String(target.pid)]
-        for kind in NamespaceKind.allCases where target.kinds.contains(kind) { words.append("--\(kind.rawValue)") }
-        if target.kinds.contains(.mount) { words += ["-r", "-w"] }
-        words.append(model.exportShell)
-        return words.map(ShellQuoting.word).joined(separator: " ")
+        return (nsenterWords(target) + [ShellQuoting.word(model.exportShell)]).joined(separator: " ")
     }
 
     /// The line under Launch and the one `y` copies: the entered tab's `nsenter` line while such a tab is
@@ -37,8 +46,10 @@ public enum ExportLine {
     /// (the Linux console, dumb terminals) would print the sequence's text, so nothing is sent to them.
     public static func supportsClipboard(term: String?) -> Bool {
         guard let term, !term.isEmpty else { return false }
-        let families = ["xterm", "tmux", "screen", "rxvt", "alacritty", "kitty", "foot", "wezterm", "st-", "konsole",
-            "gnome", "vte", "contour", "ghostty"]
+        let families = [
+            "xterm", "tmux", "screen", "rxvt", "alacritty", "kitty", "foot", "wezterm", "st-", "konsole",
+            "gnome", "vte", "contour", "ghostty",
+        ]
         return families.contains { term == $0 || term.hasPrefix($0) } || term == "st"
     }
 

@@ -91,19 +91,10 @@ extension ExportLine {
     /// for the host shell.
     public static func line(for tab: ChildTab, shell: String) -> String? {
         guard !tab.isHost else { return nil }
-        var new: String?
-        if !tab.request.kinds.isEmpty {
-            var plain = tab.request
-            plain.joining = nil
-            if let spec = try? plain.spec(shell: shell, size: WindowSize(rows: 24, columns: 80), environment: []) {
-                new = UnshareExport.line(spec)
-            }
-        }
+        var plain = tab.request
+        plain.joining = nil
+        let new = tab.request.kinds.isEmpty ? nil : unshare(plain, shell: shell)
         guard let target = tab.request.joining else { return new }
-        var words = ["nsenter", "-t", String(target.pid)]
-        for kind in NamespaceKind.allCases where target.kinds.contains(kind) { words.append("--\(kind.rawValue)") }
-        if target.kinds.contains(.mount) { words += ["-r", "-w"] }
-        let enter = words.map(ShellQuoting.word).joined(separator: " ")
-        return enter + " " + (new ?? ShellQuoting.word(shell))
+        return (nsenterWords(target) + [new ?? ShellQuoting.word(shell)]).joined(separator: " ")
     }
 }
