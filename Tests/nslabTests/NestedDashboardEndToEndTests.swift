@@ -73,12 +73,20 @@ struct NestedDashboardEndToEndTests {
         // The new PID namespace's parent is the first child's: the inner shell's level 2 is a pid there.
         #expect(pidLevels(outer).count == 2)
         // Back in the dashboard, find the inner shell in the tree (a busy machine has rows enough to hide it).
+        // The search runs on the tree as last scanned, which may not hold the inner shell yet: search again each
+        // second until it shows.
         try tmux.send("C-]")
         try tmux.send("Tab")
-        try tmux.send("/")
-        try tmux.send(String(inner), literal: true)
-        try tmux.send("Enter")
-        let tree = try tmux.waitFor(levels.dropFirst().joined(separator: "/"), timeout: 15)
+        let wanted = levels.dropFirst().joined(separator: "/")
+        var found: String?
+        for _ in 0..<15 where found == nil {
+            try tmux.send("/")
+            try tmux.send(String(inner), literal: true)
+            try tmux.send("Enter")
+            found = try? tmux.waitFor(wanted, timeout: 1)
+            if found == nil { try tmux.send("Escape") }
+        }
+        let tree = try #require(found, "the tree never showed \(wanted)")
         #expect(tree.contains("\(inner)"), "\(tree)")
         try tmux.send("q")
         try tmux.waitFor("y/n", timeout: 15)
