@@ -20,11 +20,14 @@ struct NotebookUpdateTests {
 
     /// Reads tab `id`'s pty as the loop would until its screen shows `text` (up to 5 s).
     func waitFor(_ text: String, in id: ChildTab.ID, _ harness: Harness) -> Bool {
+        waitFor(in: id, harness) { rows in rows.contains { $0.contains(text) } }
+    }
+
+    /// Feeds the tab's output until `ready` holds for its screen's rows, for up to 5 s.
+    func waitFor(in id: ChildTab.ID, _ harness: Harness, until ready: ([String]) -> Bool) -> Bool {
         for _ in 0..<500 {
             if let fd = harness.fd(of: id) { harness.send(.ptyReadable(fd)) }
-            if let screen = harness.update.panes.screen(of: id),
-                (0..<screen.rows).contains(where: { screen.rowText($0).contains(text) })
-            {
+            if let screen = harness.update.panes.screen(of: id), ready((0..<screen.rows).map { screen.rowText($0) }) {
                 return true
             }
             usleep(10_000)
@@ -84,7 +87,12 @@ struct NotebookUpdateTests {
         // The shell echoes what is typed; the command's output is what only the shell prints.
         for character in "echo rec$((6*7))" { harness.press(.character(character)) }
         harness.press(.enter)
-        #expect(waitFor("rec42", in: first.id, harness))
+        // The command ends at the prompt after its output: the prompt's mark comes with it, in the same read or before.
+        #expect(
+            waitFor(in: first.id, harness) { rows in
+                guard let output = rows.lastIndex(where: { $0.hasPrefix("rec42") }) else { return false }
+                return rows[(output + 1)...].contains { $0.hasPrefix("#") }
+            })
         let second = try #require(harness.launch([.ipc]))
         #expect(waitFor("#", in: second.id, harness))
         harness.model.focus = .child

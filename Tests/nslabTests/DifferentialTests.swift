@@ -229,8 +229,21 @@ import Testing
             readableMaps[pid, default: [:]][String(parts[1])] = String(parts[2])
         }
         var compared = 0
+        var changed = 0
         for (pid, mine) in before {
             guard let later = after[pid], later["start_time"] as? UInt64 == mine["start_time"] as? UInt64 else {
+                continue
+            }
+            // A process that changed between the two reads (it exec'd, unshared, or its parent died) was in flux
+            // while ps read it: the comparison holds for what stayed the same on both sides of ps.
+            // (A kworker's comm names the work queue it runs: only its other fields need to hold still.)
+            let kernel = mine["kernel_thread"] as? Bool == true
+            let keys = ["ppid", "ns", "uid_map", "gid_map", "setgroups", "timens_offsets"] + (kernel ? [] : ["comm"])
+            guard
+                NSDictionary(dictionary: mine.filter { keys.contains($0.key) }).isEqual(
+                    to: later.filter { keys.contains($0.key) })
+            else {
+                changed += 1
                 continue
             }
             guard let fields = reference[pid] else {
@@ -277,6 +290,7 @@ import Testing
         }
         for pid in lab.sleepers { #expect(before[Int(pid)] != nil, "nslab lacks sleeper \(pid)") }
         #expect(compared > 40)
+        #expect(changed < compared / 4, "\(changed) processes changed while ps read, \(compared) compared")
     }
 
     /// Prints `PID FILE CONTENT` for each readable uid_map, gid_map, setgroups and timens_offsets (content on one
