@@ -197,6 +197,9 @@ struct LessonHeldCheckTests {
         #expect(failing.0 == "Lesson 15 ✗ 2/3 e ✗ no" && failing.1 == .error)
         let done = LessonCard.line(session, facts: LessonCard.Facts(states: [.done, .done, .done]))
         #expect(done.0.contains("✓ all 3 steps done"))
+        let unmarked = LessonCard.line(
+            session, facts: LessonCard.Facts(states: [.done, .current, .ahead], noMarks: true))
+        #expect(unmarked.0.hasPrefix("Lesson 15 (no prompt marks: checks count after you type) ▸ 2/3 e"), "\(unmarked.0)")
     }
 
     @Test("the card says the lesson ended when its child exits, and goes when its tab is closed")

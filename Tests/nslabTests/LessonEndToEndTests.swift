@@ -52,6 +52,52 @@ struct LessonEndToEndTests {
 
     /// Wrong tries by lesson: each fails for a real reason the step's check, status or output catches.
     static let wrongTries: [Int: [WrongTry]] = [
+        // The hostname changed in the child after launch: hostname prints the new one.
+        1: [
+            WrongTry(
+                step: 0, setup: ["hostname other"], wrong: "hostname", hint: "was changed in this shell",
+                repair: ["hostname myhost"])
+        ],
+        // No message queue allowed in this IPC namespace (its own msgmni, 0): ipcmk fails, ipcs lists none.
+        2: [
+            WrongTry(
+                step: 0, setup: ["echo 0 > /proc/sys/kernel/msgmni"], wrong: "ipcmk -Q; ipcs -q",
+                hint: "ipcmk made no queue", repair: ["echo 32000 > /proc/sys/kernel/msgmni"])
+        ],
+        // A shell started from the lesson's: its $$ is 2 or more.
+        3: [
+            WrongTry(
+                step: 0, setup: ["sh"], wrong: "echo $$", hint: "not the namespace's first process", repair: ["exit"])
+        ],
+        // A nested user namespace without maps: id says nobody.
+        5: [
+            WrongTry(
+                step: 0, setup: ["unshare --user sh"], wrong: "id", hint: "exit a nested one", repair: ["exit"])
+        ],
+        // An interface added in the child: lo is there, but not alone.
+        6: [
+            WrongTry(
+                step: 0, setup: ["ip link add nsl-a type veth peer name nsl-b"], wrong: "ip link",
+                hint: "ip link del NAME", repair: ["ip link del nsl-a"])
+        ],
+        // A nested time namespace with a boottime offset of its own (a new one copies its parent's).
+        8: [
+            WrongTry(
+                step: 0, setup: ["unshare --fork --time --boottime 0 sh"], wrong: "cat /proc/self/timens_offsets",
+                hint: "a nested time namespace", repair: ["exit"])
+        ],
+        // The hostname changed after launch.
+        13: [
+            WrongTry(
+                step: 0, setup: ["hostname other"], wrong: "hostname; ipcmk -Q", hint: "hostname joinme sets it back",
+                repair: ["hostname joinme"])
+        ],
+        // The namespace bound twice on /mnt/uts: one umount leaves the other (grep counts 1, status 0).
+        15: [
+            WrongTry(
+                step: 3, setup: ["mount --bind /proc/self/ns/uts /mnt/uts"],
+                wrong: "umount /mnt/uts; grep -c /mnt/uts /proc/self/mountinfo", hint: "mounted more than once")
+        ],
         // Four processes (the shell, two jobs, ps) where the step says at most three.
         4: [
             WrongTry(
@@ -78,7 +124,15 @@ struct LessonEndToEndTests {
                 step: 3, setup: ["ip link set nsl0 down"], wrong: "ping -c 2 10.250.0.2",
                 hint: "'Network is unreachable' means", repair: ["ip link set nsl0 up"])
         ],
+        // (Lesson 7 has none: the only way to make the child's cgroup other than its root is to move the shell into
+        // another cgroup, which changes the host's cgroup tree. Nor has lesson 11: its shell's gid is unmapped, so no
+        // nested user namespace can be made in it, and a wrong uid map can be written only once, ending the lesson.)
         // Sharing /mnt before anything is mounted there: mount fails with status 32.
+        14: [
+            WrongTry(
+                step: 0, wrong: "mount --make-shared /mnt && grep ' /mnt ' /proc/self/mountinfo",
+                hint: "share the mount alone")
+        ],
     ]
 
     static func session(
@@ -142,23 +196,34 @@ struct LessonEndToEndTests {
     /// on the cleared pane: typed ahead, the terminal would echo it before the prompt (and its marks), where no
     /// shell shows a command line. Callers' lines must not end in a prompt's last character.
     static func typeLine(_ command: String, into tmux: TmuxSession) throws {
-        try tmux.send("clear", literal: true)
-        try tmux.send("Enter")
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
+        // The prompt alone at the top: it ends in $, # or > (dash, bash, zsh, fish here); a previous line still
+        // alone on the pane before its own prompt came (`… sleep 600 &`) does not.
+        func promptAlone() throws -> Bool {
             let rows = box(on: try tmux.screen(), titled: "Child ")?.inner ?? []
             let text = rows.map { $0.trimmingCharacters(in: .whitespaces) }
-            // The prompt ends in $, # or > (dash, bash, zsh, fish here); a previous line still alone on the pane
-            // before its own prompt came (`… sleep 600 &`) does not.
-            if let first = text.first, let end = first.last, "$#>%".contains(end), !first.contains("clear"),
-                text.dropFirst().allSatisfy(\.isEmpty)
-            {
-                break
-            }
-            usleep(50_000)
+            guard let first = text.first, let end = first.last else { return false }
+            return "$#>%".contains(end) && !first.contains("clear") && text.dropFirst().allSatisfy(\.isEmpty)
+        }
+        // A clear only when something is on the pane: typed while the pane already shows the prompt alone (the
+        // first command), the test would take that prompt for the one after the clear and type ahead of it.
+        if try !promptAlone() {
+            try tmux.send("clear", literal: true)
+            try tmux.send("Enter")
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline, try !promptAlone() { usleep(50_000) }
         }
         try tmux.send(command, literal: true)
         try tmux.send("Enter")
+        // Until the line shows, the pane may still show the empty prompt of before: a next typeLine would take it
+        // for the one after its own `clear` and type ahead of the shell, whose prompt then comes after the echo
+        // (seen under load: `child$ hi24`, the command line gone), so no command line is seen for it.
+        let start = String(command.prefix(12))
+        let shown = Date().addingTimeInterval(5)
+        while Date() < shown, !(box(on: try tmux.screen(), titled: "Child ")?.inner ?? []).contains(where: {
+            $0.contains(start)
+        }) {
+            usleep(20_000)
+        }
     }
 
     /// Types one step's command on a cleared screen, as the card gives it, and waits for the step's ✓.

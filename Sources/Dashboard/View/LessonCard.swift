@@ -142,11 +142,13 @@ public enum LessonCard {
     }
 
     /// The compact layout's one line: the current step with its mark and number out of all, and what went wrong
-    /// when it is ✗; "done" once every step is, and the end when the child exited.
+    /// when it is ✗; "done" once every step is, and the end when the child exited. A pane whose shell gives no
+    /// prompt marks says so, as the card does.
     public static func line(_ session: LessonSession, facts: Facts) -> (String, ThemeRole) {
         let lesson = session.lesson
-        let head = "Lesson \(lesson.number)"
-        if let ended = facts.ended { return ("\(head): \(ended)", .error) }
+        if let ended = facts.ended { return ("Lesson \(lesson.number): \(ended)", .error) }
+        // A pane without prompt marks is said first: the line is cut at the screen's width.
+        let head = "Lesson \(lesson.number)\(facts.noMarks ? " (no prompt marks: checks count after you type)" : "")"
         let steps = lesson.steps
         let states = steps.indices.map { facts.states.indices.contains($0) ? facts.states[$0] : .ahead }
         guard let index = states.firstIndex(where: { $0 != .done }) else {

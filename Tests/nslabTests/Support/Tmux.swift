@@ -51,7 +51,11 @@ final class TmuxSession {
             if regex ? last.range(of: text, options: .regularExpression) != nil : last.contains(text) { return last }
             usleep(50_000)
         }
-        throw TmuxError(message: "timed out waiting for '\(text)'; screen:\n\(last)")
+        // The screen also goes to stderr at once: a failure's message with a whole screen in it has been seen cut
+        // short in swift test's log, which lost what the test waited for.
+        let message = "timed out waiting for '\(text)' in tmux session \(name); screen:\n\(last)"
+        FileHandle.standardError.write(Data(("\n" + message + "\n").utf8))
+        throw TmuxError(message: message)
     }
 
     func resize(width: Int, height: Int) throws {
