@@ -92,15 +92,29 @@ wait_for("plain", lambda s: "$" in s, timeout=10)
 wait_for("rec", lambda s: "$" in s, timeout=10)
 time.sleep(0.5)
 
+# nslab's own CPU time (user + system, from /proc/PID/stat) during each cat: what the notebook costs nslab,
+# which a loaded machine does not blur as it blurs the wall-clock times.
+tick = os.sysconf("SC_CLK_TCK")
+pane_pid = {name: int(tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip()) for name in ("off", "on")}
+cpu = {"off": [], "on": []}
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / tick
+
 def cat_once(target, n):
     mark = "DONE-MARK-%d" % n
     tmux("send-keys", "-t", target, "clear", "Enter")
     wait_for(target, lambda s: "clear" not in s)
+    before = cpu_seconds(pane_pid[target]) if target in cpu else 0
     start = time.monotonic()
     # The typed line shows $((...)) unexpanded, so only the echo's output matches.
     tmux("send-keys", "-t", target, "-l", "cat %s; echo DONE-MARK-$((%d+0))" % (data, n))
     tmux("send-keys", "-t", target, "Enter")
     end = wait_for(target, lambda s: mark in s, interval=0.005)
+    if target in cpu:
+        cpu[target].append(cpu_seconds(pane_pid[target]) - before)
     return end - start
 
 order = ["off", "on", "rec", "plain"]
@@ -120,6 +134,10 @@ for name in order:
 def ratio(a, b, bar):
     value = median[a] / median[b]
     print("ratio %-13s / %-22s %.2fx   bar <= %.2fx   %s" % (labels[a], labels[b], value, bar, "PASS" if value <= bar else "FAIL"))
+for name in ("off", "on"):
+    print("cpu  %-22s median %8.1f ms  (%s)" % (labels[name], statistics.median(cpu[name]) * 1e3,
+          ", ".join("%.0f" % (x * 1e3) for x in cpu[name])))
+print("cpu  nslab's own time, notebook on / off: %.2fx" % (statistics.median(cpu["on"]) / statistics.median(cpu["off"])))
 ratio("on", "off", 1.10)
 ratio("on", "rec", 1.00)
 ratio("on", "plain", 1.00)

@@ -35,6 +35,14 @@ struct NotebookUpdateTests {
         return false
     }
 
+    /// Stops the notebook with N from the Processes panel (in the child's pane N is the child's key), and
+    /// requires that it stopped: its files are then whole.
+    func stop(_ harness: Harness) throws {
+        harness.model.focus = .processes
+        harness.press(.character("N"))
+        try #require(harness.model.notebook == nil, "N stopped the notebook")
+    }
+
     /// The recording's events after the header, as arrays.
     func events(_ path: String) throws -> [[Any]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -97,7 +105,7 @@ struct NotebookUpdateTests {
         #expect(waitFor("#", in: second.id, harness))
         harness.model.focus = .child
         harness.press(.modified(.character("1"), .alt))  // back to the first tab: its screen is written again
-        harness.press(.character("N"))
+        try stop(harness)
         let events = try events(directory + "/lab.cast")
         let output = events.filter { $0[1] as? String == "o" }.compactMap { $0[2] as? String }.joined()
         #expect(output.contains("rec42"))
@@ -128,7 +136,7 @@ struct NotebookUpdateTests {
         #expect(command.differences.contains { $0.kind == .uts }, "\(command.differences)")
         harness.update.record(command: command)
         harness.update.markStep(NotebookStep(lesson: "1 UTS", number: 1, of: 2, text: "$ hostname", passed: true))
-        harness.press(.character("N"))
+        try stop(harness)
         let notebook = try String(contentsOfFile: directory + "/notebook.md", encoding: .utf8)
         #expect(notebook.contains("`hostname` · exit 0"))
         #expect(notebook.contains("| UTS"))

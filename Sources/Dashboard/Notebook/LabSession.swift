@@ -12,11 +12,13 @@ public final class LabSession {
     /// The Markdown handout.
     let notebook: LabNotebook
     /// The recording's file, until its header is written.
-    private var recordingSink: FileSink?
+    private var recordingSink: ThreadedFileSink?
     /// The recording, once started with a size.
     private(set) var recording: LabRecording?
     /// The files, closed on `close()`.
     private let files: [FileSink]
+    /// The recording's file, written on a thread of its own; closed on `close()`.
+    private let castFile: ThreadedFileSink
     /// The monotonic clock, in nanoseconds.
     let clock: () -> UInt64
     /// Why writing stopped; nil while all is well.
@@ -39,8 +41,9 @@ public final class LabSession {
         let (notebookSink, separator) = try NotebookFiles.openForAppending(notebookPath)
         let (castSink, castName) = try NotebookFiles.createRecording(in: directory)
         recordingName = castName
-        recordingSink = castSink
-        files = [notebookSink, castSink]
+        castFile = ThreadedFileSink(castSink)
+        recordingSink = castFile
+        files = [notebookSink]
         do {
             notebook = try LabNotebook(
                 sink: notebookSink, wallStart: wallClock(), monotonicStart: clock(), recording: castName,
@@ -49,6 +52,8 @@ public final class LabSession {
             throw .file(notebookPath, error)
         }
     }
+
+    deinit { castFile.close() }
 
     /// True while the recording takes `pane`'s output.
     func follows(_ pane: Pane) -> Bool { recording != nil && failure == nil && followedPane === pane }
@@ -120,6 +125,7 @@ public final class LabSession {
     public func close() {
         if failure == nil, let error = recording?.finish() { fail(error, in: recordingName) }
         for file in files { file.close() }
+        castFile.close()
     }
 
     /// Stops writing, keeping the reason for the status bar.
@@ -128,5 +134,6 @@ public final class LabSession {
         failure =
             "Notebook stopped: writing \(directory)/\(name) failed: \(error). The lab goes on without it."
         for file in files { file.close() }
+        castFile.close()
     }
 }
