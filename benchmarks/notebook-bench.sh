@@ -4,8 +4,9 @@
 #   - with it off,
 #   - recorded by `asciinema rec` (what a teacher would use otherwise) in a tmux pane of the child pane's size,
 #   - in a plain tmux pane of that size.
-# Time until a marker printed after the cat shows on screen, each observed the same way (tmux capture-pane).
-# Bars: on <= 1.1x off; on <= 1.0x asciinema rec; on <= 1.0x tmux.
+# Time until a marker printed after the cat shows on screen, each observed the same way (tmux capture-pane);
+# then key echo with the notebook on against a plain tmux pane of the same size.
+# Bars: on <= 1.1x off; on <= 1.0x asciinema rec; on <= 1.0x tmux; echo on <= tmux + 1 ms.
 #
 # Usage: benchmarks/notebook-bench.sh              (builds the release binary first; needs root for --ns uts)
 #        NO_BUILD=1 ROUNDS=3 WIDTH=160 HEIGHT=50 benchmarks/notebook-bench.sh
@@ -13,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-3}
+ECHOES=${ECHOES:-60}
 WIDTH=${WIDTH:-160}
 HEIGHT=${HEIGHT:-50}
 NSLAB=${NSLAB:-.build/install/nslab}
@@ -29,11 +31,11 @@ socket="notebook-bench-$$"
 cleanup() { tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 
-python3 - "$work" "$NSLAB" "$socket" "$ROUNDS" "$WIDTH" "$HEIGHT" <<'PY'
-import os, random, statistics, subprocess, sys, time
+python3 - "$work" "$NSLAB" "$socket" "$ROUNDS" "$WIDTH" "$HEIGHT" "$ECHOES" <<'PY'
+import os, random, re, statistics, subprocess, sys, time
 
-work, nslab, socket, rounds, width, height = sys.argv[1:]
-rounds, width, height = int(rounds), int(width), int(height)
+work, nslab, socket, rounds, width, height, echoes = sys.argv[1:]
+rounds, width, height, echoes = int(rounds), int(width), int(height), int(echoes)
 data = os.path.join(work, "colour.txt")
 
 # 16 MB of lines mixing ASCII, CJK (two columns each), accents and 16/256/RGB colours (as pane-bench.sh).
@@ -141,4 +143,29 @@ print("cpu  nslab's own time, notebook on / off: %.2fx" % (statistics.median(cpu
 ratio("on", "off", 1.10)
 ratio("on", "rec", 1.00)
 ratio("on", "plain", 1.00)
+
+# Key echo: one character typed, the screen polled until it shows after the prompt, then erased.
+typed = re.compile(r"(^|│)\$ q *(│|$)", re.M)
+tmux("send-keys", "-t", "on", "clear", "Enter")
+tmux("send-keys", "-t", "plain", "clear", "Enter")
+wait_for("on", lambda s: "clear" not in s)
+wait_for("plain", lambda s: "clear" not in s)
+
+def echo_once(target):
+    start = time.monotonic()
+    tmux("send-keys", "-t", target, "-l", "q")
+    end = wait_for(target, lambda s: typed.search(s) is not None, interval=0)
+    tmux("send-keys", "-t", target, "BSpace")
+    wait_for(target, lambda s: typed.search(s) is None)
+    return end - start
+
+echo = {"on": [], "plain": []}
+for _ in range(echoes):
+    echo["plain"].append(echo_once("plain"))
+    echo["on"].append(echo_once("on"))
+echo_on, echo_plain = statistics.median(echo["on"]), statistics.median(echo["plain"])
+print("echo %-22s median %8.2f ms" % (labels["plain"], echo_plain * 1e3))
+print("echo %-22s median %8.2f ms" % (labels["on"], echo_on * 1e3))
+print("echo notebook on - tmux pane  %+.2f ms   bar <= +1.00 ms   %s"
+      % ((echo_on - echo_plain) * 1e3, "PASS" if echo_on - echo_plain <= 0.001 else "FAIL"))
 PY
