@@ -124,6 +124,18 @@ struct NestedLaunchTests {
         #expect(launcher.specs.count == 3 && launcher.specs.last?.joining?.pid == LabFixture.child)
     }
 
+    @Test("Shift-F5 before a scan has seen the child joins the kinds it was launched with")
+    func shiftF5BeforeScan() throws {
+        let (harness, launcher) = try Self.harness(reporting: LabFixture.child)
+        let first = try #require(harness.launch([.uts, .pid]))
+        // As on a busy machine just after F5: the tree has not got the child yet (it said "not running").
+        harness.model.setProcesses(harness.model.processes.filter { $0.pid != first.pid })
+        harness.model.focus = .child
+        harness.press(Key.launchInside)
+        #expect(launcher.specs.count == 2, "\(harness.model.message?.text ?? "")")
+        #expect(launcher.specs.last?.joining == JoinTarget(pid: first.pid, kinds: [.uts, .pid]))
+    }
+
     @Test("Shift-F5 without a child on show says what it needs and launches nothing")
     func shiftF5WithoutChild() throws {
         let (harness, launcher) = try Self.harness(reporting: LabFixture.child)

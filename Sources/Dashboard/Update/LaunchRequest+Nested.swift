@@ -39,13 +39,18 @@ extension DashboardModel {
             show("Shift-F5 launches inside a child's namespaces: launch one with F5 first.", isError: true)
             return []
         }
-        guard tab.exit == nil, let row = processes.first(where: { $0.pid == tab.pid }) else {
+        guard tab.exit == nil else {
             show("child \(tab.pid) is not running: there are no namespaces to launch inside.", isError: true)
             return []
         }
+        // The tree says where the child differs from the host; before a scan has seen it (a busy machine, just
+        // after F5), its own launch does: the kinds it made and the ones it joined.
+        let differing =
+            processes.first(where: { $0.pid == tab.pid })?.differingKinds
+            ?? tab.request.kinds.union(tab.request.joining?.kinds ?? [])
         var request = launchRequest
         // Kinds the child shares with the host are the host's: nothing to join there.
-        if !row.differingKinds.isEmpty { request.joining = JoinTarget(pid: tab.pid, kinds: row.differingKinds) }
+        if !differing.isEmpty { request.joining = JoinTarget(pid: tab.pid, kinds: differing) }
         request.title = "inside \(tab.pid): " + ChildTab.kindList(LaunchRequest(kinds: ticked, options: options))
         return [.launch(request)]
     }
