@@ -3,6 +3,12 @@ import Glibc
 import TestSupport
 import Testing
 
+/// The repository's themes/ folder, for `--theme projector-dark` by name however the binary was built.
+private let themeFolder: String = {
+    let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    return parts.dropLast(3).joined(separator: "/") + "/themes"
+}()
+
 /// The classroom keys in the real binary, driven through tmux and checked through /proc from outside: the
 /// presenter layout at a projector's 100x30, and the reset between students.
 @Suite("presenter layout and reset end to end", .serialized)
@@ -82,6 +88,22 @@ struct ClassroomEndToEndTests {
         let large = try tmux.waitFor("launch a child (F5): what differs")
         #expect(!large.contains("presenter needs"), "\(large)")
         try tmux.send("q")
+    }
+
+    @Test("nslab lesson 1 --present: the lesson's child in the presenter layout, its step in one line")
+    func lessonInPresenter() throws {
+        try requireRoot()
+        let tmux = try LessonEndToEndTests.session(
+            "\(Binary.path) lesson 1 --present --shell /bin/sh --theme projector-dark", width: 100, height: 30,
+            environment: ["NSLAB_THEME_PATH": themeFolder])
+        let screen = try tmux.waitFor(#"kinds differ"#, regex: true, timeout: 15)
+        let pid = try #require(LessonEndToEndTests.childPID(on: screen), "\(screen)")
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The row above the status bar is the lesson's line: its number and the current step.
+        #expect(rows.count >= 30 && rows[28].hasPrefix("Lesson 1 "), "\(screen)")
+        #expect(rows.contains { $0.contains("* uts     [") }, "the UTS row differs:\n\(screen)")
+        #expect(!screen.contains("Processes"), "\(screen)")
+        try LessonEndToEndTests.quit(tmux, pid)
     }
 
     /// The session id a shell prints with `echo sid-$$-end` in the pane, once it shows.
