@@ -38,6 +38,36 @@ struct ResetTests {
         return Processes.liveMembers(ofSession: session).filter { $0 != session }
     }
 
+    /// The live processes whose command line is exactly `words`, from /proc.
+    func processes(running words: [String]) -> [pid_t] {
+        let wanted = Array(words.joined(separator: "\0").utf8) + [0]
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(pid_t.init).filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return [UInt8](data) == wanted && !Processes.endsSoon(pid, within: 0)
+        }
+    }
+
+    /// Guards against a reset that kills only the children's sessions: a process started in a session of its own
+    /// (`setsid`), immune to the hang-up, lived on.
+    @Test("R y: a process a child started in a new session of its own ends too")
+    func resetEndsWhatLeftTheSession() throws {
+        let harness = try harness(count: 1)
+        let words = ["sleep", "7779"]
+        type("setsid -w nohup sleep 7779 >/dev/null 2>&1 &", into: harness)
+        var found: [pid_t] = []
+        for _ in 0..<250 where found.isEmpty {
+            found = processes(running: words)
+            if found.isEmpty { usleep(20_000) }
+        }
+        defer { for pid in processes(running: words) { kill(pid, SIGKILL) } }
+        let stray = try #require(found.first, "the setsid sleep started")
+        let child = try #require(harness.model.tabs.first?.pid)
+        #expect(!Processes.liveMembers(ofSession: child).contains(stray), "it left the child's session")
+        harness.press(Key.leavePane, .character("R"), .character("y"))
+        #expect(Processes.endsSoon(stray), "pid \(stray) (setsid sleep) lives on after the reset")
+    }
+
     @Test("R y: every child and every process it started end, every pty is closed, the model is as at start")
     func resetEndsEverything() throws {
         let harness = try harness(count: 3)

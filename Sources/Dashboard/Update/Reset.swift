@@ -1,7 +1,7 @@
 import NamespaceKit
 
-/// The reset between students (`R`, answered y): every tab closed, every child and every process of its session
-/// killed and reaped, the wiring undone, a new section in an open notebook, and the dashboard as it started.
+/// The reset between students (`R`, answered y): every tab closed, every child and every process it started (its
+/// session, and what left it) killed and reaped, the wiring undone, a new section in an open notebook, and the dashboard as it started.
 extension DashboardModel {
     /// The question the status bar asks before a reset.
     public var resetQuestion: String {
@@ -51,8 +51,12 @@ extension DashboardUpdate {
         undoWiring(&model)
         let closed = model.openTabs.count
         let ids = model.tabs.map(\.id)
+        // What the children started, read before any of them dies (an orphan's parent link is gone): a process
+        // that left its child's session (`setsid`) survives the session kill, not this.
+        let started = Descendants(of: panes.childPIDs)
         // Every kill before any wait: the children end together, not one after another.
         for id in ids { panes.kill(id) }
+        started.kill()
         for id in ids {
             if let fd = panes.killAndReap(id) { outcome.effects.append(.unwatch(fd)) }
         }
@@ -69,6 +73,9 @@ extension DashboardUpdate {
 }
 
 extension PaneSet {
+    /// The pids of the children really launched (not a test's stand-ins, which have no process).
+    var childPIDs: Set<Int32> { Set(panes.values.compactMap { $0.process?.pid }) }
+
     /// Kills tab `id`'s child and its session, waits for the child, closes its pty and forgets the pane; returns
     /// the pty's fd (closed now), for the event loop to stop watching.
     func killAndReap(_ id: ChildTab.ID) -> FileDescriptor? {
