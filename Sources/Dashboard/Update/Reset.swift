@@ -1,7 +1,8 @@
 import NamespaceKit
 
 /// The reset between students (`R`, answered y): every tab closed, every child and every process it started (its
-/// session, and what left it) killed and reaped, the wiring undone, a new section in an open notebook, and the dashboard as it started.
+/// session, and what left it) killed and reaped, the wiring undone, a new section in an open notebook, and the
+/// dashboard as it started.
 extension DashboardModel {
     /// The question the status bar asks before a reset.
     public var resetQuestion: String {
