@@ -41,6 +41,28 @@ struct PresenterTests {
         #expect(screen.rows == before.0 && screen.cols == before.1, "and back")
     }
 
+    @Test(
+        "at every size from 100x30 the pty follows the presenter pane's box, through resizes and a lesson's line",
+        arguments: [
+            TerminalSize(columns: 100, rows: 30), TerminalSize(columns: 120, rows: 35),
+            TerminalSize(columns: 160, rows: 45), TerminalSize(columns: 99, rows: 40),
+        ])
+    func ptyFollowsTheBox(size: TerminalSize) throws {
+        let harness = try LessonCheckTests.started(LessonCheckTests.lessons([.ownNamespace(.uts)]), number: 1)
+        harness.press(Key.leavePane, .character("P"))
+        let tab = try #require(harness.model.tabs.last)
+        let screen = try #require(harness.update.panes.screen(of: tab.id))
+        harness.send(.input(.resize(size)))
+        let layout = harness.model.layout
+        #expect(layout.presenter == DashboardLayout.fitsPresenter(size))
+        #expect(layout.lessonLine != nil, "the lesson's step in one line, in the presenter and the compact layout")
+        // The pane's box as drawn when it has the keys (the compact layout shows one panel at a time).
+        let drawn = DashboardLayout(
+            size: size, focus: .child, lessonCard: harness.model.lessonShown != nil, presenter: true)
+        let area = ChildPaneView.screenArea(in: try #require(drawn.panels[.child]))
+        #expect(screen.rows == area.height && screen.cols == area.width, "\(size): pty \(screen.rows)x\(screen.cols)")
+    }
+
     @Test("the keys stay on the two panels shown: P, Tab and Ctrl-] never leave them on a hidden one")
     func focus() throws {
         let harness = try Self.presenting()
@@ -99,7 +121,8 @@ struct PresenterTests {
             #expect(lines.contains { $0.contains(mark + DisplayWidth.padded(row.kind.procName, to: 8) + row.hostID) })
         }
         #expect(lines.contains { $0.contains(" = ") }, "a shared kind is marked =")
-        expectSnapshot(DashboardView.render(harness.model, theme: .builtinMono, screens: harness.update.panes),
+        expectSnapshot(
+            DashboardView.render(harness.model, theme: .builtinMono, screens: harness.update.panes),
             named: "presenter-all-100x30")
     }
 

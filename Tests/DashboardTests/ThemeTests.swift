@@ -139,7 +139,8 @@ struct ThemeTests {
             let theme = try ThemeParser.parse(text, file: path)
             let normal = theme[.normal]
             // Written in the file, not left to a default: the format asks each theme to decide.
-            let normalTable = text.components(separatedBy: "\n[normal]\n").dropFirst().first?
+            let normalTable =
+                text.components(separatedBy: "\n[normal]\n").dropFirst().first?
                 .components(separatedBy: "\n[").first ?? ""
             #expect(normalTable.contains("bg ="), "\(name): [normal] names no bg")
             if normal.foreground != .terminalDefault {
@@ -183,9 +184,11 @@ struct ThemeTests {
 
     /// A projector halves contrast: the pair is held to WCAG's enhanced 7:1 for every role (3:1 for what is
     /// disabled, which is meant to recede), in the light and in the dark one.
-    @Test("the projector themes: every role at least 7:1 against its background", arguments: [
-        "projector-light", "projector-dark",
-    ])
+    @Test(
+        "the projector themes: every role at least 7:1 against its background",
+        arguments: [
+            "projector-light", "projector-dark",
+        ])
     func projectorContrast(name: String) throws {
         let theme = try parseFile(name)
         for role in ThemeRole.allCases {
