@@ -60,7 +60,8 @@ let package = Package(
             name: "NamespaceKitTests", dependencies: ["NamespaceKit", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(
-            name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
+            name: "DashboardTests", dependencies: ["Dashboard", "TestSupport"], exclude: ["Snapshots"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "nslabTests", dependencies: ["nslab", "NslabCLI", "NamespaceKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6],

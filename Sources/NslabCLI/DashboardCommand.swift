@@ -9,7 +9,9 @@ struct DashboardCommand: ParsableCommand {
         abstract: "The interactive dashboard (the default command).",
         discussion: """
             Tick kinds with 1-8, launch with F5, leave the child's pane with Ctrl-], help with F1 or ?, \
-            quit with q. Every option is checked before the terminal is touched.
+            quit with q. P turns the presenter layout on and off (--present starts in it); R resets the \
+            dashboard between students (y/n first: every tab closed, every child killed, back to the start). \
+            Every option is checked before the terminal is touched.
             """
     )
 
@@ -41,7 +43,8 @@ struct DashboardCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A theme by name (default, light, mono, high-contrast, solarized) or a TOML file's path.",
+            "A theme by name (default, light, mono, high-contrast, solarized, projector-light, projector-dark) or a "
+                + "TOML file's path.",
             valueName: "NAME|PATH"))
     var theme: String?
 
@@ -58,6 +61,14 @@ struct DashboardCommand: ParsableCommand {
 
     @Option(help: notebookHelp)
     var notebook: String?
+
+    @Flag(help: presentHelp)
+    var present = false
+
+    /// `--present`'s help, shared with `nslab lesson`.
+    static let presentHelp = ArgumentHelp(
+        "Start in the presenter layout, for a projector: the Host vs child panel and the child's pane, large, only "
+            + "the kinds that differ, ids whole (from 100x30; P turns it on and off).")
 
     /// `--notebook`'s help, shared with `nslab lesson`.
     static let notebookHelp = ArgumentHelp(
@@ -104,7 +115,8 @@ struct DashboardCommand: ParsableCommand {
         }
         if let theme, theme.allSatisfy({ $0 == " " || $0 == "\t" }) {
             throw ValidationError(
-                "--theme needs a theme name (default, light, mono, high-contrast, solarized) or a file's path, "
+                "--theme needs a theme name (default, light, mono, high-contrast, solarized, projector-light, "
+                    + "projector-dark) or a file's path, "
                     + "not \(theme.quoted)")
         }
         do {
@@ -118,6 +130,7 @@ struct DashboardCommand: ParsableCommand {
         var result = DashboardOptions(
             kinds: kinds, options: options, launchAtStart: launch, theme: theme, interval: interval)
         result.notebook = notebook
+        result.present = present
         return result
     }
 

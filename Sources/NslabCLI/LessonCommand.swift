@@ -29,6 +29,9 @@ struct LessonCommand: ParsableCommand {
     @Option(help: DashboardCommand.notebookHelp)
     var notebook: String?
 
+    @Flag(help: DashboardCommand.presentHelp)
+    var present = false
+
     func validate() throws {
         if list && lesson != nil { throw ValidationError("give either --list or a lesson, not both") }
         if !list && lesson == nil { throw ValidationError("name a lesson (a number or a name), or use --list") }
@@ -59,6 +62,7 @@ struct LessonCommand: ParsableCommand {
         var dashboard = try DashboardCommand.parse(theme.map { ["--theme", $0] } ?? [])
         dashboard.shell = shell
         dashboard.notebook = notebook
+        dashboard.present = present
         var options = try dashboard.makeOptions()
         options.lesson = chosen.number
         options.lessons = loaded

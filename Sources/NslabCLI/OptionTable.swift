@@ -54,7 +54,7 @@ enum OptionTable {
     static let dashboard: [CommandOption] = [
         .valued("ns"), .valued("hostname"), .valued("uid-map", repeats: true), .valued("gid-map", repeats: true),
         .flag("launch"), .valued("theme"), .valued("interval"), .valued("shell"), .valued("scrollback"),
-        .valued("notebook"),
+        .valued("notebook"), .flag("present"),
     ]
 
     /// Every command's options by its name. `enter` reads its words by hand and `export` passes run's flags on to
@@ -67,7 +67,7 @@ enum OptionTable {
         "inspect": [.valued("against"), .flag("json")],
         "enter": [],
         "export": [.flag("unshare"), .flag("c")],
-        "lesson": [.flag("list"), .valued("theme"), .valued("shell"), .valued("notebook")],
+        "lesson": [.flag("list"), .valued("theme"), .valued("shell"), .valued("notebook"), .flag("present")],
         "doctor": [.flag("json")],
     ]
 

@@ -205,10 +205,12 @@ struct HelpCompletenessTests {
     }
 
     /// The help and the quit question take every key; the keys they name must act unlike the rest.
-    @Test("keys of the help and of the quit question", arguments: [KeyContext.help, .confirmQuit])
+    @Test(
+        "keys of the help and of the quit and reset questions",
+        arguments: [KeyContext.help, .confirmQuit, .confirmReset])
     func overlayKeys(context: KeyContext) {
         var state = baseState()
-        state.overlay = context == .help ? .help : .confirmQuit
+        state.overlay = context == .help ? .help : context == .confirmQuit ? .confirmQuit : .confirmReset
         state.helpScroll = 5
         #expect(hasEveryOther(context))
         func outcome(_ key: Key) -> Outcome {

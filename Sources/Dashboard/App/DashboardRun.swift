@@ -19,6 +19,8 @@ public struct DashboardOptions: Sendable {
     public var lessons: LoadedLessons?
     /// `--notebook DIR`: keep notebook.md and lab.cast there from the start; also where the notebook key writes.
     public var notebook: String?
+    /// `--present`: start in the presenter layout.
+    public var present = false
 
     /// Makes options; the defaults are the dashboard with nothing ticked and a 1 s refresh.
     public init(
@@ -120,6 +122,8 @@ struct Runner {
         model = DashboardModel(size: terminal.size, isRoot: SystemCall.effectiveUserID == 0, validators: .launchRules)
         model.ticked = options.kinds
         model.options = options.options
+        model.startChoices = StartChoices(ticked: options.kinds, options: options.options)
+        model.presenter = options.present
         launchAtStart = options.launchAtStart
         interval = options.interval
         model.lessons = options.lessons ?? LessonLoader.current().load()

@@ -63,13 +63,16 @@ extension DashboardModel {
             show("Lesson \(chosen.number) needs \(kind.title), which is not available here.", isError: true)
             return []
         }
+        // Starting a lesson again closes its earlier tabs (their children are killed): a class restarting it
+        // does not pile up shells.
+        let closing = closeLessonTabs(chosen.number).map { DashboardAction.kill($0) }
         ticked = chosen.kinds
         // An ordinary user gets the other kinds only inside a user namespace of their own (root maps to them).
         if !isRoot && !ticked.isEmpty { ticked.insert(.user) }
         options = chosen.options
         lesson = LessonSession(lesson: chosen, tabID: nextTabID)
         show("Lesson \(chosen.number): \(chosen.title)")
-        return launch()
+        return closing + launch()
     }
 
     /// Advances the lesson as far as the facts now allow: called after each recompute of the comparison, so a

@@ -20,6 +20,8 @@ public struct ChildTab: Equatable, Sendable, Identifiable {
     /// Which OSC 133 prompt marks its shell emits (`ShellIntegration`): what a lesson can follow in it. A lesson
     /// ticks a `child` step on a command only where there are marks; without them it counts the check after a key.
     public var promptMarks = PromptMarks.none
+    /// The number of the lesson being followed when the tab was opened: starting that lesson again closes it.
+    public var lesson: Int?
 
     /// A running child's tab.
     public init(id: Int, pid: Int32, request: LaunchRequest, ptyOpen: Bool = true) {

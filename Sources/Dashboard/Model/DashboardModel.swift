@@ -26,6 +26,8 @@ public enum Overlay: Equatable, Sendable {
     case confirmQuit
     /// The lesson list (`L`).
     case lessons(LessonPicker)
+    /// "Reset: close every tab and kill every child? y/n" (`R`, `Update/Reset.swift`).
+    case confirmReset
 }
 
 /// The process search started with `/`.
@@ -121,6 +123,14 @@ public struct DashboardModel: Sendable {
     public var clipboardWorks = false
     /// The lab notebook's directory while it is written (`N`, `--notebook`); the status bar says REC.
     public var notebook: String?
+    /// The presenter layout is asked for (`P`, `--present`); it shows from 100x30 on (`Model/Presenter.swift`).
+    public var presenter = false
+    /// The presenter layout shows every kind, not only those that differ (`a`).
+    public var presenterAllRows = false
+    /// The first line of the presenter layout's comparison shown, when its rows do not fit.
+    public var presenterScroll = 0
+    /// The kinds and options the dashboard started with (`--ns`, `--hostname`, maps), which a reset goes back to.
+    public var startChoices = StartChoices()
 
     /// The Launch button's index in `namespaceCursor`.
     public static let launchIndex = NamespaceKind.allCases.count
@@ -134,12 +144,17 @@ public struct DashboardModel: Sendable {
 
     /// The layout for the current size and focus.
     public var layout: DashboardLayout {
-        DashboardLayout(size: size, focus: focus, split: splitShown, lessonCard: lessonShown != nil)
+        DashboardLayout(
+            size: size, focus: focus, split: splitShown, lessonCard: lessonShown != nil, presenter: presenter)
     }
 
-    /// The panels in Tab order right now (the child pane only while a tab is open).
+    /// The panels in Tab order right now (the child pane only while a tab is open; in the presenter layout only
+    /// the Host vs child panel and the pane).
     public var focusablePanels: [Panel] {
-        Panel.screenOrder.filter { $0 != .child || hasChildPane }
+        let shown = presenterShown
+        return Panel.screenOrder.filter {
+            ($0 != .child || hasChildPane) && (!shown || Self.presenterPanels.contains($0))
+        }
     }
 
     /// The request F5 sends.
@@ -176,6 +191,7 @@ public struct DashboardModel: Sendable {
     ) -> ChildTab {
         var tab = ChildTab(id: nextTabID, pid: pid, request: request)
         tab.promptMarks = promptMarks
+        tab.lesson = lessonShown?.lesson.number
         nextTabID += 1
         tabs.append(tab)
         shownTabID = tab.id
@@ -193,6 +209,7 @@ public struct DashboardModel: Sendable {
         var tab = ChildTab(id: nextTabID, pid: pid, request: request)
         tab.isHost = true
         tab.promptMarks = promptMarks
+        tab.lesson = lessonShown?.lesson.number
         nextTabID += 1
         tabs.append(tab)
         focus = .child
@@ -257,6 +274,11 @@ public struct DashboardModel: Sendable {
         shownTabID = rest.isEmpty ? nil : rest[min(index, rest.count - 1)].id
         if rest.isEmpty && focus == .child { focus = .namespaces }
         return tabs[position]
+    }
+
+    /// Carries the tab ids on from `other` (the model a reset replaced): an id is never used twice in one run.
+    mutating func continueTabIDs(after other: DashboardModel) {
+        nextTabID = max(nextTabID, other.nextTabID)
     }
 
     /// Drops tabs of which nothing is left (closed, reaped, pty closed); returns their ids.

@@ -18,6 +18,10 @@ public enum KeyContext: CaseIterable, Sendable {
     case dialog
     /// The "quit and kill the children? y/n" question.
     case confirmQuit
+    /// The "reset: close every tab and kill every child? y/n" question.
+    case confirmReset
+    /// The Host vs child panel in the presenter layout (`P`).
+    case presenter
     /// The lesson list `L` opens.
     case lessonList
     /// The help itself.
@@ -35,6 +39,8 @@ public enum KeyContext: CaseIterable, Sendable {
         case .pane: "Child terminal pane"
         case .dialog: "Edit dialogs (h, m, Enter on a kind)"
         case .confirmQuit: "Quit question"
+        case .confirmReset: "Reset question (R)"
+        case .presenter: "Presenter layout (P), Host vs child"
         case .lessonList: "Lesson list (L)"
         case .help: "This help"
         }
@@ -101,6 +107,12 @@ public enum KeyBindings {
         KeyBinding(
             .dashboard, "N", "lab notebook on/off: notebook.md and lab.cast in --notebook DIR",
             .these([.character("N")])),
+        KeyBinding(
+            .dashboard, "P", "presenter layout on/off: Host vs child and the pane, large (from 100x30)",
+            .these([.character("P")])),
+        KeyBinding(
+            .dashboard, "R", "reset (asks y/n): close every tab, kill every child, back to the start",
+            .these([.character("R")])),
         KeyBinding(.dashboard, "F1 / ?", "this help", .these([.function(1), .character("?")])),
         KeyBinding(.dashboard, "Ctrl-L", "redraw the whole screen", .these([.control(12)])),
         KeyBinding(
@@ -194,6 +206,16 @@ public enum KeyBindings {
         KeyBinding(
             .confirmQuit, "y", "quit, killing and reaping the children", .these([.character("y"), .character("Y")])),
         KeyBinding(.confirmQuit, "other keys", "stay", .everyOther),
+
+        KeyBinding(
+            .confirmReset, "y", "reset: every tab closed, every child and what it started killed",
+            .these([.character("y"), .character("Y")])),
+        KeyBinding(.confirmReset, "other keys", "keep everything as it is", .everyOther),
+
+        KeyBinding(
+            .presenter, "a", "every kind / only the kinds that differ", .these([.character("a")])),
+        KeyBinding(.presenter, "↑↓ j k", "scroll a line, when the rows do not fit", .these(moveKeys)),
+        KeyBinding(.presenter, "Home / End", "first / last line", .these([.home, .end])),
 
         KeyBinding(
             .lessonList, "0-9", "pick a lesson by its number (two digits past 9)",

@@ -51,11 +51,18 @@ public struct DashboardLayout: Equatable, Sendable {
     /// The compact layout's lesson line above the status bar, while a lesson is followed: its current step and
     /// that step's mark, since a whole card does not fit beside one panel.
     public var lessonLine: Rect?
+    /// True when this is the presenter layout (`P`, `--present`): the Host vs child panel and the child pane only,
+    /// both large (`Model/Presenter.swift`).
+    public var presenter = false
 
     /// Computes the layout; `focus` matters only in the compact layout, which shows one panel at a time.
     /// `split` (only from `PaneSplit.minimum` on) gives the child pane the full width for its two sides; a lesson's
     /// card then waits for the split to close.
-    public init(size: TerminalSize, focus: Panel, split: Bool = false, lessonCard: Bool = false) {
+    /// `presenter` asks for the presenter layout, which needs the full layout's size and no split; below that size
+    /// the ordinary layout is drawn.
+    public init(
+        size: TerminalSize, focus: Panel, split: Bool = false, lessonCard: Bool = false, presenter: Bool = false
+    ) {
         self.size = size
         let screen = Rect(x: 0, y: 0, width: size.columns, height: size.rows)
         tooSmall = size.columns < Self.minimum.columns || size.rows < Self.minimum.rows
@@ -66,6 +73,9 @@ public struct DashboardLayout: Equatable, Sendable {
         if tooSmall { return }
         if split {
             self.panels = PaneSplit.panels(in: body)
+        } else if presenter && Self.fitsPresenter(size) {
+            self.presenter = true
+            (panels, lessonLine) = Self.presenterPanels(in: body, lessonLine: lessonCard)
         } else if size.columns >= Self.full.columns && size.rows >= Self.full.rows {
             // Left: the controls and the tree. Right: the child's terminal gets whatever height is left
             // after the comparison (one row per kind) and the maps.

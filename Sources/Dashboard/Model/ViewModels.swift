@@ -205,6 +205,8 @@ public enum DashboardAction: Equatable, Sendable {
     case recompute
     /// `N`: start or stop the lab notebook (notebook.md and the lab.cast recording).
     case toggleNotebook
+    /// `R`, answered y: close every tab, kill every child, undo the wiring, back to the start (`Update/Reset.swift`).
+    case reset
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

@@ -35,6 +35,17 @@ public final class LabNotebook {
         if let error = sink.write(text) { throw error }
     }
 
+    /// Starts a new section after a reset (`R`): a dated heading like the first one's, and what the reset did,
+    /// so the next student's lab reads apart from the last one's.
+    public func reset(closedTabs: Int, at time: UInt64) -> Errno? {
+        let unix = wallStart + Int((time &- monotonicStart) / 1_000_000_000)
+        var text = "## Lab, \(Self.date(unix)) UTC, after a reset\n\n"
+        let tabs = closedTabs == 1 ? "1 tab" : "\(closedTabs) tabs"
+        text += "The dashboard was reset at \(clock(time)): \(tabs) closed, "
+        text += "every child and every process of its session killed. What follows starts afresh.\n\n"
+        return sink.write(text)
+    }
+
     /// Adds a launch: the tab and the line that makes its namespaces.
     public func launch(tab: String, namespaces: String?, at time: UInt64) -> Errno? {
         var text = "### \(clock(time)) · \(Self.inline(tab)) started\n\n"

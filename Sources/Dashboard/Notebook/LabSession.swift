@@ -104,6 +104,15 @@ public final class LabSession {
         }
     }
 
+    /// The dashboard was reset: a new section in the notebook and a marker in the recording.
+    public func reset(closedTabs: Int) {
+        guard failure == nil else { return }
+        if let error = recording?.marker("reset: \(closedTabs) tabs closed") { return fail(error, in: recordingName) }
+        if let error = notebook.reset(closedTabs: closedTabs, at: clock()) {
+            fail(error, in: NotebookFiles.notebookName)
+        }
+    }
+
     /// A command ended: its entry in the notebook and a marker in the recording.
     public func record(command: NotebookCommand) {
         guard failure == nil else { return }

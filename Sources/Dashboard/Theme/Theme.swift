@@ -5,9 +5,15 @@ public struct Theme: Equatable, Sendable {
     /// The styles; a role missing here is drawn in the `normal` style.
     public var styles: [ThemeRole: Style]
 
-    /// Makes a theme.
+    /// Makes a theme. A role with no background of its own is drawn on `normal`'s, so a theme that sets the
+    /// screen's background (every shipped one does) is one colour pair throughout, whatever the terminal's own
+    /// background: `light`'s dark text was unreadable on a dark terminal where a role left the background open.
     public init(name: String, styles: [ThemeRole: Style]) {
         self.name = name
+        var styles = styles
+        if let base = styles[.normal]?.background, base != .terminalDefault {
+            for (role, style) in styles where style.background == .terminalDefault { styles[role] = style.on(base) }
+        }
         self.styles = styles
     }
 
@@ -23,7 +29,7 @@ extension Theme {
     public static let builtinDefault = Theme(
         name: "default",
         styles: [
-            .normal: Style(foreground: .indexed(252)),
+            .normal: Style(foreground: .indexed(252), background: .indexed(234)),
             .border: Style(foreground: .indexed(240)),
             .focusedBorder: Style(foreground: .indexed(81), attributes: .bold),
             .title: Style(foreground: .indexed(229), attributes: .bold),

@@ -107,6 +107,7 @@ public final class DashboardUpdate {
             reap(&model)
         }
         model.settleSplit()
+        model.settlePresenterFocus()
         // Sizes follow the layout here, never while drawing: a resize, a launch or a tab change may have moved it.
         fitPanes(model)
         followNotebook(&model)
@@ -195,6 +196,9 @@ public final class DashboardUpdate {
             case .toggleNotebook:
                 outcome.changedPanels = true
                 toggleNotebook(&model)
+            case .reset:
+                outcome.changedPanels = true
+                reset(&model, outcome: &outcome)
             }
         }
     }

@@ -8,6 +8,7 @@ extension DashboardModel {
 
     /// Applies one input event; returns what needs I/O (launch, quit, forward keys...).
     public mutating func handle(_ event: InputEvent) -> [DashboardAction] {
+        defer { settlePresenterFocus() }  // a resize or Ctrl-] may leave the keys on a panel it hides
         switch event {
         case .resize(let newSize):
             size = newSize
@@ -42,6 +43,11 @@ extension DashboardModel {
             if key == .character("y") || key == .character("Y") { return [.quit] }
             show("Quit cancelled.")
             return []
+        case .confirmReset:
+            overlay = .none
+            if key == .character("y") || key == .character("Y") { return [.reset] }
+            show("Reset cancelled.")
+            return []
         case .dialog(var dialog):
             return handleDialogKey(key, dialog: &dialog)
         case .lessons(let picker):
@@ -64,6 +70,7 @@ extension DashboardModel {
         case .namespaces: return handleNamespacesKey(key)
         case .processes: return handleProcessesKey(key)
         case .comparison:
+            if presenterShown, let actions = handlePresenterKey(key) { return actions }
             if key == .character("r") { return switchComparisonReference() }
             _ = comparison.handle(key)
             return []
@@ -117,6 +124,12 @@ extension DashboardModel {
             return copyExportLine()
         case .character("N"):  // `n` is the process search's next match
             return [.toggleNotebook]
+        case .character("P"):  // presenter; capital like L and N, so no panel's own letter is taken
+            togglePresenter()
+            return []
+        case .character("R"):  // reset; capital, and asked y/n first, as it kills every child
+            overlay = .confirmReset
+            return []
         default:
             return nil
         }

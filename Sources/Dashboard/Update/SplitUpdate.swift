@@ -8,12 +8,15 @@ struct PaneFit: Equatable {
     var shown: ChildTab.ID?
     /// A lesson's card narrows the pane beside it (or takes a row in the compact layout).
     var lessonCard: Bool
+    /// The presenter layout gives the pane another box.
+    var presenter: Bool
 
     init(_ model: DashboardModel) {
         size = model.size
         split = model.splitShown ? model.split : nil
         shown = model.shownTabID
         lessonCard = model.lessonShown != nil
+        presenter = model.presenter
     }
 
     /// The size of one pane's screen inside its frame `rect`.
@@ -29,7 +32,8 @@ struct PaneFit: Equatable {
         // The layout drawn, so that the pty's size is the box on screen: a lesson card beside the pane narrows it
         // (`stty size` in the pane said 64 columns in a 38-column box before this took the card into account).
         let layout = DashboardLayout(
-            size: model.size, focus: .child, split: model.splitShown, lessonCard: model.lessonShown != nil)
+            size: model.size, focus: .child, split: model.splitShown, lessonCard: model.lessonShown != nil,
+            presenter: model.presenter)
         guard let rect = layout.panels[.child] else { return nil }
         guard let split = model.split, model.splitShown else { return screenSize(rect).map { ($0, [:]) } }
         var halves = split

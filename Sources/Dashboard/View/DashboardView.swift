@@ -16,6 +16,7 @@ public enum DashboardView {
                 let style = panel == state.focus ? theme[.selection] : theme[.status]
                 buffer.write(" " + panel.title + " ", x: rect.x, y: rect.y, style: style, clip: rect)
             }
+            PresenterPanel.renderNote(state, in: bar, buffer: &buffer, theme: theme)
         }
         for (panel, rect) in layout.panels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let focused = panel == state.focus
@@ -26,6 +27,8 @@ public enum DashboardView {
                 ProcessTreePanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
             case .maps:
                 MapPanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
+            case .comparison where layout.presenter:
+                PresenterPanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
             case .comparison:
                 ComparisonPanel.render(state.comparison.view, in: rect, focused: focused, buffer: &buffer, theme: theme)
             case .child:
@@ -45,7 +48,7 @@ public enum DashboardView {
         case .dialog(let dialog): DialogView.render(dialog, in: buffer.bounds, buffer: &buffer, theme: theme)
         case .lessons(let picker):
             LessonListView.render(state, picker: picker, in: buffer.bounds, buffer: &buffer, theme: theme)
-        case .confirmQuit, .none: break
+        case .confirmQuit, .confirmReset, .none: break
         }
         return buffer
     }

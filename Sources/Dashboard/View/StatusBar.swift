@@ -10,6 +10,7 @@ public enum StatusBar {
         case .dialog: return "Enter apply · Esc cancel · Tab next field"
         case .help: return "↑↓ PgUp PgDn scroll · other keys close help"
         case .confirmQuit: return "y quit · n stay"
+        case .confirmReset: return "y reset · n keep"
         case .lessons: return "digit or ↑↓ pick · Enter start · Esc close"
         case .none: break
         }
@@ -37,6 +38,7 @@ public enum StatusBar {
             message = StatusMessage(
                 "Quit and kill \(count) running child\(count == 1 ? "" : "ren")? y/n", isError: true)
         }
+        if state.overlay == .confirmReset { message = StatusMessage(state.resetQuestion, isError: true) }
         let hintsWidth = DisplayWidth.width(of: hints)
         var messageWidth = rect.width
         // An error gets the whole row when it does not fit beside the hints: its end says the fix.
