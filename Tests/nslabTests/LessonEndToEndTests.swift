@@ -91,12 +91,16 @@ struct LessonEndToEndTests {
 
     /// Starts the dashboard in tmux (through `user`, a setpriv prefix, when given), picks lesson `number` in `L`'s
     /// list by its digits and launches it; returns the session and the screen once the child's prompt shows.
+    /// Another user runs the public copy of nslab and its lessons: the checkout may be out of their reach.
     static func startLesson(
         _ number: Int, as user: String = "", shell: String = "/bin/sh", prompt: String = "child$",
         width: Int = 160, height: Int = 45, environment: [String: String] = [:]
     ) throws -> (TmuxSession, String) {
+        let binary = user.isEmpty ? Binary.path : Binary.publicCopy
+        let lessons = user.isEmpty ? [:] : ["NSLAB_LESSON_PATH": Binary.publicLessons]
         let tmux = try session(
-            "\(user)\(Binary.path) --shell \(shell)", width: width, height: height, environment: environment)
+            "\(user)\(binary) --shell \(shell)", width: width, height: height,
+            environment: lessons.merging(environment) { $1 })
         try tmux.waitFor("Namespaces", timeout: 15)
         try tmux.send("L")
         try tmux.waitFor("Lessons")
