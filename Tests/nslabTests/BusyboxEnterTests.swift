@@ -69,6 +69,15 @@ final class RuncBusybox {
     }
 }
 
+/// The live processes whose command line is `words`, from /proc.
+private func processes(running words: [String]) -> [Int32] {
+    let wanted = words.joined(separator: "\0") + "\0"
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter {
+        (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) == wanted
+    }
+}
+
 /// `nslab enter` and `run --inside` against real containers whose image is a busybox root file system: the
 /// command is found inside the container's root as nsenter finds it (issue 25). Before, it was looked up on the
 /// host, and `enter PID --all -- hostname` failed with "command not found inside the new namespaces".
@@ -93,6 +102,41 @@ struct BusyboxEnterTests {
         let nested = try Binary.run(
             ["run", "--inside", String(container.pid), "--uts", "--", "hostname"], environment: Self.hostPATH)
         #expect(nested.status == 0 && nested.stdout == "runcbox\n", "\(nested.stderr)")
+    }
+
+    /// util-linux's `unshare --root` chroots instead of pivoting: the mount namespace's root stays the host's, and
+    /// only the process's root is the image. nsenter needs -r -w to take it; nslab enter always does, as its README
+    /// says (`nsenter -a -r -w -t PID`).
+    @Test("unshare --root: enter --all prints what nsenter -a -r -w prints, inside the chroot'd image")
+    func unshareRootHostname() throws {
+        try requireRoot()
+        let image = try BusyboxRootfs()
+        let marker = "600.\(getpid())7"
+        let started = try Binary.runProgram(
+            "/bin/sh",
+            [
+                "-c",
+                "unshare --uts --ipc --pid --mount --net --fork --root='\(image.rootfs)' /bin/sh -c "
+                    + "'hostname chrootbox; exec sleep \(marker)' </dev/null >/dev/null 2>&1 &",
+            ], environment: ["PATH": "/bin:/usr/bin"])
+        try #require(started.status == 0, "\(started.stderr)")
+        var pid: Int32 = 0
+        for _ in 0..<300 where pid == 0 {
+            usleep(10_000)
+            pid = processes(running: ["sleep", marker]).first ?? 0
+        }
+        defer { if pid > 0 { kill(pid, SIGKILL) } }
+        try #require(pid > 0, "the chroot'd sleep did not start")
+        let root = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/root")
+        #expect(root == image.rootfs, "the target's root is the image")
+        for command in [["hostname"], ["/bin/ash", "-c", "hostname; pwd"]] {
+            let theirs = try Binary.runProgram(
+                "/usr/bin/nsenter", ["-t", String(pid), "-a", "-r", "-w"] + command, environment: Self.hostPATH)
+            let ours = try Binary.run(["enter", String(pid), "--all", "--"] + command, environment: Self.hostPATH)
+            #expect(theirs.status == 0 && theirs.stdout.hasPrefix("chrootbox\n"), "nsenter: \(theirs.stderr)")
+            #expect(ours.status == 0, "\(command): \(ours.stderr)")
+            #expect(ours.stdout == theirs.stdout, "\(command)")
+        }
     }
 
     @Test("runc: a missing command names the container's root and the PATH searched, and exits 127")
