@@ -62,7 +62,7 @@ public struct CommandLookup {
         throw .commandNotFound(name, rootPID: rootPID, searchPath: joined ? searchPath : nil)
     }
 
-    /// Whether `path` is an executable regular file where the command runs: nil when it is, else why not.
+    /// Whether `path` is an executable regular file where the command runs: success, or why not.
     /// In nslab's own root the caller's access(X_OK) decides (root passes it on any directory, which execve()
     /// refuses, hence the regular-file test). In a target's root the command runs as whoever the join makes it
     /// (root of a joined user namespace), so an exec bit is what is asked; execve() has the last word.
@@ -128,8 +128,8 @@ public struct CommandLookup {
     }
 
     /// The working directory of `pid` as a path inside its root: both links read from here, the root's path taken
-    /// off the front. "/" when either is unreadable, or the directory lies outside the root (as after a chroot
-    /// without chdir), where the launched command starts at the root too.
+    /// off the front. "/" when either is unreadable, or when the directory lies outside the root (a chroot without
+    /// chdir), where no path inside the root names it: relative names are then looked up from the root.
     static func workingDirectory(of pid: Int32) -> String {
         guard let cwd = SystemCall.readLink("/proc/\(pid)/cwd"), let root = SystemCall.readLink("/proc/\(pid)/root")
         else { return "/" }

@@ -98,7 +98,7 @@ public enum LaunchError: Error, Equatable, Sendable {
         case .notExecutable(let path, let error, let pid):
             return "\(path.escapingControls)" + (pid.map { " (inside pid \($0)'s root)" } ?? "") + ": \(error)"
         case .rootUnreadable(let pid, let error):
-            // /proc/PID/root answers to the kernel's ptrace check; a user who fails it cannot join anyway.
+            // /proc/PID/root answers to the kernel's ptrace access check, which another user's process fails.
             return "/proc/\(pid)/root: \(error): nslab cannot look into pid \(pid)'s root for the command (the "
                 + "kernel's ptrace check), and joining its namespaces needs CAP_SYS_ADMIN over them: run as root, "
                 + "or enter a process of your own user namespace"
