@@ -29,6 +29,8 @@ run_tests() {
 }
 
 run_tests
+echo "test.sh: the uid-65534 tests again, from a clone under a 0700 directory"
+scripts/test-private-clone.sh
 release=$(scripts/build-release.sh)
 echo "test.sh: the nslab end-to-end tests again, on the release binary $release"
 NSLAB_TEST_BINARY=$release run_tests --filter nslabTests

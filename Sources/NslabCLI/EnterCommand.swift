@@ -12,7 +12,9 @@ struct EnterCommand: ParsableCommand {
             Without kind flags every namespace of the target that differs from nslab's is joined; --all asks \
             for every kind, and kinds it shares with nslab are left alone (there is nothing to join). With its \
             mount namespace the command gets the target's root and working directory; in its user namespace it \
-            becomes that namespace's root. COMMAND defaults to $SHELL, else /bin/sh; nslab exits with its status.
+            becomes that namespace's root. COMMAND is found as nsenter finds it, inside the target's root, along \
+            your PATH (without one, the target's). It defaults to $SHELL when the target's root has it, else \
+            /bin/sh; nslab exits with its status.
 
             Examples:
               nslab enter 4242

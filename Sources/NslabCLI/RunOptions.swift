@@ -56,7 +56,19 @@ struct RunOptions: Equatable {
     /// Launches the command and waits for it, passing on SIGINT, SIGTERM and SIGHUP. Ends the process
     /// with the command's shell status, or throws `CommandFailure` when the launch failed.
     func execute() throws -> Never {
-        let spec = try makeSpec()
+        var spec = try makeSpec()
+        if command.isEmpty, let target = joining {
+            // The default shell is looked for where it will run: $SHELL when the target's root has it, else
+            // /bin/sh (an image often has no bash). A failure is left to the launch, which words it.
+            let preferred = spec.command[0]
+            if let choice = try? Launcher.shell(preferred, inside: target) {
+                if choice.fellBack {
+                    StandardError.note(
+                        "\(preferred.escapingControls) is not in pid \(target.pid)'s root: starting /bin/sh instead")
+                }
+                spec.command = [choice.path]
+            }
+        }
         // Block the signals we pass on before the child exists, so none is lost in between; they
         // are then taken one by one with sigwaitinfo. The child starts with a clean mask.
         var forwarded = sigset_t()

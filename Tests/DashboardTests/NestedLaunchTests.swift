@@ -18,6 +18,22 @@ final class RecordingLauncher: ChildLauncher, @unchecked Sendable {
     }
 }
 
+/// A launcher whose targets' roots have no shell but /bin/sh (a busybox image): it records what it is asked.
+final class BusyboxRootLauncher: ChildLauncher, @unchecked Sendable {
+    private(set) var specs: [LaunchSpec] = []
+    private(set) var asked: [(String, JoinTarget)] = []
+
+    func start(_ spec: LaunchSpec) throws -> StartedChild {
+        specs.append(spec)
+        return StartedChild(pid: 2010, terminalFD: nil, process: nil)
+    }
+
+    func shell(_ preferred: String, inside target: JoinTarget) throws -> ShellChoice {
+        asked.append((preferred, target))
+        return ShellChoice(path: "/bin/sh", fellBack: preferred != "/bin/sh", file: "/var/lib/image/bin/busybox")
+    }
+}
+
 /// `e` in the tree, Shift-F5 in a child's tab and `r` in the comparison, through the real update step on the
 /// lab fixture: what is launched (the spec the C side gets) and what the tab and the comparison say.
 @Suite("entering and nesting from the dashboard")
@@ -82,6 +98,41 @@ struct NestedLaunchTests {
         harness.press(.character("e"))
         #expect(launcher.specs.count == launches, "nothing to join, nothing launched")
         #expect(harness.model.message?.isError == true && harness.model.message?.text.contains("nothing") == true)
+    }
+
+    /// Guards against `e` starting nslab's shell in a container that lacks it (issue 25: a busybox image has no
+    /// bash): the shell is looked for inside the target first, and the status bar says which one runs.
+    @Test("e starts nslab's shell when the target has it, else /bin/sh, and the status bar says which")
+    func enterFallsBackToBinSh() throws {
+        let launcher = BusyboxRootLauncher()
+        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: LabInside())
+        let system = DashboardSystem(
+            scanner: scanner, hostPID: LabFixture.host, launcher: launcher, shell: "/usr/bin/zsh", scrollback: 100,
+            environment: ["PATH=/usr/bin:/bin"])
+        let harness = Harness(system: system)
+        harness.model.focus = .processes
+        harness.press(.character("/"), .character("2"), .character("0"), .character("0"), .character("2"), .enter)
+        harness.press(.character("e"))
+        let spec = try #require(launcher.specs.last)
+        #expect(spec.command.first == "/bin/sh", "\(spec.command)")
+        // The image's /bin/sh is busybox, not the host's dash: in a joined mount namespace it gets ash's prompt
+        // marks (in \[ \]) through PS1.
+        #expect(MarkedShell.at("/bin/sh", file: "/var/lib/image/bin/busybox") == .busybox)
+        #expect(MarkedShell.at("/bin/sh", file: "/var/lib/image/usr/bin/dash") == .dash)
+        if spec.joining?.kinds.contains(.mount) == true {
+            #expect(spec.environment?.contains { $0.hasPrefix("PS1=") && $0.contains(#"\["#) } == true)
+        }
+        #expect(launcher.asked.last?.0 == "/usr/bin/zsh" && launcher.asked.last?.1.pid == LabFixture.child)
+        let text = harness.model.message?.text ?? ""
+        #expect(text.hasSuffix("entered 2002 (bash) · /bin/sh (no /usr/bin/zsh inside)"), "\(text)")
+        #expect(harness.model.message?.isError == false)
+        // A launch that joins nothing asks nothing and says nothing of its shell.
+        harness.model.focus = .namespaces
+        harness.model.ticked = [.uts]
+        let asked = launcher.asked.count
+        harness.press(.function(5))
+        #expect(launcher.asked.count == asked)
+        #expect(launcher.specs.last?.command.first == "/usr/bin/zsh")
     }
 
     /// Regression: `e` on a process whose namespaces could not be read (another user's, KINDS `????????`) said it

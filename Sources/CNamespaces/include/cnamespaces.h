@@ -79,7 +79,7 @@ typedef struct nsl_spawn_spec {
                                 ///< root inside to the child's uid and gid there) from a helper process
     int join_root_fd;           ///< with a joined mount namespace: the target's root, or -1
     int join_cwd_fd;            ///< and its working directory, or -1
-    const char *path;           ///< the resolved executable
+    const char *path;           ///< the executable, found where it runs: inside the joined root, if any
     char *_Nullable const *_Nonnull argv;
     char *_Nullable const *_Nonnull envp;
 } nsl_spawn_spec;
@@ -105,6 +105,16 @@ int nsl_pidfd_open(pid_t pid);
 
 /// Sends `signal` through a pidfd: unlike kill(), it cannot hit a recycled pid.
 int nsl_pidfd_send_signal(int pidfd, int signal);
+
+/// openat2(2), which glibc 2.36 does not wrap: opens `path` relative to `dirfd` with open flags `flags`
+/// (close-on-exec added) and the RESOLVE_* flags `resolve`. The fd, or -1 with errno set (EAGAIN: a rename raced
+/// a RESOLVE_IN_ROOT look-up, try again; ENOSYS before Linux 5.6).
+int nsl_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
+
+/// RESOLVE_IN_ROOT: `dirfd` is the root of the look-up, for absolute paths, absolute symbolic links and "..".
+extern const uint64_t nsl_resolve_in_root;
+/// RESOLVE_NO_MAGICLINKS: no /proc/PID/fd-style links, which would lead out of any root.
+extern const uint64_t nsl_resolve_no_magiclinks;
 
 /// Whether the process runs with elevated privileges it did not start with (setuid/setgid or
 /// AT_SECURE): nslab refuses to run then.

@@ -5,10 +5,27 @@ import TerminalKit
 extension PaneSet {
     /// Launches a child for `request` on a new pty of the pane's size; the pane is adopted under a tab id once
     /// the model has given it one. The failure is the status bar's sentence.
+    /// A pane inside another process's namespaces (`e`, Shift-F5) runs the shell where it will run: nslab's shell
+    /// when the target's root has it, else `/bin/sh`; the pane's `shellNote` says which.
     func launch(_ request: LaunchRequest, openTabs: Int, system: DashboardSystem) -> Result<Pane, LaunchFailure> {
-        start(openTabs: openTabs, system: system) {
-            try request.spec(shell: system.shell, size: size, environment: system.environment)
+        var shell = system.shell
+        var note: String?
+        var shellFile: String?
+        if let target = request.joining {
+            do {
+                let chosen = try system.launcher.shell(system.shell, inside: target)
+                shell = chosen.path
+                shellFile = chosen.file
+                note = chosen.fellBack ? "\(chosen.path) (no \(system.shell) inside)" : chosen.path
+            } catch {
+                return .failure(Self.failure(error, system: system))
+            }
         }
+        let result = start(openTabs: openTabs, system: system, shellFile: shellFile) {
+            try request.spec(shell: shell, size: size, environment: system.environment)
+        }
+        if case .success(let pane) = result { pane.shellNote = note }
+        return result
     }
 
     /// Launches the split's host shell: `$SHELL` through the same launcher, but in no new namespace and with
@@ -24,9 +41,10 @@ extension PaneSet {
     /// What the host shell's tab records: no kinds, the default options (none of which applies without kinds).
     static let hostRequest = LaunchRequest(kinds: [], options: NamespaceOptions())
 
-    /// Starts the child `makeSpec` describes on a new pty of the panes' size.
+    /// Starts the child `makeSpec` describes on a new pty of the panes' size. `shellFile` is the file its shell
+    /// leads to where it runs, when that is another root than nslab's.
     private func start(
-        openTabs: Int, system: DashboardSystem, _ makeSpec: () throws -> LaunchSpec
+        openTabs: Int, system: DashboardSystem, shellFile: String? = nil, _ makeSpec: () throws -> LaunchSpec
     ) -> Result<Pane, LaunchFailure> {
         guard openTabs < Self.maximumTabs else {
             return .failure(LaunchFailure("At most \(Self.maximumTabs) child panes; close one with F8 first."))
@@ -35,7 +53,8 @@ extension PaneSet {
             var spec = try makeSpec()
             // Only here, for a pane: the spec the request makes (what `nslab export` and `y` show) stays the
             // user's launch, and the shell's wrapper is nslab's own business.
-            let marks = ShellIntegration.addPromptMarks(to: &spec, files: system.shellStartupFiles)
+            let marks = ShellIntegration.addPromptMarks(
+                to: &spec, files: system.shellStartupFiles, shellFile: shellFile)
             let started = try system.launcher.start(spec)
             if let fd = started.terminalFD { SystemCall.setNonBlocking(fd) }
             let terminal = Terminal(rows: Int(size.rows), cols: Int(size.columns), scrollback: system.scrollback)
@@ -43,16 +62,21 @@ extension PaneSet {
                 pid: started.pid, terminal: terminal, fd: started.terminalFD, process: started.process)
             pane.promptMarks = marks
             return .success(pane)
-        } catch let error as LaunchError {
+        } catch {
+            return .failure(Self.failure(error, system: system))
+        }
+    }
+
+    /// A launch's error as the status bar says it.
+    private static func failure(_ error: any Error, system: DashboardSystem) -> LaunchFailure {
+        switch error {
+        case let error as LaunchError:
             let diagnose: ((Set<NamespaceKind>, LaunchStep) -> DoctorFinding?)? =
                 system.probesKinds ? { Doctor.launchFinding(for: $0, step: $1) } : nil
-            return .failure(LaunchFailure(error.message(for: .dashboard, diagnose: diagnose)))
-        } catch let error as LaunchSpecError {
-            return .failure(LaunchFailure(error.description))
-        } catch let error as IDMapError {
-            return .failure(LaunchFailure(error.description))
-        } catch {
-            return .failure(LaunchFailure("launch failed: \(error)"))
+            return LaunchFailure(error.message(for: .dashboard, diagnose: diagnose))
+        case let error as LaunchSpecError: return LaunchFailure(error.description)
+        case let error as IDMapError: return LaunchFailure(error.description)
+        default: return LaunchFailure("launch failed: \(error)")
         }
     }
 

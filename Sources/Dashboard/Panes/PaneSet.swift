@@ -13,6 +13,8 @@ final class Pane {
     let process: Child?
     /// Which OSC 133 prompt marks its shell emits.
     var promptMarks = PromptMarks.none
+    /// For a pane inside another process's namespaces: the shell it runs, and why when not nslab's own.
+    var shellNote: String?
 
     init(pid: Int32, terminal: Terminal, fd: FileDescriptor?, process: Child?) {
         self.pid = pid

@@ -21,8 +21,11 @@ public enum MarkedShell: String, Sendable, Equatable, CaseIterable {
 
     /// The shell at `path`, by its name (`bash`, `zsh`, `fish`, `dash`, `ash`, `busybox`), else by the name of
     /// the file a link leads to (`/bin/sh` is dash on Debian, busybox on Alpine); nil for any other program.
-    public static func at(_ path: String) -> MarkedShell? {
+    /// `file` is that file when the path lies in another root than nslab's (a container's), where following the
+    /// link here would find the host's.
+    public static func at(_ path: String, file: String? = nil) -> MarkedShell? {
         if let shell = named(baseName(path)) { return shell }
+        if let file { return named(baseName(file)) }
         guard let target = realpath(path, nil) else { return nil }
         defer { free(target) }
         return named(baseName(String(cString: target)))
@@ -57,8 +60,13 @@ public enum ShellIntegration {
     /// start-up files only through ZDOTDIR). There the user's rc files run after the environment is read and
     /// may set PS1 or PROMPT_COMMAND, which drops the marks they carry. A command nslab does not know, or one
     /// with arguments, is left as it is.
-    public static func addPromptMarks(to spec: inout LaunchSpec, files: ShellStartupFiles?) -> PromptMarks {
-        guard spec.command.count == 1, let shell = MarkedShell.at(spec.command[0]) else { return .none }
+    /// `shellFile` is the file the shell's path leads to inside a joined root (see `MarkedShell.at`).
+    public static func addPromptMarks(
+        to spec: inout LaunchSpec, files: ShellStartupFiles?, shellFile: String? = nil
+    ) -> PromptMarks {
+        guard spec.command.count == 1, let shell = MarkedShell.at(spec.command[0], file: shellFile) else {
+            return .none
+        }
         let visible = spec.joining?.kinds.contains(.mount) == true ? nil : files
         var environment = spec.environment ?? SystemCall.environment()
         defer { spec.environment = environment }

@@ -21,6 +21,17 @@ public struct StartedChild {
 public protocol ChildLauncher {
     /// Starts `spec`'s command attached to a new pty.
     func start(_ spec: LaunchSpec) throws -> StartedChild
+
+    /// The shell for a pane inside `target`'s namespaces: `preferred` when the target's root has it, else
+    /// `/bin/sh` (see `Launcher.shell`).
+    func shell(_ preferred: String, inside target: JoinTarget) throws -> ShellChoice
+}
+
+extension ChildLauncher {
+    /// A stand-in's answer: the preferred shell, as it starts nothing anyway.
+    public func shell(_ preferred: String, inside target: JoinTarget) throws -> ShellChoice {
+        ShellChoice(path: preferred, fellBack: false, file: nil)
+    }
 }
 
 /// The real launcher (NamespaceKit's C spawn core).
@@ -32,6 +43,11 @@ public struct NamespaceLauncher: ChildLauncher {
     public func start(_ spec: LaunchSpec) throws -> StartedChild {
         let child = try Launcher.launch(spec)
         return StartedChild(pid: child.pid, terminalFD: child.terminalFD, process: child)
+    }
+
+    /// Looks for `preferred` in the target's root (see `Launcher.shell`).
+    public func shell(_ preferred: String, inside target: JoinTarget) throws -> ShellChoice {
+        try Launcher.shell(preferred, inside: target)
     }
 }
 

@@ -208,7 +208,8 @@ public final class DashboardUpdate {
         case .success(let pane):
             let pid = pane.pid
             let text =
-                request.title.map { "pid \(pid): \($0)" } ?? "launched pid \(pid) in \(ChildTab.kindList(request))"
+                (request.title.map { "pid \(pid): \($0)" } ?? "launched pid \(pid) in \(ChildTab.kindList(request))")
+                + (pane.shellNote.map { " · " + $0 } ?? "")
             let tab = model.addTab(pid: pid, request: request, message: text, promptMarks: pane.promptMarks)
             panes.adopt(pane, as: tab.id)
             if let fd = pane.fd { outcome.effects.append(.watch(fd)) }

@@ -53,8 +53,13 @@ public enum Audience: Sendable {
 
 /// A launch that failed: before anything started (the command is not found), or at one step.
 public enum LaunchError: Error, Equatable, Sendable {
-    case commandNotFound(String)
-    case notExecutable(String, Errno)
+    /// Nothing runnable by that name; `rootPID` and `searchPath` say where a join looked (the target's root, the
+    /// PATH searched there), nil for nslab's own root and a path given with a slash.
+    case commandNotFound(String, rootPID: Int32? = nil, searchPath: String? = nil)
+    /// Found, but no executable regular file; `rootPID` names the target whose root it is in.
+    case notExecutable(String, Errno, rootPID: Int32? = nil)
+    /// The root of a process whose mount namespace is joined could not be opened to look the command up in.
+    case rootUnreadable(Int32, Errno)
     case step(LaunchStep, Errno, kinds: Set<NamespaceKind>, command: String)
     /// The process to enter could not be opened (it exited, or never was).
     case targetGone(Int32, Errno)
@@ -86,10 +91,17 @@ public enum LaunchError: Error, Equatable, Sendable {
             audience == .commandLine ? "add --\(kind.rawValue)" : "tick \(kind.title)"
         }
         switch self {
-        case .commandNotFound(let name):
-            return "\(name.escapingControls): command not found"
-        case .notExecutable(let path, let error):
-            return "\(path.escapingControls): \(error)"
+        case .commandNotFound(let name, let pid, let searchPath):
+            let root = pid.map { " inside pid \($0)'s root (/proc/\($0)/root)" } ?? ""
+            let path = searchPath.map { (pid == nil ? " in" : ",") + " PATH \($0.escapingControls)" } ?? ""
+            return "\(name.escapingControls): command not found" + root + path
+        case .notExecutable(let path, let error, let pid):
+            return "\(path.escapingControls)" + (pid.map { " (inside pid \($0)'s root)" } ?? "") + ": \(error)"
+        case .rootUnreadable(let pid, let error):
+            // /proc/PID/root answers to the kernel's ptrace access check, which another user's process fails.
+            return "/proc/\(pid)/root: \(error): nslab cannot look into pid \(pid)'s root for the command (the "
+                + "kernel's ptrace check), and joining its namespaces needs CAP_SYS_ADMIN over them: run as root, "
+                + "or enter a process of your own user namespace"
         case .targetGone(let pid, let error):
             return "pidfd_open(\(pid)): \(error): the process has exited or never existed; pick a running pid "
                 + "(nslab ps lists them)"
@@ -165,7 +177,7 @@ extension LaunchError {
         case .commandNotFound: 127
         case .notExecutable: 126
         case .step(.exec, let error, _, _): error == .noSuchFile ? 127 : 126
-        case .step, .targetGone: 1
+        case .step, .targetGone, .rootUnreadable: 1
         }
     }
 }

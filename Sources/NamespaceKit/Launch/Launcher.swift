@@ -9,7 +9,12 @@ public enum Launcher {
         // Maps of a user namespace on top of a joined one are ids of the joined namespace, where the child is
         // root: the kernel, not nslab, judges them.
         try spec.validate(privileged: SystemCall.effectiveUserID == 0 || spec.joining?.kinds.contains(.user) == true)
-        let path = try resolveCommand(spec.command[0], searchPath: environmentValue("PATH"))
+        // Joining goes through a pidfd (one setns() for every kind, Linux 5.8) and, with the mount namespace,
+        // the target's root and working directory, opened now, from this side. The command is looked up where it
+        // will run: in that root, when there is one.
+        var join: JoinHandles?
+        if let target = spec.joining { join = try JoinHandles(target) }
+        let path = try lookup(for: spec, join: join).resolve(spec.command[0])
 
         let environment = spec.environment ?? currentEnvironment()
         let argv = CStringArray(spec.command)
@@ -38,10 +43,6 @@ public enum Launcher {
         let monotonic = splitSeconds(spec.monotonicOffset ?? 0)
         let boottime = splitSeconds(spec.boottimeOffset ?? 0)
 
-        // Joining goes through a pidfd (one setns() for every kind, Linux 5.8) and, with the mount namespace,
-        // the target's root and working directory, opened now, from this side.
-        var join: JoinHandles?
-        if let target = spec.joining { join = try JoinHandles(target) }
         var joinFlags: Int32 = 0
         for kind in spec.joining?.kinds ?? [] { joinFlags |= kind.cloneFlag }
 
@@ -84,33 +85,42 @@ public enum Launcher {
             terminalFD: result.pty_master >= 0 ? FileDescriptor(rawValue: result.pty_master) : nil, spec: spec)
     }
 
-    /// Finds `name` the way a shell would: as given when it has a slash, else in `searchPath`. A path must
-    /// name an executable regular file: root passes access(X_OK) on any directory, which execve() refuses.
+    /// Finds `name` in nslab's own root the way a shell would: as given when it has a slash, else in `searchPath`
+    /// (nil: the default PATH). A path must name an executable regular file: root passes access(X_OK) on any
+    /// directory, which execve() refuses.
     public static func resolveCommand(_ name: String, searchPath: String?) throws(LaunchError) -> String {
-        if name.contains("/") {
-            let info: stat
-            switch SystemCall.fileStatus(name) {
-            case .success(let found): info = found
-            case .failure(let error):
-                if error == .noSuchFile || error == Errno(ENOTDIR) { throw .commandNotFound(name) }
-                throw .notExecutable(name, error)
-            }
-            if info.st_mode & S_IFMT == S_IFDIR { throw .notExecutable(name, Errno(EISDIR)) }
-            if info.st_mode & S_IFMT != S_IFREG { throw .notExecutable(name, .accessDenied) }
-            if SystemCall.isAccessible(name, X_OK) { return name }
-            throw .notExecutable(name, Errno.current)
+        try CommandLookup(searchPath: searchPath).resolve(name)
+    }
+
+    /// Where `spec`'s command is looked up: where it will run (see `CommandLookup`), along the PATH of the
+    /// environment it gets.
+    static func lookup(for spec: LaunchSpec, join: JoinHandles?) -> CommandLookup {
+        let searchPath =
+            spec.environment.map { CommandLookup.value(of: "PATH", in: $0) } ?? environmentValue("PATH")
+        guard let target = spec.joining, let join else { return CommandLookup(searchPath: searchPath) }
+        // Without its mount namespace the command stays in nslab's root and working directory.
+        let directory = join.root == nil ? "." : join.cwd == nil ? "/" : CommandLookup.workingDirectory(of: target.pid)
+        return CommandLookup(joining: target, root: join.root, workingDirectory: directory, searchPath: searchPath)
+    }
+
+    /// The shell for a new shell inside `target` (a pane's `e`, `nslab enter` without a command): `preferred`
+    /// when it is there, else `/bin/sh`, which every image with a shell has.
+    public static func shell(_ preferred: String, inside target: JoinTarget) throws(LaunchError) -> ShellChoice {
+        let join = try JoinHandles(target)
+        // The lookup borrows the root's fd, which goes with `join`.
+        defer { withExtendedLifetime(join) {} }
+        var spec = LaunchSpec(kinds: [], command: [preferred])
+        spec.joining = target
+        let lookup = lookup(for: spec, join: join)
+        var fellBack = false
+        let path: String
+        if let found = try? lookup.resolve(preferred) {
+            path = found
+        } else {
+            path = try lookup.resolve("/bin/sh")
+            fellBack = true
         }
-        let directories = (searchPath ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-            .split(separator: ":", omittingEmptySubsequences: false)
-        for directory in directories {
-            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
-            if case .success(let info) = SystemCall.fileStatus(candidate), info.st_mode & S_IFMT == S_IFREG,
-                SystemCall.isAccessible(candidate, X_OK)
-            {
-                return candidate
-            }
-        }
-        throw .commandNotFound(name)
+        return ShellChoice(path: path, fellBack: fellBack, file: lookup.realFile(path))
     }
 
     /// Splits seconds into whole seconds and a non-negative nanosecond part, as timens_offsets wants.
@@ -123,6 +133,24 @@ public enum Launcher {
             nanoseconds -= 1_000_000_000
         }
         return (seconds, nanoseconds)
+    }
+}
+
+/// The shell chosen for a shell inside another process's namespaces.
+public struct ShellChoice: Sendable, Equatable {
+    /// The path to run, inside the target's root.
+    public var path: String
+    /// Whether the preferred shell was not there, so `/bin/sh` runs instead.
+    public var fellBack: Bool
+    /// The file the path leads to once every link is followed inside that root, as nslab sees it (Alpine's
+    /// `/bin/sh` is busybox); nil when unknown.
+    public var file: String?
+
+    /// A choice.
+    public init(path: String, fellBack: Bool, file: String?) {
+        self.path = path
+        self.fellBack = fellBack
+        self.file = file
     }
 }
 
@@ -148,13 +176,21 @@ final class JoinHandles {
         case .success(let fd): pidfd = fd
         case .failure(let error): throw .targetGone(target.pid, error)
         }
-        let mount = target.kinds.contains(.mount)
-        func openDirectory(_ name: String) -> FileDescriptor? {
-            guard mount else { return nil }
-            return try? SystemCall.open("/proc/\(target.pid)/\(name)", nsl_o_path | O_DIRECTORY).get()
+        guard target.kinds.contains(.mount) else {
+            root = nil
+            cwd = nil
+            return
         }
-        root = openDirectory("root")
-        cwd = openDirectory("cwd")
+        // The root is needed to find the command in it; a working directory out of reach leaves the command at
+        // the root, as nsenter does.
+        switch SystemCall.open("/proc/\(target.pid)/root", nsl_o_path | O_DIRECTORY) {
+        case .success(let fd): root = fd
+        case .failure(let error):
+            pidfd.close()
+            if error == .noSuchFile || error == .noSuchProcess { throw .targetGone(target.pid, error) }
+            throw .rootUnreadable(target.pid, error)
+        }
+        cwd = try? SystemCall.open("/proc/\(target.pid)/cwd", nsl_o_path | O_DIRECTORY).get()
     }
 
     deinit {

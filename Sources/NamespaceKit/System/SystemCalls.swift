@@ -47,6 +47,25 @@ public enum SystemCall {
         return fd < 0 ? .failure(.current) : .success(FileDescriptor(rawValue: fd))
     }
 
+    /// Opens `path` as if `root` were the root directory (openat2 with RESOLVE_IN_ROOT, magic links refused):
+    /// an absolute path, an absolute symbolic link met on the way and ".." all stay under `root`, as for a process
+    /// chrooted there; a relative `path` starts at `root` too. Close-on-exec is added. EINTR is retried, and so is
+    /// EAGAIN a few times (the kernel's answer when a rename raced the look-up).
+    public static func openInRoot(_ root: FileDescriptor, _ path: String, _ flags: Int32)
+        -> Result<FileDescriptor, Errno>
+    {
+        for _ in 0..<8 {
+            let fd = retryingOnInterrupt {
+                nsl_openat2(
+                    root.rawValue, path, UInt64(UInt32(bitPattern: flags)),
+                    nsl_resolve_in_root | nsl_resolve_no_magiclinks)
+            }
+            if fd >= 0 { return .success(FileDescriptor(rawValue: fd)) }
+            if errno != EAGAIN { return .failure(.current) }
+        }
+        return .failure(.wouldBlock)
+    }
+
     /// A second descriptor for what `fd` refers to, close-on-exec.
     @inlinable
     public static func duplicate(_ fd: FileDescriptor) -> Result<FileDescriptor, Errno> {

@@ -18,16 +18,40 @@ enum Binary {
         return buildDirectory.appendingPathComponent("nslab").path
     }
 
-    /// A copy of `nslab` in a world-readable folder, so an unprivileged user can run it wherever
-    /// the checkout lives.
+    /// The checkout this test bundle was built from (its lessons/ and themes/).
+    static let checkout: String = {
+        let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.dropLast(4).joined(separator: "/")
+    }()
+
+    /// A copy of `nslab` in a world-readable folder, with the checkout's lessons/ and themes/ beside it (where
+    /// nslab looks next to its binary), so an unprivileged user can run it, and find what it reads, wherever the
+    /// checkout lives: a clone under root's home (0700) is out of uid 65534's reach.
     static let publicCopy: String = {
         let directory = "/tmp/nslab-test-bin-\(getpid())"
         mkdir(directory, 0o755)
         chmod(directory, 0o755)
+        for folder in ["lessons", "themes"] { copyReadable(checkout + "/" + folder, to: directory + "/" + folder) }
         let target = directory + "/nslab"
         copyExecutable(from: path, to: target)
         return target
     }()
+
+    /// The lessons beside `publicCopy`, readable by every user: the folder unprivileged runs name in
+    /// NSLAB_LESSON_PATH.
+    static var publicLessons: String {
+        URL(fileURLWithPath: publicCopy).deletingLastPathComponent().appendingPathComponent("lessons").path
+    }
+
+    /// Copies the folder `source` (its regular files, one level) to `target`, every file readable by all.
+    private static func copyReadable(_ source: String, to target: String) {
+        try? FileManager.default.removeItem(atPath: target)
+        mkdir(target, 0o755)
+        chmod(target, 0o755)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? [] {
+            copyExecutable(from: source + "/" + name, to: target + "/" + name, mode: 0o644)
+        }
+    }
 
     /// Copies an executable with close-on-exec fds: a write fd leaked into a program another test
     /// thread starts at that moment (a tmux server lives on) would make every exec fail with ETXTBSY.
