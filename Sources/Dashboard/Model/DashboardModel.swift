@@ -30,7 +30,7 @@ public enum Overlay: Equatable, Sendable {
 
 /// The process search started with `/`.
 public struct ProcessSearch: Equatable, Sendable {
-    /// The text searched for (case-insensitive, in command, user and pid).
+    /// The text searched for (case-insensitive, in command, user, pid and container label).
     public var query: String
     /// True while the query is being typed.
     public var editing: Bool

@@ -56,10 +56,12 @@ public struct ProcessRow: Equatable, Sendable {
         lowercasedUser = Self.lowercasedIfDifferent(user)
     }
 
-    /// True when the command or the user contains `query` (case-insensitive), or the pid is it.
+    /// True when the command, the user or the container label (`podman:web`, as the tree shows it) contains
+    /// `query` (case-insensitive), or the pid is it.
     public func matches(_ query: SearchQuery) -> Bool {
         Self.contains(command, lowered: lowercasedCommand, query.bytes)
             || Self.contains(user, lowered: lowercasedUser, query.bytes) || (query.pid != nil && query.pid == pid)
+            || container.map { Self.contains($0, lowered: Self.lowercasedIfDifferent($0), query.bytes) } == true
     }
 
     /// `text` lowercased as bytes, or nil when lowercasing changes nothing.
