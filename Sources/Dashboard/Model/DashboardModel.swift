@@ -125,11 +125,11 @@ public struct DashboardModel: Sendable {
     /// The Launch button's index in `namespaceCursor`.
     public static let launchIndex = NamespaceKind.allCases.count
 
-    /// A fresh model.
-    public init(size: TerminalSize, isRoot: Bool, validators: DashboardValidators = .basic) {
+    /// A fresh model; the edit dialogs check with launch's own rules for this caller unless `validators` says.
+    public init(size: TerminalSize, isRoot: Bool, validators: DashboardValidators? = nil) {
         self.size = size
         self.isRoot = isRoot
-        self.validators = validators
+        self.validators = validators ?? .launchRules(privileged: isRoot)
     }
 
     /// The layout for the current size and focus.

@@ -50,20 +50,30 @@ public enum StatusBar {
             messageWidth = rect.width - hintsWidth - 2
         }
         guard let message, messageWidth > 0 else { return }
-        // An error longer than the row goes on over the rows above it (at most three), so the whole
-        // sentence, cause and fix included, can be read.
-        var rows = message.isError ? TextWrap.lines(message.text, width: max(1, messageWidth - 1)) : []
-        if rows.count <= 1 || rect.y < 1 { rows = [DisplayWidth.truncated(message.text, to: messageWidth - 1)] }
-        rows = Array(rows.prefix(min(Self.maxErrorRows, rect.y + 1)))
-        let top = rect.y - (rows.count - 1)
-        for (offset, row) in rows.enumerated() {
-            let line = Rect(x: rect.x, y: top + offset, width: rect.width, height: 1)
-            if offset < rows.count - 1 { buffer.fill(line, style: theme[.status]) }
-            buffer.write(
-                " " + row, x: rect.x, y: line.y, style: message.isError ? theme[.error] : theme[.status], clip: line)
-        }
+        // The message stays in its row: the row above is a panel's border. An error too long for it loses its
+        // middle, marked, so both what failed (its start) and the fix (its end) still show.
+        let room = messageWidth - 1
+        let text =
+            message.isError ? Self.elided(message.text, to: room) : DisplayWidth.truncated(message.text, to: room)
+        let style = message.isError ? theme[.error] : theme[.status]
+        buffer.write(" " + text, x: rect.x, y: rect.y, style: style, clip: rect)
     }
 
-    /// The most rows an error message may take, counting the status row.
-    static let maxErrorRows = 3
+    /// `text` cut to `columns` by leaving out its middle, marked ` … `; whole when it fits.
+    static func elided(_ text: String, to columns: Int) -> String {
+        guard DisplayWidth.width(of: text) > columns else { return text }
+        let marker = " … "
+        guard columns > 12 else { return DisplayWidth.truncated(text, to: columns) }
+        let room = columns - DisplayWidth.width(of: marker)
+        var tail = ""
+        var tailWidth = 0
+        for character in text.reversed() {
+            let width = DisplayWidth.width(of: character)
+            if tailWidth + width > room / 2 { break }
+            tail.insert(character, at: tail.startIndex)
+            tailWidth += width
+        }
+        let head = DisplayWidth.prefix(text, fitting: room - tailWidth)
+        return head.trimmingSpaces + marker + tail.trimmingSpaces
+    }
 }
