@@ -115,7 +115,8 @@ private func containerOf(_ pid: Int) throws -> [String: Any]? {
         let scratch = "/tmp/nslab-ctrd-\(getpid())"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let socket = scratch + "/containerd.sock"
-        let namespace = "nslabtest\(getpid())"
+        // Not `nslabtest<pid>`: that is the runc test's container id, and so its cgroup, which would hold this one.
+        let namespace = "nslabctr\(getpid())"
         let id = "web\(getpid())"
         // containerd's shim keeps its runc state under /run/containerd, whatever the daemon's own state says:
         // what did not exist before goes afterwards.
@@ -146,6 +147,11 @@ private func containerOf(_ pid: Int) throws -> [String: Any]? {
             kill(daemonPID, SIGTERM)
             for _ in 0..<100 where !hasEnded(daemonPID) { usleep(50_000) }
             rmdir("/run/containerd/runc/\(namespace)")
+            // runc removes the container's cgroups but not the namespace's directory above them (`/NAMESPACE/ID`).
+            for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
+                rmdir("/sys/fs/cgroup/\(hierarchy)/\(namespace)")
+            }
+            rmdir("/sys/fs/cgroup/\(namespace)")
             for directory in sharedDirectories where !existing.contains(directory) { rmdir(directory) }
             try? FileManager.default.removeItem(atPath: scratch)
         }
@@ -172,5 +178,16 @@ private func containerOf(_ pid: Int) throws -> [String: Any]? {
         let tree = try runNslab(["ps"]).stdout.split(separator: "\n")
         let row = tree.first { $0.split(separator: " ").first == Substring(String(pid)) }
         #expect(row?.contains("{containerd:\(namespace)/\(id)} ") == true, "\(row ?? "no row for \(pid)")")
+        // A process of the container that is not its init is known by the cgroup the state names.
+        let exec = try ctr(["task", "exec", "-d", "--exec-id", "second", id, "/bin/sleep", "601"])
+        #expect(exec.status == 0, "\(exec.stderr)")
+        var second: Int?
+        for _ in 0..<50 where second == nil {
+            let processes = try ctr(["task", "ps", id]).stdout.split(separator: "\n").dropFirst()
+            second = processes.compactMap { Int($0.split(separator: " ").first ?? "") }.first { $0 != pid }
+            if second == nil { usleep(100_000) }
+        }
+        let other = try #require(second, "ctr task ps shows no second process")
+        #expect(try containerOf(other)?["namespace"] as? String == namespace)
     }
 }

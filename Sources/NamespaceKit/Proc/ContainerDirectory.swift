@@ -74,9 +74,12 @@ public final class ContainerDirectory {
         // store: then no path is looked at.)
         guard hasPodmanNames else { return nil }
         for entry in entries {
-            guard let last = entry.path.split(separator: "/").last.map(String.init), ContainerLabels.isLongHex(last),
-                let name = podmanName(last)
+            // Podman's ids are 64 hex digits: a path whose last component is shorter costs no string.
+            let path = entry.path.utf8
+            guard let slash = path.lastIndex(of: UInt8(ascii: "/")), path.distance(from: slash, to: path.endIndex) == 65
             else { continue }
+            let last = String(entry.path[entry.path.index(after: slash)...])
+            guard ContainerLabels.isLongHex(last), let name = podmanName(last) else { continue }
             return ContainerLabel(engine: .podman, fullID: last, name: name)
         }
         return nil
