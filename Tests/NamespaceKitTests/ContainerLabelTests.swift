@@ -172,6 +172,24 @@ import Testing
         // The init of a state that Podman made, its store found from the bundle.
         let initLabel = directory.label(for: record(5000, start: 9, "9:name=systemd:/\n0::/\n"))
         #expect(initLabel?.engine == .podman && initLabel?.name == "custom", "\(String(describing: initLabel))")
+        // Another process of that container (`podman exec`), in no cgroup of the state's: known by the init's PID
+        // namespace, read under the proc path; a process in this machine's PID namespace is not, even where an
+        // init shares it (`--pid=host`).
+        let proc = root + "/proc"
+        for (pid, namespace) in [("self", 1), ("5000", 777), ("6000", 1)] {
+            try FileManager.default.createDirectory(atPath: "\(proc)/\(pid)/ns", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(proc)/\(pid)/ns/pid", withDestinationPath: "pid:[\(namespace)]")
+        }
+        let withProc = ContainerDirectory(stateRoot: root, procPath: proc)
+        func member(_ pid: Int32, pidNamespace: UInt64) -> ProcessRecord {
+            ProcessRecord(
+                pid: pid, ppid: 5000, comm: "sh", state: "S", startTime: 99,
+                namespaces: NamespaceSet([.pid: pidNamespace]), cgroup: .known(SmallFileParsersBridge.cgroup("0::/\n")))
+        }
+        #expect(withProc.label(for: member(5001, pidNamespace: 777))?.text == "podman:custom")
+        #expect(withProc.label(for: member(5002, pidNamespace: 1)) == nil)
+        #expect(directory.label(for: member(5001, pidNamespace: 777)) == nil, "no proc path, no namespace read")
         // ctr: the state in containerd's directory, matched by cgroup (v1 and v2) and by init.
         for cgroup in ["4:memory:/labns/web1\n0::/\n", "0::/labns/web1\n"] {
             let ctr = directory.label(for: record(6001, cgroup))

@@ -105,6 +105,17 @@ private func containerOf(_ pid: Int) throws -> [String: Any]? {
         let tree = try runNslab(["ps"]).stdout.split(separator: "\n")
         let row = tree.first { $0.split(separator: " ").first == Substring(String(pid)) }
         #expect(row?.contains("{podman:\(name)} ") == true, "\(row ?? "no row for \(pid)")")
+        // A second process, started with `podman exec`: the same name, as `podman top` lists it in the container.
+        let exec = try asUser(["/usr/bin/podman", "exec", "-d", name, "/bin/sleep", "601"])
+        #expect(exec.status == 0, "\(exec.stderr)")
+        var second: Int?
+        for _ in 0..<50 where second == nil {
+            let top = try asUser(["/usr/bin/podman", "top", name, "hpid", "args"]).stdout.split(separator: "\n")
+            second = top.first { $0.contains("601") }.flatMap { Int($0.split(separator: " ").first ?? "") }
+            if second == nil { usleep(100_000) }
+        }
+        let other = try #require(second, "podman top shows no second process")
+        #expect(try containerOf(other)?["name"] as? String == name)
     }
 
     /// Regression: a `ctr run` container got no label, as containerd's runc directory was not read. A private
@@ -160,7 +171,8 @@ private func containerOf(_ pid: Int) throws -> [String: Any]? {
             ready = (try? ctr(["version"]))?.status == 0
             if !ready { usleep(100_000) }
         }
-        try #require(ready, "containerd did not start: \((try? String(contentsOfFile: scratch + "/log", encoding: .utf8)) ?? "")")
+        let log = (try? String(contentsOfFile: scratch + "/log", encoding: .utf8)) ?? ""
+        try #require(ready, "containerd did not start: \(log)")
         let started = try ctr(["run", "-d", "--rootfs", rootfs, id, "/bin/sleep", "600"])
         #expect(started.status == 0, "\(started.stderr)")
         // `ctr task ls`: TASK PID STATUS.

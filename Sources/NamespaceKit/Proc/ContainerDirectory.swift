@@ -10,7 +10,7 @@ import Glibc
 /// directories: `run/runc/<id>`, the per-user `run/user/<uid>/runc/<id>` and `tmp/podman-run-<uid>/runc/<id>`
 /// (rootless Podman), and containerd's `run/containerd/runc/<namespace>/<id>` (`ctr`, Kubernetes' `k8s.io`).
 /// A process with no container shape in its cgroup path belongs to a state when it is the state's init (pid and
-/// start time) or sits in the state's cgroup; the state's engine is containerd under containerd's directory,
+/// start time), sits in the state's cgroup, or is in the init's own PID namespace; the state's engine is containerd under containerd's directory,
 /// Podman when Podman made it (its `io.container.manager=libpod` label, its bundle in a store, or its id in one),
 /// else runc. Unreadable files leave the name out; nothing here fails. Each file is read at most once per
 /// directory object: make one per snapshot.
@@ -25,14 +25,20 @@ public final class ContainerDirectory {
     private lazy var podNames: [String: String] = readPodNames()
     private lazy var runcStates: [RuncState] = readRuncStates()
 
-    /// A directory over `stateRoot`.
-    public init(stateRoot: String?) {
+    /// The `/proc` whose `<pid>/ns/pid` links say which PID namespace a state's init is in; nil reads none.
+    public let procPath: String?
+    /// The states whose init is in a PID namespace of its own, by that namespace.
+    private lazy var statesByPIDNamespace: [UInt64: RuncState] = readInitNamespaces()
+
+    /// A directory over `stateRoot`, with the inits' PID namespaces read under `procPath`.
+    public init(stateRoot: String?, procPath: String? = nil) {
         self.stateRoot = stateRoot.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.procPath = procPath
     }
 
     /// The live engines' state for the kernel's /proc, none for a fixture tree.
     public convenience init(for root: ProcRoot) {
-        self.init(stateRoot: root.isLive ? Self.liveStateRoot : nil)
+        self.init(stateRoot: root.isLive ? Self.liveStateRoot : nil, procPath: root.isLive ? root.path : nil)
     }
 
     /// Where the machine's engine state is on a live system: `/`, unless nslab runs in a container (its image,
@@ -69,6 +75,11 @@ public final class ContainerDirectory {
         }
         guard stateRoot != nil else { return nil }
         for state in runcStates where state.matches(process, entries) { return label(of: state) }
+        // Another process of a state's container, where it shares no cgroup with the init (rootless runc on
+        // cgroup v1 makes none: `podman exec` in a rootless container): it is in the init's own PID namespace.
+        if let namespace = process.namespaces[.pid].value, let state = statesByPIDNamespace[namespace] {
+            return label(of: state)
+        }
         // A bare id that a Podman store knows: rootless runc on cgroup v1 leaves `/user/USER/0/<id>` when it
         // could create the named hierarchy's directory but no state of it is readable. (Most machines have no
         // store: then no path is looked at.)
@@ -161,6 +172,26 @@ public final class ContainerDirectory {
             add(fields[5] + "/.local/share/containers/storage")
         }
         return stores
+    }
+
+    /// The PID namespace of each state's init, when it is not this process's own (a container run with the
+    /// machine's PID namespace shares it with every process): from `<procPath>/<pid>/ns/pid`.
+    private func readInitNamespaces() -> [UInt64: RuncState] {
+        guard let procPath, !runcStates.isEmpty else { return [:] }
+        func namespace(_ pid: String) -> UInt64? {
+            // The link reads `pid:[4026531836]`.
+            guard let link = SystemCall.readLink("\(procPath)/\(pid)/ns/pid"), link.hasPrefix("pid:["),
+                link.hasSuffix("]")
+            else { return nil }
+            return UInt64(link.dropFirst(5).dropLast())
+        }
+        guard let own = namespace("self") else { return [:] }
+        var states: [UInt64: RuncState] = [:]
+        for state in runcStates {
+            guard let pid = state.initPID, let inode = namespace(String(pid)), inode != own else { continue }
+            states[inode] = state
+        }
+        return states
     }
 
     /// Pod names from `var/log/pods/<namespace>_<pod>_<uid>` (the kubelet's layout), as `namespace/pod`.
