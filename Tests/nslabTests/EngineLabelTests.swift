@@ -133,6 +133,9 @@ private func containerOf(_ pid: Int) throws -> [String: Any]? {
         // what did not exist before goes afterwards.
         let sharedDirectories = ["/run/containerd/runc", "/run/containerd/fifo", "/run/containerd/s", "/run/containerd"]
         let existing = Set(sharedDirectories.filter { FileManager.default.fileExists(atPath: $0) })
+        // ctr leaves the stdio fifos of detached tasks there, one directory each.
+        let fifos = "/run/containerd/fifo"
+        let fifosBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: fifos)) ?? [])
         try """
         version = 2
         root = "\(scratch)/root"
@@ -157,6 +160,10 @@ private func containerOf(_ pid: Int) throws -> [String: Any]? {
             _ = try? ctr(["namespace", "rm", namespace])
             kill(daemonPID, SIGTERM)
             for _ in 0..<100 where !hasEnded(daemonPID) { usleep(50_000) }
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: fifos)) ?? []
+            where !fifosBefore.contains(entry) {
+                try? FileManager.default.removeItem(atPath: fifos + "/" + entry)
+            }
             rmdir("/run/containerd/runc/\(namespace)")
             // runc removes the container's cgroups but not the namespace's directory above them (`/NAMESPACE/ID`).
             for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
