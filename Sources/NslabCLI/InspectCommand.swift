@@ -116,15 +116,24 @@ struct InspectCommand: ParsableCommand {
             leftWidth = max(12, min(leftNatural, max(room / 2, room - rightNatural)))
             rightWidth = max(12, room - leftWidth)
         }
+        /// A cell's text in parts of `width`, indented; a part after the first hangs two further in, so it does not
+        /// read as a fact of its own.
+        func parts(_ text: String, width: Int, indent: Int) -> [String] {
+            let lead = String(repeating: " ", count: indent)
+            guard text.count > width - indent else { return [lead + text] }
+            let parts = TextWrap.lines(text, width: max(1, width - indent - 2))
+            return parts.enumerated().map { $0.offset == 0 ? lead + $0.element : lead + "  " + $0.element }
+        }
         /// One table line per wrapped part of the two cells.
         func lines(_ kind: String, _ left: String, _ verdict: String, _ right: String, indent: Int) -> String {
-            let indentText = String(repeating: " ", count: indent)
-            let leftParts = TextWrap.lines(left, width: leftWidth - indent)
-            let rightParts = rightWidth.map { TextWrap.lines(right, width: $0 - indent) } ?? [right]
+            let leftParts = parts(left, width: leftWidth, indent: indent)
+            let rightParts =
+                rightWidth.map { parts(right, width: $0, indent: indent) }
+                ?? [String(repeating: " ", count: indent) + right]
             var text = ""
             for part in 0..<max(leftParts.count, rightParts.count, 1) {
-                let leftPart = part < leftParts.count ? indentText + leftParts[part] : ""
-                let rightPart = part < rightParts.count ? indentText + rightParts[part] : ""
+                let leftPart = part < leftParts.count ? leftParts[part] : ""
+                let rightPart = part < rightParts.count ? rightParts[part] : ""
                 let line =
                     pad(part == 0 ? kind : "", 7) + " " + pad(leftPart, leftWidth) + "  "
                     + pad(part == 0 ? verdict : "", 5) + "  " + rightPart
