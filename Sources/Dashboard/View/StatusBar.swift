@@ -39,9 +39,12 @@ public enum StatusBar {
         }
         let hintsWidth = DisplayWidth.width(of: hints)
         var messageWidth = rect.width
-        // An error gets the whole row when it does not fit beside the hints: its end says the fix.
+        // An error longer than the row is shown whole in a box above it (`errorBox`); one that fits the row but not
+        // beside the hints gets the whole row: its end says the fix.
+        let boxed = message.map { $0.isError && errorBox(for: $0.text, above: rect) != nil } ?? false
         let crowded =
-            message.map { $0.isError && DisplayWidth.width(of: $0.text) + 3 + hintsWidth > rect.width } ?? false
+            !boxed
+            && (message.map { $0.isError && DisplayWidth.width(of: $0.text) + 3 + hintsWidth > rect.width } ?? false)
         if (rect.width - hintsWidth >= 20 || message == nil) && !crowded {
             let x = rect.maxX - min(hintsWidth, rect.width)
             buffer.write(
@@ -50,30 +53,37 @@ public enum StatusBar {
             messageWidth = rect.width - hintsWidth - 2
         }
         guard let message, messageWidth > 0 else { return }
-        // The message stays in its row: the row above is a panel's border. An error too long for it loses its
-        // middle, marked, so both what failed (its start) and the fix (its end) still show.
-        let room = messageWidth - 1
-        let text =
-            message.isError ? Self.elided(message.text, to: room) : DisplayWidth.truncated(message.text, to: room)
+        if boxed, let shown = errorBox(for: message.text, above: rect) {
+            let box = shown.box
+            buffer.fill(box, style: theme[.dialog])
+            buffer.box(box, style: theme[.focusedBorder], title: "error", titleStyle: theme[.error])
+            for (offset, line) in shown.lines.enumerated() {
+                buffer.write(line, x: box.x + 2, y: box.y + 1 + offset, style: theme[.error], clip: box.inset(by: 1))
+            }
+            return
+        }
+        // Any other message stays in its row (the row above is the panels' border), cut and marked when long.
         let style = message.isError ? theme[.error] : theme[.status]
-        buffer.write(" " + text, x: rect.x, y: rect.y, style: style, clip: rect)
+        buffer.write(
+            " " + DisplayWidth.truncated(message.text, to: messageWidth - 1), x: rect.x, y: rect.y, style: style,
+            clip: rect)
     }
 
-    /// `text` cut to `columns` by leaving out its middle, marked ` … `; whole when it fits.
-    static func elided(_ text: String, to columns: Int) -> String {
-        guard DisplayWidth.width(of: text) > columns else { return text }
-        let marker = " … "
-        guard columns > 12 else { return DisplayWidth.truncated(text, to: columns) }
-        let room = columns - DisplayWidth.width(of: marker)
-        var tail = ""
-        var tailWidth = 0
-        for character in text.reversed() {
-            let width = DisplayWidth.width(of: character)
-            if tailWidth + width > room / 2 { break }
-            tail.insert(character, at: tail.startIndex)
-            tailWidth += width
+    /// The most rows of text an error's box holds; a longer error is cut there, marked.
+    static let maxErrorRows = 6
+
+    /// Where an error too long for the status row `bar` is shown whole: a framed box across the screen, over the
+    /// panels' lower rows but above the row over the bar, which is their bottom border (with its markers, such
+    /// as the maps' `1-4 of 15`) and stays as it is; and the error's lines. Nil when the error fits the row or
+    /// the screen is too short.
+    static func errorBox(for text: String, above bar: Rect) -> (box: Rect, lines: [String])? {
+        guard DisplayWidth.width(of: text) > bar.width - 1, bar.width >= 20 else { return nil }
+        var lines = TextWrap.lines(text, width: bar.width - 4)
+        if lines.count > maxErrorRows {
+            lines = Array(lines.prefix(maxErrorRows))
+            lines[maxErrorRows - 1] = DisplayWidth.truncated(lines[maxErrorRows - 1] + " …", to: bar.width - 4)
         }
-        let head = DisplayWidth.prefix(text, fitting: room - tailWidth)
-        return head.trimmingSpaces + marker + tail.trimmingSpaces
+        let box = Rect(x: bar.x, y: bar.y - 1 - lines.count - 2, width: bar.width, height: lines.count + 2)
+        return box.y >= 1 ? (box, lines) : nil
     }
 }
