@@ -117,9 +117,21 @@ import Testing
             .map(String.init)
         let whole = shown.indices.contains { Array(shown[$0..<min(shown.count, $0 + words.count)]) == words }
         #expect(whole, "\(after[box.y..<bar].joined(separator: "\n"))")
-        // A short error stays in the bar's row, with no box.
+        // The next key takes the box away (and still acts); a short error stays in the bar's row, with no box,
+        // until another message.
+        state.focus = .processes
+        let selected = state.selectedPID
+        _ = state.press(.down)
+        #expect(state.message == nil)
+        #expect(state.selectedPID != selected, "the key that closed the box did nothing")
         state.show("boom", isError: true)
-        #expect(DashboardView.render(state, theme: .builtinMono).lines()[0..<bar] == before[0..<bar])
+        _ = state.press(.up)
+        #expect(state.message?.text == "boom")
+        var quiet = state
+        quiet.message = nil
+        #expect(
+            DashboardView.render(state, theme: .builtinMono).lines()[0..<bar]
+                == DashboardView.render(quiet, theme: .builtinMono).lines()[0..<bar])
     }
 }
 
