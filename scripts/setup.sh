@@ -13,8 +13,11 @@ packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux ut
     # busybox sh, one of the shells whose prompt marks are tested (ShellMarksTests), and the OCI image's /bin/sh
     # (scripts/build-image.sh); the static build, since the image has no libraries (it conflicts with busybox)
     busybox-static
-    # the OCI image: podman builds and runs it (scripts/check-image.sh)
+    # the OCI image: podman builds and runs it (scripts/check-image.sh); rootless podman's container names
+    # (EngineLabelTests, as a user the test makes)
     podman
+    # containerd's ctr, run on a private daemon for its container labels (EngineLabelTests)
+    containerd
     # plays back the lab notebook's recording in its end-to-end test (NotebookEndToEndTests), and is what
     # benchmarks/notebook-bench.sh compares nslab's recording with
     asciinema

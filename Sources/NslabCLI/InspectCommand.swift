@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import NamespaceKit
 
 /// `nslab inspect PID`: one process against another (nslab itself by default), kind by kind.
@@ -78,32 +79,82 @@ struct InspectCommand: ParsableCommand {
     }
 
     private func table(_ comparison: Comparison) -> String {
+        Self.table(comparison, againstHost: against == nil, columns: terminalColumns())
+    }
+
+    /// The text table: KIND, the inspected process's column, same/DIFF, the other's column. Every fact is
+    /// whole: a fact wider than its column wraps within the column, so the columns stay aligned. On a terminal
+    /// (`columns`) the two columns share its width; otherwise each is as wide as its widest entry.
+    static func table(_ comparison: Comparison, againstHost: Bool, columns: Int?) -> String {
         let leftTitle = "pid \(comparison.left.pid) \(comparison.left.comm)"
-        let rightTitle = "pid \(comparison.right.pid) \(comparison.right.comm)" + (against == nil ? " (host)" : "")
-        // The left column is as wide as its longest entry (within reason), so facts are rarely cut.
-        let leftTexts = [leftTitle] + comparison.kinds.flatMap { $0.leftFacts.map { "  " + factText($0) } }
-        let width = min(max(leftTexts.map(\.count).max() ?? 0, 24), 60)
-        var text = pad("KIND", 7) + " " + pad(leftTitle, width) + "  " + pad("", 5) + "  " + rightTitle + "\n"
+        let rightTitle = "pid \(comparison.right.pid) \(comparison.right.comm)" + (againstHost ? " (host)" : "")
         // Which container each side is in (cgroup path and engine state), when either is in one.
         let leftContainer = comparison.leftFacts.container?.text
         let rightContainer = comparison.rightFacts.container?.text
-        if leftContainer != nil || rightContainer != nil {
-            text +=
-                pad("", 7) + "   " + pad("container: " + (leftContainer ?? "none"), width - 2) + "  " + pad("", 5)
-                + "    container: " + (rightContainer ?? "none") + "\n"
+        let containers =
+            leftContainer == nil && rightContainer == nil
+            ? [] : [("container: " + (leftContainer ?? "none"), "container: " + (rightContainer ?? "none"))]
+        func facts(_ row: KindComparison) -> [(String, String)] {
+            (0..<max(row.leftFacts.count, row.rightFacts.count)).map { index in
+                (
+                    index < row.leftFacts.count ? factText(row.leftFacts[index]) : "",
+                    index < row.rightFacts.count ? factText(row.rightFacts[index]) : ""
+                )
+            }
         }
+        // KIND (7), a blank, the left column, two blanks, the verdict (5), two blanks, the right column; facts
+        // are indented two within their column.
+        let fixed = 7 + 1 + 2 + 5 + 2
+        let leftTexts = [leftTitle] + (containers + comparison.kinds.flatMap(facts)).map { "  " + $0.0 }
+        let rightTexts = [rightTitle] + (containers + comparison.kinds.flatMap(facts)).map { "  " + $0.1 }
+        let leftNatural = max(leftTexts.map(\.count).max() ?? 0, 24)
+        let rightNatural = rightTexts.map(\.count).max() ?? 0
+        var leftWidth = leftNatural
+        var rightWidth: Int?
+        if let columns, fixed + leftNatural + rightNatural > columns {
+            let room = max(columns - fixed, 24)
+            leftWidth = max(12, min(leftNatural, max(room / 2, room - rightNatural)))
+            rightWidth = max(12, room - leftWidth)
+        }
+        /// A cell's text in parts of `width`, indented; a part after the first hangs two further in, so it does not
+        /// read as a fact of its own.
+        func parts(_ text: String, width: Int, indent: Int) -> [String] {
+            let lead = String(repeating: " ", count: indent)
+            guard text.count > width - indent else { return [lead + text] }
+            let parts = TextWrap.lines(text, width: max(1, width - indent - 2))
+            return parts.enumerated().map { $0.offset == 0 ? lead + $0.element : lead + "  " + $0.element }
+        }
+        /// One table line per wrapped part of the two cells.
+        func lines(_ kind: String, _ left: String, _ verdict: String, _ right: String, indent: Int) -> String {
+            let leftParts = parts(left, width: leftWidth, indent: indent)
+            let rightParts =
+                rightWidth.map { parts(right, width: $0, indent: indent) }
+                ?? [String(repeating: " ", count: indent) + right]
+            var text = ""
+            for part in 0..<max(leftParts.count, rightParts.count, 1) {
+                let leftPart = part < leftParts.count ? leftParts[part] : ""
+                let rightPart = part < rightParts.count ? rightParts[part] : ""
+                let line =
+                    pad(part == 0 ? kind : "", 7) + " " + pad(leftPart, leftWidth) + "  "
+                    + pad(part == 0 ? verdict : "", 5) + "  " + rightPart
+                text += String(line.reversed().drop { $0 == " " }.reversed()) + "\n"
+            }
+            return text
+        }
+        var text = lines("KIND", leftTitle, "", rightTitle, indent: 0)
+        for (left, right) in containers { text += lines("", left, "", right, indent: 2) }
         for row in comparison.kinds {
             let verdict = row.same.map { $0 ? "same" : "DIFF" } ?? "?"
-            text +=
-                pad(row.kind.procName, 7) + " " + pad(idText(row.leftID), width) + "  " + pad(verdict, 5) + "  "
-                + idText(row.rightID) + "\n"
-            for index in 0..<max(row.leftFacts.count, row.rightFacts.count) {
-                let left = index < row.leftFacts.count ? factText(row.leftFacts[index]) : ""
-                let right = index < row.rightFacts.count ? factText(row.rightFacts[index]) : ""
-                text += pad("", 7) + "   " + pad(left, width - 2) + "  " + pad("", 5) + "    " + right + "\n"
-            }
+            text += lines(row.kind.procName, idText(row.leftID), verdict, idText(row.rightID), indent: 0)
+            for (left, right) in facts(row) { text += lines("", left, "", right, indent: 2) }
             if row.kind == .mount {
-                for line in mountChanges(comparison) { text += pad("", 7) + "   " + singleLine(line) + "\n" }
+                for line in mountChanges(comparison) {
+                    let indent = line.prefix { $0 == " " }.count
+                    let body = String(line.dropFirst(indent))
+                    // On a terminal a long mount line wraps under itself rather than past the right edge.
+                    let parts = columns.map { TextWrap.lines(body, width: max(10, $0 - 10 - indent)) } ?? [body]
+                    for part in parts { text += pad("", 10) + String(repeating: " ", count: indent) + part + "\n" }
+                }
             }
         }
         return text
@@ -111,15 +162,15 @@ struct InspectCommand: ParsableCommand {
 
     /// The mounts the inspected process has (+) and lacks (-) against the other, as the dashboard's mount row
     /// detail lists them (`MountDifference`); nothing when they share the mount namespace or a side is unread.
-    private func mountChanges(_ comparison: Comparison) -> [String] {
+    private static func mountChanges(_ comparison: Comparison) -> [String] {
         guard comparison.kinds.first(where: { $0.kind == .mount })?.same == false,
             let left = comparison.leftFacts.mount.value, let right = comparison.rightFacts.mount.value
         else { return [] }
         let lines = MountDifference(target: left.mounts, reference: right.mounts).lines
-        return ["mounts against pid \(comparison.right.pid):"] + lines.map { "  " + $0 }
+        return ["mounts against pid \(comparison.right.pid):"] + lines.map { "  " + singleLine($0) }
     }
 
-    private func idText(_ id: Fact<UInt64>) -> String {
+    private static func idText(_ id: Fact<UInt64>) -> String {
         switch id {
         case .known(let value): String(value)
         case .unknown: "unknown"
@@ -127,7 +178,7 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    private func factText(_ line: FactLine) -> String {
+    private static func factText(_ line: FactLine) -> String {
         singleLine(line.label + ": " + line.value)
     }
 }

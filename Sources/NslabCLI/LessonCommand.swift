@@ -37,18 +37,28 @@ struct LessonCommand: ParsableCommand {
         if !list && lesson == nil { throw ValidationError("name a lesson (a number or a name), or use --list") }
     }
 
+    /// The `--list` table: number (right-aligned), name, `root` where the lesson needs it, title; each column as
+    /// wide as its widest entry, so every title starts in the same column whatever the names.
+    static func listText(_ rows: [(number: Int, name: String, needsRoot: Bool, title: String)]) -> String {
+        let numberWidth = rows.map { String($0.number).count }.max() ?? 1
+        let nameWidth = rows.map { $0.name.count }.max() ?? 0
+        let rootWidth = rows.contains { $0.needsRoot } ? 6 : 0
+        var text = ""
+        for row in rows {
+            text += pad(String(row.number), numberWidth, right: true) + "  " + pad(row.name, nameWidth) + "  "
+            text += pad(row.needsRoot ? "root" : "", rootWidth) + row.title + "\n"
+        }
+        return text
+    }
+
     func run() throws {
         let loaded = LessonLoader.current().load()
         for problem in loaded.problems { SystemCall.writeAll(.standardError, "nslab: lesson left out: \(problem)\n") }
         if list {
-            var text = ""
-            for lesson in loaded.lessons {
-                let number = String(lesson.number)
-                text += String(repeating: " ", count: max(0, 2 - number.count)) + number + "  "
-                text += lesson.name + String(repeating: " ", count: max(1, 10 - lesson.name.count))
-                text += (lesson.needsRoot ? "root  " : "      ") + lesson.title + "\n"
+            let rows = loaded.lessons.map {
+                (number: $0.number, name: $0.name, needsRoot: $0.needsRoot, title: $0.title)
             }
-            if loaded.lessons.isEmpty { text = "no lessons found on the lesson path\n" }
+            let text = rows.isEmpty ? "no lessons found on the lesson path\n" : Self.listText(rows)
             SystemCall.writeAll(.standardOutput, text)
             return
         }

@@ -96,4 +96,28 @@ import Testing
         let plain = ProcessRow(pid: 43, user: "root", command: "sleep 100", depth: 0)
         #expect(!ProcessTreePanel.line(for: plain, collapsed: false).contains("{"))
     }
+
+    /// Regression: `/` found a container's conmon by its arguments but never the container's own row by its label
+    /// (the search looked at the command, the user and the pid only).
+    @Test("/ finds a process by its container label, in any case")
+    func searchFindsContainerLabels() {
+        var state = DashboardModel(size: TerminalSize(columns: 120, rows: 40), isRoot: true)
+        state.setProcesses([
+            ProcessRow(pid: 1, user: "root", command: "init", depth: 0, hasChildren: true),
+            ProcessRow(pid: 40, user: "root", command: "conmon -n other", depth: 1),
+            ProcessRow(
+                pid: 50, user: "alice", command: "sleep 1000", depth: 1, differingKinds: [.pid],
+                container: "podman:RootlessWeb"),
+            ProcessRow(
+                pid: 60, user: "root", command: "sleep 1000", depth: 1, differingKinds: [.pid],
+                container: "containerd:labns/web1"),
+        ])
+        state.focus = .processes
+        _ = state.type("/")
+        #expect(state.type("rootlessweb").last == .selectProcess(50))
+        _ = state.press(.escape)
+        _ = state.type("/")
+        #expect(state.type("labns/web1").last == .selectProcess(60))
+        #expect(ProcessRow(pid: 7, user: "u", command: "sh", depth: 0).matches(SearchQuery("podman")) == false)
+    }
 }

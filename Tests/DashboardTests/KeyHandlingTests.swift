@@ -152,7 +152,7 @@ struct KeyHandlingTests {
             return
         }
         #expect(opened.fields[0].text == "nslab" && opened.isValid)
-        _ = state.type("!")
+        _ = state.type("/")
         guard case .dialog(let typed) = state.overlay else { return }
         #expect(typed.fields[0].problem != nil)
         _ = state.press(.enter)

@@ -69,13 +69,19 @@ struct NestedLaunchTests {
         #expect(tab.kindList == "entered 2002 (bash)")
         // The comparison is with the target: every kind the same (2010 lives in 2002's namespaces).
         let view = try #require(harness.model.comparison.latest)
-        #expect(view.subject.contains("vs pid 2002 (bash)"), "\(view.subject)")
         #expect(view.rows.allSatisfy { $0.same == true }, "\(view.rows.map { ($0.kind, $0.same) })")
+        // Regression: the title read `pid 2010 (sleep) vs pid 2002 (bash)` while the left column showed 2002's
+        // namespaces, and the PID row gave 2010's host pid where its pid in 2002's namespace (NSpid 2010 7) is
+        // meant. The title names the columns in the order shown, the child by its pid in 2002's namespace.
+        #expect(ComparisonPanel.title(view) == "pid 2002 (bash) vs child: pid 7 (sleep)")
+        let pidRow = try #require(view.rows.first { $0.kind == .pid })
+        #expect(pidRow.hostFact == "pid 7" && pidRow.childFact == "pid 7", "\(pidRow)")
         // r: against the host, where the joined kinds differ.
         harness.model.focus = .comparison
         harness.press(.character("r"))
         let host = try #require(harness.model.comparison.latest)
-        #expect(!host.subject.contains("vs"), "\(host.subject)")
+        #expect(ComparisonPanel.title(host) == "Host vs child: pid 2010 (sleep)")
+        #expect(host.rows.first { $0.kind == .pid }?.hostFact == "pid 2010")
         #expect(Set(host.rows.filter { $0.same == false }.map(\.kind)) == kinds)
     }
 

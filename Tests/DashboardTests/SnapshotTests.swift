@@ -62,7 +62,7 @@ struct SnapshotTests {
             expectSnapshot(DashboardView.render(state, theme: theme), named: "help-\(size)")
             state.overlay = .none
             _ = state.handle(.key(.character("h")))
-            _ = state.handle(.key(.character("_")))
+            _ = state.handle(.key(.character(" ")))  // launch refuses a blank in a hostname
             expectSnapshot(DashboardView.render(state, theme: theme), named: "dialog-hostname-\(size)")
             _ = state.handle(.key(.escape))
             state.focus = .processes

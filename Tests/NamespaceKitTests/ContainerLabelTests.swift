@@ -118,6 +118,115 @@ import Testing
         #expect(ContainerDirectory(stateRoot: nil).label(for: record(10, "0::/docker/\(hex)\n"))?.name == nil)
     }
 
+    /// Regression: a rootless Podman container was labelled `runc` with no name (only the machine's store was
+    /// read), a `ctr run` container got no label (containerd's runc directory was not read), and Kubernetes' bare
+    /// containerd ids under the cgroupfs driver were named `kubernetes`. The users' stores are found by a runc
+    /// state's bundle (any graphroot) and by the home directories in etc/passwd, whatever the storage driver.
+    @Test func rootlessPodmanAndContainerdFromState() throws {
+        let root = NSTemporaryDirectory() + "nslab-state-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func write(_ relative: String, _ text: String) throws {
+            let path = root + "/" + relative
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let inHome = hex
+        let inCustomStore = String(hex.reversed())
+        let kubernetesID = String(hex.dropFirst(4)) + "abcd"
+        try write("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\n")
+        try write(
+            "home/alice/.local/share/containers/storage/btrfs-containers/containers.json",
+            #"[{"id":"\#(inHome)","names":["webapp"]}]"#)
+        try write("srv/pods/vfs-containers/containers.json", #"[{"id":"\#(inCustomStore)","names":["custom"]}]"#)
+        try write(
+            "run/user/1000/runc/\(inCustomStore)/state.json",
+            #"{"id":"\#(inCustomStore)","init_process_pid":5000,"init_process_start":9,"#
+                + #""cgroup_paths":{"name=systemd":"/sys/fs/cgroup/systemd/\#(inCustomStore)"},"#
+                + #""config":{"labels":["io.container.manager=libpod","#
+                + #""bundle=/srv/pods/vfs-containers/\#(inCustomStore)/userdata"]}}"#)
+        try write(
+            "run/containerd/runc/labns/web1/state.json",
+            #"{"id":"web1","init_process_pid":6000,"init_process_start":3,"cgroup_paths":{"#
+                + #""memory":"/sys/fs/cgroup/memory/labns/web1","":"/sys/fs/cgroup/unified/labns/web1"},"#
+                + #""config":{"labels":["bundle=/run/containerd/io.containerd.runtime.v2.task/labns/web1"]}}"#)
+        try write(
+            "run/containerd/runc/k8s.io/\(kubernetesID)/state.json",
+            #"{"id":"\#(kubernetesID)","init_process_pid":7000,"cgroup_paths":{}}"#)
+        try FileManager.default.createDirectory(
+            atPath: root + "/var/log/pods/default_nginx_1a2b3c4d-0000-1111-2222-333344445555/nginx",
+            withIntermediateDirectories: true)
+        let directory = ContainerDirectory(stateRoot: root)
+        func record(_ pid: Int32, start: UInt64 = 1, _ cgroup: String) -> ProcessRecord {
+            ProcessRecord(
+                pid: pid, ppid: 1, comm: "x", state: "S", startTime: start,
+                cgroup: .known(SmallFileParsersBridge.cgroup(cgroup)))
+        }
+        // Rootless on cgroup v1: a bare id under the user's named hierarchy, named from the home's store.
+        let bare = directory.label(for: record(20, "9:name=systemd:/user/alice/0/\(inHome)\n0::/\n"))
+        #expect(bare?.engine == .podman && bare?.name == "webapp" && bare?.text == "podman:webapp")
+        // Rootless on cgroup v2 (systemd driver): the libpod scope in the user's slice.
+        let scoped = directory.label(
+            for: record(21, "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-\(inHome).scope\n"))
+        #expect(scoped?.engine == .podman && scoped?.name == "webapp")
+        // The init of a state that Podman made, its store found from the bundle.
+        let initLabel = directory.label(for: record(5000, start: 9, "9:name=systemd:/\n0::/\n"))
+        #expect(initLabel?.engine == .podman && initLabel?.name == "custom", "\(String(describing: initLabel))")
+        // Another process of that container (`podman exec`), in no cgroup of the state's: known by the init's PID
+        // namespace, read under the proc path; a process in this machine's PID namespace is not, even where an
+        // init shares it (`--pid=host`).
+        let proc = root + "/proc"
+        for (pid, namespace) in [("self", 1), ("5000", 777), ("6000", 1)] {
+            try FileManager.default.createDirectory(atPath: "\(proc)/\(pid)/ns", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(proc)/\(pid)/ns/pid", withDestinationPath: "pid:[\(namespace)]")
+        }
+        let withProc = ContainerDirectory(stateRoot: root, procPath: proc)
+        func member(_ pid: Int32, pidNamespace: UInt64) -> ProcessRecord {
+            ProcessRecord(
+                pid: pid, ppid: 5000, comm: "sh", state: "S", startTime: 99,
+                namespaces: NamespaceSet([.pid: pidNamespace]), cgroup: .known(SmallFileParsersBridge.cgroup("0::/\n")))
+        }
+        #expect(withProc.label(for: member(5001, pidNamespace: 777))?.text == "podman:custom")
+        #expect(withProc.label(for: member(5002, pidNamespace: 1)) == nil)
+        #expect(directory.label(for: member(5001, pidNamespace: 777)) == nil, "no proc path, no namespace read")
+        // ctr: the state in containerd's directory, matched by cgroup (v1 and v2) and by init.
+        for cgroup in ["4:memory:/labns/web1\n0::/\n", "0::/labns/web1\n"] {
+            let ctr = directory.label(for: record(6001, cgroup))
+            #expect(ctr?.engine == .containerd && ctr?.namespace == "labns" && ctr?.id == "web1", "\(cgroup)")
+            #expect(ctr?.text == "containerd:labns/web1")
+        }
+        #expect(directory.label(for: record(6000, start: 3, "0::/\n"))?.text == "containerd:labns/web1")
+        // Kubernetes: a bare id under a pod (cgroupfs) that containerd's k8s.io directory holds is containerd's,
+        // named by its pod; CRI shapes keep their engines.
+        let pod = "1a2b3c4d-0000-1111-2222-333344445555"
+        let bareKubernetes = directory.label(
+            for: record(22, "4:memory:/kubepods/besteffort/pod\(pod)/\(kubernetesID)\n"))
+        #expect(bareKubernetes?.engine == .containerd && bareKubernetes?.namespace == "k8s.io")
+        #expect(bareKubernetes?.pod == pod && bareKubernetes?.name == "default/nginx")
+        let slice =
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(pod.replacingAll("-", with: "_")).slice"
+        let criContainerd = directory.label(for: record(23, "0::\(slice)/cri-containerd-\(kubernetesID).scope\n"))
+        #expect(criContainerd?.engine == .containerd && criContainerd?.namespace == "k8s.io")
+        #expect(criContainerd?.text == "containerd:default/nginx")
+        let crio = directory.label(for: record(24, "0::\(slice)/crio-\(hex).scope\n"))
+        #expect(crio?.engine == .crio && crio?.name == "default/nginx" && crio?.namespace == nil)
+        #expect(directory.label(for: record(25, "0::\(slice)/crio-conmon-\(hex).scope\n"))?.engine == .kubernetes)
+        // An unknown bare id is no one's container, and a plain runc state stays runc.
+        #expect(directory.label(for: record(26, "9:name=systemd:/user/alice/0/\(String(hex.dropLast(2)))ff\n")) == nil)
+        try write("run/runc/plain/state.json", #"{"id":"plain","init_process_pid":8000,"cgroup_paths":{}}"#)
+        #expect(ContainerDirectory(stateRoot: root).label(for: record(8000, "0::/\n"))?.text == "runc:plain")
+    }
+
+    /// The JSON of a containerd label carries its namespace.
+    @Test func containerdNamespaceInJSON() {
+        var writer = JSONWriter()
+        writer.writeContainer(ContainerLabel(engine: .containerd, fullID: "web1", namespace: "labns"))
+        let text = String(decoding: writer.bytes, as: UTF8.self)
+        #expect(text.contains(#""namespace":"labns""#), "\(text)")
+        #expect(text.contains(#""id":"web1""#), "\(text)")
+    }
+
     @Test func stateJSONReadsWhatEnginesWrite() {
         let document = StateJSON.parse(Array(#"{"a":[1,2.5,"x\"y\u00e9"],"b":{"c":null,"d":true}}"#.utf8))
         #expect(document?["a"]?.elements.count == 3)

@@ -45,7 +45,7 @@ struct NestedDashboardEndToEndTests {
             #expect(theirs != nil && Processes.namespaceLink(shell, kind) == theirs, "\(kind)")
         }
         // The comparison is against the target, where every kind is the same.
-        let compared = try tmux.waitFor("vs pid \(target.pid)", timeout: 15)
+        let compared = try tmux.waitFor("pid \(target.pid) (sleep) vs child", timeout: 15)
         #expect(!compared.contains("≠"), "\(compared)")
         try tmux.send("C-]")
         try tmux.send("q")
@@ -72,6 +72,10 @@ struct NestedDashboardEndToEndTests {
         #expect(levels.count == 3 && levels.last == "1", "\(levels)")
         // The new PID namespace's parent is the first child's: the inner shell's level 2 is a pid there.
         #expect(pidLevels(outer).count == 2)
+        // The comparison's title names its columns in order, the inner shell by its pid in the outer's namespace.
+        let seenByOuter = levels.dropFirst().first ?? "?"
+        let title = try tmux.waitFor("pid \(outer) (sh) vs child: pid \(seenByOuter) (sh)", timeout: 15)
+        #expect(!title.contains("vs child: pid \(inner)"), "\(title)")
         // Back in the dashboard, find the inner shell in the tree (a busy machine has rows enough to hide it).
         // The search runs on the tree as last scanned, which may not hold the inner shell yet: search again each
         // second until it shows.

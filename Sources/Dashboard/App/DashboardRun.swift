@@ -119,7 +119,7 @@ struct Runner {
         self.loop = loop
         self.update = update
         self.theme = theme
-        model = DashboardModel(size: terminal.size, isRoot: SystemCall.effectiveUserID == 0, validators: .launchRules)
+        model = DashboardModel(size: terminal.size, isRoot: LaunchSpec.mayMapAnyIDs())
         model.ticked = options.kinds
         model.options = options.options
         model.startChoices = StartChoices(ticked: options.kinds, options: options.options)

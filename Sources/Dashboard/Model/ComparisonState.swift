@@ -45,6 +45,9 @@ public struct ComparisonView: Equatable, Sendable {
     public var expanded: NamespaceKind?
     /// True when the subject is a child nslab launched (a tab's), which "tick it and launch again" can change.
     public var isOwnChild: Bool
+    /// The process of the left column when it is not the host (a child launched or entered inside it), e.g.
+    /// "pid 2002 (bash)"; nil against the host.
+    public var reference: String? = nil
 
     /// Makes a view.
     public init(

@@ -32,7 +32,7 @@ public enum Overlay: Equatable, Sendable {
 
 /// The process search started with `/`.
 public struct ProcessSearch: Equatable, Sendable {
-    /// The text searched for (case-insensitive, in command, user and pid).
+    /// The text searched for (case-insensitive, in command, user, pid and container label).
     public var query: String
     /// True while the query is being typed.
     public var editing: Bool
@@ -135,11 +135,11 @@ public struct DashboardModel: Sendable {
     /// The Launch button's index in `namespaceCursor`.
     public static let launchIndex = NamespaceKind.allCases.count
 
-    /// A fresh model.
-    public init(size: TerminalSize, isRoot: Bool, validators: DashboardValidators = .basic) {
+    /// A fresh model; the edit dialogs check with launch's own rules for this caller unless `validators` says.
+    public init(size: TerminalSize, isRoot: Bool, validators: DashboardValidators? = nil) {
         self.size = size
         self.isRoot = isRoot
-        self.validators = validators
+        self.validators = validators ?? .launchRules(privileged: isRoot)
     }
 
     /// The layout for the current size and focus.

@@ -1,3 +1,5 @@
+import NamespaceKit
+
 /// An edit dialog (`h` hostname, `m` maps, Enter on Time for the offsets), validated as it is typed.
 public struct EditDialog: Equatable, Sendable {
     /// Which option the dialog edits.
@@ -14,8 +16,8 @@ public struct EditDialog: Equatable, Sendable {
     public enum FieldKind: Equatable, Sendable {
         /// A hostname.
         case hostname
-        /// Zero or more maps separated by commas.
-        case idMaps
+        /// Zero or more lines of one uid or gid map, separated by commas.
+        case idMaps(IDKind)
         /// Whole seconds.
         case offset
     }
@@ -54,8 +56,8 @@ public struct EditDialog: Equatable, Sendable {
         case .maps:
             title = "User namespace maps (INSIDE OUTSIDE COUNT, comma between maps)"
             fields = [
-                Field(label: "uid map", text: options.uidMaps.joined(separator: ", "), kind: .idMaps),
-                Field(label: "gid map", text: options.gidMaps.joined(separator: ", "), kind: .idMaps),
+                Field(label: "uid map", text: options.uidMaps.joined(separator: ", "), kind: .idMaps(.uid)),
+                Field(label: "gid map", text: options.gidMaps.joined(separator: ", "), kind: .idMaps(.gid)),
             ]
         case .timeOffsets:
             title = "Time namespace offsets (seconds)"
@@ -79,12 +81,10 @@ public struct EditDialog: Equatable, Sendable {
         switch field.kind {
         case .hostname: return validators.hostname(field.text)
         case .offset: return validators.offset(field.text.trimmingSpaces)
-        case .idMaps:
+        case .idMaps(let kind):
             // Empty is valid: the launcher's default maps root inside to the caller outside.
-            for map in Self.splitMaps(field.text) {
-                if let problem = validators.idMap(map) { return problem }
-            }
-            return nil
+            let lines = Self.splitMaps(field.text)
+            return lines.isEmpty ? nil : validators.idMap(lines, kind)
         }
     }
 

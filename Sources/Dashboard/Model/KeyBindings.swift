@@ -135,7 +135,7 @@ public enum KeyBindings {
             .processes, "Space / Enter", "collapse or expand the process's children",
             .these([.character(" "), .enter])),
         KeyBinding(.processes, "← / →", "collapse / expand", .these([.left, .right])),
-        KeyBinding(.processes, "/", "search by command, user or pid", .these([.character("/")])),
+        KeyBinding(.processes, "/", "search by command, user, pid or container", .these([.character("/")])),
         KeyBinding(.processes, "n", "next match of the search", .these([.character("n")])),
         KeyBinding(
             .processes, "c", "containers and children only (with their ancestors) / every process",

@@ -56,10 +56,12 @@ public struct ProcessRow: Equatable, Sendable {
         lowercasedUser = Self.lowercasedIfDifferent(user)
     }
 
-    /// True when the command or the user contains `query` (case-insensitive), or the pid is it.
+    /// True when the command, the user or the container label (`podman:web`, as the tree shows it) contains
+    /// `query` (case-insensitive), or the pid is it.
     public func matches(_ query: SearchQuery) -> Bool {
         Self.contains(command, lowered: lowercasedCommand, query.bytes)
             || Self.contains(user, lowered: lowercasedUser, query.bytes) || (query.pid != nil && query.pid == pid)
+            || container.map { Self.contains($0, lowered: Self.lowercasedIfDifferent($0), query.bytes) } == true
     }
 
     /// `text` lowercased as bytes, or nil when lowercasing changes nothing.
@@ -211,72 +213,58 @@ public enum DashboardAction: Equatable, Sendable {
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.
 ///
-/// The live dashboard uses `launchRules`, the same rules as `nslab run`; `basic` serves tests.
+/// `launchRules` are launch's own checks (`LaunchSpec`'s, which `nslab run` and the launcher call), so a dialog
+/// never says ok to what launch then refuses; tests may inject others.
 public struct DashboardValidators: Sendable {
     /// Checks a hostname.
     public var hostname: @Sendable (String) -> String?
-    /// Checks one uid or gid map "INSIDE OUTSIDE COUNT".
-    public var idMap: @Sendable (String) -> String?
+    /// Checks a whole uid or gid map, given as its lines ("INSIDE OUTSIDE COUNT" each): lines that overlap
+    /// each other are refused, not only bad lines.
+    public var idMap: @Sendable (_ lines: [String], _ kind: IDKind) -> String?
     /// Checks a clock offset in seconds.
     public var offset: @Sendable (String) -> String?
 
     /// Makes validators.
     public init(
         hostname: @escaping @Sendable (String) -> String?,
-        idMap: @escaping @Sendable (String) -> String?,
+        idMap: @escaping @Sendable (_ lines: [String], _ kind: IDKind) -> String?,
         offset: @escaping @Sendable (String) -> String?
     ) {
         self.hostname = hostname
         self.idMap = idMap
         self.offset = offset
     }
-
-    /// Simple built-in rules: RFC 1123-ish hostnames, three unsigned numbers per map, signed seconds.
-    public static let basic = DashboardValidators(
-        hostname: { name in
-            if name.isEmpty { return "the hostname is empty." }
-            if name.utf8.count > 64 { return "a hostname has at most 64 bytes." }
-            let allowed = name.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
-                    || $0 == "."
-            }
-            return allowed ? nil : "a hostname has only letters, digits, '-' and '.'."
-        },
-        idMap: { text in
-            let parts = text.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count == 3, parts.allSatisfy({ UInt32($0) != nil }) else {
-                return "a map is three numbers: INSIDE OUTSIDE COUNT, e.g. 0 1000 1."
-            }
-            return UInt32(parts[2]) == 0 ? "the COUNT of a map must be at least 1." : nil
-        },
-        offset: { text in Int64(text) == nil ? "an offset is whole seconds, e.g. 3600 or -60." : nil }
-    )
 }
 
 extension DashboardValidators {
-    /// The same rules as `nslab run`, phrased for the edit dialogs.
-    public static let launchRules = DashboardValidators(
-        hostname: { name in
-            do {
-                try LaunchSpec.validateHostname(name)
-                return nil
-            } catch {
-                return "\(error)"
+    /// Launch's own checks, for a caller who may map any ids (`privileged`: root) or only their own.
+    public static func launchRules(privileged: Bool) -> DashboardValidators {
+        DashboardValidators(
+            hostname: { name in
+                do {
+                    try LaunchSpec.validateHostname(name)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            },
+            idMap: { lines, kind in
+                do {
+                    try LaunchSpec.validateMap(lines: lines, kind: kind, privileged: privileged)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            },
+            offset: { text in
+                guard let value = Int64(text) else { return "an offset is whole seconds, e.g. 3600 or -60" }
+                do {
+                    try LaunchSpec.validateOffset(Double(value), clock: "the")
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
             }
-        },
-        idMap: { text in
-            do {
-                let entry = try IDMapEntry(parsing: text)
-                try IDMap.validate([entry], kind: .uid, privileged: true, ownID: 0)
-                return nil
-            } catch {
-                return "\(error)"
-            }
-        },
-        offset: { text in
-            guard let value = Int64(text) else { return "an offset is whole seconds, e.g. 3600 or -60" }
-            return abs(Double(value)) <= LaunchSpec.maxOffset
-                ? nil : "an offset is at most 1000000000 seconds either way"
-        }
-    )
+        )
+    }
 }

@@ -4,10 +4,11 @@ import NamespaceKit
 /// kind's telling fact on each side, worded by `FactText`. Pure, so the panel can be tested with a hand-made
 /// comparison.
 public enum ComparisonRows {
-    /// The rows for `comparison`, whose left process is the child and right process the host (nslab).
-    public static func rows(_ comparison: Comparison) -> [ComparisonRow] {
+    /// The rows for `comparison`, whose left process is the child and right process the host (nslab), or with
+    /// `againstHost` false the process the child was launched or entered inside.
+    public static func rows(_ comparison: Comparison, againstHost: Bool = true) -> [ComparisonRow] {
         comparison.kinds.map { row in
-            let (host, child) = facts(row.kind, comparison)
+            let (host, child) = facts(row.kind, comparison, againstHost: againstHost)
             var result = ComparisonRow(
                 kind: row.kind, hostID: FactText.namespaceID(row.rightID, missing: .short), hostFact: host,
                 childID: FactText.namespaceID(row.leftID, missing: .short), childFact: child, same: row.same)
@@ -39,15 +40,44 @@ public enum ComparisonRows {
         }
     }
 
-    /// The whole view: the subject's title and the rows.
-    public static func view(_ comparison: Comparison) -> ComparisonView {
-        ComparisonView(subject: "pid \(comparison.left.pid) (\(comparison.left.comm))", rows: rows(comparison))
+    /// The whole view: the subject's title and the rows. Against another process than the host (a child launched
+    /// or entered inside it) the title names that process first, as its column comes first, and the child by
+    /// its pid in that process's PID namespace.
+    public static func view(_ comparison: Comparison, againstHost: Bool = true) -> ComparisonView {
+        let rows = rows(comparison, againstHost: againstHost)
+        guard !againstHost else {
+            return ComparisonView(subject: "pid \(comparison.left.pid) (\(comparison.left.comm))", rows: rows)
+        }
+        let seen = pidSeenByReference(comparison)
+        var view = ComparisonView(
+            subject: seen.map { "pid \($0) (\(comparison.left.comm))" }
+                ?? "host pid \(comparison.left.pid) (\(comparison.left.comm))",
+            rows: rows)
+        view.reference = "pid \(comparison.right.pid) (\(comparison.right.comm))"
+        return view
+    }
+
+    /// The child's (left) pid in the right process's PID namespace: its NSpid at the depth of that namespace;
+    /// nil when the child is not in that namespace or one below it (a shell entered without joining PID).
+    /// The child was launched or entered inside the right process, so a deeper namespace is one made inside.
+    static func pidSeenByReference(_ comparison: Comparison) -> Int32? {
+        guard let child = comparison.left.nspid.value, let reference = comparison.right.nspid.value,
+            !reference.isEmpty, child.count >= reference.count
+        else { return nil }
+        if child.count == reference.count,
+            comparison.left.namespaces[.pid].value != comparison.right.namespaces[.pid].value
+        {
+            return nil
+        }
+        return child[reference.count - 1]
     }
 
     /// The host's and the child's fact for `kind`. PID and cgroup show the child from both sides (its
     /// pid and cgroup path as the host sees them, then as it sees them itself); the other kinds show
     /// the host's own value next to the child's.
-    static func facts(_ kind: NamespaceKind, _ comparison: Comparison) -> (host: String, child: String) {
+    static func facts(
+        _ kind: NamespaceKind, _ comparison: Comparison, againstHost: Bool = true
+    ) -> (host: String, child: String) {
         let child = comparison.leftFacts
         let host = comparison.rightFacts
         func both<Value>(_ fact: (ProcessFacts) -> Fact<Value>, _ make: (Value) -> String) -> (String, String) {
@@ -60,7 +90,10 @@ public enum ComparisonRows {
             return both(\.ipc, FactText.ipc)
         case .pid:
             let inside = child.pid.value?.pidInside ?? comparison.left.pidInside
-            return ("pid \(comparison.left.pid)", inside.map { "pid \($0)" } ?? "pid ?")
+            // Against another process, its side shows the child's pid in its PID namespace, not the host's.
+            let outside =
+                againstHost ? "pid \(comparison.left.pid)" : pidSeenByReference(comparison).map { "pid \($0)" }
+            return (outside ?? "not in its PID ns", inside.map { "pid \($0)" } ?? "pid ?")
         case .mount:
             return both(\.mount, FactText.mount)
         case .net:

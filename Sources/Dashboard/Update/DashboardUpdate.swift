@@ -437,10 +437,7 @@ public final class DashboardUpdate {
             if case .process = target { model.comparison.latest?.ended = "ended" }
             return
         }
-        model.comparison.latest = ComparisonRows.view(comparison)
-        if reference != system.hostPID {
-            model.comparison.latest?.subject += " vs pid \(reference) (\(comparison.right.comm))"
-        }
+        model.comparison.latest = ComparisonRows.view(comparison, againstHost: reference == system.hostPID)
         model.lastComparison = comparison  // for the lesson card's checks
         model.noteLessonProgress(now: now())
         if case .process = target { model.comparison.latest?.isOwnChild = false }

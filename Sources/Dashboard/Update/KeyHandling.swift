@@ -55,6 +55,11 @@ extension DashboardModel {
         case .none:
             break
         }
+        // An error in its box above the bar (too long for the row) covers panel rows, the child pane's too: the
+        // next key takes it away, and still does what it does.
+        if let message, message.isError, StatusBar.errorBox(for: message.text, above: layout.statusBar) != nil {
+            self.message = nil
+        }
         if focus == .child {
             if key == Key.leavePane {
                 focus = .namespaces

@@ -63,10 +63,12 @@ public enum ComparisonPanel {
         return "[…" + id.dropLast().suffix(4) + "]"
     }
 
-    /// The frame's title: the subject, and how it ended.
+    /// The frame's title: the columns in the order shown (the host, or the process a nested child is compared
+    /// with, then the child), and how it ended.
     public static func title(_ view: ComparisonView?) -> String {
         guard let view else { return Panel.comparison.title }
-        return "Host vs child: \(view.subject)" + (view.ended.map { " [\($0)]" } ?? "")
+        let columns = view.reference.map { "\($0) vs child: " } ?? "Host vs child: "
+        return columns + view.subject + (view.ended.map { " [\($0)]" } ?? "")
     }
 
     /// Draws `view` into `rect` (nil: a hint to launch or select a process).

@@ -41,9 +41,12 @@ public enum StatusBar {
         if state.overlay == .confirmReset { message = StatusMessage(state.resetQuestion, isError: true) }
         let hintsWidth = DisplayWidth.width(of: hints)
         var messageWidth = rect.width
-        // An error gets the whole row when it does not fit beside the hints: its end says the fix.
+        // An error longer than the row is shown whole in a box above it (`errorBox`); one that fits the row but not
+        // beside the hints gets the whole row: its end says the fix.
+        let boxed = message.map { $0.isError && errorBox(for: $0.text, above: rect) != nil } ?? false
         let crowded =
-            message.map { $0.isError && DisplayWidth.width(of: $0.text) + 3 + hintsWidth > rect.width } ?? false
+            !boxed
+            && (message.map { $0.isError && DisplayWidth.width(of: $0.text) + 3 + hintsWidth > rect.width } ?? false)
         if (rect.width - hintsWidth >= 20 || message == nil) && !crowded {
             let x = rect.maxX - min(hintsWidth, rect.width)
             buffer.write(
@@ -52,20 +55,37 @@ public enum StatusBar {
             messageWidth = rect.width - hintsWidth - 2
         }
         guard let message, messageWidth > 0 else { return }
-        // An error longer than the row goes on over the rows above it (at most three), so the whole
-        // sentence, cause and fix included, can be read.
-        var rows = message.isError ? TextWrap.lines(message.text, width: max(1, messageWidth - 1)) : []
-        if rows.count <= 1 || rect.y < 1 { rows = [DisplayWidth.truncated(message.text, to: messageWidth - 1)] }
-        rows = Array(rows.prefix(min(Self.maxErrorRows, rect.y + 1)))
-        let top = rect.y - (rows.count - 1)
-        for (offset, row) in rows.enumerated() {
-            let line = Rect(x: rect.x, y: top + offset, width: rect.width, height: 1)
-            if offset < rows.count - 1 { buffer.fill(line, style: theme[.status]) }
-            buffer.write(
-                " " + row, x: rect.x, y: line.y, style: message.isError ? theme[.error] : theme[.status], clip: line)
+        if boxed, let shown = errorBox(for: message.text, above: rect) {
+            let box = shown.box
+            buffer.fill(box, style: theme[.dialog])
+            buffer.box(box, style: theme[.focusedBorder], title: "error", titleStyle: theme[.error])
+            for (offset, line) in shown.lines.enumerated() {
+                buffer.write(line, x: box.x + 2, y: box.y + 1 + offset, style: theme[.error], clip: box.inset(by: 1))
+            }
+            return
         }
+        // Any other message stays in its row (the row above is the panels' border), cut and marked when long.
+        let style = message.isError ? theme[.error] : theme[.status]
+        buffer.write(
+            " " + DisplayWidth.truncated(message.text, to: messageWidth - 1), x: rect.x, y: rect.y, style: style,
+            clip: rect)
     }
 
-    /// The most rows an error message may take, counting the status row.
-    static let maxErrorRows = 3
+    /// The most rows of text an error's box holds; a longer error is cut there, marked.
+    static let maxErrorRows = 6
+
+    /// Where an error too long for the status row `bar` is shown whole: a framed box across the screen, over the
+    /// panels' lower rows but above the row over the bar, which is their bottom border (with its markers, such
+    /// as the maps' `1-4 of 15`) and stays as it is; and the error's lines. Nil when the error fits the row or
+    /// the screen is too short.
+    static func errorBox(for text: String, above bar: Rect) -> (box: Rect, lines: [String])? {
+        guard DisplayWidth.width(of: text) > bar.width - 1, bar.width >= 20 else { return nil }
+        var lines = TextWrap.lines(text, width: bar.width - 4)
+        if lines.count > maxErrorRows {
+            lines = Array(lines.prefix(maxErrorRows))
+            lines[maxErrorRows - 1] = DisplayWidth.truncated(lines[maxErrorRows - 1] + " …", to: bar.width - 4)
+        }
+        let box = Rect(x: bar.x, y: bar.y - 1 - lines.count - 2, width: bar.width, height: lines.count + 2)
+        return box.y >= 1 ? (box, lines) : nil
+    }
 }

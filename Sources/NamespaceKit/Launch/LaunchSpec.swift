@@ -125,7 +125,7 @@ extension LaunchSpec {
 
     /// Checks everything that can be checked before launching, in the order a user reads the flags.
     /// `privileged` says whether the caller may write arbitrary id maps (root).
-    public func validate(privileged: Bool = SystemCall.effectiveUserID == 0) throws(LaunchSpecError) {
+    public func validate(privileged: Bool = LaunchSpec.mayMapAnyIDs()) throws(LaunchSpecError) {
         if let hostname {
             guard kinds.contains(.uts) else { throw .hostnameNeedsUTS }
             try Self.validateHostname(hostname)
@@ -137,20 +137,44 @@ extension LaunchSpec {
         for (clock, offset) in [("monotonic", monotonicOffset), ("boottime", boottimeOffset)] {
             guard let offset else { continue }
             guard kinds.contains(.time) else { throw .offsetNeedsTime(clock: clock) }
-            guard offset.isFinite, abs(offset) <= Self.maxOffset else { throw .badOffset(clock: clock, offset) }
+            try Self.validateOffset(offset, clock: clock)
         }
         for (kind, map) in [(IDKind.uid, uidMap), (.gid, gidMap)] {
             guard let map else { continue }
             guard kinds.contains(.user) else { throw .mapNeedsUser(kind) }
             do {
-                try IDMap.validate(
-                    map, kind: kind, privileged: privileged,
-                    ownID: kind == .uid ? SystemCall.effectiveUserID : SystemCall.effectiveGroupID)
+                try Self.validateMap(map, kind: kind, privileged: privileged)
             } catch {
                 throw .badMap(error)
             }
         }
         if command.isEmpty || command[0].isEmpty { throw .emptyCommand }
+    }
+
+    /// Checks a clock offset in seconds: finite and at most `maxOffset` either way.
+    public static func validateOffset(_ offset: Double, clock: String) throws(LaunchSpecError) {
+        guard offset.isFinite, abs(offset) <= maxOffset else { throw .badOffset(clock: clock, offset) }
+    }
+
+    /// Whether the caller may map any ids, as launch judges it: root may; so may a child whose new user namespace
+    /// sits on a joined one (`joiningUser`), whose maps the kernel judges in that namespace, where it is root.
+    public static func mayMapAnyIDs(joiningUser: Bool = false) -> Bool {
+        SystemCall.effectiveUserID == 0 || joiningUser
+    }
+
+    /// Checks a whole uid or gid map as launch does (`IDMap.validate` with the caller's own id): `validate`,
+    /// and so `nslab run`, the launcher and the dashboard's maps dialog, all go through here.
+    public static func validateMap(_ map: [IDMapEntry], kind: IDKind, privileged: Bool) throws(IDMapError) {
+        try IDMap.validate(
+            map, kind: kind, privileged: privileged,
+            ownID: kind == .uid ? SystemCall.effectiveUserID : SystemCall.effectiveGroupID)
+    }
+
+    /// Parses map lines ("INSIDE OUTSIDE COUNT" each) and checks the whole map as `validateMap` does.
+    public static func validateMap(lines: [String], kind: IDKind, privileged: Bool) throws(IDMapError) {
+        var map: [IDMapEntry] = []
+        for line in lines { map.append(try IDMapEntry(parsing: line)) }
+        try validateMap(map, kind: kind, privileged: privileged)
     }
 
     /// The uid map that will be written: the given one, or root inside to the caller's euid.

@@ -8,7 +8,7 @@ public enum Launcher {
     public static func launch(_ spec: LaunchSpec) throws -> Child {
         // Maps of a user namespace on top of a joined one are ids of the joined namespace, where the child is
         // root: the kernel, not nslab, judges them.
-        try spec.validate(privileged: SystemCall.effectiveUserID == 0 || spec.joining?.kinds.contains(.user) == true)
+        try spec.validate(privileged: LaunchSpec.mayMapAnyIDs(joiningUser: spec.joining?.kinds.contains(.user) == true))
         // Joining goes through a pidfd (one setns() for every kind, Linux 5.8) and, with the mount namespace,
         // the target's root and working directory, opened now, from this side. The command is looked up where it
         // will run: in that root, when there is one.

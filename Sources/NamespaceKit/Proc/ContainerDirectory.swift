@@ -3,29 +3,42 @@ import Glibc
 /// Names containers from the engines' state on disk, on top of what the cgroup path says (`ContainerLabels`).
 ///
 /// Read under `stateRoot` (`/` on a live system, a fixture directory in tests): Docker's
-/// `var/lib/docker/containers/<id>/config.v2.json` (`Name`), containers/storage's
-/// `var/lib/containers/storage/{overlay,vfs}-containers/containers.json` (Podman's `names`), the pod log directories
-/// `var/log/pods/<namespace>_<pod>_<uid>` (a pod's name by uid), and runc's state directories
-/// (`run/runc/<id>/state.json` and the per-user `run/user/<uid>/runc`): a process with no container shape in
-/// its cgroup path is runc's when it is a state's init (pid and start time) or sits in the state's cgroup.
-/// Unreadable files leave the name out; nothing here fails. Each file is read at most once per directory
-/// object: make one per snapshot.
+/// `var/lib/docker/containers/<id>/config.v2.json` (`Name`); containers/storage's `<store>/<driver>-containers/
+/// containers.json` (Podman's `names`, any storage driver) in the machine's store `var/lib/containers/storage` and
+/// in each user's own (rootless Podman: `~/.local/share/containers/storage`, or wherever a runc state's bundle
+/// says); the pod log directories `var/log/pods/<namespace>_<pod>_<uid>` (a pod's name by uid); and runc's state
+/// directories: `run/runc/<id>`, the per-user `run/user/<uid>/runc/<id>` and `tmp/podman-run-<uid>/runc/<id>`
+/// (rootless Podman), and containerd's `run/containerd/runc/<namespace>/<id>` (`ctr`, Kubernetes' `k8s.io`).
+/// A process with no container shape in its cgroup path belongs to a state when it is the state's init (pid and
+/// start time), sits in the state's cgroup, or is in the init's own PID namespace; the state's engine is containerd under containerd's directory,
+/// Podman when Podman made it (its `io.container.manager=libpod` label, its bundle in a store, or its id in one),
+/// else runc. Unreadable files leave the name out; nothing here fails. Each file is read at most once per
+/// directory object: make one per snapshot.
 public final class ContainerDirectory {
     /// Where the engines' state is read from; nil reads none (cgroup shapes only).
     public let stateRoot: String?
     private var dockerNames: [String: String?] = [:]
-    private lazy var podmanNames: [String: String] = readPodmanNames()
+    /// Podman's names by id in the machine's store; the users' stores are read only for an id not found here.
+    private lazy var machinePodmanNames: [String: String] = readStoreNames(["var/lib/containers/storage"])
+    private lazy var userPodmanNames: [String: String] = readStoreNames(userStores())
+    private lazy var hasPodmanNames = !machinePodmanNames.isEmpty || !userPodmanNames.isEmpty
     private lazy var podNames: [String: String] = readPodNames()
     private lazy var runcStates: [RuncState] = readRuncStates()
 
-    /// A directory over `stateRoot`.
-    public init(stateRoot: String?) {
+    /// The `/proc` whose `<pid>/ns/pid` links say which PID namespace a state's init is in; nil reads none.
+    public let procPath: String?
+    /// The states whose init is in a PID namespace of its own, by that namespace.
+    private lazy var statesByPIDNamespace: [UInt64: RuncState] = readInitNamespaces()
+
+    /// A directory over `stateRoot`, with the inits' PID namespaces read under `procPath`.
+    public init(stateRoot: String?, procPath: String? = nil) {
         self.stateRoot = stateRoot.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.procPath = procPath
     }
 
     /// The live engines' state for the kernel's /proc, none for a fixture tree.
     public convenience init(for root: ProcRoot) {
-        self.init(stateRoot: root.isLive ? Self.liveStateRoot : nil)
+        self.init(stateRoot: root.isLive ? Self.liveStateRoot : nil, procPath: root.isLive ? root.path : nil)
     }
 
     /// Where the machine's engine state is on a live system: `/`, unless nslab runs in a container (its image,
@@ -57,23 +70,64 @@ public final class ContainerDirectory {
     public func label(for process: ProcessRecord) -> ContainerLabel? {
         guard let entries = process.cgroup.value else { return nil }
         if var label = ContainerLabels.parse(entries) {
-            label.name = name(of: label)
+            if stateRoot != nil { complete(&label) }
             return label
         }
         guard stateRoot != nil else { return nil }
-        for state in runcStates where state.matches(process, entries) {
-            return ContainerLabel(engine: .runc, fullID: state.id)
+        for state in runcStates where state.matches(process, entries) { return label(of: state) }
+        // Another process of a state's container, where it shares no cgroup with the init (rootless runc on
+        // cgroup v1 makes none: `podman exec` in a rootless container): it is in the init's own PID namespace.
+        if let namespace = process.namespaces[.pid].value, let state = statesByPIDNamespace[namespace] {
+            return label(of: state)
+        }
+        // A bare id that a Podman store knows: rootless runc on cgroup v1 leaves `/user/USER/0/<id>` when it
+        // could create the named hierarchy's directory but no state of it is readable. (Most machines have no
+        // store: then no path is looked at.)
+        guard hasPodmanNames else { return nil }
+        for entry in entries {
+            // Podman's ids are 64 hex digits: a path whose last component is shorter costs no string.
+            let path = entry.path.utf8
+            guard let slash = path.lastIndex(of: UInt8(ascii: "/")), path.distance(from: slash, to: path.endIndex) == 65
+            else { continue }
+            let last = String(entry.path[entry.path.index(after: slash)...])
+            guard ContainerLabels.isLongHex(last), let name = podmanName(last) else { continue }
+            return ContainerLabel(engine: .podman, fullID: last, name: name)
         }
         return nil
     }
 
-    private func name(of label: ContainerLabel) -> String? {
-        guard stateRoot != nil else { return nil }
+    /// Adds what the state says to a label from a cgroup shape: the name, and containerd's namespace (which also
+    /// names the engine of a bare Kubernetes id under the cgroupfs driver).
+    private func complete(_ label: inout ContainerLabel) {
         switch label.engine {
-        case .docker: return dockerName(label.fullID)
-        case .podman: return podmanNames[label.fullID]
-        default: return label.pod.flatMap { podNames[$0] }
+        case .docker: label.name = dockerName(label.fullID)
+        case .podman: label.name = podmanName(label.fullID)
+        case .containerd, .kubernetes:
+            if label.pod == nil || label.fullID != label.pod,
+                let state = runcStates.first(where: { $0.id == label.fullID && $0.containerdNamespace != nil })
+            {
+                label.engine = .containerd
+                label.namespace = state.containerdNamespace
+            }
+            label.name = label.pod.flatMap { podNames[$0] }
+        default: label.name = label.pod.flatMap { podNames[$0] }
         }
+    }
+
+    /// The label of a runc state a process belongs to.
+    private func label(of state: RuncState) -> ContainerLabel {
+        if let namespace = state.containerdNamespace {
+            return ContainerLabel(engine: .containerd, fullID: state.id, namespace: namespace)
+        }
+        let name = podmanName(state.id)
+        if name != nil || state.manager == "libpod" || state.store != nil {
+            return ContainerLabel(engine: .podman, fullID: state.id, name: name)
+        }
+        return ContainerLabel(engine: .runc, fullID: state.id)
+    }
+
+    private func podmanName(_ id: String) -> String? {
+        machinePodmanNames[id] ?? userPodmanNames[id]
     }
 
     private func dockerName(_ id: String) -> String? {
@@ -84,18 +138,60 @@ public final class ContainerDirectory {
         return name
     }
 
-    private func readPodmanNames() -> [String: String] {
+    /// The names in containers/storage stores (paths under the state root): one `containers.json` per storage
+    /// driver that has been used (`overlay-containers`, `vfs-containers`, `btrfs-containers`, ...).
+    private func readStoreNames(_ stores: [String]) -> [String: String] {
         var names: [String: String] = [:]
-        // One list per storage driver: overlay where the kernel and filesystem allow it, vfs elsewhere.
-        for driver in ["overlay", "vfs"] {
-            let path = "var/lib/containers/storage/\(driver)-containers/containers.json"
-            for container in read(path).flatMap(StateJSON.parse)?.elements ?? [] {
-                if let id = container["id"]?.text, let name = container["names"]?.elements.first?.text {
-                    names[id] = name
+        for store in stores {
+            for entry in list(store) where entry.hasSuffix("-containers") {
+                for container in read("\(store)/\(entry)/containers.json").flatMap(StateJSON.parse)?.elements ?? [] {
+                    if let id = container["id"]?.text, let name = container["names"]?.elements.first?.text {
+                        names[id] = name
+                    }
                 }
             }
         }
         return names
+    }
+
+    /// The users' own stores: where a runc state's bundle lies in one (whatever `graphroot` says), and the
+    /// default `~/.local/share/containers/storage` of each home directory in `etc/passwd`.
+    private func userStores() -> [String] {
+        var stores: [String] = []
+        func add(_ store: String) {
+            let relative = String(store.drop { $0 == "/" })
+            if !relative.isEmpty, relative != "var/lib/containers/storage", !stores.contains(relative) {
+                stores.append(relative)
+            }
+        }
+        for state in runcStates { if let store = state.store { add(store) } }
+        let passwd = read("etc/passwd").map { String(decoding: $0, as: UTF8.self) } ?? ""
+        for line in passwd.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count >= 7, fields[5].hasPrefix("/"), fields[5].count > 1 else { continue }
+            add(fields[5] + "/.local/share/containers/storage")
+        }
+        return stores
+    }
+
+    /// The PID namespace of each state's init, when it is not this process's own (a container run with the
+    /// machine's PID namespace shares it with every process): from `<procPath>/<pid>/ns/pid`.
+    private func readInitNamespaces() -> [UInt64: RuncState] {
+        guard let procPath, !runcStates.isEmpty else { return [:] }
+        func namespace(_ pid: String) -> UInt64? {
+            // The link reads `pid:[4026531836]`.
+            guard let link = SystemCall.readLink("\(procPath)/\(pid)/ns/pid"), link.hasPrefix("pid:["),
+                link.hasSuffix("]")
+            else { return nil }
+            return UInt64(link.dropFirst(5).dropLast())
+        }
+        guard let own = namespace("self") else { return [:] }
+        var states: [UInt64: RuncState] = [:]
+        for state in runcStates {
+            guard let pid = state.initPID, let inode = namespace(String(pid)), inode != own else { continue }
+            states[inode] = state
+        }
+        return states
     }
 
     /// Pod names from `var/log/pods/<namespace>_<pod>_<uid>` (the kubelet's layout), as `namespace/pod`.
@@ -110,13 +206,20 @@ public final class ContainerDirectory {
     }
 
     private func readRuncStates() -> [RuncState] {
-        var directories = ["run/runc"]
-        for user in list("run/user") where UInt32(user) != nil { directories.append("run/user/\(user)/runc") }
+        // (directory of state directories, containerd namespace)
+        var directories: [(String, String?)] = [("run/runc", nil)]
+        for user in list("run/user") where UInt32(user) != nil { directories.append(("run/user/\(user)/runc", nil)) }
+        for entry in list("tmp") where entry.hasPrefix("podman-run-") && UInt32(entry.dropFirst(11)) != nil {
+            directories.append(("tmp/\(entry)/runc", nil))
+        }
+        for namespace in list("run/containerd/runc") {
+            directories.append(("run/containerd/runc/\(namespace)", namespace))
+        }
         var states: [RuncState] = []
-        for directory in directories {
+        for (directory, namespace) in directories {
             for id in list(directory) {
                 guard let document = read("\(directory)/\(id)/state.json").flatMap(StateJSON.parse) else { continue }
-                states.append(RuncState(document, id: id))
+                states.append(RuncState(document, id: id, containerdNamespace: namespace))
             }
         }
         return states
@@ -144,19 +247,41 @@ public final class ContainerDirectory {
     }
 }
 
-/// What nslab needs from runc's `state.json`: the id, the init process and the cgroup directories.
+/// What nslab needs from runc's `state.json`: the id, the init process, the cgroup directories, and who made it.
 struct RuncState {
     var id: String
     var initPID: Int32?
     var initStart: UInt64?
     /// Directories of `cgroup_paths` (`/sys/fs/cgroup/...`), one per hierarchy.
     var cgroupDirectories: [String]
+    /// containerd's namespace when the state is in containerd's runc directory.
+    var containerdNamespace: String?
+    /// The `io.container.manager` label (`libpod` for Podman), nil when absent.
+    var manager: String?
+    /// The containers/storage store the bundle lies in (`<store>/<driver>-containers/<id>/userdata`), nil when
+    /// the bundle is elsewhere.
+    var store: String?
 
-    init(_ document: StateJSON, id: String) {
+    init(_ document: StateJSON, id: String, containerdNamespace: String? = nil) {
         self.id = document["id"]?.text ?? id
         initPID = document["init_process_pid"]?.integer.map { Int32(truncatingIfNeeded: $0) }
         initStart = document["init_process_start"]?.integer.map { UInt64(truncatingIfNeeded: $0) }
         cgroupDirectories = document["cgroup_paths"]?.members.values.compactMap(\.text) ?? []
+        self.containerdNamespace = containerdNamespace
+        for label in document["config"]?["labels"]?.elements.compactMap(\.text) ?? [] {
+            if label.hasPrefix("io.container.manager=") { manager = String(label.dropFirst(21)) }
+            if label.hasPrefix("bundle=") { store = Self.store(bundle: String(label.dropFirst(7)), id: self.id) }
+        }
+    }
+
+    /// `<store>` of a bundle `<store>/<driver>-containers/<id>/userdata`, nil for any other bundle.
+    static func store(bundle: String, id: String) -> String? {
+        let parts = bundle.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[parts.count - 1] == "userdata", parts[parts.count - 2] == id,
+            parts[parts.count - 3].hasSuffix("-containers")
+        else { return nil }
+        let store = parts.dropLast(3).joined(separator: "/")
+        return store.isEmpty ? nil : store
     }
 
     /// True when `process` is the state's init (same pid and start time), or one of its cgroup lines names a

@@ -25,18 +25,24 @@ public struct ContainerLabel: Sendable, Hashable {
     public var name: String?
     /// The Kubernetes pod uid the container belongs to, nil outside Kubernetes.
     public var pod: String?
+    /// containerd's namespace (`ctr -n NAMESPACE`; `k8s.io` under Kubernetes), nil for other engines.
+    public var namespace: String?
 
     /// A label from an engine and the id as found; hex ids are shortened to 12 characters.
-    public init(engine: ContainerEngine, fullID: String, name: String? = nil, pod: String? = nil) {
+    public init(
+        engine: ContainerEngine, fullID: String, name: String? = nil, pod: String? = nil, namespace: String? = nil
+    ) {
         self.engine = engine
         self.fullID = fullID
         id = ContainerLabels.isLongHex(fullID) ? String(fullID.prefix(12)) : fullID
         self.name = name
         self.pod = pod
+        self.namespace = namespace
     }
 
-    /// How the tree and `inspect` say it: `docker:web`, `podman:3f2a9c81d4e0`, `runc:demo`.
-    public var text: String { engine.rawValue + ":" + (name ?? id) }
+    /// How the tree and `inspect` say it: `docker:web`, `podman:3f2a9c81d4e0`, `runc:demo`, and containerd's
+    /// `containerd:NAMESPACE/ID` as `ctr -n NAMESPACE` names it.
+    public var text: String { engine.rawValue + ":" + (name ?? namespace.map { $0 + "/" + id } ?? id) }
 }
 
 /// The pure part: a container label from cgroup paths (what `/proc/PID/cgroup` says), v1 and v2.

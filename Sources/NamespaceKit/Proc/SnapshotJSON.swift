@@ -261,7 +261,8 @@ extension JSONWriter {
         endArray()
     }
 
-    /// Writes `{"engine", "id", "name", "pod"}` (name and pod may be null), or null outside any container.
+    /// Writes `{"engine", "id", "full_id", "name", "pod", "namespace"}` (name, pod and namespace may be null), or
+    /// null outside any container.
     mutating func writeContainer(_ label: ContainerLabel?) {
         guard let label else { return null() }
         beginObject()
@@ -275,6 +276,8 @@ extension JSONWriter {
         if let name = label.name { string(name) } else { null() }
         key("pod")
         if let pod = label.pod { string(pod) } else { null() }
+        key("namespace")
+        if let namespace = label.namespace { string(namespace) } else { null() }
         endObject()
     }
 
