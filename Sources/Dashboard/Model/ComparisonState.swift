@@ -45,6 +45,8 @@ public struct ComparisonView: Equatable, Sendable {
     public var expanded: NamespaceKind?
     /// True when the subject is a child nslab launched (a tab's), which "tick it and launch again" can change.
     public var isOwnChild: Bool
+    /// The first line shown when the rows and the open explanation do not all fit the panel.
+    public var scroll = 0
 
     /// Makes a view.
     public init(
@@ -79,6 +81,12 @@ public struct ComparisonState: Equatable, Sendable {
     public var cursor = 0
     /// The kind whose explanation is open.
     public var expanded: NamespaceKind?
+    /// The first line shown, when the rows and the open explanation do not fit the panel (kept in range when
+    /// drawn: the rows may have shrunk since).
+    public var scroll = 0
+    /// The lesson step whose row was last brought into view (its lesson's tab and the step's index), so a step
+    /// scrolls the panel once, when it becomes current, and the learner's own scrolling is left alone after.
+    public var revealedStep: RevealedStep?
     /// When a recompute is due after keys were sent to the child (monotonic nanoseconds); nil when none is.
     public var recomputeDue: UInt64?
     /// A child started inside another process's namespaces is compared with that process, unless this is set
@@ -93,6 +101,7 @@ public struct ComparisonState: Equatable, Sendable {
         guard var view = latest else { return nil }
         view.cursor = cursor
         view.expanded = expanded
+        view.scroll = scroll
         return view
     }
 
@@ -100,6 +109,14 @@ public struct ComparisonState: Equatable, Sendable {
     public mutating func point(at target: ComparisonTarget) {
         self.target = target
         latest = nil
+    }
+
+    /// A lesson step whose row the panel brought into view.
+    public struct RevealedStep: Equatable, Sendable {
+        /// The lesson's tab.
+        public var tabID: ChildTab.ID
+        /// The step's index.
+        public var step: Int
     }
 
     /// Keys of the panel: ↑↓ j/k and Home/End move between kinds (an open explanation follows the cursor, so a

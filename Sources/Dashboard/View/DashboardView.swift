@@ -27,7 +27,9 @@ public enum DashboardView {
             case .maps:
                 MapPanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
             case .comparison:
-                ComparisonPanel.render(state.comparison.view, in: rect, focused: focused, buffer: &buffer, theme: theme)
+                ComparisonPanel.render(
+                    state.comparison.view, in: rect, focused: focused, buffer: &buffer, theme: theme,
+                    ascii: state.asciiGlyphs)
             case .child:
                 ChildPaneView.render(state, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
             }
