@@ -51,32 +51,40 @@ public enum ComparisonPanel {
         // On a narrow panel the ids always shrink to their last digits (where sibling namespaces differ); the
         // = / ≠ between the sides still says same or not.
         let short = side < 26 || !view.rows.allSatisfy { fits($0, short: false) }
-        /// One side's lines, its value shortened to `most` lines when it may be.
-        func sideLines(_ id: String, _ fact: String, kind: NamespaceKind, most: Int) -> [String] {
-            let whole = TextWrap.lines(cell(id, fact, short: short), width: side)
+        // Without UTF-8 the marker is `!= ` with no space before it: the host's side stops a column short, so
+        // its text never runs into the marker.
+        let hostSide = ascii ? max(1, side - 1) : side
+        /// One side's lines in `width`, its value shortened to `most` lines when it may be.
+        func sideLines(_ id: String, _ fact: String, kind: NamespaceKind, width: Int, most: Int) -> [String] {
+            let whole = wrapped(cell(id, fact, short: short), width: width)
             guard whole.count > most, mayShorten(kind) else { return whole }
-            let room = most * side - DisplayWidth.width(of: idText(id, short: short)) - 1
+            let room = most * width - DisplayWidth.width(of: idText(id, short: short)) - 1
             // Wrapping at spaces loses a few columns per line, so the value is cut a little further until it fits.
             var budget = room
             while budget > 0 {
-                let candidate = TextWrap.lines(
+                let candidate = wrapped(
                     cell(id, ComparisonShortening.shortened(fact, kind: kind, width: budget), short: short),
-                    width: side)
+                    width: width)
                 if candidate.count <= most { return candidate }
-                budget -= max(1, side / 4)
+                budget -= max(1, width / 4)
             }
             return Array(whole.prefix(most))
         }
-        func rowLines(most: Int) -> [(host: [String], child: [String])] {
-            view.rows.map { row in
-                (
-                    sideLines(row.hostID, row.hostFact, kind: row.kind, most: most),
-                    sideLines(row.childID, row.childFact, kind: row.kind, most: most)
-                )
+        func rowLines(_ row: ComparisonRow, most: Int) -> (host: [String], child: [String]) {
+            (
+                sideLines(row.hostID, row.hostFact, kind: row.kind, width: hostSide, most: most),
+                sideLines(row.childID, row.childFact, kind: row.kind, width: side, most: most)
+            )
+        }
+        var sides = view.rows.map { rowLines($0, most: 2) }
+        func total() -> Int { sides.reduce(0) { $0 + max(1, $1.host.count, $1.child.count) } }
+        // Still taller than the panel: the values that say least when cut go to one line first, a kind at a time,
+        // until the rows fit (a path's middle before a mount count).
+        for kind in [NamespaceKind.cgroup, .net, .user, .uts, .mount, .ipc, .pid] where total() > height {
+            for index in view.rows.indices where view.rows[index].kind == kind {
+                sides[index] = rowLines(view.rows[index], most: 1)
             }
         }
-        var sides = rowLines(most: 2)
-        if sides.reduce(0, { $0 + max(1, $1.host.count, $1.child.count) }) > height { sides = rowLines(most: 1) }
         var text = Text(lines: [], rowStarts: [], rowCounts: [], cursorLine: 0, cursorCount: 1, explanationCount: 0)
         for (index, row) in view.rows.enumerated() {
             let marker = row.same.map { $0 ? " = " : ascii ? "!= " : " ≠ " } ?? " ? "
@@ -102,6 +110,22 @@ public enum ComparisonPanel {
             }
         }
         return text
+    }
+
+    /// A cell's lines in `width`: wrapped at spaces, except that a value of one word (a path) goes on right after
+    /// the id and is cut where the line ends, rather than leaving the id alone on a line of its own.
+    static func wrapped(_ cell: String, width: Int) -> [String] {
+        let words = cell.split(separator: " ")
+        guard words.count == 2, DisplayWidth.width(of: cell) > width else { return TextWrap.lines(cell, width: width) }
+        var lines: [String] = []
+        var rest = Substring(cell)
+        while !rest.isEmpty {
+            var piece = DisplayWidth.prefix(String(rest), fitting: max(1, width))
+            if piece.isEmpty { piece = String(rest.prefix(1)) }
+            lines.append(piece)
+            rest = rest.dropFirst(piece.count)
+        }
+        return lines
     }
 
     /// The open explanation of `row`: both whole values first (the row may show them shortened, and its ids
