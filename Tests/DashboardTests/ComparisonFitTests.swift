@@ -88,6 +88,33 @@ struct ComparisonFitTests {
         #expect(roomy.rowCounts.contains(2), "with room, two lines: \(roomy.lines.map(\.text))")
     }
 
+    /// Guards against every long value going to one line at once when the rows did not fit: at 120x35 the mount
+    /// row read `21 mounts…own /proc` though shortening the interfaces alone made room.
+    @Test("values go to one line a kind at a time, paths and interface lists first")
+    func oneKindAtATime() {
+        var view = Self.containerView()
+        for index in view.rows.indices where view.rows[index].kind == .mount {
+            view.rows[index].hostFact = "21 mounts, own /proc"
+            view.rows[index].childFact = "22 mounts, own /proc"
+        }
+        // The 120x35 panel: 64 columns inside, 10 rows.
+        let text = ComparisonPanel.text(view, width: 64, height: 10)
+        let shown = text.lines.map(\.text).joined(separator: " ")
+        #expect(text.lines.count <= 10, "\(text.lines.map(\.text))")
+        #expect(!shown.contains("mounts…"), "the mount count is whole: \(shown)")
+        #expect(shown.contains("21 mounts, own") && shown.contains("/proc"), "\(shown)")
+    }
+
+    /// Guards against a path leaving its id alone on the first line (the whole path on the next), which cost the
+    /// cgroup row a line and cut `libpod-` itself.
+    @Test("a path goes on right after its id")
+    func pathAfterID() {
+        let lines = ComparisonPanel.wrapped("[…1835] " + Self.podmanCgroup, width: 38)
+        #expect(lines.first == "[…1835] /libpod_parent/libpod-3f2a9c1e", "\(lines)")
+        #expect(lines.joined() == "[…1835] " + Self.podmanCgroup)
+        #expect(ComparisonPanel.wrapped("[…1833] lo up, eth0 up", width: 16) == ["[…1833] lo up,", "eth0 up"])
+    }
+
     @Test("a list keeps its first and last items and counts the rest; a path keeps its ends")
     func shorteners() {
         let list = ComparisonShortening.shortened(
