@@ -38,7 +38,9 @@ struct PanelMarkerTests {
         _ = state.handle(.key(.pageDown))
         _ = state.handle(.key(.pageDown))
         shown = try Self.panel(state)
-        #expect(shown.contains { $0.hasPrefix("│time ") }, "PgDn scrolls to the time row:\n\(shown.joined(separator: "\n"))")
+        #expect(
+            shown.contains { $0.hasPrefix("│time ") }, "PgDn scrolls to the time row:\n\(shown.joined(separator: "\n"))"
+        )
         #expect(shown.last!.contains("↑") && shown.last!.contains("uts"), "\(shown.last!)")
         #expect(state.comparison.cursor == 0, "PgDn scrolls without moving the cursor")
         // Moving the cursor brings its row back.

@@ -124,7 +124,8 @@ public enum LessonParser {
             guard let row = NamespaceKind(rawValue: word == "mnt" ? "mount" : word) else {
                 throw reader.error(
                     at: reader.node("row"),
-                    "unknown row \(word.quoted): a Host vs child row is a kind (uts ipc pid mount net user cgroup time)")
+                    "unknown row \(word.quoted): a Host vs child row is a kind "
+                        + "(uts ipc pid mount net user cgroup time)")
             }
             step.row = row
         }

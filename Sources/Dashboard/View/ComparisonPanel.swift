@@ -133,7 +133,8 @@ public enum ComparisonPanel {
     static func explanation(_ row: ComparisonRow, view: ComparisonView, width: Int) -> [String] {
         var result: [String] = []
         // PID and cgroup show the child on both sides: as the host sees it, and as it sees itself.
-        let (left, right) = row.kind == .pid || row.kind == .cgroup ? ("host sees ", "inside    ") : ("host  ", "child ")
+        let bothChild = row.kind == .pid || row.kind == .cgroup
+        let (left, right) = bothChild ? ("host sees ", "inside    ") : ("host  ", "child ")
         for (label, id, fact) in [(left, row.hostID, row.hostFact), (right, row.childID, row.childFact)] {
             // The value first: a path longer than a line is cut into pieces, and an id before it would sit alone.
             let lines = TextWrap.lines(fact + " " + id, width: max(1, width - 2 - label.count))
