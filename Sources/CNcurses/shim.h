@@ -8,6 +8,7 @@
 #define NSLAB_CNCURSES_SHIM_H
 #define NCURSES_WIDECHAR 1
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <string.h>
@@ -77,6 +78,25 @@ static inline int nslab_put_cell(int y, int x, const wchar_t *text, attr_t attrs
     cchar_t cell;
     // The extended pair goes through the opts pointer; the short argument only holds pairs below 32768.
     if (setcchar(&cell, text, attrs, 0, &pair) != OK) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
+/// 1 when the locale (set from the environment) encodes text as UTF-8; otherwise (LANG=C, a Latin-1 locale) the
+/// dashboard draws ASCII only (Screen/AsciiFallback.swift).
+static inline int nslab_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && strcmp(codeset, "UTF-8") == 0;
+}
+
+/// Draws the line-drawing character ncurses' ACS table names with `letter` (`q` horizontal, `x` vertical, `l`
+/// upper left ...): in the terminal's alternate character set where terminfo's `acsc` has it, else the ASCII
+/// ncurses puts in the table instead (`+ - |`).
+static inline int nslab_put_line(int y, int x, unsigned char letter, attr_t attrs, int pair) {
+    chtype acs = NCURSES_ACS(letter);
+    wchar_t text[2] = {(wchar_t)(acs & A_CHARTEXT), 0};
+    if (text[0] == 0) text[0] = '+';
+    cchar_t cell;
+    if (setcchar(&cell, text, attrs | (acs & A_ALTCHARSET), 0, &pair) != OK) return ERR;
     return mvadd_wch(y, x, &cell);
 }
 

@@ -43,6 +43,31 @@ import Testing
         #expect(!detail.contains { $0.contains(" / tmpfs") }, "the mount both have is not listed")
     }
 
+    /// Guards against the mount row's explanation stopping at twelve mounts with `… N more` that could not be
+    /// read anywhere: it lists every one, and the panel scrolls to them with its position on the border.
+    @Test("every mount that differs is listed, and the panel scrolls to the last")
+    func everyMount() throws {
+        var comparison = comparison()
+        var child = try #require(comparison.leftFacts.mount.value)
+        child.mounts += (1...30).map { mount("/srv/m\($0)") }
+        comparison.leftFacts.mount = .known(child)
+        let detail = ComparisonRows.rows(comparison).first { $0.kind == .mount }!.detail
+        #expect(detail.contains("+ /srv/m30 tmpfs (none) private"), "\(detail)")
+        #expect(!detail.contains { $0.contains("more") })
+        var state = DashboardModel(size: TerminalSize(columns: 120, rows: 35), isRoot: true)
+        state.comparison.point(at: .process(4242))
+        state.comparison.latest = ComparisonRows.view(comparison)
+        state.focus = .comparison
+        for _ in 0..<3 { _ = state.handle(.key(.down)) }
+        _ = state.handle(.key(.enter))
+        let rect = try #require(state.layout.panels[.comparison])
+        var shown = text(of: rect, in: DashboardView.render(state, theme: .builtinDefault))
+        #expect(shown.last!.contains(/\d+-\d+ of \d+/), "\(shown)")
+        for _ in 0..<10 { _ = state.handle(.key(.pageDown)) }
+        shown = text(of: rect, in: DashboardView.render(state, theme: .builtinDefault))
+        #expect(shown.contains { $0.contains("+ /srv/m30") }, "\(shown.joined(separator: "\n"))")
+    }
+
     @Test("the user row's detail gives the child's capabilities and the user namespace they hold in")
     func userDetail() {
         let rows = ComparisonRows.rows(comparison())

@@ -115,31 +115,41 @@ struct ComparisonPanelTests {
     }
 
     @Test("Enter opens the kind's explanation under its row, scrolled into view; the cursor shows when focused")
-    func explanation() {
-        var panel = ComparisonState()
-        panel.point(at: .process(4242))
-        panel.latest = ComparisonRows.view(sampleComparison())
-        for _ in 0..<7 { _ = panel.handle(.down) }
-        _ = panel.handle(.enter)
-        #expect(panel.expanded == .time)
+    func explanation() throws {
+        // At 120x30 the panel is 66x10, as this test drew it alone before the panel kept its scroll in the model.
+        var state = DashboardModel(size: TerminalSize(columns: 120, rows: 30), isRoot: true)
+        state.comparison.point(at: .process(4242))
+        state.comparison.latest = ComparisonRows.view(sampleComparison())
+        state.focus = .comparison
+        let rect = try #require(state.layout.panels[.comparison])
+        #expect(rect.width == 66 && rect.height == 10)
+        for _ in 0..<7 { _ = state.handle(.key(.down)) }
+        _ = state.handle(.key(.enter))
+        #expect(state.comparison.expanded == .time)
         let theme = Theme.builtinDefault
-        let buffer = renderComparison(panel.view, width: 66, height: 10, focused: true, theme: theme)
-        let lines = buffer.lines()
-        let timeRow = try! #require(lines.firstIndex { $0.hasPrefix("│time") })
-        // The time row wraps (its boottime offset is never cut off); the explanation follows its last line.
-        #expect(lines[timeRow + 1].contains("boot +0s"), "\(buffer.snapshot())")
-        #expect(lines[timeRow + 2].contains("Time isolates"), "\(buffer.snapshot())")
-        #expect(lines.joined().contains("cat /proc/uptime"), "\(buffer.snapshot())")
-        #expect(buffer[2, timeRow].style == theme[.selection])
+        let buffer = DashboardView.render(state, theme: theme)
+        let lines = text(of: rect, in: buffer)
+        let shown = lines.joined(separator: "\n")
+        let timeRow = try #require(lines.firstIndex { $0.hasPrefix("│time") }, "\(shown)")
+        // The time row wraps (its boottime offset is never cut off); the explanation follows its last line, the
+        // whole values first.
+        #expect(lines[timeRow + 1].contains("boot +0s"), "\(shown)")
+        #expect(lines[timeRow + 2].contains("host  up 1:02:03 mono +0s boot +0s [4026531834]"), "\(shown)")
+        #expect(buffer[rect.x + 2, rect.y + timeRow].style == theme[.selection])
+        #expect(lines.last!.contains("↑ uts"), "the rows scrolled out are named: \(shown)")
+        // PgDn reads on through the explanation.
+        _ = state.handle(.key(.pageDown))
+        let further = text(of: rect, in: DashboardView.render(state, theme: theme)).joined(separator: "\n")
+        #expect(further.contains("cat /proc/uptime"), "\(further)")
         // The explanation follows the cursor; Escape closes it.
-        _ = panel.handle(.character("k"))
-        #expect(panel.expanded == .cgroup)
-        _ = panel.handle(.escape)
-        #expect(panel.expanded == nil)
-        _ = panel.handle(.up)
-        _ = panel.handle(.enter)
-        let uts = renderComparison(panel.view, width: 66, height: 14).snapshot()
-        #expect(uts.contains("the host keeps its name") == false && uts.contains("User isolates"), "\(uts)")
+        _ = state.handle(.key(.character("k")))
+        #expect(state.comparison.expanded == .cgroup)
+        _ = state.handle(.key(.escape))
+        #expect(state.comparison.expanded == nil)
+        _ = state.handle(.key(.up))
+        _ = state.handle(.key(.enter))
+        let user = text(of: rect, in: DashboardView.render(state, theme: theme)).joined(separator: "\n")
+        #expect(user.contains("the host keeps its name") == false && user.contains("User isolates"), "\(user)")
     }
 
     @Test("a kind shared with the host says how to isolate it")
@@ -219,7 +229,8 @@ struct ComparisonPanelEdgeTests {
         for (width, height) in [(1, 1), (3, 3), (12, 4), (30, 3)] {
             _ = renderComparison(view, width: width, height: height, focused: true)
         }
+        view.scroll = 1000
         let tall = renderComparison(view, width: 30, height: 4, focused: true).snapshot()
-        #expect(tall.contains("time"), "the cursor's row stays on screen:\n\(tall)")
+        #expect(tall.contains("of "), "a scroll past the end shows the last lines, marked:\n\(tall)")
     }
 }

@@ -239,11 +239,16 @@ struct HelpCompletenessTests {
         }
         func acts(_ key: Key) -> Bool {
             [false, true].contains { opened in
+                // Rows on screen, scrolled a little: an open explanation makes them more than the panel holds, so
+                // the scroll keys have somewhere to go.
                 var panel = ComparisonState()
+                panel.latest = ComparisonRows.view(sampleComparison())
+                panel.scroll = 2
                 for _ in 0..<3 { _ = panel.handle(.down) }
                 if opened { _ = panel.handle(.enter) }
                 let before = panel
                 var copy = state
+                copy.size = TerminalSize(columns: 120, rows: 35)
                 copy.comparison = panel
                 _ = copy.handle(.key(key))
                 return copy.comparison != before

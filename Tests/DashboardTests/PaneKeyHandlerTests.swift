@@ -144,8 +144,12 @@ struct PaneKeyHandlerTests {
     @Test("Shift-F5 launches inside the child on show, or says why it cannot")
     func launchInside() {
         var (state, ids) = threeTabs()
-        #expect(state.handlePaneKey(Key.launchInside, screens: nil).isEmpty, "the child is not in the tree yet")
-        #expect(state.message?.isError == true)
+        // Before a scan has seen the child, its launch (UTS ticked) gives the kinds to join.
+        #expect(
+            state.handlePaneKey(Key.launchInside, screens: nil).first.map {
+                guard case .launch(let request) = $0 else { return false }
+                return request.joining == JoinTarget(pid: 4003, kinds: [.uts])
+            } == true, "the child is not in the tree yet")
         state.setProcesses(
             DemoData.processes + [ProcessRow(pid: 4003, user: "root", command: "sh", depth: 1, differingKinds: [.uts])])
         let actions = state.handlePaneKey(Key.launchInside, screens: nil)
@@ -154,6 +158,10 @@ struct PaneKeyHandlerTests {
             return
         }
         #expect(request.joining == JoinTarget(pid: state.tab(ids[2])!.pid, kinds: [.uts]))
+        // A child that ended has no namespaces to launch inside.
+        state.tabEnded(ids[2], status: .exited(0))
+        #expect(state.handlePaneKey(Key.launchInside, screens: nil).isEmpty)
+        #expect(state.message?.isError == true && state.message?.text.contains("not running") == true)
     }
 
     @Test("the mouse: a click on a tab's label shows it; other events go to the child's screen area")

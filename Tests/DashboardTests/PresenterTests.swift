@@ -126,6 +126,19 @@ struct PresenterTests {
             named: "presenter-all-100x30")
     }
 
+    @Test("on a terminal without UTF-8 every differing kind is marked * and != in the column of ≠")
+    func asciiMarks() throws {
+        let harness = try Self.presenting()
+        harness.model.asciiGlyphs = true
+        let view = try #require(harness.model.comparison.view)
+        let (lines, _, _) = try Self.panelLines(harness)
+        #expect(!lines.joined().contains("≠"), "\(lines)")
+        for row in view.rows where row.same == false {
+            let line = try #require(lines.first { $0.contains("* " + DisplayWidth.padded(row.kind.procName, to: 8)) })
+            #expect(line.contains("!= " + row.childID + " "), "\(line)")
+        }
+    }
+
     @Test("the presenter screen at 100x30, only the kinds that differ")
     func snapshot() throws {
         let harness = try Self.presenting()

@@ -133,6 +133,7 @@ struct Runner {
         }
         startLesson = options.lesson
         model.exportShell = update.system.shell
+        model.asciiGlyphs = !terminal.unicode
         model.clipboardWorks = ExportLine.supportsClipboard(term: SystemCall.environmentValue("TERM"))
     }
 

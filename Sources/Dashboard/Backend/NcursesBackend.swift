@@ -19,6 +19,9 @@ public struct TerminalError: Error, Equatable, Sendable, CustomStringConvertible
 public final class NcursesTerminal {
     /// How many colours this terminal shows (monochrome under NO_COLOR).
     public private(set) var depth: ColorDepth
+    /// False when the locale is not UTF-8 (`LANG=C`): every cell is then sent as one ASCII or line-drawing
+    /// character (`AsciiFallback`), and the views write `!=` for `≠` (`DashboardModel.asciiGlyphs`).
+    public let unicode: Bool
     private var previous: ScreenBuffer?
     private var pairs: ColorPairTable
     private var active = false
@@ -58,6 +61,7 @@ public final class NcursesTerminal {
         }
         _ = nslab_save_termios()
         setlocale(LC_ALL, "")  // before newterm, or ncursesw treats UTF-8 as bytes
+        unicode = nslab_locale_is_utf8() != 0
         // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting the process.
         guard nslab_newterm() != nil else { throw Self.unknownTerminal }
         active = true
@@ -165,12 +169,17 @@ public final class NcursesTerminal {
         for y in 0..<buffer.size.rows {
             for x in 0..<columns {
                 let cell = buffer[x, y]
-                if cell.isContinuation { continue }  // the wide character to its left covers it
+                // The wide character to its left covers it; without UTF-8 that one became a single cell.
+                if cell.isContinuation && unicode { continue }
                 if let old, old[x, y] == cell, x + 1 >= columns || old[x + 1, y] == buffer[x + 1, y] { continue }
                 guard let pair = pair(for: cell.style) else {
                     pairs.reset()
                     reset_color_pairs()
                     return false
+                }
+                if !unicode {
+                    drawASCII(cell, x: x, y: y, pair: pair)
+                    continue
                 }
                 var count = 0
                 for scalar in cell.text.unicodeScalars where count < 5 {
@@ -186,6 +195,18 @@ public final class NcursesTerminal {
             }
         }
         return true
+    }
+
+    /// Draws one cell as one ASCII or line-drawing character, for a locale without UTF-8.
+    private func drawASCII(_ cell: Cell, x: Int, y: Int, pair: Int32) {
+        let attributes = attributes(cell.style.attributes)
+        switch AsciiFallback.glyph(for: cell.text) {
+        case .ascii(let byte):
+            let text: [wchar_t] = [wchar_t(byte), 0]
+            _ = nslab_put_cell(Int32(y), Int32(x), text, attributes, pair)
+        case .line(let letter):
+            _ = nslab_put_line(Int32(y), Int32(x), letter, attributes, pair)
+        }
     }
 
     /// The colour pair for a style, made on first use; nil when the pairs are all used.

@@ -73,6 +73,12 @@ public struct LessonStep: Equatable, Sendable {
     public var hintStatus: String?
     /// The hint shown when no output row matched `output`.
     public var hintOutput: String?
+    /// The Host vs child row the step is about, when the file names one (`row`); else its check's.
+    public var row: NamespaceKind?
+
+    /// The Host vs child row the step points at: the one the file names, else the one its check reads. The
+    /// panel brings it into view when the step becomes current.
+    public var shownRow: NamespaceKind? { row ?? check?.row }
 
     /// Makes a step.
     public init(

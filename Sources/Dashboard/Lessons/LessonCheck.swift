@@ -57,6 +57,23 @@ public enum LessonCheck: Equatable, Sendable {
     /// `held-released`, value a kind: a namespace seen held before is held by no mount and no process: gone.
     case heldReleased(NamespaceKind)
 
+    /// The Host vs child row whose facts the check reads, if one does: the row a step with this check is about.
+    public var row: NamespaceKind? {
+        switch self {
+        case .ownNamespace(let kind), .sameNamespace(let kind): kind
+        case .hostname: .uts
+        case .ipcQueuesIsolated: .ipc
+        case .pidInside, .processesAtMost, .adoptedByInit, .pidLevelsAtLeast: .pid
+        case .procIsOwn, .moreMountsThanHost, .mountSeen, .mountShared, .mountPrivate: .mount
+        case .rootMapsToCaller, .unmappedUID: .user
+        case .onlyLoopback, .interfacesAtLeast: .net
+        case .cgroupRoot: .cgroup
+        case .boottimeOffset, .uptimeAhead: .time
+        // Held namespaces and joiners are read from the mount table and the process tree, not from one row.
+        case .joinedByAnother, .heldNamespace, .heldEntered, .heldReleased: nil
+        }
+    }
+
     /// A check's name and what its value must be, for the parser and the docs.
     public enum Argument: Equatable, Sendable {
         case none, kind, text, number

@@ -27,7 +27,7 @@ public enum LessonParser {
     /// The keys of a `[[step]]`.
     static let stepKeys: Set = [
         "kind", "command", "alternatives", "status", "output", "expect", "check", "value", "hint", "hint_status",
-        "hint_output",
+        "hint_output", "row",
     ]
 
     /// Parses `text`, which came from `file`.
@@ -120,6 +120,15 @@ public enum LessonParser {
         step.hintStatus = try reader.optionalString("hint_status")
         step.hintOutput = try reader.optionalString("hint_output")
         try parseCommandKeys(reader, into: &step)
+        if let word = try reader.optionalString("row") {
+            guard let row = NamespaceKind(rawValue: word == "mnt" ? "mount" : word) else {
+                throw reader.error(
+                    at: reader.node("row"),
+                    "unknown row \(word.quoted): a Host vs child row is a kind "
+                        + "(uts ipc pid mount net user cgroup time)")
+            }
+            step.row = row
+        }
         guard let checkName = try reader.optionalString("check") else {
             if let value = reader.optionalNode("value") { throw reader.error(at: value, "value without a check") }
             return step

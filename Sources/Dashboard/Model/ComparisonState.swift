@@ -48,6 +48,8 @@ public struct ComparisonView: Equatable, Sendable {
     /// The process of the left column when it is not the host (a child launched or entered inside it), e.g.
     /// "pid 2002 (bash)"; nil against the host.
     public var reference: String? = nil
+    /// The first line shown when the rows and the open explanation do not all fit the panel.
+    public var scroll = 0
 
     /// Makes a view.
     public init(
@@ -82,6 +84,12 @@ public struct ComparisonState: Equatable, Sendable {
     public var cursor = 0
     /// The kind whose explanation is open.
     public var expanded: NamespaceKind?
+    /// The first line shown, when the rows and the open explanation do not fit the panel (kept in range when
+    /// drawn: the rows may have shrunk since).
+    public var scroll = 0
+    /// The lesson step whose row was last brought into view (its lesson's tab and the step's index), so a step
+    /// scrolls the panel once, when it becomes current, and the learner's own scrolling is left alone after.
+    public var revealedStep: RevealedStep?
     /// When a recompute is due after keys were sent to the child (monotonic nanoseconds); nil when none is.
     public var recomputeDue: UInt64?
     /// A child started inside another process's namespaces is compared with that process, unless this is set
@@ -96,6 +104,7 @@ public struct ComparisonState: Equatable, Sendable {
         guard var view = latest else { return nil }
         view.cursor = cursor
         view.expanded = expanded
+        view.scroll = scroll
         return view
     }
 
@@ -103,6 +112,14 @@ public struct ComparisonState: Equatable, Sendable {
     public mutating func point(at target: ComparisonTarget) {
         self.target = target
         latest = nil
+    }
+
+    /// A lesson step whose row the panel brought into view.
+    public struct RevealedStep: Equatable, Sendable {
+        /// The lesson's tab.
+        public var tabID: ChildTab.ID
+        /// The step's index.
+        public var step: Int
     }
 
     /// Keys of the panel: ↑↓ j/k and Home/End move between kinds (an open explanation follows the cursor, so a

@@ -117,6 +117,9 @@ public struct DashboardModel: Sendable {
     public var lesson: LessonSession?
     /// The latest comparison of the compared process with the host, which the lesson checks read.
     public var lastComparison: Comparison?
+    /// True on a terminal whose locale is not UTF-8: the views write ASCII where a glyph carries meaning (`!=`
+    /// for `≠`), and the backend draws every other non-ASCII glyph with its fallback (NcursesBackend).
+    public var asciiGlyphs = false
     /// The shell the unshare line under Launch ends with (the one children get).
     public var exportShell = "/bin/sh"
     /// True when TERM takes OSC 52, so `c` may copy the unshare line.

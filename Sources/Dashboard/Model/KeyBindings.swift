@@ -159,9 +159,13 @@ public enum KeyBindings {
         KeyBinding(.comparison, "↑↓ j k", "move between the kinds", .these(moveKeys)),
         KeyBinding(.comparison, "Home / End", "first / last kind", .these([.home, .end])),
         KeyBinding(
+            .comparison, "PgUp / PgDn", "scroll a page (the border shows what is out of view)",
+            .these([.pageUp, .pageDown])),
+        KeyBinding(
             .comparison, "Enter / Space", "open or close what the kind isolates and an experiment to try",
             .these([.enter, .character(" ")])),
         KeyBinding(.comparison, "Esc", "close it", .these([.escape])),
+        KeyBinding(.comparison, "mouse", "the wheel scrolls", .mouse),
         KeyBinding(
             .comparison, "r", "a child started inside another: compare with that process / with the host",
             .these([.character("r")])),

@@ -18,7 +18,7 @@ public enum ComparisonRows {
     }
 
     /// What Enter shows beyond the lesson: on the user row the child's capability sets and the user namespace they
-    /// hold in; on the mount row both sides' propagation and the mounts the child has (+) or lacks (-).
+    /// hold in; on the mount row both sides' propagation and every mount the child has (+) or lacks (-).
     static func detail(_ kind: NamespaceKind, _ comparison: Comparison) -> [String] {
         switch kind {
         case .user:
@@ -31,9 +31,8 @@ public enum ComparisonRows {
             guard let host = comparison.rightFacts.mount.value else { return lines }
             if let counts = host.propagation { lines.append("host  " + FactText.propagation(counts)) }
             let difference = MountDifference(target: child.mounts, reference: host.mounts)
-            let changes = difference.lines
-            lines.append(contentsOf: changes.prefix(12))
-            if changes.count > 12 { lines.append("… \(changes.count - 12) more") }
+            // Every one: the panel scrolls (PgDn) and its border counts the lines, so nothing is cut off unseen.
+            lines.append(contentsOf: difference.lines)
             return lines
         default:
             return []

@@ -111,6 +111,7 @@ public final class DashboardUpdate {
         // Sizes follow the layout here, never while drawing: a resize, a launch or a tab change may have moved it.
         fitPanes(model)
         followNotebook(&model)
+        model.revealLessonRow()
         return outcome
     }
 

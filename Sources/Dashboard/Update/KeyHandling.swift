@@ -77,8 +77,7 @@ extension DashboardModel {
         case .comparison:
             if presenterShown, let actions = handlePresenterKey(key) { return actions }
             if key == .character("r") { return switchComparisonReference() }
-            _ = comparison.handle(key)
-            return []
+            return handleComparisonKey(key)
         case .maps: return handleMapsKey(key)
         case .child: return []
         }
@@ -418,6 +417,11 @@ extension DashboardModel {
         if panel == .maps, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
             focus = .maps
             return handleMapsKey(mouse.kind == .scrollUp ? .up : .down)
+        }
+        if panel == .comparison, mouse.kind == .scrollUp || mouse.kind == .scrollDown {
+            focus = .comparison
+            scrollComparison(lines: mouse.kind == .scrollUp ? -1 : 1)
+            return []
         }
         guard mouse.kind == .leftClick else { return [] }
         if panel != .child || hasChildPane { focus = panel }

@@ -30,7 +30,9 @@ public enum DashboardView {
             case .comparison where layout.presenter:
                 PresenterPanel.render(state: state, in: rect, focused: focused, buffer: &buffer, theme: theme)
             case .comparison:
-                ComparisonPanel.render(state.comparison.view, in: rect, focused: focused, buffer: &buffer, theme: theme)
+                ComparisonPanel.render(
+                    state.comparison.view, in: rect, focused: focused, buffer: &buffer, theme: theme,
+                    ascii: state.asciiGlyphs)
             case .child:
                 ChildPaneView.render(state, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
             }

@@ -227,5 +227,11 @@ public enum LessonListView {
         buffer.write(
             "digit or ↑↓ pick · Enter start · Esc close", x: inner.x + 1, y: inner.maxY - 1,
             style: theme[.hint].on(theme[.dialog].background), clip: inner)
+        // A short screen shows only some lessons: the border says which.
+        if list.count > rows {
+            PanelFrame.marker(
+                ["\(top + 1)-\(min(list.count, top + rows)) of \(list.count)"], in: rect, focused: false,
+                buffer: &buffer, theme: theme)
+        }
     }
 }

@@ -106,10 +106,9 @@ public enum MapPanel {
         }
         guard all.count > body.height, body.height > 0, rect.width > 4 else { return }
         let last = min(all.count, first + body.height)
-        let label = " \(first + 1)-\(last) of \(all.count) · \(scrollKeys) "
-        let border = Rect(x: rect.x + 1, y: rect.maxY - 1, width: rect.width - 2, height: 1)
-        let x = max(border.x, border.maxX - DisplayWidth.width(of: label) - 1)
-        buffer.write(label, x: x, y: border.y, style: focused ? theme[.focusedBorder] : theme[.title], clip: border)
+        PanelFrame.marker(
+            ["\(first + 1)-\(last) of \(all.count)", scrollKeys], in: rect, focused: focused, buffer: &buffer,
+            theme: theme)
     }
 
     /// The keys that scroll the panel, as the bottom border and the status bar show them.

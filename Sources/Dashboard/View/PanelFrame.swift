@@ -7,6 +7,23 @@ enum PanelFrame {
         buffer.box(rect, style: border, title: title, titleStyle: focused ? theme[.focusedBorder] : theme[.title])
         return rect.inset(by: 1)
     }
+
+    /// Writes a position marker (`1-10 of 14 · ↓ time · ↑↓ PgUp PgDn`) into the bottom border of `rect`, right
+    /// aligned: a panel that holds more than it shows says so. Parts are dropped from the end while the whole
+    /// does not fit; the first (where the view is) always stays.
+    static func marker(_ parts: [String], in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+        guard rect.width > 4, rect.height >= 2, let position = parts.first else { return }
+        let border = Rect(x: rect.x + 1, y: rect.maxY - 1, width: rect.width - 2, height: 1)
+        var kept = parts.count
+        var label = " " + parts.joined(separator: " · ") + " "
+        while kept > 1, DisplayWidth.width(of: label) > border.width - 1 {
+            kept -= 1
+            label = " " + parts.prefix(kept).joined(separator: " · ") + " "
+        }
+        if kept == 1 { label = " " + position + " " }
+        let x = max(border.x, border.maxX - DisplayWidth.width(of: label) - 1)
+        buffer.write(label, x: x, y: border.y, style: focused ? theme[.focusedBorder] : theme[.title], clip: border)
+    }
 }
 
 /// A panel with nothing to show yet: its frame and a centred explanation of what will appear.

@@ -32,7 +32,7 @@ public enum PresenterPanel {
 
     /// The lines under the header for `view` in a panel `width` columns wide inside. A fact too long for its side
     /// wraps within it; ids are never shortened.
-    public static func lines(_ view: ComparisonView, allRows: Bool, width: Int) -> [PresenterLine] {
+    public static func lines(_ view: ComparisonView, allRows: Bool, width: Int, ascii: Bool = false) -> [PresenterLine] {
         let side = sideWidth(width)
         let rows = shownRows(view, allRows: allRows)
         guard !rows.isEmpty else {
@@ -45,7 +45,7 @@ public enum PresenterPanel {
         for row in rows {
             let (mark, between): (String, String) =
                 switch row.same {
-                case false?: ("*", " ≠ ")
+                case false?: ("*", ascii ? "!= " : " ≠ ")  // a terminal without UTF-8: the comparison's `!=`
                 case true?: (" ", " = ")
                 case nil: ("?", " ? ")
                 }
@@ -103,7 +103,7 @@ public enum PresenterPanel {
             return
         }
         buffer.write(header(width: inner.width), x: inner.x, y: inner.y, style: theme[.hint], clip: inner)
-        let all = lines(view, allRows: state.presenterAllRows, width: inner.width)
+        let all = lines(view, allRows: state.presenterAllRows, width: inner.width, ascii: state.asciiGlyphs)
         let room = bodyHeight(inner)
         let scroll = max(0, min(state.presenterScroll, all.count - room))
         let shown = all.dropFirst(scroll).prefix(room)

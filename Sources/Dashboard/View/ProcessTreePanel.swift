@@ -38,7 +38,7 @@ public enum ProcessTreePanel {
         String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
-    /// Draws the panel into `rect`.
+    /// Draws the panel into `rect`; when the rows do not all fit, the bottom border says which are shown.
     public static func render(
         state: DashboardModel, in rect: Rect, focused: Bool, buffer: inout ScreenBuffer, theme: Theme
     ) {
@@ -70,6 +70,13 @@ public enum ProcessTreePanel {
         }
         if rows.isEmpty {
             buffer.write("no processes to show", x: inner.x, y: inner.y + 1, style: theme[.hint], clip: inner)
+        }
+        // Where the view is in a tree longer than the panel (the title counts every process, hidden or not).
+        if rows.count > listHeight, listHeight > 0 {
+            let last = min(rows.count, scroll + listHeight)
+            PanelFrame.marker(
+                ["\(scroll + 1)-\(last) of \(rows.count)", "PgUp PgDn"], in: rect, focused: focused, buffer: &buffer,
+                theme: theme)
         }
         if let search = state.search {
             let y = inner.maxY - 1

@@ -40,6 +40,43 @@ final class TmuxSession {
         try tmux(["capture-pane", "-p", "-t", name])
     }
 
+    /// The visible screen as a terminal shows it, line drawing included: captured with its escapes (tmux marks
+    /// cells drawn in the alternate character set with SO ... SI, a run going on
+    /// over line ends), SGR dropped, and ACS letters turned into the
+    /// box characters they stand for (`lqqk` as `┌──┐`). Plain `capture-pane` gives the letters themselves.
+    func drawnScreen() throws -> String {
+        let raw = try tmux(["capture-pane", "-e", "-p", "-t", name])
+        let lineDrawing: [Character: Character] = [
+            "q": "─", "x": "│", "l": "┌", "k": "┐", "m": "└", "j": "┘", "t": "├", "u": "┤", "w": "┬", "v": "┴",
+            "n": "┼",
+        ]
+        var result = ""
+        var alternate = false
+        var index = raw.startIndex
+        while index < raw.endIndex {
+            let character = raw[index]
+            index = raw.index(after: index)
+            switch character {
+            case "\u{0E}": alternate = true
+            case "\u{0F}": alternate = false
+            case "\u{1B}":
+                // CSI: parameters up to a final byte in @...~.
+                guard index < raw.endIndex, raw[index] == "[" else { continue }
+                index = raw.index(after: index)
+                while index < raw.endIndex, !("@"..."~").contains(raw[index]) { index = raw.index(after: index) }
+                if index < raw.endIndex { index = raw.index(after: index) }
+            default:
+                result.append(alternate ? lineDrawing[character] ?? character : character)
+            }
+        }
+        return result
+    }
+
+    /// The terminal device of the pane, where a test can write output as if the program in it had.
+    func paneTTY() throws -> String {
+        try tmux(["display-message", "-p", "-t", name, "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Waits until the screen contains `text` (a regular expression with `regex`), up to `timeout`
     /// seconds; returns that screen.
     @discardableResult
