@@ -10,7 +10,7 @@ fail() { echo "check-image: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fail "needs root (rootful podman, --pid=host)"
 image=$(scripts/build-image.sh)
 echo "check-image: $image"
-podman_run=(podman run --rm --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
+podman_run=(podman run --rm --network none --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
 version=$(sed -n 's/^let nslabVersion = "\(.*\)"$/\1/p' Sources/NslabCLI/Version.swift)
 [ "$("${podman_run[@]}" "$image" --version)" = "$version" ] || fail "nslab --version in the image does not print $version"
 
@@ -22,7 +22,7 @@ cleanup() {
     rm -f "$listing"
 }
 trap cleanup EXIT
-podman run -d -i --name "$name" --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
+podman run -d -i --network none --name "$name" --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
     --entrypoint /bin/sh "$image" -c 'read line' >/dev/null || fail "the sleeper container did not start"
 "${podman_run[@]}" --pid=host --privileged -v /:/host:ro "$image" ps --flat --json >"$listing" ||
     fail "nslab ps --flat --json in the image failed"

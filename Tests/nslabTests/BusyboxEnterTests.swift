@@ -195,7 +195,8 @@ struct BusyboxEnterTests {
         let run = try Binary.runProgram(
             "/usr/bin/podman",
             [
-                "run", "-d", "--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",
+                "run", "-d", "--network", "none", "--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit",
+                "nproc=4096:4096",
                 "--hostname", "podbox", "--name", name, tag, "sleep", "600",
             ])
         try #require(run.status == 0, "podman run: \(run.stderr)")
