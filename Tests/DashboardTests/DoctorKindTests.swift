@@ -1,3 +1,5 @@
+import Foundation
+import Glibc
 import NamespaceKit
 import Testing
 
@@ -38,5 +40,33 @@ struct DoctorKindTests {
     func panel() {
         let state = Self.filteredNet()
         #expect(HintTests.namespacesPanel(state).contains("Net    unavailable: seccomp"))
+    }
+}
+
+/// The probe runs beside the first frame: a slow one (creating a network namespace waits while the kernel tears
+/// others down) never keeps the dashboard blank, and its verdicts come in at a later refresh.
+@Suite("Doctor verdicts while the dashboard starts")
+struct DoctorTaskTests {
+    @Test("a probe that takes 1.5 s: start returns at once, the mark comes with the refresh after it")
+    func slowProbe() throws {
+        let scanner = try ProcScanner(root: ProcRoot(LabFixture.path), inside: LabInside())
+        let system = DashboardSystem(
+            scanner: scanner, hostPID: LabFixture.host, launcher: StandInLauncher(pid: LabFixture.child, terminalFD: nil),
+            shell: "/bin/bash", scrollback: 100, environment: ["PATH=/usr/bin:/bin"], probesKinds: true)
+        system.doctorWork = {
+            usleep(1_500_000)
+            let filtered = DoctorFinding(.seccompFilter, "unshare is filtered", fix: "start it unconfined")
+            return [KindVerdict(kind: .net, availability: .no, direct: filtered)]
+        }
+        let started = Date()
+        let harness = Harness(system: system)
+        #expect(Date().timeIntervalSince(started) < 1.0, "the first frame does not wait for the probe")
+        #expect(harness.model.unavailable[.net] == nil)
+        harness.send(.refresh)
+        #expect(harness.model.unavailable[.net] == nil, "still probing")
+        usleep(1_700_000)
+        harness.send(.refresh)
+        #expect(harness.model.unavailable[.net] == DashboardSystem.oneWord(.seccompFilter))
+        #expect(harness.model.doctorLines[.net]?.contains("[doctor: seccomp-filter]") == true)
     }
 }

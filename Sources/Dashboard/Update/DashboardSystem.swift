@@ -78,8 +78,12 @@ public final class DashboardSystem {
     func removeShellStartupFiles() {
         shellStartupFiles?.remove()
     }
-    /// Whether `doctorVerdicts()` probes the live system (the live dashboard) or answers nothing (fixture tests).
+    /// Whether the dashboard asks the doctor about this machine (the live dashboard) or not (fixture tests, where the
+    /// machine running them is not the one on screen).
     let probesKinds: Bool
+    /// How the doctor's verdicts are worked out when `probesKinds` (on a thread of their own, `DoctorTask`); tests
+    /// put a slow one here.
+    var doctorWork: @Sendable () -> [KindVerdict] = { Doctor.examine(countInUse: false).kinds }
 
     /// A system over `scanner`, comparing with `hostPID`, starting children with `launcher`.
     public init(
@@ -106,12 +110,6 @@ public final class DashboardSystem {
         DashboardSystem(
             scanner: try? ProcScanner(), hostPID: SystemCall.processID, launcher: NamespaceLauncher(), shell: shell,
             scrollback: scrollback, scansInBackground: inBackground, probesKinds: true)
-    }
-
-    /// The doctor's verdict for each kind (its probe child and the facts behind it, a few milliseconds); empty in
-    /// fixture tests, where the machine running them is not the one on screen.
-    func doctorVerdicts() -> [KindVerdict] {
-        probesKinds ? Doctor.examine(countInUse: false).kinds : []
     }
 
     /// The login name of `uid` (cached), or its number.

@@ -1,3 +1,4 @@
+import Glibc
 import NamespaceKit
 
 /// Something that happened, as the update step takes it.
@@ -61,6 +62,8 @@ public final class DashboardUpdate {
 
     /// What the panes were last fitted to: the terminal size and the split (see `SplitUpdate.swift`).
     var fittedFor: PaneFit?
+    /// The doctor's verdicts for the Namespaces panel while its probe runs (from `start`); nil once taken.
+    private var doctor: DoctorTask?
 
     /// `--notebook DIR`: where the notebook key writes; nil for `nslab-lab-YYYYMMDD` in the current directory.
     public var notebookDirectory: String?
@@ -88,7 +91,8 @@ public final class DashboardUpdate {
                 || !actions.allSatisfy(Self.onlyForChild)
             perform(actions, on: &model, outcome: &outcome)
         case .refresh:
-            outcome.changedPanels = system.backgroundScan == nil
+            let verdicts = takeDoctorVerdicts(&model)
+            outcome.changedPanels = system.backgroundScan == nil || verdicts
             refresh(&model)
         case .scanFinished:
             guard let result = system.backgroundScan?.take() else { break }
@@ -115,12 +119,17 @@ public final class DashboardUpdate {
         return outcome
     }
 
+    /// How long the first frame waits for the first scan, in seconds (it takes milliseconds on a sound machine).
+    static let firstScanWait = 1.0
+
     /// The first refresh, before the first frame: scan and wait for it (so the first frame has the tree), and give
-    /// the panes their size.
+    /// the panes their size. The wait is short: a /proc file can block its reader for as long as its process
+    /// holds its memory map (a linker at work, a process in exec), and the dashboard must not stay blank for it
+    /// (seen in a full test run: no frame for 15 s); a scan that is late comes in as any later one does.
     public func start(_ model: inout DashboardModel) {
         if let background = system.backgroundScan {
             background.request(scanRequest(model))
-            if let result = background.waitForResult(seconds: 30) {
+            if let result = background.waitForResult(seconds: Self.firstScanWait) {
                 take(result.snapshot, rows: result.rows, into: &model)
             }
         } else {
@@ -128,12 +137,25 @@ public final class DashboardUpdate {
         }
         model.unavailable = system.unavailableKinds(in: model.snapshot)
         // Once per dashboard: the probe child answers for this process, and that does not change while it runs.
-        for verdict in system.doctorVerdicts() where verdict.availability == .no {
+        if system.probesKinds {
+            doctor = DoctorTask(system.doctorWork)
+            // Most often done by now (a few milliseconds): then the first frame has the marks.
+            for _ in 0..<20 where !takeDoctorVerdicts(&model) { usleep(5_000) }
+        }
+        fitPanes(model)
+    }
+
+    /// Marks the kinds the doctor found cannot be created here, once its verdicts are in; true when they were.
+    @discardableResult
+    func takeDoctorVerdicts(_ model: inout DashboardModel) -> Bool {
+        guard let verdicts = doctor?.take() else { return false }
+        doctor = nil
+        for verdict in verdicts where verdict.availability == .no {
             guard let finding = verdict.main, model.unavailable[verdict.kind] == nil else { continue }
             model.unavailable[verdict.kind] = DashboardSystem.oneWord(finding.rule)
             model.doctorLines[verdict.kind] = finding.line(for: .dashboard)
         }
-        fitPanes(model)
+        return true
     }
 
     /// Kills and reaps every child and closes their ptys: on every way out.

@@ -24,6 +24,17 @@ public struct KindVerdict: Sendable, Hashable {
     /// more user namespace).
     public var insideNewUser: DoctorFinding?
 
+    /// A verdict.
+    public init(
+        kind: NamespaceKind, availability: Availability, direct: DoctorFinding? = nil,
+        insideNewUser: DoctorFinding? = nil
+    ) {
+        self.kind = kind
+        self.availability = availability
+        self.direct = direct
+        self.insideNewUser = insideNewUser
+    }
+
     /// The rule to tell first: for `no`, the reason the route through a new user namespace fails when the direct
     /// one only lacks CAP_SYS_ADMIN (that is the one to fix), else the direct one.
     public var main: DoctorFinding? {
