@@ -1,4 +1,6 @@
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE // the release build defines it on the command line
+#endif
 #include "cnamespaces.h"
 
 #include <errno.h>
