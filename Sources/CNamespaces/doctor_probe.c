@@ -9,11 +9,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef CLONE_NEWUSER
@@ -100,8 +102,15 @@ static void probe_nested(const int *flags, int count, const char *uid_line, cons
 }
 
 /* Runs one phase of the probe in a throwaway child and reads its answer into *out; 0, or -1 with errno set. */
+/* Milliseconds on the monotonic clock. */
+static long long now_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 static int run_child(int nested, const int *flags, int count, const char *uid_line, const char *gid_line,
-                     struct nsl_doctor_probe *out) {
+                     int timeout_ms, struct nsl_doctor_probe *out) {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
     pid_t child = _Fork();
@@ -139,7 +148,19 @@ static int run_child(int nested, const int *flags, int count, const char *uid_li
     char *cursor = (char *)out;
     size_t got = 0;
     int read_error = 0;
+    long long deadline = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
     while (got < sizeof *out) {
+        if (timeout_ms >= 0) {
+            long long left = deadline - now_ms();
+            struct pollfd answer = {.fd = pipe_fds[0], .events = POLLIN};
+            int ready = left > 0 ? poll(&answer, 1, (int)left) : 0;
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready <= 0) {
+                read_error = ready == 0 ? ETIMEDOUT : errno;
+                kill(child, SIGKILL); // it is reaped below: a probe that hangs does not hold its caller
+                break;
+            }
+        }
         ssize_t n = read(pipe_fds[0], cursor + got, sizeof *out - got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) read_error = errno;
@@ -159,15 +180,15 @@ static int run_child(int nested, const int *flags, int count, const char *uid_li
 }
 
 int nsl_run_doctor_probe(const int *flags, int count, const char *uid_map_line, const char *gid_map_line,
-                         struct nsl_doctor_probe *out) {
+                         int timeout_ms, struct nsl_doctor_probe *out) {
     if (count < 0 || count > NSL_DOCTOR_KINDS) {
         errno = EINVAL;
         return -1;
     }
     memset(out, 0, sizeof *out);
     struct nsl_doctor_probe nested = {0};
-    if (run_child(0, flags, count, uid_map_line, gid_map_line, out) != 0) return -1;
-    if (run_child(1, flags, count, uid_map_line, gid_map_line, &nested) != 0) return -1;
+    if (run_child(0, flags, count, uid_map_line, gid_map_line, timeout_ms, out) != 0) return -1;
+    if (run_child(1, flags, count, uid_map_line, gid_map_line, timeout_ms, &nested) != 0) return -1;
     memcpy(out->nested_errno, nested.nested_errno, sizeof out->nested_errno);
     out->map_errno = nested.map_errno;
     out->more_levels = nested.more_levels;

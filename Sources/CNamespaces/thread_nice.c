@@ -1,5 +1,5 @@
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE // the release build defines it on the command line
+#define _GNU_SOURCE // Package.swift defines it for every C file of the target
 #endif
 #include "cnamespaces.h"
 

@@ -44,10 +44,12 @@ struct nsl_doctor_probe {
 
 /// Runs the probe for the CLONE_NEW* flags in flags[0..<count] (count at most NSL_DOCTOR_KINDS; the user flag
 /// among them marks its slot). uid_map_line and gid_map_line map root inside to the caller's euid and egid
-/// ("0 1000 1\n"); the parent formats them because the child must not call snprintf. Returns 0, or -1 with errno
-/// set when the child could not be started or its answer was lost.
+/// ("0 1000 1\n"); the parent formats them because the child must not call snprintf. Each of the two children
+/// gets timeout_ms to answer (-1: as long as it takes); one that does not is killed and reaped, and the call fails
+/// with ETIMEDOUT (creating a network namespace waits while the kernel tears others down). Returns 0, or -1 with
+/// errno set when a child could not be started, did not answer in time, or its answer was lost.
 int nsl_run_doctor_probe(const int *_Nonnull flags, int count, const char *_Nonnull uid_map_line,
-                         const char *_Nonnull gid_map_line, struct nsl_doctor_probe *_Nonnull out);
+                         const char *_Nonnull gid_map_line, int timeout_ms, struct nsl_doctor_probe *_Nonnull out);
 
 /// Opens a pseudo-terminal master (posix_openpt, which Swift's Glibc module hides) and closes it again: 0 when one
 /// could be had, else the errno (ENOSPC at kernel.pty.max or a devpts max=, ENOENT without /dev/ptmx).

@@ -81,9 +81,9 @@ public final class DashboardSystem {
     /// Whether the dashboard asks the doctor about this machine (the live dashboard) or not (fixture tests, where the
     /// machine running them is not the one on screen).
     let probesKinds: Bool
-    /// How the doctor's verdicts are worked out when `probesKinds` (on a thread of their own, `DoctorTask`); tests
-    /// put a slow one here.
-    var doctorWork: @Sendable () -> [KindVerdict] = { Doctor.examine(countInUse: false).kinds }
+    /// How the doctor's verdicts are worked out when `probesKinds`: the probe gets 1.5 s (it takes milliseconds on
+    /// a sound machine).
+    var doctorWork: () -> [KindVerdict] = { Doctor.examine(countInUse: false, probeTimeoutMilliseconds: 1_500).kinds }
 
     /// A system over `scanner`, comparing with `hostPID`, starting children with `launcher`.
     public init(

@@ -1,4 +1,3 @@
-import Glibc
 import NamespaceKit
 
 /// Something that happened, as the update step takes it.
@@ -62,8 +61,6 @@ public final class DashboardUpdate {
 
     /// What the panes were last fitted to: the terminal size and the split (see `SplitUpdate.swift`).
     var fittedFor: PaneFit?
-    /// The doctor's verdicts for the Namespaces panel while its probe runs (from `start`); nil once taken.
-    private var doctor: DoctorTask?
 
     /// `--notebook DIR`: where the notebook key writes; nil for `nslab-lab-YYYYMMDD` in the current directory.
     public var notebookDirectory: String?
@@ -91,8 +88,7 @@ public final class DashboardUpdate {
                 || !actions.allSatisfy(Self.onlyForChild)
             perform(actions, on: &model, outcome: &outcome)
         case .refresh:
-            let verdicts = takeDoctorVerdicts(&model)
-            outcome.changedPanels = system.backgroundScan == nil || verdicts
+            outcome.changedPanels = system.backgroundScan == nil
             refresh(&model)
         case .scanFinished:
             guard let result = system.backgroundScan?.take() else { break }
@@ -137,25 +133,22 @@ public final class DashboardUpdate {
         }
         model.unavailable = system.unavailableKinds(in: model.snapshot)
         // Once per dashboard: the probe child answers for this process, and that does not change while it runs.
+        // Once per dashboard: the probe child answers for this process, and that does not change while it runs.
+        // Bounded: creating a network namespace waits while the kernel tears others down (a full test run kept
+        // two dashboards blank past 15 s); a probe that does not answer in time marks nothing.
         if system.probesKinds {
-            doctor = DoctorTask(system.doctorWork)
-            // Most often done by now (a few milliseconds): then the first frame has the marks.
-            for _ in 0..<20 where !takeDoctorVerdicts(&model) { usleep(5_000) }
+            applyDoctorVerdicts(system.doctorWork(), to: &model)
         }
         fitPanes(model)
     }
 
-    /// Marks the kinds the doctor found cannot be created here, once its verdicts are in; true when they were.
-    @discardableResult
-    func takeDoctorVerdicts(_ model: inout DashboardModel) -> Bool {
-        guard let verdicts = doctor?.take() else { return false }
-        doctor = nil
+    /// Marks the kinds the doctor found cannot be created here.
+    func applyDoctorVerdicts(_ verdicts: [KindVerdict], to model: inout DashboardModel) {
         for verdict in verdicts where verdict.availability == .no {
             guard let finding = verdict.main, model.unavailable[verdict.kind] == nil else { continue }
             model.unavailable[verdict.kind] = DashboardSystem.oneWord(finding.rule)
             model.doctorLines[verdict.kind] = finding.line(for: .dashboard)
         }
-        return true
     }
 
     /// Kills and reaps every child and closes their ptys: on every way out.

@@ -66,13 +66,13 @@ public struct DoctorReport: Sendable, Hashable {
 public enum Doctor {
     /// The whole report: probe, every fact, verdicts and notes. `countInUse` also scans /proc to count the
     /// namespaces in use per kind.
-    public static func examine(countInUse: Bool = true) -> DoctorReport {
+    public static func examine(countInUse: Bool = true, probeTimeoutMilliseconds: Int32? = nil) -> DoctorReport {
         var environment = DoctorEnvironment.read()
         if countInUse, let scanner = try? ProcScanner() {
             let snapshot = scanner.refresh(relations: false)
             for namespace in snapshot.namespaces { environment.inUse[namespace.kind, default: 0] += 1 }
         }
-        switch DoctorProbe.run() {
+        switch DoctorProbe.run(timeoutMilliseconds: probeTimeoutMilliseconds) {
         case .success(let probe): return report(environment, probe)
         case .failure(let error): return report(environment, nil, probeError: error)
         }

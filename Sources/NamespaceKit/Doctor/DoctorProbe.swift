@@ -39,8 +39,9 @@ public struct ProbeResult: Sendable, Hashable {
 
 /// Runs the throwaway probe child. It costs one fork and a few dozen unshare calls (a few milliseconds).
 public enum DoctorProbe {
-    /// Probes every kind; nil (with the errno) when the child could not run at all.
-    public static func run() -> Result<ProbeResult, Errno> {
+    /// Probes every kind; nil (with the errno) when the child could not run at all, or (ETIMEDOUT) did not answer
+    /// within `timeoutMilliseconds` (nil: as long as it takes).
+    public static func run(timeoutMilliseconds: Int32? = nil) -> Result<ProbeResult, Errno> {
         let kinds = NamespaceKind.allCases
         let flags = kinds.map(\.cloneFlag)
         // The child must not format text, so the maps of its first user namespace are written here.
@@ -48,7 +49,8 @@ public enum DoctorProbe {
         let gidLine = "0 \(getegid()) 1\n"
         var raw = nsl_doctor_probe()
         let status = flags.withUnsafeBufferPointer { buffer in
-            nsl_run_doctor_probe(buffer.baseAddress!, Int32(buffer.count), uidLine, gidLine, &raw)
+            nsl_run_doctor_probe(
+                buffer.baseAddress!, Int32(buffer.count), uidLine, gidLine, timeoutMilliseconds ?? -1, &raw)
         }
         guard status == 0 else { return .failure(.current) }
         func errno(_ value: Int32) -> Errno? { value == 0 ? nil : Errno(value) }
