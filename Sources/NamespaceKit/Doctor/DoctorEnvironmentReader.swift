@@ -125,7 +125,7 @@ extension DoctorEnvironment {
     }
 
     mutating func readSubordinateIDs() {
-        let name = getpwuid(euid).map { String(cString: $0.pointee.pw_name) }
+        let name = UserNames.passwdName(euid)  // not getpwuid: NSS modules crash a static binary (UserNames)
         func ranges(_ path: String) -> [SubordinateRange]? {
             guard let text = Self.text(path) else { return access(path, F_OK) == 0 ? nil : [] }
             return text.split(separator: "\n").compactMap { line in

@@ -1,18 +1,54 @@
 import Glibc
 
-/// Turns uids into login names (via NSS, like `ps`), remembering each answer.
+/// Turns uids into login names from the password file, remembering each answer.
+///
+/// Not through NSS (`getpwuid`): nslab is one static binary, and glibc's NSS loads the modules nsswitch.conf names
+/// (`systemd`, `sss`, `ldap`) as shared libraries built for the shared glibc, which crashes a static program. Seen:
+/// with `passwd: files systemd` (Debian, once systemd's NSS module is installed), every uid missing from the file
+/// sent `nslab ps` and the dashboard into libnss_systemd and SIGSEGV. A uid without a line in the file shows as
+/// its number, as `ps` shows an unknown one.
 public final class UserNames {
     private var names: [UInt32: String] = [:]
+    /// The password file's names, read on the first miss and again on a miss a second later (a user added while
+    /// the dashboard runs).
+    private var file: [UInt32: String] = [:]
+    private var fileRead: UInt64?
+    private let path: String
 
-    /// An empty cache.
-    public init() {}
+    /// An empty cache over `path`.
+    public init(passwd path: String = "/etc/passwd") {
+        self.path = path
+    }
 
     /// The login name for `uid`, or the number when there is none.
     public func name(_ uid: UInt32) -> String {
         if let known = names[uid] { return known }
-        var name = String(uid)
-        if let entry = getpwuid(uid_t(uid)), let login = entry.pointee.pw_name { name = String(cString: login) }
-        names[uid] = name
-        return name
+        let now = SystemCall.monotonicNanoseconds()
+        if fileRead.map({ now &- $0 > 1_000_000_000 }) ?? true {
+            file = Self.read(path)
+            fileRead = now
+        }
+        guard let login = file[uid] else { return String(uid) }
+        names[uid] = login
+        return login
+    }
+
+    /// The login name of `uid` in the password file at `path`, nil when it has none.
+    public static func passwdName(_ uid: UInt32, path: String = "/etc/passwd") -> String? {
+        read(path)[uid]
+    }
+
+    /// `name:password:uid:...` lines as uid to name; the first line for a uid wins, as getpwuid's files module.
+    static func read(_ path: String) -> [UInt32: String] {
+        guard case .success(let bytes) = SystemCall.readRegularFile(path, limit: 16 << 20) else { return [:] }
+        var result: [UInt32: String] = [:]
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
+            guard fields.count >= 3, !fields[0].isEmpty, fields[0].first != UInt8(ascii: "#"),
+                let uid = UInt32(String(decoding: fields[2], as: UTF8.self)), result[uid] == nil
+            else { continue }
+            result[uid] = String(decoding: fields[0], as: UTF8.self)
+        }
+        return result
     }
 }
