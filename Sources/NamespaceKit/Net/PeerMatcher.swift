@@ -11,14 +11,22 @@
 enum PeerMatcher {
     /// Fills in each veth peer's namespace and returns the map's links.
     static func resolve(_ namespaces: inout [NetworkNamespace], raws: [UInt64: RawNamespace]) -> [NetworkLink] {
+        /// A veth by its index, its link's index and a MAC address: its own (`byOwnMAC`) or the one the kernel
+        /// gave for its peer (`byPeerMAC`). At 1,000 namespaces made alike every veth has the same two indexes,
+        /// so the MAC address in the key keeps each look-up to its one or two candidates.
         struct End: Hashable {
             var index: Int32
             var peerIndex: Int32
+            var mac: [UInt8]
         }
-        var byEnds: [End: [(namespace: UInt64, data: RawNamespace.PeerData)]] = [:]
+        var byOwnMAC: [End: [(namespace: UInt64, data: RawNamespace.PeerData)]] = [:]
+        var byPeerMAC: [End: [(namespace: UInt64, data: RawNamespace.PeerData)]] = [:]
         for (id, raw) in raws {
             for (index, data) in raw.peerData where data.netnsid != nil {
-                byEnds[End(index: index, peerIndex: data.linkIndex), default: []].append((id, data))
+                byOwnMAC[End(index: index, peerIndex: data.linkIndex, mac: data.mac), default: []].append((id, data))
+                if let peerMAC = data.peerMAC {
+                    byPeerMAC[End(index: index, peerIndex: data.linkIndex, mac: peerMAC), default: []].append((id, data))
+                }
             }
         }
         var links: [NetworkLink] = []
@@ -35,7 +43,14 @@ enum PeerMatcher {
                     }
                     continue
                 }
-                let candidates = (byEnds[End(index: data.linkIndex, peerIndex: index)] ?? []).filter { other in
+                // Candidates confirmed by at least one side's MAC address, then none contradicted by the other.
+                let confirmed =
+                    if let peerMAC = data.peerMAC {
+                        byOwnMAC[End(index: data.linkIndex, peerIndex: index, mac: peerMAC)] ?? []
+                    } else {
+                        byPeerMAC[End(index: data.linkIndex, peerIndex: index, mac: data.mac)] ?? []
+                    }
+                let candidates = confirmed.filter { other in
                     guard other.namespace != id else { return false }
                     let forward = data.peerMAC.map { $0 == other.data.mac }
                     let backward = other.data.peerMAC.map { $0 == data.mac }
