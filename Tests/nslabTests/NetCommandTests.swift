@@ -190,13 +190,39 @@ struct NetCommandTests {
         #expect((own["interfaces"] as? [[String: Any]])?.contains { $0["name"] as? String == "lo" } == true)
         let ids = Set([try lab.id(lab.a), try lab.id(lab.b), try lab.id(lab.c)])
         var seen = 0
-        for namespace in list where namespace["nslab"] as? Bool != true {
-            // Every other namespace belongs to root: not enterable by nobody, so unknown with a reason.
-            #expect(namespace["interfaces"] is NSNull, "\(namespace["title"] ?? "")")
-            #expect(namespace["routes"] is NSNull)
-            #expect((namespace["error"] as? String)?.isEmpty == false)
-            if let id = (namespace["ns"] as? NSNumber)?.uint64Value, ids.contains(id) { seen += 1 }
+        for namespace in list {
+            let title = "\(namespace["title"] ?? "")"
+            // Either read (no error, interfaces listed) or unknown (an error, interfaces and routes null).
+            if namespace["error"] is NSNull {
+                #expect(namespace["interfaces"] is [[String: Any]], "\(title)")
+            } else {
+                #expect(namespace["interfaces"] is NSNull, "\(title)")
+                #expect(namespace["routes"] is NSNull, "\(title)")
+                #expect((namespace["error"] as? String)?.isEmpty == false, "\(title)")
+            }
+            // The lab's namespaces belong to root: nobody may not enter them.
+            if let id = (namespace["ns"] as? NSNumber)?.uint64Value, ids.contains(id) {
+                seen += 1
+                #expect(namespace["interfaces"] is NSNull, "\(title)")
+                #expect((namespace["error"] as? String)?.hasPrefix("setns: ") == true, "\(title)")
+            }
         }
+        // A namespace nobody made in a user namespace of its own is nobody's to read: joined through that owner.
+        let started = try Binary.runProgram(
+            "/bin/sh",
+            ["-c", "setsid -f setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn sleep 611 </dev/null >/dev/null 2>&1; sleep 0.3; pgrep -n -f '^sleep 611$'"])
+        let nobodys = pid_t(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        try #require(nobodys > 0, "setpriv unshare -Urn: \(started.stderr)")
+        defer { kill(nobodys, SIGKILL) }
+        let nobodyNet = try #require(linkedNamespace(nobodys, "net"))
+        let again = try Binary.runUnprivileged(["net", "--json"])
+        let againList = try #require(
+            (try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["namespaces"]
+                as? [[String: Any]])
+        let mine = try #require(againList.first { ($0["ns"] as? NSNumber)?.uint64Value == nobodyNet })
+        #expect(mine["error"] is NSNull, "\(mine["error"] ?? "")")
+        #expect((mine["interfaces"] as? [[String: Any]])?.map { $0["name"] as? String } == ["lo"])
+        #expect((mine["pids"] as? [Int])?.contains(Int(nobodys)) == true)
         // The text view says so too.
         let text = try Binary.runUnprivileged(["net"])
         #expect(!text.stdout.isEmpty)
