@@ -42,7 +42,14 @@ struct NetworkReaderLiveTests {
             let names = namespace.interfaces?.map(\.name)
             #expect(names == ["lo"], "\(namespace.contents)")
         }
-        // nslab's own namespace is marked as such, exactly once.
+        // nslab's own namespace is marked as such, exactly once; neighbours are read only when asked for.
+        let own = try #require(map.namespaces.first { $0.isOwn })
         #expect(map.namespaces.filter(\.isOwn).count == 1)
+        #expect((try? own.contents.get())?.neighbours == nil)
+        reader.readsNeighbours = true
+        let withNeighbours = reader.read(scanner.refresh(relations: true))
+        let ownAgain = try #require(withNeighbours.namespace(own.id))
+        #expect((try? ownAgain.contents.get())?.neighbours != nil, "\(ownAgain.contents)")
+        #expect(openDescriptors() == before)
     }
 }

@@ -12,8 +12,6 @@ public struct NetworkMapReader {
     public var batchSize = 32
     /// Whether to read neighbour tables too (the map's detail view).
     public var readsNeighbours = false
-    /// Namespaces to read; nil reads all. Others appear unread (the dashboard reads off-screen boxes less often).
-    public var only: Set<UInt64>?
 
     /// A reader.
     public init() {}
@@ -27,11 +25,10 @@ public struct NetworkMapReader {
         let ownID = SystemCall.fileStatus("\(root.path)/self/ns/net").map { UInt64($0.st_ino) }
         let own = try? ownID.get()
         var readings: [UInt64: Result<RawNamespace, NetworkReadFailure>] = [:]
-        let wanted = found.filter { only?.contains($0.inode) ?? true }
         let privileged = SystemCall.effectiveUserID == 0
         var start = 0
-        while start < wanted.count {
-            let batch = Array(wanted[start..<min(start + (privileged ? batchSize : 1), wanted.count)])
+        while start < found.count {
+            let batch = Array(found[start..<min(start + (privileged ? batchSize : 1), found.count)])
             start += batch.count
             for (namespace, result) in zip(batch, readBatch(batch, root: root, privileged: privileged)) {
                 readings[namespace.inode] = result
@@ -44,7 +41,7 @@ public struct NetworkMapReader {
                 switch readings[namespace.inode] {
                 case .success(let raw)?: .success(raw.contents)
                 case .failure(let failure)?: .failure(failure)
-                case nil: .failure(NetworkReadFailure(step: "read", reason: "not read this time", errno: nil))
+                case nil: .failure(NetworkReadFailure(step: "open", reason: "not opened", errno: nil))
                 }
             namespaces.append(
                 NetworkNamespace(
