@@ -12,6 +12,8 @@ final class NetLab {
     let a: String, b: String, c: String
     /// The sleeper `unshare --net` started (its own namespace, no name).
     let sleeper: pid_t
+    /// The sleeper bubblewrap started with --unshare-net; c holds a veth whose other end is in its namespace.
+    let wrapped: pid_t
     private var removed = false
 
     init() throws {
@@ -34,13 +36,20 @@ final class NetLab {
             ip -n $3 link add port0 type veth peer inner netns $4
             ip -n $3 link set port0 master br0
             ip -n $3 link set port0 up
+            ip -n $3 link add bw0 type veth peer bwpeer netns $5
             """
         // The sleeper first, so that its namespace can take the veth end; setsid -f: no child of the test.
         let started = try Binary.runProgram(
             "/bin/sh", ["-c", "setsid -f unshare --net sleep 600 </dev/null >/dev/null 2>&1; sleep 0.2; pgrep -n -f '^sleep 600$'"])
         sleeper = pid_t(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let bwrap = try Binary.runProgram(
+            "/bin/sh",
+            ["-c", "setsid -f bwrap --unshare-net --dev-bind / / sleep 614 </dev/null >/dev/null 2>&1; sleep 0.2; pgrep -n -f '^sleep 614$'"])
+        wrapped = pid_t(bwrap.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        if sleeper <= 0 || wrapped <= 0 { remove() }
         try #require(sleeper > 0, "unshare --net sleep: \(started.stderr)")
-        let made = try Binary.runProgram("/bin/sh", ["-c", script, "sh", a, b, c, String(sleeper)])
+        try #require(wrapped > 0, "bwrap --unshare-net sleep: \(bwrap.stderr)")
+        let made = try Binary.runProgram("/bin/sh", ["-c", script, "sh", a, b, c, String(sleeper), String(wrapped)])
         if made.status != 0 { remove() }
         try #require(made.status == 0, "ip: \(made.stderr)")
     }
@@ -53,6 +62,7 @@ final class NetLab {
         removed = true
         for name in [a, b, c] { _ = try? Binary.runProgram("/usr/sbin/ip", ["netns", "delete", name]) }
         if sleeper > 0 { kill(sleeper, SIGKILL) }
+        if wrapped > 0 { kill(wrapped, SIGKILL) }
     }
 
     /// The namespace id of a name (the inode of its bind mount).
@@ -99,6 +109,7 @@ struct NetCommandTests {
         let sleeperNet = try #require(linkedNamespace(lab.sleeper, "net"))
         let expectedPeers: [String: (String, UInt64)] = [
             "va": (lab.b, try lab.id(lab.b)), "vb": (lab.a, try lab.id(lab.a)), "port0": ("", sleeperNet),
+            "bw0": ("", try #require(linkedNamespace(lab.wrapped, "net"))),
         ]
         for name in [lab.a, lab.b, lab.c] {
             let namespace = try #require(byID[try lab.id(name)], "\(name) is missing")
@@ -156,6 +167,11 @@ struct NetCommandTests {
         #expect((inner["pids"] as? [Int])?.contains(Int(lab.sleeper)) == true)
         let innerPeer = (inner["interfaces"] as? [[String: Any]])?.first { $0["name"] as? String == "inner" }?["peer"]
         #expect(((innerPeer as? [String: Any])?["ns"] as? NSNumber)?.uint64Value == (try lab.id(lab.c)))
+        // bubblewrap's namespace, found through its process, holds the end of c's bw0.
+        let wrappedNet = try #require(linkedNamespace(lab.wrapped, "net"))
+        #expect(wrappedNet != sleeperNet)
+        let wrappedPeer = (byID[wrappedNet]?["interfaces"] as? [[String: Any]])?.first { $0["name"] as? String == "bwpeer" }
+        #expect(((wrappedPeer?["peer"] as? [String: Any])?["ns"] as? NSNumber)?.uint64Value == (try lab.id(lab.c)))
         // The links: the a-b pair and the c-sleeper pair once each, and the bridge port.
         let links = try #require(try run.json()["links"] as? [[String: Any]])
         func has(_ kind: String, _ first: UInt64, _ second: UInt64) -> Bool {
