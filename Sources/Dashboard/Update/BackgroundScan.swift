@@ -8,6 +8,15 @@ struct ScanRequest: Sendable, Equatable {
     var watched: Set<Int32>
     /// The running children, marked in the tree.
     var children: Set<Int32>
+    /// The network map's reading, while the map is open.
+    var network: NetworkReadRequest? = nil
+
+    /// Reads the network as `request` asks, from `snapshot` (on the scan thread, or the update step's in tests).
+    static func readNetwork(_ request: NetworkReadRequest, of snapshot: Snapshot) -> NetworkMap {
+        var reader = NetworkMapReader()
+        reader.readsNeighbours = request.neighboursOf != nil
+        return reader.read(snapshot, containers: ContainerDirectory(for: snapshot.root), only: request.only)
+    }
 }
 
 /// What one scan found: the snapshot and the tree rows built from it, for the update step to take.
@@ -18,6 +27,8 @@ struct ScanResult: Sendable {
     var snapshot: Snapshot
     /// The process tree's rows.
     var rows: [ProcessRow]
+    /// The network map's reading, when one was asked for.
+    var network: NetworkMap? = nil
 }
 
 /// Scans /proc on a thread of its own, so a refresh at 20,000 processes (hundreds of milliseconds of reading)
@@ -176,7 +187,8 @@ private final class Worker: @unchecked Sendable {
             scanner.watchedPids = request.watched
             let snapshot = scanner.refresh(relations: false)
             let rows = ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name)
-            scan.publish(ScanResult(request: request, snapshot: snapshot, rows: rows))
+            let network = request.network.map { ScanRequest.readNetwork($0, of: snapshot) }
+            scan.publish(ScanResult(request: request, snapshot: snapshot, rows: rows, network: network))
         }
     }
 }

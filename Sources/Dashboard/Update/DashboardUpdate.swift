@@ -94,6 +94,7 @@ public final class DashboardUpdate {
             guard let result = system.backgroundScan?.take() else { break }
             outcome.changedPanels = true
             take(result.snapshot, rows: result.rows, into: &model)
+            takeNetwork(result.network, asked: result.request.network, into: &model)
         case .wake:
             outcome.changedPanels = recomputeIfDue(&model)
         case .ptyReadable(let fd):
@@ -119,9 +120,10 @@ public final class DashboardUpdate {
     /// the panes their size.
     public func start(_ model: inout DashboardModel) {
         if let background = system.backgroundScan {
-            background.request(scanRequest(model))
+            background.request(scanRequest(&model))
             if let result = background.waitForResult(seconds: 30) {
                 take(result.snapshot, rows: result.rows, into: &model)
+                takeNetwork(result.network, asked: result.request.network, into: &model)
             }
         } else {
             scanHere(&model)
@@ -200,6 +202,8 @@ public final class DashboardUpdate {
             case .reset:
                 outcome.changedPanels = true
                 reset(&model, outcome: &outcome)
+            case .readNetwork:
+                refresh(&model)
             }
         }
     }
@@ -363,23 +367,32 @@ public final class DashboardUpdate {
     /// on the background thread and its result comes back as `.scanFinished`; in tests it runs here.
     func refresh(_ model: inout DashboardModel) {
         guard let background = system.backgroundScan else { return scanHere(&model) }
-        background.request(scanRequest(model))
+        background.request(scanRequest(&model))
     }
 
     /// Scans on this thread and takes the result at once.
     private func scanHere(_ model: inout DashboardModel) {
-        let request = scanRequest(model)
+        let request = scanRequest(&model)
         guard let snapshot = system.scan(watching: request.watched) else { return }
         let rows = ProcessRows.rows(
             snapshot, host: system.hostPID, children: request.children, userName: system.userName)
         take(snapshot, rows: rows, into: &model)
+        takeNetwork(request.network.map { ScanRequest.readNetwork($0, of: snapshot) }, asked: request.network, into: &model)
+    }
+
+    /// Puts a network reading (made with the scan, while the map is open) into the map's state.
+    private func takeNetwork(_ reading: NetworkMap?, asked: NetworkReadRequest?, into model: inout DashboardModel) {
+        guard let reading, let asked else { return }
+        model.network.take(reading, full: asked.only == nil, now: now())
     }
 
     /// What a scan should re-read completely (the running children and the compared process) and mark.
-    private func scanRequest(_ model: DashboardModel) -> ScanRequest {
+    /// While the network map is open it also asks for a network reading (full, or of the boxes on screen).
+    private func scanRequest(_ model: inout DashboardModel) -> ScanRequest {
         let running = Set(model.tabs.filter { $0.exit == nil }.map(\.pid))
         let compared = comparedPID(model).map { [$0] } ?? []
-        return ScanRequest(watched: running.union(compared), children: running)
+        let network = model.overlay == .network ? model.network.nextRequest(onScreen: model.networkOnScreen) : nil
+        return ScanRequest(watched: running.union(compared), children: running, network: network)
     }
 
     /// Puts a scan's snapshot and tree into the model, and recomputes the comparison and the maps from it.

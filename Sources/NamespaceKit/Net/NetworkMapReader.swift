@@ -16,10 +16,15 @@ public struct NetworkMapReader {
     /// A reader.
     public init() {}
 
-    /// The map of `snapshot`'s network namespaces; `containers` labels processes in containers.
-    public func read(_ snapshot: Snapshot, containers: ContainerDirectory? = nil) -> NetworkMap {
+    /// The map of `snapshot`'s network namespaces; `containers` labels processes in containers. `only` limits
+    /// the reading to those namespace ids (the dashboard's map re-reads just the boxes on screen each interval,
+    /// for their counters); peers outside it are then left unresolved.
+    public func read(_ snapshot: Snapshot, containers: ContainerDirectory? = nil, only: Set<UInt64>? = nil)
+        -> NetworkMap
+    {
         let root = snapshot.root
         let found = (snapshot.namespaces + snapshot.heldNamespaces).filter { $0.kind == .net }
+            .filter { only?.contains($0.inode) ?? true }
             .sorted { $0.inode < $1.inode }
         let hostID = snapshot.process(1)?.namespaces[.net].value
         let ownID = SystemCall.fileStatus("\(root.path)/self/ns/net").map { UInt64($0.st_ino) }
