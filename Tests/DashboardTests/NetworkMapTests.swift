@@ -243,6 +243,19 @@ struct NetworkMapTests {
         #expect(requests.allSatisfy { $0.neighboursOf == 1 })
     }
 
+    /// In a sandbox whose pid 1 cannot be read the reader cannot say which namespace is the host's (`isHost`
+    /// nil); kthreadd, pid 2, is in the initial namespaces, so its namespace is marked instead of none.
+    @Test("the host's box is marked, also where pid 1 cannot be read")
+    func hostMarked() throws {
+        var map = NetworkFixture.map()
+        map.namespaces[0].isHost = nil
+        map.namespaces[0].pids = [2, 3]
+        map.namespaces[0].command = "[kthreadd]"
+        #expect(screen(NetworkFixture.state(map)).contains { $0.contains("● HOST · pid 2 [kthreadd]") })
+        map.namespaces[0].pids = [3]
+        #expect(!screen(NetworkFixture.state(map)).joined().contains("HOST"))
+    }
+
     @Test("a namespace that could not be read shows as unknown with the reason, never as empty")
     func unknownNamespace() throws {
         var map = NetworkFixture.map()

@@ -27,8 +27,14 @@ public enum NetworkMapView {
     public static func title(of namespace: NetworkNamespace, tabs: [ChildTab]) -> String {
         let tab = tabs.enumerated().first { !$0.element.closed && namespace.pids.contains($0.element.pid) }
         var title = tab.map { "tab \($0.offset + 1) " + SplitPaneView.title(of: $0.element) } ?? namespace.title
-        if namespace.isHost == true { title = "● HOST · " + title }
+        if isHost(namespace) { title = "● HOST · " + title }
         return title
+    }
+
+    /// The host's namespace: pid 1's; where pid 1 cannot be read (a sandbox), kthreadd's, which as pid 2 is always
+    /// in the initial namespaces.
+    static func isHost(_ namespace: NetworkNamespace) -> Bool {
+        namespace.isHost ?? (namespace.pids.contains(2) && namespace.command == "[kthreadd]")
     }
 
     /// Draws the map (or the detail) into the screen above the status bar.

@@ -1,0 +1,150 @@
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// The network map in the real dashboard, in tmux, as root: two children the dashboard launched in new network
+/// namespaces, joined by the test with a veth pair (addresses only inside them), shown as two boxes and a line
+/// whose counters move when one pings the other.
+@Suite("network map end to end", .serialized)
+struct NetworkMapEndToEndTests {
+    /// The pids of "Child N [" labels on the screen.
+    func childPIDs(_ screen: String) -> Set<pid_t> {
+        var found: Set<pid_t> = []
+        var rest = screen[...]
+        while let range = rest.range(of: #"Child \d+ \["#, options: .regularExpression) {
+            if let pid = pid_t(rest[range].dropFirst(6).prefix { $0.isNumber }) { found.insert(pid) }
+            rest = rest[range.upperBound...]
+        }
+        return found
+    }
+
+    /// The host's interfaces and addresses, brief: name, state, MAC, addresses (no counters, no lifetimes).
+    func hostNetwork() throws -> String {
+        let result = try Binary.runProgram("/bin/sh", ["-c", "ip -br link; ip -br addr"])
+        try #require(result.status == 0, "ip: \(result.stderr)")
+        return result.stdout
+    }
+
+    /// Runs `script` with `sh -c` inside `pid`'s network namespace only.
+    func inNetns(_ pid: pid_t, _ script: String) throws -> RunResult {
+        try Binary.runProgram("/usr/bin/nsenter", ["-t", String(pid), "-n", "/bin/sh", "-c", script])
+    }
+
+    /// The map's line for the interface with `address`, and the column of its lane's corner (┐ or ┘).
+    func corner(_ lines: [[Character]], from: Int) -> Int? {
+        let row = lines[from]
+        // The lane's corner is right of the rate label, which follows the box's ├.
+        guard let tee = row.firstIndex(of: "├") else { return nil }
+        return row.indices.first { $0 > tee && (row[$0] == "┐" || row[$0] == "┘") }
+    }
+
+    @Test("two children joined by a veth: both boxes, the line between their interfaces, counters that move with ping")
+    func vethBetweenChildren() throws {
+        try requireRoot()
+        let hostBefore = try hostNetwork()
+        let tmux = try TmuxSession(
+            "\(Binary.path) --ns net --shell /bin/sh", width: 140, height: 45, environment: ["PS1": "child$ "])
+        try tmux.send("F5")
+        let launched = try tmux.waitFor(#"Child \d+ \[net\]"#, regex: true)
+        let first = try #require(childPIDs(launched).first)
+        try tmux.send("C-]")
+        try tmux.waitFor("Namespaces")
+        try tmux.send("F5")
+        var second: pid_t?
+        for _ in 0..<100 where second == nil {
+            second = childPIDs(try tmux.screen()).subtracting([first]).first
+            if second == nil { usleep(50_000) }
+        }
+        let screenNow = (try? tmux.screen()) ?? ""
+        let other = try #require(second, "\(screenNow)")
+        defer {
+            // On any way out: the children go, and with their namespaces the veth pair.
+            for pid in [first, other] where Processes.namespaceLink(pid, "net") != nil { kill(pid, SIGKILL) }
+        }
+        try tmux.send("C-]")
+        // Never touch a namespace the test did not make: both must be new, and not each other's.
+        let own = try #require(Processes.namespaceLink(getpid(), "net"))
+        let firstNet = try #require(Processes.namespaceLink(first, "net"))
+        let otherNet = try #require(Processes.namespaceLink(other, "net"))
+        try #require(firstNet != own && otherNet != own && firstNet != otherNet)
+
+        // Quiet ends (no IPv6 chatter), the pair, addresses, up.
+        let quiet = "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
+        var made = try inNetns(
+            first, "\(quiet) && ip link add va type veth peer name vb netns \(other) && ip link set lo up")
+        try #require(made.status == 0, "\(made.stderr)")
+        made = try inNetns(first, "ip addr add 10.212.0.1/24 dev va && ip link set va up")
+        try #require(made.status == 0, "\(made.stderr)")
+        made = try inNetns(other, "\(quiet) && ip addr add 10.212.0.2/24 dev vb && ip link set vb up && ip link set lo up")
+        try #require(made.status == 0, "\(made.stderr)")
+
+        try tmux.send("W")
+        // Both boxes, titled by their tabs, and the host's marked; the line from va's row to vb's.
+        var lines: [[Character]] = []
+        var rows: (Int, Int)?
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let screen = try tmux.drawnScreen()
+            lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+            let va = lines.firstIndex { String($0).contains("va ") && String($0).contains("10.212.0.1/24") }
+            let vb = lines.firstIndex { String($0).contains("vb ") && String($0).contains("10.212.0.2/24") }
+            if screen.contains("tab 1 Child \(first) [net]"), screen.contains("tab 2 Child \(other) [net]"),
+                screen.contains("● HOST"), let va, let vb, screen.contains(" p/s ")
+            {
+                rows = (va, vb)
+                break
+            }
+            usleep(100_000)
+        }
+        let (va, vb) = try #require(rows, "\(lines.map { String($0) }.joined(separator: "\n"))")
+        let shown = lines.map { String($0) }.joined(separator: "\n")
+        let lane = try #require(corner(lines, from: va), "\(shown)")
+        #expect(corner(lines, from: vb) == lane, "\(shown)")
+        for y in (min(va, vb) + 1)..<max(va, vb) {
+            #expect(["│", "┼"].contains(lines[y][lane]), "row \(y) of\n\(shown)")
+        }
+
+        // A quiet interval first, then ping: the link's packets per second on va's row go above zero.
+        func packetsPerSecond() throws -> Int? {
+            let row = try tmux.drawnScreen().split(separator: "\n").first {
+                $0.contains("va ") && $0.contains("10.212.0.1/24")
+            }
+            guard let row, let range = row.range(of: #"\d+ p/s"#, options: .regularExpression) else { return nil }
+            return Int(row[range].prefix { $0.isNumber })
+        }
+        var quietSeen = false
+        for _ in 0..<100 where !quietSeen {
+            quietSeen = try packetsPerSecond() == 0
+            if !quietSeen { usleep(100_000) }
+        }
+        let quietScreen = (try? tmux.drawnScreen()) ?? ""
+        try #require(quietSeen, "the link never showed 0 p/s:\n\(quietScreen)")
+        let ping = try inNetns(first, "ping -c 3 -i 0.2 -W 2 10.212.0.2")
+        #expect(ping.status == 0, "\(ping.stdout) \(ping.stderr)")
+        var moved = 0
+        for _ in 0..<60 where moved == 0 {
+            moved = try packetsPerSecond() ?? 0
+            if moved == 0 { usleep(50_000) }
+        }
+        let movedScreen = (try? tmux.drawnScreen()) ?? ""
+        #expect(moved > 0, "the link's rate never moved:\n\(movedScreen)")
+
+        // Enter on a child's namespace: its detail, routes included; Esc back to the map; W closes; q and y quit.
+        try tmux.send("Down")
+        try tmux.send("Enter")
+        try tmux.waitFor("10.212.0.0/24 dev v", timeout: 5)
+        try tmux.waitFor("Neighbours")
+        try tmux.send("Escape")
+        try tmux.waitFor("Network map")
+        try tmux.send("W")
+        try tmux.waitFor("Namespaces")
+        try tmux.send("q")
+        try tmux.waitFor("y/n")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(first) && Processes.endsSoon(other), "a child outlived the dashboard")
+        let hostAfter = try hostNetwork()
+        #expect(hostAfter == hostBefore, "the host's interfaces or addresses changed")
+        #expect(!hostAfter.split(separator: "\n").contains { $0.hasPrefix("va") || $0.hasPrefix("vb") })
+    }
+}
