@@ -17,7 +17,7 @@ public enum StatusBar {
         }
         if state.search?.editing == true { return "Enter keep · Esc clear" }
         if state.focus == .maps { return "\(MapPanel.scrollKeys) scroll · Tab panel · ? help · q quit" }
-        return "1-8 kinds · F5 launch · W net map · Tab panel · ? help · q quit"
+        return "1-8 kinds · F5 launch · W net · Tab panel · ? help · q quit"
     }
 
     /// Draws the bar into `rect` (one row).
