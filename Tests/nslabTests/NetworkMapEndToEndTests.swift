@@ -105,10 +105,11 @@ struct NetworkMapEndToEndTests {
             #expect(["│", "┼"].contains(lines[y][lane]), "row \(y) of\n\(shown)")
         }
 
-        // A quiet interval first, then ping: the link's packets per second on va's row go above zero.
+        // A quiet interval first, then ping: the link's packets per second go above zero. The rate is written on
+        // the row of the link's first end (the namespace with the lower id), which may be va's or vb's.
         func packetsPerSecond() throws -> Int? {
             let row = try tmux.drawnScreen().split(separator: "\n").first {
-                $0.contains("va ") && $0.contains("10.212.0.1/24")
+                ($0.contains("10.212.0.1/24") || $0.contains("10.212.0.2/24")) && $0.contains(" p/s ")
             }
             guard let row, let range = row.range(of: #"\d+ p/s"#, options: .regularExpression) else { return nil }
             return Int(row[range].prefix { $0.isNumber })
