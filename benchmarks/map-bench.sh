@@ -2,7 +2,7 @@
 # A key in the dashboard's network map (W) at 2 x PAIRS network namespaces (default 500 pairs: 1,000), joined in
 # veth pairs with an address at each end, all made by `ip` inside a mount namespace of this script's own (as
 # net-bench.sh makes them, so not even the names are seen outside; deleted at the end). The dashboard runs in tmux
-# (120x40) in that mount namespace; the time from sending Down (and PgDn) until the box under the cursor changes on
+# (120x40) in that mount namespace; the time from sending Down, Up, PgDn and PgUp until the box under the cursor changes on
 # screen is taken KEYS times each. Bar (DESIGN.md): a key in the map <= 50 ms.
 # Usage: benchmarks/map-bench.sh [PAIRS] [KEYS]   (as root; needs tmux)
 #        NSLAB_BENCH_BINARY=path benchmarks/map-bench.sh   (skip the release build)
@@ -80,9 +80,10 @@ tmux("send-keys", "-t", "map", "W")
 _, text = wait_for(lambda s: (m := MARKER.search(s)) is not None and int(m.group(3)) >= made)
 print(f"the map shows {MARKER.search(text).group(3)} namespaces ({made} made here)")
 time.sleep(2.5)  # a full reading and a partial one, so keys are timed while the map reads
-results = {"Down": [], "PgDn": []}
+# Each key and its opposite in turn, so the cursor always has somewhere to go.
+results = {"Down": [], "Up": [], "PgDn": [], "PgUp": []}
 for _ in range(samples):
-    for key, name in (("Down", "Down"), ("NPage", "PgDn")):
+    for key, name in (("Down", "Down"), ("Up", "Up"), ("NPage", "PgDn"), ("PPage", "PgUp")):
         before = cursor(screen())
         begin = time.monotonic()
         tmux("send-keys", "-t", "map", key)

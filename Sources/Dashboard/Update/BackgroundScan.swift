@@ -183,11 +183,22 @@ private final class Worker: @unchecked Sendable {
         SystemCall.lowerThisThreadsPriority(by: 10)
         guard let scanner = try? ProcScanner(root: root) else { return }
         let users = UserNames()
+        // The network map also wants namespaces no process is in (`ip netns` bind mounts, open fds): found on its
+        // full readings only (they cost a look through every mount namespace), and kept for the partial ones
+        // between, which need their holders to open them again.
+        var held: [Namespace] = []
         while let request = scan.next() {
             scanner.watchedPids = request.watched
-            let snapshot = scanner.refresh(relations: false)
+            let fullNetwork = request.network.map { $0.only == nil } ?? false
+            scanner.findsHeldNamespaces = fullNetwork
+            let snapshot = scanner.refresh(relations: fullNetwork)
             let rows = ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name)
-            let network = request.network.map { ScanRequest.readNetwork($0, of: snapshot) }
+            var network: NetworkMap?
+            if let asked = request.network {
+                var seen = snapshot
+                if fullNetwork { held = snapshot.heldNamespaces } else { seen.heldNamespaces = held }
+                network = ScanRequest.readNetwork(asked, of: seen)
+            }
             scan.publish(ScanResult(request: request, snapshot: snapshot, rows: rows, network: network))
         }
     }
