@@ -10,10 +10,14 @@ enum NetworkFixture {
         _ index: Int32, _ name: String, kind: String = "veth", address: String? = nil, master: Int32? = nil,
         bytes: UInt64 = 0, packets: UInt64 = 0
     ) -> NetworkInterface {
-        let addresses = address.map { text -> [InterfaceAddress] in
-            let parts = text.split(separator: "/")
-            return [InterfaceAddress(family: "inet", address: String(parts[0]), prefixLength: Int(parts[1])!, scope: "global")]
-        } ?? []
+        let addresses =
+            address.map { text -> [InterfaceAddress] in
+                let parts = text.split(separator: "/")
+                return [
+                    InterfaceAddress(
+                        family: "inet", address: String(parts[0]), prefixLength: Int(parts[1])!, scope: "global")
+                ]
+            } ?? []
         return NetworkInterface(
             index: index, name: name, kind: kind, flags: 1, state: "up", mtu: 1500, mac: "02:00:00:00:00:0\(index)",
             addresses: addresses, master: master, peer: nil,
@@ -29,7 +33,10 @@ enum NetworkFixture {
             contents: .success(
                 NetworkContents(
                     interfaces: interfaces,
-                    routes: [NetworkRoute(family: "inet", destination: nil, gateway: "10.9.0.254", interfaceIndex: 2, metric: 0)],
+                    routes: [
+                        NetworkRoute(
+                            family: "inet", destination: nil, gateway: "10.9.0.254", interfaceIndex: 2, metric: 0)
+                    ],
                     neighbours: nil, addressesUnknown: false)))
     }
 
@@ -52,7 +59,10 @@ enum NetworkFixture {
                 ]),
             namespace(
                 3, names: ["blue"], pid: 300,
-                [interface(1, "lo", kind: "loopback", address: "127.0.0.1/8"), interface(2, "veth-b", address: "10.9.0.2/24")]),
+                [
+                    interface(1, "lo", kind: "loopback", address: "127.0.0.1/8"),
+                    interface(2, "veth-b", address: "10.9.0.2/24"),
+                ]),
             namespace(
                 4, pid: 400, container: "podman web",
                 [interface(1, "lo", kind: "loopback"), interface(2, "eth0", address: "172.20.0.2/16")]),
@@ -132,7 +142,8 @@ struct NetworkMapTests {
         let bridge = try #require(layout.blocks[0].rows[3])
         let port = try #require(layout.lines.first { $0.link.kind == .bridgePort })
         #expect(port.ends == [.row(hostPort), .row(bridge)])
-        let toContainer = try #require(layout.lines.first { $0.link.ends.first?.namespace == 1 && $0.link.kind == .veth })
+        let toContainer = try #require(
+            layout.lines.first { $0.link.ends.first?.namespace == 1 && $0.link.kind == .veth })
         #expect(toContainer.ends == [.row(hostPort), .row(try #require(layout.blocks[3].rows[2]))])
         // Lines that overlap get lanes of their own.
         let lanes = layout.lines.compactMap(\.laneX)
@@ -259,7 +270,8 @@ struct NetworkMapTests {
     @Test("a namespace that could not be read shows as unknown with the reason, never as empty")
     func unknownNamespace() throws {
         var map = NetworkFixture.map()
-        map.namespaces[2].contents = .failure(NetworkReadFailure(step: "setns", reason: "Operation not permitted", errno: 1))
+        map.namespaces[2].contents = .failure(
+            NetworkReadFailure(step: "setns", reason: "Operation not permitted", errno: 1))
         let state = NetworkFixture.state(map)
         #expect(screen(state).contains { $0.contains("unknown: setns: Operation not permitted") })
     }

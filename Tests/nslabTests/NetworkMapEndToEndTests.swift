@@ -76,7 +76,8 @@ struct NetworkMapEndToEndTests {
         try #require(made.status == 0, "\(made.stderr)")
         made = try inNetns(first, "ip addr add 10.212.0.1/24 dev va && ip link set va up")
         try #require(made.status == 0, "\(made.stderr)")
-        made = try inNetns(other, "\(quiet) && ip addr add 10.212.0.2/24 dev vb && ip link set vb up && ip link set lo up")
+        made = try inNetns(
+            other, "\(quiet) && ip addr add 10.212.0.2/24 dev vb && ip link set vb up && ip link set lo up")
         try #require(made.status == 0, "\(made.stderr)")
 
         try tmux.send("W")

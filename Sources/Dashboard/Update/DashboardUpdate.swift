@@ -377,7 +377,8 @@ public final class DashboardUpdate {
         let rows = ProcessRows.rows(
             snapshot, host: system.hostPID, children: request.children, userName: system.userName)
         take(snapshot, rows: rows, into: &model)
-        takeNetwork(request.network.map { ScanRequest.readNetwork($0, of: snapshot) }, asked: request.network, into: &model)
+        let network = request.network.map { ScanRequest.readNetwork($0, of: snapshot) }
+        takeNetwork(network, asked: request.network, into: &model)
     }
 
     /// Puts a network reading (made with the scan, while the map is open) into the map's state.

@@ -46,7 +46,8 @@ public enum NetworkMapView {
             network.detail ? "Network namespace" : "Network map", in: frame, focused: true, buffer: &buffer,
             theme: theme)
         guard let map = network.map else {
-            buffer.write("reading the network namespaces…", x: inner.x + 1, y: inner.y, style: theme[.hint], clip: inner)
+            buffer.write(
+                "reading the network namespaces…", x: inner.x + 1, y: inner.y, style: theme[.hint], clip: inner)
             return
         }
         if network.detail {
@@ -54,7 +55,8 @@ public enum NetworkMapView {
             return
         }
         if map.namespaces.isEmpty {
-            buffer.write("no network namespace could be found", x: inner.x + 1, y: inner.y, style: theme[.hint], clip: inner)
+            buffer.write(
+                "no network namespace could be found", x: inner.x + 1, y: inner.y, style: theme[.hint], clip: inner)
             return
         }
         let layout = NetworkMapLayout.make(map, cursor: network.cursor, scroll: network.scroll, in: inner)
@@ -63,7 +65,8 @@ public enum NetworkMapView {
         let first = layout.scroll + 1
         let last = layout.scroll + layout.blocks.count
         // The marker says where the view is whenever some boxes are out of it.
-        let position = layout.blocks.count < layout.total ? "\(first)-\(last) of \(layout.total)" : "\(layout.total) namespaces"
+        let position =
+            layout.blocks.count < layout.total ? "\(first)-\(last) of \(layout.total)" : "\(layout.total) namespaces"
         PanelFrame.marker(
             [position] + (layout.folded ? ["folded"] : []) + [hints], in: frame, focused: true, buffer: &buffer,
             theme: theme)
@@ -139,7 +142,9 @@ public enum NetworkMapView {
                 }
                 if let block, !block.folded { buffer.write("├", x: start, y: y, style: style, clip: area) }
                 if let laneX = line.laneX, let span {
-                    let corner = span.lowerBound == span.upperBound ? "─" : y == span.lowerBound ? "┐" : y == span.upperBound ? "┘" : "┤"
+                    let corner =
+                        span.lowerBound == span.upperBound
+                        ? "─" : y == span.lowerBound ? "┐" : y == span.upperBound ? "┘" : "┤"
                     buffer.write(corner, x: laneX, y: y, style: style, clip: area)
                 }
             }
@@ -205,13 +210,16 @@ public enum NetworkMapView {
             if let peer = interface.peer {
                 head += "  peer " + (peer.name ?? "#\(peer.index)") + (peer.namespace.map { " in net:[\($0)]" } ?? "")
             }
-            if let master = interface.master, let bridge = contents.interface(master) { head += "  port of " + bridge.name }
+            if let master = interface.master, let bridge = contents.interface(master) {
+                head += "  port of " + bridge.name
+            }
             lines.append(head)
             let addresses = interface.addresses.map { $0.map(\.text).joined(separator: " ") } ?? "addresses unknown"
             if !addresses.isEmpty { lines.append("      " + addresses) }
             let counters = interface.counters
             lines.append(
-                "      rx \(counters.rxBytes) B \(counters.rxPackets) pkts · tx \(counters.txBytes) B \(counters.txPackets) pkts")
+                "      rx \(counters.rxBytes) B \(counters.rxPackets) pkts · tx \(counters.txBytes) B \(counters.txPackets) pkts"
+            )
         }
         lines.append("Routes")
         let routes = contents.routes ?? []
@@ -228,7 +236,9 @@ public enum NetworkMapView {
         if neighbours.isEmpty { lines.append("  none") }
         for neighbour in neighbours {
             let device = contents.interface(neighbour.interfaceIndex)?.name ?? "#\(neighbour.interfaceIndex)"
-            lines.append("  \(neighbour.address)" + (neighbour.mac.map { " lladdr " + $0 } ?? "") + " \(neighbour.state) dev \(device)")
+            lines.append(
+                "  \(neighbour.address)" + (neighbour.mac.map { " lladdr " + $0 } ?? "")
+                    + " \(neighbour.state) dev \(device)")
         }
         return lines
     }
@@ -246,7 +256,8 @@ public enum NetworkMapView {
                 style: heading ? theme[.title] : theme[.normal], clip: inner)
         }
         let position =
-            lines.count > inner.height ? "\(top + 1)-\(min(lines.count, top + inner.height)) of \(lines.count)" : "detail"
+            lines.count > inner.height
+            ? "\(top + 1)-\(min(lines.count, top + inner.height)) of \(lines.count)" : "detail"
         PanelFrame.marker([position, detailHints], in: frame, focused: true, buffer: &buffer, theme: theme)
     }
 
