@@ -149,4 +149,36 @@ struct NetworkMapEndToEndTests {
         #expect(hostAfter == hostBefore, "the host's interfaces or addresses changed")
         #expect(!hostAfter.split(separator: "\n").contains { $0.hasPrefix("va") || $0.hasPrefix("vb") })
     }
+
+    /// The dashboard's own scan skips namespaces no process is in, and the map first showed only namespaces with
+    /// processes: an `ip netns` name (a bind mount) was missing. The dashboard runs here in a mount namespace of
+    /// its own with a tmpfs on /run, where the test adds the name, so nothing of it is seen outside; it goes with
+    /// that mount namespace when the dashboard quits.
+    @Test("a namespace held only by an ip netns name is on the map, titled by the name")
+    func heldByName() throws {
+        try requireRoot()
+        let name = "maptest\(getpid() % 100000)"
+        let tmux = try TmuxSession(
+            "exec unshare -m --propagation private -- /bin/sh -c 'mount -t tmpfs maptest /run && exec "
+                + "\(Binary.path) --shell /bin/sh'")
+        try tmux.waitFor("Namespaces")
+        let dashboard = try tmux.panePID()
+        try #require(
+            Processes.namespaceLink(dashboard, "mnt") != Processes.namespaceLink(getpid(), "mnt"),
+            "the dashboard must be in a mount namespace of its own")
+        let added = try Binary.runProgram(
+            "/usr/bin/nsenter", ["-t", String(dashboard), "-m", "/bin/sh", "-c", "ip netns add \(name)"])
+        try #require(added.status == 0, "ip netns add: \(added.stderr)")
+        try tmux.send("W")
+        try tmux.waitFor("netns \(name)", timeout: 10)
+        // The name's namespace has lo only, down, and no process: its box says so, read rather than unknown.
+        let screen = try tmux.waitFor("lo         down", timeout: 5)
+        #expect(!screen.contains("unknown:"), "\(screen)")
+        try tmux.send("W")  // not Esc: Esc then q at once reads as Alt-q
+        try tmux.waitFor("Namespaces")
+        try tmux.send("q")
+        usleep(500_000)
+        #expect(try tmux.paneDead(), "q with no child quits at once")
+        #expect(Processes.endsSoon(dashboard))
+    }
 }
