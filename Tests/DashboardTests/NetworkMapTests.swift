@@ -267,6 +267,24 @@ struct NetworkMapTests {
         #expect(!screen(NetworkFixture.state(map)).joined().contains("HOST"))
     }
 
+    /// At 80 columns a row with IPv6 addresses was cut at the box's border, so a cut address looked whole.
+    @Test("an interface row too long for its box ends in an ellipsis, a blank before the border")
+    func longRowCut() throws {
+        var map = NetworkFixture.map()
+        var contents = try #require(try? map.namespaces[1].contents.get())
+        contents.interfaces[1].addresses?.append(
+            InterfaceAddress(family: "inet6", address: "fe80::d00d:a6ff:fe67:1ecd", prefixLength: 64, scope: "link"))
+        map.namespaces[1].contents = .success(contents)
+        let state = NetworkFixture.state(map, columns: 80, rows: 24)
+        let layout = try #require(NetworkMapView.layout(state))
+        #expect(!layout.folded)
+        let block = layout.blocks[1]
+        let row = Array(screen(state)[try #require(block.rows[2])])
+        let border = block.rect.maxX - 1
+        #expect(row[border - 2] == "…", "\(String(row))")
+        #expect(row[border - 1] == " ")
+    }
+
     @Test("a namespace that could not be read shows as unknown with the reason, never as empty")
     func unknownNamespace() throws {
         var map = NetworkFixture.map()

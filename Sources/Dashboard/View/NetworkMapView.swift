@@ -103,7 +103,9 @@ public enum NetworkMapView {
             }
             for interface in interfaces {
                 guard let y = block.rows[interface.index], y < inside.maxY else { continue }
-                buffer.write(row(interface), x: inside.x + 1, y: y, style: theme[.normal], clip: inside)
+                // Cut with an ellipsis, a blank before the border: an address must not look whole when it is not.
+                let text = DisplayWidth.truncated(row(interface), to: max(1, inside.width - 2))
+                buffer.write(text, x: inside.x + 1, y: y, style: theme[.normal], clip: inside)
             }
         }
     }
