@@ -285,6 +285,26 @@ struct NetworkMapTests {
         #expect(row[border - 1] == " ")
     }
 
+    @Test("a partial reading that finds a box's interfaces changed makes the next reading full; so does reopening")
+    func changedInterfacesReadEverything() throws {
+        var state = NetworkFixture.state(NetworkFixture.map())
+        let onScreen = state.networkOnScreen
+        #expect(state.network.nextRequest(onScreen: onScreen).only == onScreen)
+        var partial = NetworkFixture.map()
+        partial.namespaces = [partial.namespaces[2]]
+        state.network.take(partial, full: false, now: 2_000_000_000)
+        #expect(state.network.nextRequest(onScreen: onScreen).only == onScreen, "same interfaces: still partial")
+        var contents = try #require(try? partial.namespaces[0].contents.get())
+        contents.interfaces.append(NetworkFixture.interface(3, "vnew"))
+        partial.namespaces[0].contents = .success(contents)
+        state.network.take(partial, full: false, now: 3_000_000_000)
+        #expect(state.network.nextRequest(onScreen: onScreen).only == nil, "a new interface: read everything")
+        #expect(state.network.nextRequest(onScreen: onScreen).only == onScreen)
+        _ = state.handle(.key(.escape))
+        _ = state.handle(.key(.character("W")))
+        #expect(state.network.nextRequest(onScreen: onScreen).only == nil, "reopened: read everything")
+    }
+
     @Test("a namespace that could not be read shows as unknown with the reason, never as empty")
     func unknownNamespace() throws {
         var map = NetworkFixture.map()

@@ -18,14 +18,17 @@ public struct NetworkMapState: Equatable, Sendable {
     /// The counters of the reading before, per interface, with when they were read (monotonic nanoseconds).
     var lastCounters: [LinkEnd: InterfaceCounters] = [:]
     var lastRead: UInt64?
-    /// Readings since the last full one: every `fullEvery`-th reading is full (new namespaces and links show up),
-    /// the others read only the boxes on screen.
+    /// Readings since the last full one: every `fullEvery`-th reading is full (namespaces held only by a name or
+    /// an fd show up), the others read only the boxes on screen. The scan thread also reads everything when a
+    /// namespace with processes came or went, and a partial reading that finds a box's interfaces changed makes
+    /// the next one full, so new namespaces and links show within an interval or two.
     var readsSinceFull = 0
 
     /// How many rates a sparkline shows.
     public static let historyLength = 8
-    /// One full reading in this many.
-    static let fullEvery = 5
+    /// One full reading in this many at least: a full reading of 1,000 namespaces costs about 60 ms of CPU, and
+    /// the map open and idle must stay under htop's CPU (benchmarks/map-bench.sh).
+    static let fullEvery = 30
 
     /// An empty map, before the first reading.
     public init() {}
@@ -78,6 +81,10 @@ public struct NetworkMapState: Equatable, Sendable {
                     let position = merged.namespaces.firstIndex(where: { $0.id == fresh.id }),
                     case .success(var old) = merged.namespaces[position].contents
                 else { continue }
+                // Interfaces added or removed (a veth made or moved): the lines may have changed, read everything.
+                if Set(old.interfaces.map(\.index)) != Set(new.interfaces.map(\.index)) {
+                    readsSinceFull = Self.fullEvery
+                }
                 for (i, interface) in old.interfaces.enumerated() {
                     if let now = new.interface(interface.index) { old.interfaces[i].counters = now.counters }
                 }

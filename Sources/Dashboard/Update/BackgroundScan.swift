@@ -29,6 +29,8 @@ struct ScanResult: Sendable {
     var rows: [ProcessRow]
     /// The network map's reading, when one was asked for.
     var network: NetworkMap? = nil
+    /// The reading holds every namespace (asked for, or made so because namespaces came or went).
+    var networkFull = false
 }
 
 /// Scans /proc on a thread of its own, so a refresh at 20,000 processes (hundreds of milliseconds of reading)
@@ -187,19 +189,28 @@ private final class Worker: @unchecked Sendable {
         // full readings only (they cost a look through every mount namespace), and kept for the partial ones
         // between, which need their holders to open them again.
         var held: [Namespace] = []
+        // The network namespaces processes were in at the last full reading: when they change, a namespace came
+        // or went, and the partial reading asked for becomes a full one.
+        var lastNetIDs: Set<UInt64> = []
         while let request = scan.next() {
             scanner.watchedPids = request.watched
-            let fullNetwork = request.network.map { $0.only == nil } ?? false
-            scanner.findsHeldNamespaces = fullNetwork
-            let snapshot = scanner.refresh(relations: fullNetwork)
+            let askedFull = request.network.map { $0.only == nil } ?? false
+            scanner.findsHeldNamespaces = askedFull
+            let snapshot = scanner.refresh(relations: askedFull)
             let rows = ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name)
             var network: NetworkMap?
-            if let asked = request.network {
+            var networkFull = false
+            if var asked = request.network {
                 var seen = snapshot
-                if fullNetwork { held = snapshot.heldNamespaces } else { seen.heldNamespaces = held }
+                let netIDs = Set(snapshot.namespaces.filter { $0.kind == .net }.map(\.inode))
+                if askedFull { held = snapshot.heldNamespaces } else { seen.heldNamespaces = held }
+                if netIDs != lastNetIDs { asked.only = nil }
+                networkFull = asked.only == nil
+                if networkFull { lastNetIDs = netIDs }
                 network = ScanRequest.readNetwork(asked, of: seen)
             }
-            scan.publish(ScanResult(request: request, snapshot: snapshot, rows: rows, network: network))
+            scan.publish(
+                ScanResult(request: request, snapshot: snapshot, rows: rows, network: network, networkFull: networkFull))
         }
     }
 }

@@ -94,7 +94,7 @@ public final class DashboardUpdate {
             guard let result = system.backgroundScan?.take() else { break }
             outcome.changedPanels = true
             take(result.snapshot, rows: result.rows, into: &model)
-            takeNetwork(result.network, asked: result.request.network, into: &model)
+            takeNetwork(result.network, full: result.networkFull, into: &model)
         case .wake:
             outcome.changedPanels = recomputeIfDue(&model)
         case .ptyReadable(let fd):
@@ -123,7 +123,7 @@ public final class DashboardUpdate {
             background.request(scanRequest(&model))
             if let result = background.waitForResult(seconds: 30) {
                 take(result.snapshot, rows: result.rows, into: &model)
-                takeNetwork(result.network, asked: result.request.network, into: &model)
+                takeNetwork(result.network, full: result.networkFull, into: &model)
             }
         } else {
             scanHere(&model)
@@ -378,13 +378,13 @@ public final class DashboardUpdate {
             snapshot, host: system.hostPID, children: request.children, userName: system.userName)
         take(snapshot, rows: rows, into: &model)
         let network = request.network.map { ScanRequest.readNetwork($0, of: snapshot) }
-        takeNetwork(network, asked: request.network, into: &model)
+        takeNetwork(network, full: request.network?.only == nil, into: &model)
     }
 
     /// Puts a network reading (made with the scan, while the map is open) into the map's state.
-    private func takeNetwork(_ reading: NetworkMap?, asked: NetworkReadRequest?, into model: inout DashboardModel) {
-        guard let reading, let asked else { return }
-        model.network.take(reading, full: asked.only == nil, now: now())
+    private func takeNetwork(_ reading: NetworkMap?, full: Bool, into model: inout DashboardModel) {
+        guard let reading else { return }
+        model.network.take(reading, full: full, now: now())
     }
 
     /// What a scan should re-read completely (the running children and the compared process) and mark.

@@ -7,6 +7,7 @@ extension DashboardModel {
     mutating func openNetworkMap() -> [DashboardAction] {
         overlay = .network
         network.detail = false
+        network.readsSinceFull = NetworkMapState.fullEvery  // what changed while it was closed shows at once
         return [.readNetwork]
     }
 
