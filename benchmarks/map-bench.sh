@@ -100,18 +100,25 @@ for name, values in results.items():
     median = values[len(values) // 2]
     print(f"  key {name:<5} in the map at {made} namespaces: median {median:6.1f} ms, max {values[-1]:6.1f} ms"
           f"   (bar: <= 50 ms){'  OVER THE BAR' if median > 50 else ''}")
-# Idle with the map open (reading the boxes on screen every second, everything every fifth), htop beside it.
+# Idle with the map open (the boxes on screen read every second, everything every 30th), htop beside it; and
+# with the map closed, for what the map itself adds.
 idle = float(os.environ.get("IDLE", "10"))
 tmux("new-session", "-d", "-s", "htop", "-x", "120", "-y", "40", "env TERM=tmux-256color htop -d 10")
 time.sleep(2)
 pids = {name: int(tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip()) for name in ("map", "htop")}
-base = {name: cpu_seconds(pid) for name, pid in pids.items()}
-time.sleep(idle)
-used = {name: cpu_seconds(pid) - base[name] for name, pid in pids.items()}
-ratio = used["map"] / used["htop"] if used["htop"] > 0 else float("inf")
-print(f"  idle {idle:.0f} s, map open at {made} namespaces: nslab {used['map']:.2f} s CPU   htop {used['htop']:.2f} s CPU"
-      f"   ratio {ratio:.2f}   (bar: <= 1.0){'  OVER THE BAR' if ratio > 1.0 else ''}")
+
+def idle_cpu(label):
+    base = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    time.sleep(idle)
+    used = {name: cpu_seconds(pid) - base[name] for name, pid in pids.items()}
+    ratio = used["map"] / used["htop"] if used["htop"] > 0 else float("inf")
+    print(f"  idle {idle:.0f} s, {label}: nslab {used['map']:.2f} s CPU   htop {used['htop']:.2f} s CPU"
+          f"   ratio {ratio:.2f}   (bar: <= 1.0){'  OVER THE BAR' if ratio > 1.0 else ''}")
+
+idle_cpu(f"map open at {made} namespaces")
 tmux("send-keys", "-t", "map", "W")
+time.sleep(2)
+idle_cpu(f"map closed, {made} namespaces")
 tmux("send-keys", "-t", "map", "q")
 PY
 INNER

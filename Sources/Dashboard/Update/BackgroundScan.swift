@@ -15,6 +15,7 @@ struct ScanRequest: Sendable, Equatable {
     static func readNetwork(_ request: NetworkReadRequest, of snapshot: Snapshot) -> NetworkMap {
         var reader = NetworkMapReader()
         reader.readsNeighbours = request.neighboursOf != nil
+        reader.readsPeers = request.only == nil  // a partial reading is for counters; the lines come from full ones
         return reader.read(snapshot, containers: ContainerDirectory(for: snapshot.root), only: request.only)
     }
 }
