@@ -35,7 +35,16 @@ let package = Package(
         .target(name: "CVTermGuard", dependencies: ["CVTerm"]),
         // C++: theme files parsed by toml++ (Debian's libtomlplusplus-dev, header-only), behind a C interface.
         .target(name: "CThemeTOML"),
-        .target(name: "NamespaceKit", dependencies: ["CNamespaces"]),
+        // libnl-3 and libnl-route-3 (Debian's libnl-route-3-dev, which ships the static libraries the release
+        // build links), for the network map's rtnetlink messages.
+        .systemLibrary(
+            name: "CLibnl",
+            pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-route-3-dev"])]
+        ),
+        // C: one network namespace read with libnl-route-3 over a socket opened inside it, into plain structs.
+        .target(name: "CRouteNetlink", dependencies: ["CLibnl"], cSettings: [.define("_GNU_SOURCE")]),
+        .target(name: "NamespaceKit", dependencies: ["CNamespaces", "CRouteNetlink"]),
         .target(name: "TerminalKit", dependencies: ["CVTerm", "CVTermGuard"]),
         .target(
             name: "Dashboard",

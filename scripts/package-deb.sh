@@ -99,7 +99,7 @@ gzip -9n <packaging/changelog >"$root/usr/share/doc/nslab/changelog.Debian.gz"
 
 # Built-Using: the source package and version of each static library linked in.
 built_using=$(dpkg-query -W -f='${source:Package} (= ${source:Version})\n' \
-    libc6-dev libncurses-dev libvterm-dev libgcc-12-dev | sort -u | paste -sd, | sed 's/,/, /g')
+    libc6-dev libncurses-dev libvterm-dev libnl-route-3-dev libgcc-12-dev | sort -u | paste -sd, | sed 's/,/, /g')
 
 find "$root" -type d -exec chmod 755 {} +
 find "$root/usr/share" -type f -exec chmod 644 {} +

@@ -8,6 +8,9 @@ packages=(gcc libncurses-dev libvterm-dev libtomlplusplus-dev pkg-config tmux ut
     dpkg-dev binutils lintian man-db groff-base zsh fish
     # real containers and sandboxes for the container-label tests (ContainerCommandTests)
     runc bubblewrap
+    # the network map's rtnetlink messages (libnl-route-3, static libraries included), and ethtool, whose veth
+    # statistics (peer_ifindex) the network map's differential test compares with (NetCommandTests)
+    libnl-route-3-dev ethtool
     # ping between the two network namespaces of the veth lesson's end-to-end test (LessonEndToEndTests)
     iputils-ping
     # busybox sh, one of the shells whose prompt marks are tested (ShellMarksTests), and the OCI image's /bin/sh

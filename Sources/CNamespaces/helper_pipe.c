@@ -12,7 +12,7 @@
 /* The helpers' deepest frame is a struct utsname and a few small buffers; 64 KiB leaves room to spare. */
 #define NSL_HELPER_STACK_SIZE (64 * 1024)
 
-int nsl_helper_run(int (*body)(void *), void *argument) {
+static int run_helper(int (*body)(void *), void *argument, int extra_flags) {
     void *stack = mmap(NULL, NSL_HELPER_STACK_SIZE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) return -1;
@@ -22,7 +22,7 @@ int nsl_helper_run(int (*body)(void *), void *argument) {
     pthread_sigmask(SIG_SETMASK, &all, &previous);
     /* No exit signal: a helper's end is no SIGCHLD for the event loop (which would wake the dashboard
      * to reap children that did not end). CLONE_VFORK: back here only once the helper has _exit()ed. */
-    pid_t child = clone(body, (char *)stack + NSL_HELPER_STACK_SIZE, CLONE_VM | CLONE_VFORK, argument);
+    pid_t child = clone(body, (char *)stack + NSL_HELPER_STACK_SIZE, CLONE_VM | CLONE_VFORK | extra_flags, argument);
     int clone_errno = errno;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     int result = 0;
@@ -44,4 +44,10 @@ int nsl_helper_run(int (*body)(void *), void *argument) {
     munmap(stack, NSL_HELPER_STACK_SIZE);
     errno = saved;
     return result;
+}
+
+int nsl_helper_run(int (*body)(void *), void *argument) { return run_helper(body, argument, 0); }
+
+int nsl_helper_run_sharing_files(int (*body)(void *), void *argument) {
+    return run_helper(body, argument, CLONE_FILES);
 }

@@ -17,4 +17,9 @@
  * Returns 0 when the helper ran and exited with status 0, or -1 with errno set (EIO for any other end). */
 int nsl_helper_run(int (*_Nonnull body)(void *_Nullable), void *_Nullable argument);
 
+/* As nsl_helper_run, but the helper shares the caller's fd table too (CLONE_FILES): an fd it opens is the
+ * caller's when it returns. netns_sockets.c hands netlink sockets back that way; the helper must close on
+ * failure whatever it opened that it does not report. */
+int nsl_helper_run_sharing_files(int (*_Nonnull body)(void *_Nullable), void *_Nullable argument);
+
 #endif

@@ -11,6 +11,9 @@ struct DashboardCommand: ParsableCommand {
             Tick kinds with 1-8, launch with F5, leave the child's pane with Ctrl-], help with F1 or ?, \
             quit with q. P turns the presenter layout on and off (--present starts in it); R resets the \
             dashboard between students (y/n first: every tab closed, every child killed, back to the start). \
+            W opens the network map: every network namespace a box with its interfaces and addresses, veth pairs \
+            and bridge ports lines between them with their live rates; arrows move, Enter shows a namespace's \
+            routes and neighbours, Esc closes. It only reads. \
             Every option is checked before the terminal is touched.
             """
     )

@@ -15,7 +15,7 @@ struct Nslab: ParsableCommand {
         version: nslabVersion,
         subcommands: [
             DashboardCommand.self, RunCommand.self, PsCommand.self, LsCommand.self, InspectCommand.self,
-            EnterCommand.self, ExportCommand.self, LessonCommand.self, DoctorCommand.self,
+            EnterCommand.self, ExportCommand.self, LessonCommand.self, DoctorCommand.self, NetCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -69,6 +69,7 @@ enum OptionTable {
         "export": [.flag("unshare"), .flag("c")],
         "lesson": [.flag("list"), .valued("theme"), .valued("shell"), .valued("notebook"), .flag("present")],
         "doctor": [.flag("json")],
+        "net": [.flag("json")],
     ]
 
     /// The options a command line starting with `word` (nil: no subcommand) may hold before its command. Export's

@@ -37,6 +37,7 @@ struct Outcome: Equatable {
     var message: StatusMessage?
     var helpScroll: Int
     var mapScroll: Int
+    var network: NetworkMapState
     var actions: [DashboardAction]
 
     init(_ state: DashboardModel, _ actions: [DashboardAction] = []) {
@@ -44,6 +45,7 @@ struct Outcome: Equatable {
         ticked = state.ticked
         options = state.options
         overlay = state.overlay
+        network = state.network
         namespaceCursor = state.namespaceCursor
         collapsed = state.collapsed
         selectedPID = state.selectedPID
@@ -194,6 +196,20 @@ struct HelpCompletenessTests {
         #expect(state.maxMapScroll >= 4, "the maps must overflow the panel for this test to mean anything")
         state.mapScroll = 2
         check(.maps, states: [state])
+    }
+
+    @Test("keys of the network map, the cursor mid-column, and of a namespace's detail, scrolled a little")
+    func networkMapKeys() {
+        var map = NetworkFixture.state(NetworkFixture.map(extra: 30), columns: 100, rows: 24)
+        _ = map.handle(.key(.pageDown))
+        _ = map.handle(.key(.down))
+        #expect(map.network.cursor > 2 && map.network.cursor < 30)
+        check(.networkMap, states: [map])
+        var detail = NetworkFixture.state(NetworkFixture.map(), columns: 100, rows: 16)
+        _ = detail.handle(.key(.enter))
+        #expect(NetworkMapView.maxDetailScroll(detail) >= 4, "the detail must overflow for the scroll keys to act")
+        detail.network.detailScroll = 2
+        check(.networkDetail, states: [detail])
     }
 
     @Test("keys of the edit dialogs")

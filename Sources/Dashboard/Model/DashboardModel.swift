@@ -28,6 +28,8 @@ public enum Overlay: Equatable, Sendable {
     case lessons(LessonPicker)
     /// "Reset: close every tab and kill every child? y/n" (`R`, `Update/Reset.swift`).
     case confirmReset
+    /// The network map (`W`, `Update/NetworkMapKeys.swift`); its state is `DashboardModel.network`.
+    case network
 }
 
 /// The process search started with `/`.
@@ -109,6 +111,8 @@ public struct DashboardModel: Sendable {
     public var overlay: Overlay = .none
     /// The first help line shown, when the help does not fit the screen.
     public var helpScroll = 0
+    /// The network map's reading, cursor and rates (shown while `overlay` is `.network`).
+    public var network = NetworkMapState()
     /// Rules for the edit dialogs.
     public var validators: DashboardValidators
     /// The lessons `L` lists (Lessons/LessonLoader.swift); bad files were reported at start.

@@ -24,6 +24,10 @@ public enum KeyContext: CaseIterable, Sendable {
     case presenter
     /// The lesson list `L` opens.
     case lessonList
+    /// The network map `W` opens.
+    case networkMap
+    /// The detail of a namespace, opened with Enter in the network map.
+    case networkDetail
     /// The help itself.
     case help
 
@@ -42,6 +46,8 @@ public enum KeyContext: CaseIterable, Sendable {
         case .confirmReset: "Reset question (R)"
         case .presenter: "Presenter layout (P), Host vs child"
         case .lessonList: "Lesson list (L)"
+        case .networkMap: "Network map (W)"
+        case .networkDetail: "Network map, a namespace's detail (Enter)"
         case .help: "This help"
         }
     }
@@ -104,6 +110,9 @@ public enum KeyBindings {
             .dashboard, "y", "copy (yank) the unshare line under Launch (OSC 52, xterm-like terminals)",
             .these([.character("y")])),
         KeyBinding(.dashboard, "L", "the lesson list: a guided experiment, checked live", .these([.character("L")])),
+        KeyBinding(
+            .dashboard, "W", "the network map: namespaces as boxes, veth and bridge links as lines, live rates",
+            .these([.character("W")])),
         KeyBinding(
             .dashboard, "N", "lab notebook on/off: notebook.md and lab.cast in --notebook DIR",
             .these([.character("N")])),
@@ -230,6 +239,21 @@ public enum KeyBindings {
         KeyBinding(.lessonList, "Enter", "start it: kinds and options set, the child launched, its card shown",
             .these([.enter])),
         KeyBinding(.lessonList, "Esc / L / q", "close the list", .these([.escape, .character("L"), .character("q")])),
+
+        KeyBinding(.networkMap, "↑↓ j k", "the previous / next namespace", .these(moveKeys)),
+        KeyBinding(.networkMap, "PgUp / PgDn", "a screenful of namespaces up / down", .these([.pageUp, .pageDown])),
+        KeyBinding(.networkMap, "Home / End", "first (the host's) / last namespace", .these([.home, .end])),
+        KeyBinding(
+            .networkMap, "Enter", "the namespace's detail: interfaces, addresses, counters, routes, neighbours",
+            .these([.enter])),
+        KeyBinding(
+            .networkMap, "Esc / W / q", "close the map", .these([.escape, .character("W"), .character("q")])),
+
+        KeyBinding(.networkDetail, "↑↓ j k", "scroll a line", .these(moveKeys)),
+        KeyBinding(.networkDetail, "PgUp / PgDn", "scroll a page", .these([.pageUp, .pageDown])),
+        KeyBinding(.networkDetail, "Home / End", "top / bottom", .these([.home, .end])),
+        KeyBinding(.networkDetail, "Esc / Enter", "back to the map", .these([.escape, .enter])),
+        KeyBinding(.networkDetail, "W / q", "close the map", .these([.character("W"), .character("q")])),
 
         KeyBinding(.help, "↑↓ j k", "scroll a line", .these(moveKeys)),
         KeyBinding(.help, "PgUp / PgDn", "scroll a page", .these([.pageUp, .pageDown])),

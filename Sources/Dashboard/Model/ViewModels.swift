@@ -209,6 +209,8 @@ public enum DashboardAction: Equatable, Sendable {
     case toggleNotebook
     /// `R`, answered y: close every tab, kill every child, undo the wiring, back to the start (`Update/Reset.swift`).
     case reset
+    /// The network map opened or wants its detail: read the network now rather than at the next refresh.
+    case readNetwork
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

@@ -8,6 +8,16 @@ struct ScanRequest: Sendable, Equatable {
     var watched: Set<Int32>
     /// The running children, marked in the tree.
     var children: Set<Int32>
+    /// The network map's reading, while the map is open.
+    var network: NetworkReadRequest? = nil
+
+    /// Reads the network as `request` asks, from `snapshot` (on the scan thread, or the update step's in tests).
+    static func readNetwork(_ request: NetworkReadRequest, of snapshot: Snapshot) -> NetworkMap {
+        var reader = NetworkMapReader()
+        reader.readsNeighbours = request.neighboursOf != nil
+        reader.readsPeers = request.only == nil  // a partial reading is for counters; the lines come from full ones
+        return reader.read(snapshot, containers: ContainerDirectory(for: snapshot.root), only: request.only)
+    }
 }
 
 /// What one scan found: the snapshot and the tree rows built from it, for the update step to take.
@@ -18,6 +28,10 @@ struct ScanResult: Sendable {
     var snapshot: Snapshot
     /// The process tree's rows.
     var rows: [ProcessRow]
+    /// The network map's reading, when one was asked for.
+    var network: NetworkMap? = nil
+    /// The reading holds every namespace (asked for, or made so because namespaces came or went).
+    var networkFull = false
 }
 
 /// Scans /proc on a thread of its own, so a refresh at 20,000 processes (hundreds of milliseconds of reading)
@@ -172,11 +186,32 @@ private final class Worker: @unchecked Sendable {
         SystemCall.lowerThisThreadsPriority(by: 10)
         guard let scanner = try? ProcScanner(root: root) else { return }
         let users = UserNames()
+        // The network map also wants namespaces no process is in (`ip netns` bind mounts, open fds): found on its
+        // full readings only (they cost a look through every mount namespace), and kept for the partial ones
+        // between, which need their holders to open them again.
+        var held: [Namespace] = []
+        // The network namespaces processes were in at the last full reading: when they change, a namespace came
+        // or went, and the partial reading asked for becomes a full one.
+        var lastNetIDs: Set<UInt64> = []
         while let request = scan.next() {
             scanner.watchedPids = request.watched
-            let snapshot = scanner.refresh(relations: false)
+            let askedFull = request.network.map { $0.only == nil } ?? false
+            scanner.findsHeldNamespaces = askedFull
+            let snapshot = scanner.refresh(relations: askedFull)
             let rows = ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name)
-            scan.publish(ScanResult(request: request, snapshot: snapshot, rows: rows))
+            var network: NetworkMap?
+            var networkFull = false
+            if var asked = request.network {
+                var seen = snapshot
+                let netIDs = Set(snapshot.namespaces.filter { $0.kind == .net }.map(\.inode))
+                if askedFull { held = snapshot.heldNamespaces } else { seen.heldNamespaces = held }
+                if netIDs != lastNetIDs { asked.only = nil }
+                networkFull = asked.only == nil
+                if networkFull { lastNetIDs = netIDs }
+                network = ScanRequest.readNetwork(asked, of: seen)
+            }
+            scan.publish(
+                ScanResult(request: request, snapshot: snapshot, rows: rows, network: network, networkFull: networkFull))
         }
     }
 }

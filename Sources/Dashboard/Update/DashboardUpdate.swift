@@ -94,6 +94,7 @@ public final class DashboardUpdate {
             guard let result = system.backgroundScan?.take() else { break }
             outcome.changedPanels = true
             take(result.snapshot, rows: result.rows, into: &model)
+            takeNetwork(result.network, full: result.networkFull, into: &model)
         case .wake:
             outcome.changedPanels = recomputeIfDue(&model)
         case .ptyReadable(let fd):
@@ -120,13 +121,14 @@ public final class DashboardUpdate {
 
     /// The first refresh, before the first frame: scan and wait for it (so the first frame has the tree), and give
     /// the panes their size. The wait is short: a /proc file can block its reader for as long as its process
-    /// holds its memory map (a linker at work, a process in exec), and the dashboard must not stay blank for it
-    /// (seen in a full test run: no frame for 15 s); a scan that is late comes in as any later one does.
+    /// holds its memory map (a linker at work, a process in exec), and the dashboard must not stay blank for it;
+    /// a scan that is late comes in as any later one does.
     public func start(_ model: inout DashboardModel) {
         if let background = system.backgroundScan {
-            background.request(scanRequest(model))
+            background.request(scanRequest(&model))
             if let result = background.waitForResult(seconds: Self.firstScanWait) {
                 take(result.snapshot, rows: result.rows, into: &model)
+                takeNetwork(result.network, full: result.networkFull, into: &model)
             }
         } else {
             scanHere(&model)
@@ -134,8 +136,8 @@ public final class DashboardUpdate {
         model.unavailable = system.unavailableKinds(in: model.snapshot)
         // Once per dashboard: the probe child answers for this process, and that does not change while it runs.
         // Once per dashboard: the probe child answers for this process, and that does not change while it runs.
-        // Bounded: creating a network namespace waits while the kernel tears others down (a full test run kept
-        // two dashboards blank past 15 s); a probe that does not answer in time marks nothing.
+        // Bounded: creating a network namespace can wait while the kernel tears others down, and the first frame
+        // must not wait for it; a probe that does not answer in time marks nothing.
         if system.probesKinds {
             applyDoctorVerdicts(system.doctorWork(), to: &model)
         }
@@ -215,6 +217,8 @@ public final class DashboardUpdate {
             case .reset:
                 outcome.changedPanels = true
                 reset(&model, outcome: &outcome)
+            case .readNetwork:
+                refresh(&model)
             }
         }
     }
@@ -378,23 +382,33 @@ public final class DashboardUpdate {
     /// on the background thread and its result comes back as `.scanFinished`; in tests it runs here.
     func refresh(_ model: inout DashboardModel) {
         guard let background = system.backgroundScan else { return scanHere(&model) }
-        background.request(scanRequest(model))
+        background.request(scanRequest(&model))
     }
 
     /// Scans on this thread and takes the result at once.
     private func scanHere(_ model: inout DashboardModel) {
-        let request = scanRequest(model)
+        let request = scanRequest(&model)
         guard let snapshot = system.scan(watching: request.watched) else { return }
         let rows = ProcessRows.rows(
             snapshot, host: system.hostPID, children: request.children, userName: system.userName)
         take(snapshot, rows: rows, into: &model)
+        let network = request.network.map { ScanRequest.readNetwork($0, of: snapshot) }
+        takeNetwork(network, full: request.network?.only == nil, into: &model)
+    }
+
+    /// Puts a network reading (made with the scan, while the map is open) into the map's state.
+    private func takeNetwork(_ reading: NetworkMap?, full: Bool, into model: inout DashboardModel) {
+        guard let reading else { return }
+        model.network.take(reading, full: full, now: now())
     }
 
     /// What a scan should re-read completely (the running children and the compared process) and mark.
-    private func scanRequest(_ model: DashboardModel) -> ScanRequest {
+    /// While the network map is open it also asks for a network reading (full, or of the boxes on screen).
+    private func scanRequest(_ model: inout DashboardModel) -> ScanRequest {
         let running = Set(model.tabs.filter { $0.exit == nil }.map(\.pid))
         let compared = comparedPID(model).map { [$0] } ?? []
-        return ScanRequest(watched: running.union(compared), children: running)
+        let network = model.overlay == .network ? model.network.nextRequest(onScreen: model.networkOnScreen) : nil
+        return ScanRequest(watched: running.union(compared), children: running, network: network)
     }
 
     /// Puts a scan's snapshot and tree into the model, and recomputes the comparison and the maps from it.

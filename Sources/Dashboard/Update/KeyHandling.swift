@@ -52,6 +52,8 @@ extension DashboardModel {
             return handleDialogKey(key, dialog: &dialog)
         case .lessons(let picker):
             return handleLessonListKey(key, picker: picker)
+        case .network:
+            return handleNetworkMapKey(key)
         case .none:
             break
         }
@@ -124,6 +126,8 @@ extension DashboardModel {
         case .character("L"):
             openLessonList()
             return []
+        case .character("W"):  // the netWork map; `n` and `N` are taken (search, notebook)
+            return openNetworkMap()
         case .character("y"):  // yank, as in vi and tmux; `c` is the process tree's filter
             return copyExportLine()
         case .character("N"):  // `n` is the process search's next match

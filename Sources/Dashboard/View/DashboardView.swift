@@ -50,6 +50,7 @@ public enum DashboardView {
         case .dialog(let dialog): DialogView.render(dialog, in: buffer.bounds, buffer: &buffer, theme: theme)
         case .lessons(let picker):
             LessonListView.render(state, picker: picker, in: buffer.bounds, buffer: &buffer, theme: theme)
+        case .network: NetworkMapView.render(state, buffer: &buffer, theme: theme)
         case .confirmQuit, .confirmReset, .none: break
         }
         return buffer

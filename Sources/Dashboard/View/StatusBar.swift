@@ -12,11 +12,12 @@ public enum StatusBar {
         case .confirmQuit: return "y quit · n stay"
         case .confirmReset: return "y reset · n keep"
         case .lessons: return "digit or ↑↓ pick · Enter start · Esc close"
+        case .network: return state.network.detail ? NetworkMapView.detailHints : NetworkMapView.hints
         case .none: break
         }
         if state.search?.editing == true { return "Enter keep · Esc clear" }
         if state.focus == .maps { return "\(MapPanel.scrollKeys) scroll · Tab panel · ? help · q quit" }
-        return "1-8 kinds · F5 launch · Tab panel · ? help · q quit"
+        return "1-8 kinds · F5 launch · W net · Tab panel · ? help · q quit"
     }
 
     /// Draws the bar into `rect` (one row).

@@ -1,0 +1,55 @@
+import Glibc
+import Testing
+
+@testable import NamespaceKit
+
+/// The network map's reader on live namespaces: sockets opened in batches and all closed again.
+@Suite("network map reader, live", .serialized)
+struct NetworkReaderLiveTests {
+    private func openDescriptors() -> Int {
+        SystemCall.directoryEntries("/proc/self/fd")?.count ?? -1
+    }
+
+    /// Guards against a socket or a namespace fd left open by a batch (the reader opens up to `batchSize` of each
+    /// at once, and the helper's sockets land in nslab's fd table).
+    @Test("five children's namespaces read in batches of two: each read, the fd count the same after")
+    func batchesLeaveNoDescriptor() throws {
+        try #require(getuid() == 0, "live namespace tests need root")
+        var children: [Child] = []
+        defer {
+            for child in children {
+                child.kill()
+                _ = child.wait()
+            }
+        }
+        for _ in 0..<5 {
+            children.append(try Launcher.launch(LaunchSpec(kinds: [.net], command: ["sleep", "100"])))
+        }
+        let scanner = try ProcScanner()
+        for child in children {
+            for _ in 0..<200 where scanner.readProcess(child.pid)?.comm != "sleep" { usleep(10_000) }
+        }
+        let before = openDescriptors()
+        var reader = NetworkMapReader()
+        reader.batchSize = 2
+        let map = reader.read(scanner.refresh(relations: true))
+        #expect(openDescriptors() == before)
+        for child in children {
+            let id = try #require(readlinkNamespace(child.pid, .net))
+            let namespace = try #require(map.namespace(id), "pid \(child.pid)'s namespace is missing")
+            #expect(namespace.pids.contains(child.pid))
+            // A new network namespace holds only lo, down (the launcher brings it up unless told not to).
+            let names = namespace.interfaces?.map(\.name)
+            #expect(names == ["lo"], "\(namespace.contents)")
+        }
+        // nslab's own namespace is marked as such, exactly once; neighbours are read only when asked for.
+        let own = try #require(map.namespaces.first { $0.isOwn })
+        #expect(map.namespaces.filter(\.isOwn).count == 1)
+        #expect((try? own.contents.get())?.neighbours == nil)
+        reader.readsNeighbours = true
+        let withNeighbours = reader.read(scanner.refresh(relations: true))
+        let ownAgain = try #require(withNeighbours.namespace(own.id))
+        #expect((try? ownAgain.contents.get())?.neighbours != nil, "\(ownAgain.contents)")
+        #expect(openDescriptors() == before)
+    }
+}
