@@ -43,6 +43,7 @@ tests=(
     'ContainerCommandTests/newUserNamespaceHasEveryCapability'
     'ShellMarksTests/unprivilegedInUserNamespace'
     'ComparisonLiveTests/mapsFromBothReaders'
+    'NetCommandTests/unprivilegedUnknownIsNotEmpty'
 )
 filters=()
 for test in "${tests[@]}"; do filters+=(--filter "$test"); done
