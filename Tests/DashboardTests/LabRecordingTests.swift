@@ -127,6 +127,34 @@ struct LabRecordingTests {
         }
     }
 
+    @Test("the eight-byte test agrees with the byte-wise one: every byte value at every position, and random words")
+    func plainWords() {
+        func bytewise(_ word: UInt64) -> Bool {
+            (0..<8).allSatisfy { shift in
+                let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(shift)))
+                return byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
+            }
+        }
+        let plain = UInt64(0x6161_6161_6161_6161)  // "aaaaaaaa"
+        for position in 0..<8 {
+            for value in 0...255 {
+                let shift = UInt64(8 * position)
+                let word = (plain & ~(0xFF << shift)) | (UInt64(value) << shift)
+                #expect(UTF8Carry.plainASCII(word) == bytewise(word), "byte \(value) at \(position)")
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 {
+            // Mostly printable bytes, so that both answers come up often.
+            var word: UInt64 = 0
+            for shift in stride(from: 0, to: 64, by: 8) {
+                let byte: UInt64 = Bool.random(using: &generator) ? .random(in: 0x20...0x7E, using: &generator) : .random(in: 0...255, using: &generator)
+                word |= byte << UInt64(shift)
+            }
+            #expect(UTF8Carry.plainASCII(word) == bytewise(word))
+        }
+    }
+
     @Test("control characters are JSON escapes, never raw bytes in the file")
     func escaping() throws {
         let (recording, sink) = try recording()

@@ -42,6 +42,14 @@ struct UTF8Carry {
         let input = base.assumingMemoryBound(to: UInt8.self)
         let count = chunk.count
         while index < count {
+            // Eight bytes at a time while they are all printable ASCII other than `"` and `\`, which stand as
+            // themselves (most of a child's text between escape sequences).
+            if index + 8 <= count, Self.plainASCII(UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self)) {
+                UnsafeMutableRawPointer(out + written).copyMemory(from: input + index, byteCount: 8)
+                written += 8
+                index += 8
+                continue
+            }
             let byte = input[index]
             if byte >= 0x20 && byte < 0x7F {
                 if byte == 0x22 || byte == 0x5C {
@@ -72,6 +80,20 @@ struct UTF8Carry {
             index += consumed
         }
         return written
+    }
+
+    /// True when all eight bytes of `word` are printable ASCII (0x20-0x7E) other than `"` and `\` (bit tricks on
+    /// the whole word: a byte's high bit is set where it fails a test, with no carry from one byte to the next
+    /// once bytes with the high bit set are ruled out).
+    static func plainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        guard word & highs == 0 else { return false }
+        /// High bit set in each byte of `value` that is zero.
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let control = (word &- 0x20 &* ones) & ~word & highs  // a byte below 0x20
+        let delete = (word &+ ones) & highs  // 0x7F
+        return control | delete | zeroBytes(word ^ (0x22 &* ones)) | zeroBytes(word ^ (0x5C &* ones)) == 0
     }
 
     /// Appends what is held at the end of the recording: an incomplete character becomes U+FFFD.

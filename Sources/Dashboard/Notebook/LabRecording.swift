@@ -4,21 +4,17 @@ import NamespaceKit
 /// text]` for the pane's output, `[seconds, "r", "COLSxROWS"]` for a resize and `[seconds, "m", label]` for a
 /// marker (a launch, a command, a lesson step). See https://docs.asciinema.org/manual/asciicast/v2/.
 ///
-/// It holds the output of the pane on show only, never typed keys. Every event is one `write()` as it comes,
-/// so after a `kill -9` of nslab the file plays up to its last event. Pure apart from its sink and clock.
+/// It holds the output of the pane on show only, never typed keys. Each event's time is read here, as it comes;
+/// its writer makes the line (`AsciicastEncoder`): at once into a sink (`EncodingCastWriter`), or on the
+/// recording's own thread in batches (`ThreadedCastWriter`, the lab's file). Either way the file holds whole lines
+/// only, so after a `kill -9` of nslab it plays up to its last line. Pure apart from its writer and clock.
 public final class LabRecording {
-    /// Where the lines go.
-    let sink: any NotebookSink
+    /// Where the events go.
+    let writer: any CastWriter
     /// The monotonic time of the header (event times count from it), in nanoseconds.
     let start: UInt64
     /// The monotonic clock, in nanoseconds.
     let clock: () -> UInt64
-    /// A character the last output ended in the middle of.
-    private var carry = UTF8Carry()
-    /// The event line being built; kept to reuse its storage.
-    private var line: [UInt8] = []
-    /// Where an output event is built: its prefix, the escaped bytes, its end.
-    private var scratch: [UInt8] = []
     /// The time of the last event, so times never go back (asciinema needs them in order).
     private var lastTime: UInt64 = 0
     /// The size the player's terminal has now (the header's, then the last `r`).
@@ -50,14 +46,15 @@ public final class LabRecording {
         }
     }
 
-    /// Starts a recording into `sink`: writes the header at once (so an unwritable file is known before the lab
-    /// starts). Throws the write's error.
-    public init(sink: any NotebookSink, header: Header, clock: @escaping () -> UInt64 = SystemCall.monotonicNanoseconds)
+    /// Starts a recording through `writer`: writes the header at once (so an unwritable file is known before
+    /// the lab starts). Throws the write's error.
+    init(writer: any CastWriter, header: Header, clock: @escaping () -> UInt64 = SystemCall.monotonicNanoseconds)
         throws(Errno)
     {
-        self.sink = sink
+        self.writer = writer
         self.clock = clock
         start = clock()
+        lastTime = start
         size = (header.columns, header.rows)
         var text: [UInt8] = Array(#"{"version": 2, "width": "#.utf8)
         text += Array("\(max(1, header.columns)), \"height\": \(max(1, header.rows)), ".utf8)
@@ -66,30 +63,20 @@ public final class LabRecording {
         text += Array(#"", "env": {"TERM": ""#.utf8) + UTF8Carry.escaped(header.term)
         text += Array(#"", "SHELL": ""#.utf8) + UTF8Carry.escaped(header.shell)
         text += Array("\"}}\n".utf8)
-        if let error = sink.write(text) { throw error }
+        if let error = writer.header(text) { throw error }
+    }
+
+    /// Starts a recording whose events are encoded and written into `sink` one by one, as they come.
+    public convenience init(
+        sink: any NotebookSink, header: Header, clock: @escaping () -> UInt64 = SystemCall.monotonicNanoseconds
+    ) throws(Errno) {
+        try self.init(writer: EncodingCastWriter(sink), header: header, clock: clock)
     }
 
     /// Records pane output: one `o` event with the bytes as text, an incomplete last character held back for
     /// the next call. Nothing is written for bytes that are only the start of a character.
     public func output(_ bytes: UnsafeRawBufferPointer) -> Errno? {
-        beginEvent("o")
-        // The event is built in `scratch`, which only ever grows: filling a fresh buffer for each read of the
-        // pty cost more than escaping its bytes.
-        let prefix = line.count
-        let needed = prefix + UTF8Carry.worstCase(bytes.count) + 3
-        if scratch.count < needed { scratch = [UInt8](repeating: 0, count: needed) }
-        return scratch.withUnsafeMutableBufferPointer { event -> Errno? in
-            let start = event.baseAddress!
-            line.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: prefix) }
-            let written = carry.escape(bytes, into: start + prefix)
-            guard written > 0 else { return nil }
-            var end = prefix + written
-            for byte in [UInt8(ascii: "\""), UInt8(ascii: "]"), UInt8(ascii: "\n")] {
-                start[end] = byte
-                end += 1
-            }
-            return sink.write(UnsafeRawBufferPointer(start: start, count: end))
-        }
+        writer.put(.output, at: now(), bytes)
     }
 
     /// Records pane output given as an array; see `output(_:)`.
@@ -101,56 +88,43 @@ public final class LabRecording {
     public func resize(columns: Int, rows: Int) -> Errno? {
         guard columns != size.columns || rows != size.rows else { return nil }
         size = (columns, rows)
-        beginEvent("r")
-        line += Array("\(columns)x\(rows)".utf8)
-        return endEvent()
+        return put(.resize, Array("\(columns)x\(rows)".utf8))
     }
 
     /// Records a marker (an `m` event): a launch, a command, a lesson step; a player can jump to it.
     public func marker(_ label: String) -> Errno? {
-        beginEvent("m")
-        line += UTF8Carry.escaped(label)
-        return endEvent()
+        put(.marker, Array(label.utf8))
     }
 
     /// The pane on show changed (a tab switch, the other side of a split): its size if it differs, then a clear
     /// screen and its current cells as one `o` event, so the player shows what the learner saw. A character
     /// half-read from the previous pane is dropped.
     public func switchTo(columns: Int, rows: Int, screen: [UInt8]) -> Errno? {
-        carry.reset()
+        if let error = put(.restart, []) { return error }
         if let error = resize(columns: columns, rows: rows) { return error }
         return output(screen)
     }
 
     /// Ends the recording: a held incomplete character is written as U+FFFD.
     public func finish() -> Errno? {
-        beginEvent("o")
-        let before = line.count
-        carry.finish(into: &line)
-        guard line.count > before else { return nil }
-        return endEvent()
+        put(.finish, [])
     }
 
-    /// Starts `[TIME, "CODE", "` in `line`.
-    private func beginEvent(_ code: String) {
-        let now = max(clock(), lastTime)
-        lastTime = now
-        line.removeAll(keepingCapacity: true)
-        line.append(UInt8(ascii: "["))
-        line += Self.seconds(now &- start)
-        line += Array(", \"\(code)\", \"".utf8)
+    /// Hands an event with `payload` to the writer.
+    private func put(_ kind: CastEventKind, _ payload: [UInt8]) -> Errno? {
+        payload.withUnsafeBytes { writer.put(kind, at: now(), $0) }
     }
 
-    /// Closes the event line and writes it.
-    private func endEvent() -> Errno? {
-        line += [UInt8(ascii: "\""), UInt8(ascii: "]"), UInt8(ascii: "\n")]
-        return sink.write(line)
+    /// Nanoseconds since the header, never less than the last event's.
+    private func now() -> UInt64 {
+        lastTime = max(clock(), lastTime)
+        return lastTime &- start
     }
 
-    /// Nanoseconds as seconds with six decimals, e.g. `12.003400` (no Foundation, no locale).
+    /// Nanoseconds as seconds with six decimals, e.g. `12.003400`.
     static func seconds(_ nanoseconds: UInt64) -> [UInt8] {
-        let micros = nanoseconds / 1_000
-        let fraction = String(micros % 1_000_000)
-        return Array("\(micros / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)".utf8)
+        var out: [UInt8] = []
+        AsciicastEncoder.appendSeconds(nanoseconds, to: &out)
+        return out
     }
 }

@@ -12,13 +12,13 @@ public final class LabSession {
     /// The Markdown handout.
     let notebook: LabNotebook
     /// The recording's file, until its header is written.
-    private var recordingSink: ThreadedFileSink?
+    private var recordingWriter: ThreadedCastWriter?
     /// The recording, once started with a size.
     private(set) var recording: LabRecording?
     /// The files, closed on `close()`.
     private let files: [FileSink]
     /// The recording's file, written on a thread of its own; closed on `close()`.
-    private let castFile: ThreadedFileSink
+    private let castFile: ThreadedCastWriter
     /// The monotonic clock, in nanoseconds.
     let clock: () -> UInt64
     /// Why writing stopped; nil while all is well.
@@ -41,8 +41,8 @@ public final class LabSession {
         let (notebookSink, separator) = try NotebookFiles.openForAppending(notebookPath)
         let (castSink, castName) = try NotebookFiles.createRecording(in: directory)
         recordingName = castName
-        castFile = ThreadedFileSink(castSink)
-        recordingSink = castFile
+        castFile = ThreadedCastWriter(castSink)
+        recordingWriter = castFile
         files = [notebookSink]
         do {
             notebook = try LabNotebook(
@@ -60,13 +60,13 @@ public final class LabSession {
 
     /// Writes the recording's header for a pane area of `columns` x `rows`.
     public func startRecording(columns: Int, rows: Int, title: String, shell: String) {
-        guard let sink = recordingSink, failure == nil else { return }
-        recordingSink = nil
+        guard let writer = recordingWriter, failure == nil else { return }
+        recordingWriter = nil
         let header = LabRecording.Header(
             columns: columns, rows: rows, timestamp: notebook.wallStart, title: title, term: "xterm-256color",
             shell: shell)
         do {
-            recording = try LabRecording(sink: sink, header: header, clock: clock)
+            recording = try LabRecording(writer: writer, header: header, clock: clock)
         } catch {
             fail(error, in: recordingName)
         }
