@@ -233,8 +233,9 @@ static int read_neighbours(struct nl_sock *socket, struct nsl_net_reading *out) 
     return 0;
 }
 
-int nsl_net_read(int socket_fd, int ask_peers, int neighbours, struct nsl_net_reading *out) {
+int nsl_net_read(int socket_fd, int ask_peers, int routes, int neighbours, struct nsl_net_reading *out) {
     memset(out, 0, sizeof *out);
+    out->route_status = 1;
     out->neighbour_status = 1;
     struct nl_sock *socket = nl_socket_alloc();
     if (socket == NULL) {
@@ -251,7 +252,7 @@ int nsl_net_read(int socket_fd, int ask_peers, int neighbours, struct nsl_net_re
     nl_socket_disable_auto_ack(socket);
     out->link_status = read_links(socket, ask_peers, out);
     out->address_status = read_addresses(socket, out);
-    out->route_status = read_routes(socket, out);
+    if (routes) out->route_status = read_routes(socket, out);
     if (neighbours) out->neighbour_status = read_neighbours(socket, out);
     nl_socket_free(socket);
     return 0;

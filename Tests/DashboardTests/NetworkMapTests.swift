@@ -285,6 +285,27 @@ struct NetworkMapTests {
         #expect(row[border - 1] == " ")
     }
 
+    @Test("a partial reading shows an address added or a link set down at once, and keeps what it did not read")
+    func partialReadingUpdatesBoxes() throws {
+        var state = NetworkFixture.state(NetworkFixture.map())
+        var partial = NetworkFixture.map()
+        partial.namespaces = [partial.namespaces[2]]  // blue
+        var contents = try #require(try? partial.namespaces[0].contents.get())
+        contents.interfaces[1].addresses = (contents.interfaces[1].addresses ?? []) + [
+            InterfaceAddress(family: "inet", address: "10.77.0.9", prefixLength: 16, scope: "global")
+        ]
+        contents.interfaces[1].state = "DOWN"
+        contents.routes = nil  // a reading for counters asks for no routes
+        partial.namespaces[0].contents = .success(contents)
+        let routesBefore = try #require(try? state.network.map?.namespaces[2].contents.get()).routes
+        state.network.take(partial, full: false, now: 2_000_000_000)
+        let blue = try #require(try? state.network.map?.namespaces[2].contents.get())
+        #expect(blue.interfaces[1].addresses?.map(\.address) == ["10.9.0.2", "10.77.0.9"])
+        #expect(blue.interfaces[1].state == "DOWN")
+        #expect(blue.routes == routesBefore, "routes not read are kept, not dropped")
+        #expect(screen(state).joined(separator: "\n").contains("10.77.0.9/16"))
+    }
+
     @Test("a partial reading that finds a box's interfaces changed makes the next reading full; so does reopening")
     func changedInterfacesReadEverything() throws {
         var state = NetworkFixture.state(NetworkFixture.map())

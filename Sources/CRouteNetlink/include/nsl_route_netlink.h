@@ -91,6 +91,7 @@ struct nsl_net_reading {
     int32_t address_status;
     int32_t address_count;
     struct nsl_net_address *_Nullable addresses;
+    /// 1 (not asked) unless routes were requested.
     int32_t route_status;
     int32_t route_count;
     struct nsl_net_route *_Nullable routes;
@@ -101,9 +102,10 @@ struct nsl_net_reading {
 };
 
 /// Reads the namespace behind socket_fd, which it takes over and closes. ask_peers: query each veth peer in
-/// another namespace; neighbours: read the neighbour table too. Fills *out (free it with nsl_net_reading_free);
+/// another namespace; routes: read the main table (else route_status is 1, not asked); neighbours: read the
+/// neighbour table too. Fills *out (free it with nsl_net_reading_free);
 /// returns 0, or a libnl error code when the socket itself could not be used (then *out holds nothing).
-int nsl_net_read(int socket_fd, int ask_peers, int neighbours, struct nsl_net_reading *_Nonnull out);
+int nsl_net_read(int socket_fd, int ask_peers, int routes, int neighbours, struct nsl_net_reading *_Nonnull out);
 
 /// Frees what nsl_net_read allocated; *reading is zeroed.
 void nsl_net_reading_free(struct nsl_net_reading *_Nonnull reading);

@@ -68,7 +68,7 @@ public struct NetworkMapState: Equatable, Sendable {
     }
 
     /// Takes a reading made at `now`: a full one replaces the map, a partial one (`full == false`) only updates
-    /// the counters (and neighbours, when read) of the namespaces it holds. Rates come from the counter deltas.
+    /// the counters, states and addresses (and routes and neighbours, when read) of the namespaces it holds. Rates come from the counter deltas.
     public mutating func take(_ reading: NetworkMap, full: Bool, now: UInt64) {
         if full || map == nil {
             let keep = selected?.id
@@ -85,10 +85,17 @@ public struct NetworkMapState: Equatable, Sendable {
                 if Set(old.interfaces.map(\.index)) != Set(new.interfaces.map(\.index)) {
                     readsSinceFull = Self.fullEvery
                 }
+                // What a box shows that changes in place: counters, state and addresses (an `ip addr add` shows
+                // within an interval, not at the next full reading).
                 for (i, interface) in old.interfaces.enumerated() {
-                    if let now = new.interface(interface.index) { old.interfaces[i].counters = now.counters }
+                    guard let now = new.interface(interface.index) else { continue }
+                    old.interfaces[i].counters = now.counters
+                    old.interfaces[i].state = now.state
+                    old.interfaces[i].flags = now.flags
+                    if let addresses = now.addresses { old.interfaces[i].addresses = addresses }
                 }
                 if new.neighbours != nil { old.neighbours = new.neighbours }
+                if new.routes != nil { old.routes = new.routes }
                 merged.namespaces[position].contents = .success(old)
             }
             map = merged

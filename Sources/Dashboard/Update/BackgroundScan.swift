@@ -15,8 +15,12 @@ struct ScanRequest: Sendable, Equatable {
     static func readNetwork(_ request: NetworkReadRequest, of snapshot: Snapshot) -> NetworkMap {
         var reader = NetworkMapReader()
         reader.readsNeighbours = request.neighboursOf != nil
-        reader.readsPeers = request.only == nil  // a partial reading is for counters; the lines come from full ones
-        return reader.read(snapshot, containers: ContainerDirectory(for: snapshot.root), only: request.only)
+        // A partial reading is for what a box shows that changes (counters, state, addresses); the lines, titles
+        // and routes come from full ones (and the detail's reading has its routes).
+        let full = request.only == nil
+        reader.readsPeers = full
+        reader.readsRoutes = full || request.neighboursOf != nil
+        return reader.read(snapshot, containers: full ? ContainerDirectory(for: snapshot.root) : nil, only: request.only)
     }
 }
 

@@ -15,6 +15,9 @@ public struct NetworkMapReader {
     /// Whether to ask the kernel for each veth's peer through its netns id (what ties pairs together). A reading
     /// only for counters (the dashboard's map between full readings) does without: one query less per veth.
     public var readsPeers = true
+    /// Whether to read the main table's routes (shown in the detail). Left out of a reading for counters: the
+    /// IPv6 table's dump is the dearest part of a namespace's reading.
+    public var readsRoutes = true
 
     /// A reader.
     public init() {}
@@ -91,7 +94,7 @@ public struct NetworkMapReader {
             case .failure(let errno):
                 results[position] = .failure(NetworkReadFailure(step: "setns", reason: errno.description, errno: errno.rawValue))
             case .success(let fd):
-                results[position] = Self.read(fd, neighbours: readsNeighbours, peers: readsPeers)
+                results[position] = Self.read(fd, neighbours: readsNeighbours, peers: readsPeers, routes: readsRoutes)
             }
         }
         return results.map { $0 ?? .failure(NetworkReadFailure(step: "open", reason: "not opened", errno: nil)) }
@@ -127,10 +130,10 @@ public struct NetworkMapReader {
     }
 
     /// Reads one socket into the model.
-    static func read(_ socket: FileDescriptor, neighbours: Bool, peers: Bool = true)
+    static func read(_ socket: FileDescriptor, neighbours: Bool, peers: Bool = true, routes: Bool = true)
         -> Result<RawNamespace, NetworkReadFailure>
     {
-        switch SystemCall.readNetworkNamespace(socket, askPeers: peers, neighbours: neighbours) {
+        switch SystemCall.readNetworkNamespace(socket, askPeers: peers, routes: routes, neighbours: neighbours) {
         case .failure(let failure):
             return .failure(NetworkReadFailure(step: "netlink", reason: failure.description, errno: failure.errno?.rawValue))
         case .success(var reading):

@@ -39,14 +39,15 @@ extension SystemCall {
         return raw.map { $0.socket_fd >= 0 ? .success(FileDescriptor(rawValue: $0.socket_fd)) : .failure(Errno($0.error)) }
     }
 
-    /// Reads the namespace behind `socket` (taken over and closed): links, addresses, main-table routes, the
-    /// peers of veths in other namespaces (`askPeers`) and the neighbour table (`neighbours`). The C reading, to
-    /// be freed with `freeNetworkReading`; or the libnl failure when the socket could not be used.
+    /// Reads the namespace behind `socket` (taken over and closed): links and addresses, the peers of veths in
+    /// other namespaces (`askPeers`), the main table's routes (`routes`) and the neighbour table (`neighbours`).
+    /// The C reading, to be freed with `freeNetworkReading`; or the libnl failure when the socket could not be
+    /// used.
     public static func readNetworkNamespace(
-        _ socket: FileDescriptor, askPeers: Bool, neighbours: Bool
+        _ socket: FileDescriptor, askPeers: Bool, routes: Bool = true, neighbours: Bool
     ) -> Result<nsl_net_reading, NetlinkFailure> {
         var reading = nsl_net_reading()
-        let status = nsl_net_read(socket.rawValue, askPeers ? 1 : 0, neighbours ? 1 : 0, &reading)
+        let status = nsl_net_read(socket.rawValue, askPeers ? 1 : 0, routes ? 1 : 0, neighbours ? 1 : 0, &reading)
         return status == 0 ? .success(reading) : .failure(NetlinkFailure(code: status))
     }
 
