@@ -1,3 +1,5 @@
+import Glibc
+import Foundation
 import Testing
 
 @testable import Dashboard
@@ -172,6 +174,67 @@ struct NetworkMapTests {
         // A quiet interval after: the sparkline shows the drop.
         state.network.take(partial, full: false, now: 4_000_000_000)
         #expect(NetworkMapView.rateLabel(state.network.rates[key]) == "0 B/s 0 p/s █▁")
+    }
+
+    @Test("a link read again only by a full reading 30 s later gets its rate over those 30 s, not over one interval")
+    func ratesOverTheTimeSinceRead() throws {
+        var state = NetworkFixture.state(NetworkFixture.map(redBytes: 10_000, redPackets: 100))  // read at 1 s
+        let key = NetworkMapState.LinkKey(NetworkFixture.map().links[0])
+        // Partial readings of the host's box alone (red and blue off screen) each second: red's link gets none.
+        var partial = NetworkFixture.map()
+        partial.namespaces = [partial.namespaces[0]]
+        for second in 2...30 { state.network.take(partial, full: false, now: UInt64(second) * 1_000_000_000) }
+        #expect(state.network.rates[key] == nil, "a link not read gets no made-up rate")
+        // The full reading at 31 s: 60,000 more bytes each way over 30 s = 4,000 B/s both ways, not 120,000.
+        state.network.take(NetworkFixture.map(redBytes: 70_000, redPackets: 400), full: true, now: 31_000_000_000)
+        let rate = try #require(state.network.rates[key]?.last)
+        #expect(rate.bytes == 4_000)
+        #expect(rate.packets == 20)
+        // A link gone at a full reading loses its history.
+        var without = NetworkFixture.map()
+        without.links = []
+        state.network.take(without, full: true, now: 32_000_000_000)
+        #expect(state.network.rates.isEmpty)
+    }
+
+    @Test("the layout kept between frames is always the one the map as it is now gives")
+    func keptLayoutFollowsChanges() throws {
+        var state = NetworkFixture.state(NetworkFixture.map(extra: 40))
+        let area = NetworkMapView.area(state)
+        func fresh() -> NetworkMapLayout? {
+            state.network.map.map { NetworkMapLayout.make($0, cursor: state.network.cursor, scroll: state.network.scroll, in: area) }
+        }
+        state.network.keepLayout(in: area)
+        #expect(state.network.keptLayout != nil)
+        #expect(NetworkMapView.layout(state) == fresh())
+        _ = state.handle(.key(.down))
+        _ = state.handle(.key(.pageDown))
+        #expect(NetworkMapView.layout(state) == fresh(), "moved")
+        var fewer = NetworkFixture.map(extra: 3)
+        fewer.namespaces.removeFirst()
+        state.network.take(fewer, full: true, now: 9_000_000_000)
+        #expect(NetworkMapView.layout(state) == fresh(), "a new reading")
+        #expect(state.network.layout(in: Rect(x: 1, y: 1, width: 60, height: 10)) == state.network.map.map {
+            NetworkMapLayout.make($0, cursor: state.network.cursor, scroll: state.network.scroll, in: Rect(x: 1, y: 1, width: 60, height: 10))
+        }, "another area")
+    }
+
+    @Test("the scan sees a name added to or deleted from the netns directory, and nothing when it stays")
+    func netnsDirectoryStamp() throws {
+        let directory = "/tmp/nslab-netns-stamp-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(NetnsDirectoryStamp(path: directory) == NetnsDirectoryStamp(path: "/nonexistent/netns"))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        let empty = NetnsDirectoryStamp(path: directory)
+        #expect(empty != NetnsDirectoryStamp(path: "/nonexistent/netns"), "made: a change")
+        #expect(NetnsDirectoryStamp(path: directory) == empty, "nothing happened: no change")
+        usleep(20_000)  // past the file system's clock tick (coarse, a few ms), as two commands typed are
+        #expect(FileManager.default.createFile(atPath: directory + "/red", contents: nil))
+        let added = NetnsDirectoryStamp(path: directory)
+        #expect(added != empty, "ip netns add red")
+        usleep(20_000)
+        try FileManager.default.removeItem(atPath: directory + "/red")
+        #expect(NetnsDirectoryStamp(path: directory) != added, "ip netns delete red")
     }
 
     @Test("at 80x24 the namespaces but the cursor's fold to one line, the marker says which show, and it scrolls")

@@ -15,20 +15,49 @@ public struct NetworkMapState: Equatable, Sendable {
     public var detailScroll = 0
     /// Each link's recent rates, newest last.
     public var rates: [LinkKey: [LinkRate]] = [:]
-    /// The counters of the reading before, per interface, with when they were read (monotonic nanoseconds).
-    var lastCounters: [LinkEnd: InterfaceCounters] = [:]
-    var lastRead: UInt64?
-    /// Readings since the last full one: every `fullEvery`-th reading is full (namespaces held only by a name or
-    /// an fd show up), the others read only the boxes on screen. The scan thread also reads everything when a
-    /// namespace with processes came or went, and a partial reading that finds a box's interfaces changed makes
-    /// the next one full, so new namespaces and links show within an interval or two.
+    /// Each interface's counters as last read, with when (monotonic nanoseconds): a rate is the difference over
+    /// the time since that end was read, which for a box off screen is the last full reading's.
+    var lastCounters: [LinkEnd: CountersRead] = [:]
+
+    /// An interface's counters and when they were read.
+    struct CountersRead: Equatable, Sendable {
+        /// The counters.
+        var counters: InterfaceCounters
+        /// When, in monotonic nanoseconds.
+        var time: UInt64
+    }
+    /// Readings since the last full one: every `fullEvery`-th reading is full, the others read only the boxes on
+    /// screen. Full readings come sooner when something says the lines changed: the scan thread reads everything
+    /// when a namespace with processes came or went or `ip netns` added or deleted a name (its directory
+    /// changed); a partial reading that finds a box's interfaces changed makes the next one full, as does
+    /// reopening the map or scrolling boxes into view whose interfaces changed meanwhile. So new namespaces and
+    /// links show within an interval or two.
     var readsSinceFull = 0
+
+    /// Bumped by every reading taken: a layout made before it is out of date.
+    var generation = 0
+    /// The last layout kept, with what it was made from: each interval's frame and scan request use it instead
+    /// of laying out 1,000 namespaces again.
+    var keptLayout: KeptLayout?
+
+    /// A layout and what it was made from.
+    struct KeptLayout: Equatable, Sendable {
+        /// The reading, cursor, scroll and area it was made for.
+        var generation: Int
+        var cursor: Int
+        var scroll: Int
+        var area: Rect
+        /// The layout.
+        var layout: NetworkMapLayout
+    }
 
     /// How many rates a sparkline shows.
     public static let historyLength = 8
-    /// One full reading in this many at least: a full reading of 1,000 namespaces costs about 60 ms of CPU, and
-    /// the map open and idle must stay under htop's CPU (benchmarks/map-bench.sh).
-    static let fullEvery = 30
+    /// One full reading in this many at least, for what no sign shows (a namespace held only by an fd or a bind
+    /// mount outside /run/netns, links between boxes off screen): a full reading of 1,000 namespaces costs about
+    /// 60-100 ms of CPU, more than a minute of idle partial readings, and the map open and idle must stay under
+    /// htop's CPU (benchmarks/map-bench.sh).
+    static let fullEvery = 300
 
     /// An empty map, before the first reading.
     public init() {}
@@ -61,6 +90,23 @@ public struct NetworkMapState: Equatable, Sendable {
         }
     }
 
+    /// The layout in `area`: the one kept when nothing it depends on changed since, else a new one.
+    public func layout(in area: Rect) -> NetworkMapLayout? {
+        guard let map else { return nil }
+        if let kept = keptLayout, kept.generation == generation, kept.cursor == cursor, kept.scroll == scroll,
+            kept.area == area
+        {
+            return kept.layout
+        }
+        return NetworkMapLayout.make(map, cursor: cursor, scroll: scroll, in: area)
+    }
+
+    /// Makes the layout in `area` and keeps it for the frames and requests until the next change.
+    mutating func keepLayout(in area: Rect) {
+        guard let layout = layout(in: area) else { return }
+        keptLayout = KeptLayout(generation: generation, cursor: cursor, scroll: scroll, area: area, layout: layout)
+    }
+
     /// The namespace under the cursor.
     public var selected: NetworkNamespace? {
         guard let map, map.namespaces.indices.contains(cursor) else { return nil }
@@ -70,6 +116,7 @@ public struct NetworkMapState: Equatable, Sendable {
     /// Takes a reading made at `now`: a full one replaces the map, a partial one (`full == false`) only updates
     /// the counters, states and addresses (and routes and neighbours, when read) of the namespaces it holds. Rates come from the counter deltas.
     public mutating func take(_ reading: NetworkMap, full: Bool, now: UInt64) {
+        generation &+= 1
         if full || map == nil {
             let keep = selected?.id
             map = reading
@@ -100,44 +147,44 @@ public struct NetworkMapState: Equatable, Sendable {
             }
             map = merged
         }
-        noteRates(now: now)
+        noteRates(reading, full: full, now: now)
     }
 
-    /// Adds a rate to each link whose counters were read twice, from the difference over the time between.
-    mutating func noteRates(now: UInt64) {
+    /// Adds a rate to each link with an end in `reading`, from the difference to that end's counters before
+    /// over the time between. Only what was read is touched (a partial reading holds the boxes on screen), so the
+    /// work each interval follows the screen, not the 1,000 namespaces; a full reading also forgets links and
+    /// interfaces that are gone.
+    mutating func noteRates(_ reading: NetworkMap, full: Bool, now: UInt64) {
         guard let map else { return }
-        var counters: [LinkEnd: InterfaceCounters] = [:]
-        for namespace in map.namespaces {
+        var fresh: [LinkEnd: InterfaceCounters] = [:]
+        for namespace in reading.namespaces {
             for interface in namespace.interfaces ?? [] {
-                counters[LinkEnd(namespace: namespace.id, index: interface.index)] = interface.counters
+                fresh[LinkEnd(namespace: namespace.id, index: interface.index)] = interface.counters
             }
         }
-        defer {
-            lastCounters = counters
-            lastRead = now
+        let read = Set(reading.namespaces.map(\.id))
+        if full {
+            let links = Set(map.links.map(LinkKey.init))
+            rates = rates.filter { links.contains($0.key) }
+            lastCounters = lastCounters.filter { fresh[$0.key] != nil }
         }
-        guard let before = lastRead, now > before else { return }
-        let seconds = Double(now - before) / 1e9
-        var kept: [LinkKey: [LinkRate]] = [:]
-        for link in map.links {
+        for link in map.links where link.ends.contains(where: { $0.namespace.map(read.contains) ?? false }) {
             let key = LinkKey(link)
             // The traffic of a veth pair or a port passes through its first end that can be read (both
             // directions: what one end sends the other receives, so one end says it all).
-            guard let end = link.ends.first(where: { counters[$0] != nil }), let new = counters[end],
-                let old = lastCounters[end]
-            else {
-                kept[key] = rates[key]
-                continue
-            }
-            let bytes = Double(new.rxBytes &+ new.txBytes &- old.rxBytes &- old.txBytes)
-            let packets = Double(new.rxPackets &+ new.txPackets &- old.rxPackets &- old.txPackets)
+            guard let end = link.ends.first(where: { fresh[$0] != nil }), let new = fresh[end],
+                let old = lastCounters[end], now > old.time
+            else { continue }
+            let seconds = Double(now - old.time) / 1e9
+            let bytes = Double(new.rxBytes &+ new.txBytes &- old.counters.rxBytes &- old.counters.txBytes)
+            let packets = Double(new.rxPackets &+ new.txPackets &- old.counters.rxPackets &- old.counters.txPackets)
             // A counter that went down (an interface made again with the same index) is no rate at all.
             let rate =
-                new.rxBytes < old.rxBytes || new.txBytes < old.txBytes
+                new.rxBytes < old.counters.rxBytes || new.txBytes < old.counters.txBytes
                 ? LinkRate(bytes: 0, packets: 0) : LinkRate(bytes: bytes / seconds, packets: packets / seconds)
-            kept[key] = Array(((rates[key] ?? []) + [rate]).suffix(Self.historyLength))
+            rates[key] = Array(((rates[key] ?? []) + [rate]).suffix(Self.historyLength))
         }
-        rates = kept
+        for (end, counters) in fresh { lastCounters[end] = CountersRead(counters: counters, time: now) }
     }
 
     /// What the next reading should be while the map is open: full (every namespace, new ones included) or only

@@ -197,6 +197,8 @@ private final class Worker: @unchecked Sendable {
         // The network namespaces processes were in at the last full reading: when they change, a namespace came
         // or went, and the partial reading asked for becomes a full one.
         var lastNetIDs: Set<UInt64> = []
+        // `ip netns add` and `delete` change /run/netns: a named namespace came or went.
+        var lastNames = NetnsDirectoryStamp()
         while let request = scan.next() {
             scanner.watchedPids = request.watched
             let askedFull = request.network.map { $0.only == nil } ?? false
@@ -209,13 +211,36 @@ private final class Worker: @unchecked Sendable {
                 var seen = snapshot
                 let netIDs = Set(snapshot.namespaces.filter { $0.kind == .net }.map(\.inode))
                 if askedFull { held = snapshot.heldNamespaces } else { seen.heldNamespaces = held }
-                if netIDs != lastNetIDs { asked.only = nil }
+                let names = NetnsDirectoryStamp()
+                if netIDs != lastNetIDs || names != lastNames { asked.only = nil }
                 networkFull = asked.only == nil
-                if networkFull { lastNetIDs = netIDs }
+                if networkFull {
+                    lastNetIDs = netIDs
+                    lastNames = names
+                }
                 network = ScanRequest.readNetwork(asked, of: seen)
             }
             scan.publish(
                 ScanResult(request: request, snapshot: snapshot, rows: rows, network: network, networkFull: networkFull))
         }
+    }
+}
+
+/// What /run/netns looked like (its inode and modification time), so that the scan sees `ip netns add` and
+/// `delete` with one `stat` a reading; all zero when it does not exist.
+struct NetnsDirectoryStamp: Equatable {
+    /// The directory's device, inode and modification time.
+    var device: UInt64 = 0
+    var inode: UInt64 = 0
+    var seconds = 0
+    var nanoseconds = 0
+
+    /// The stamp of /run/netns as it is now.
+    init(path: String = "/run/netns") {
+        guard case .success(let status) = SystemCall.fileStatus(path) else { return }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+        seconds = Int(status.st_mtim.tv_sec)
+        nanoseconds = Int(status.st_mtim.tv_nsec)
     }
 }

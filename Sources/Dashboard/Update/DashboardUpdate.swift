@@ -400,6 +400,7 @@ public final class DashboardUpdate {
     private func takeNetwork(_ reading: NetworkMap?, full: Bool, into model: inout DashboardModel) {
         guard let reading else { return }
         model.network.take(reading, full: full, now: now())
+        model.network.keepLayout(in: NetworkMapView.area(model))
     }
 
     /// What a scan should re-read completely (the running children and the compared process) and mark.

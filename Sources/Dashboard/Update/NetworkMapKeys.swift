@@ -36,6 +36,7 @@ extension DashboardModel {
         if let moved = key.movedPosition(from: network.cursor, last: max(0, count - 1), page: page) {
             network.cursor = moved
             if let layout = NetworkMapView.layout(self) { network.scroll = layout.scroll }
+            network.keepLayout(in: NetworkMapView.area(self))
             return []
         }
         switch key {

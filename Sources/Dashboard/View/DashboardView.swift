@@ -10,7 +10,10 @@ public enum DashboardView {
             TooSmallScreen.render(size: state.size, buffer: &buffer, theme: theme)
             return buffer
         }
-        if let bar = layout.tabBar {
+        // The network map covers everything above the status bar: what it covers is not drawn (with 1,000
+        // namespaces idle, drawing the tree beneath each interval cost a third of the map's own drawing).
+        let covered = state.overlay == .network
+        if !covered, let bar = layout.tabBar {
             buffer.fill(bar, style: theme[.status])
             for (panel, rect) in layout.tabs(including: state.focusablePanels) {
                 let style = panel == state.focus ? theme[.selection] : theme[.status]
@@ -18,7 +21,7 @@ public enum DashboardView {
             }
             PresenterPanel.renderNote(state, in: bar, buffer: &buffer, theme: theme)
         }
-        for (panel, rect) in layout.panels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (panel, rect) in layout.panels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !covered {
             let focused = panel == state.focus
             switch panel {
             case .namespaces:
@@ -37,7 +40,7 @@ public enum DashboardView {
                 ChildPaneView.render(state, in: rect, focused: focused, screens: screens, buffer: &buffer, theme: theme)
             }
         }
-        if let session = state.lessonShown {
+        if !covered, let session = state.lessonShown {
             if let card = layout.lessonCard {
                 LessonCard.render(session, state: state, in: card, buffer: &buffer, theme: theme)
             } else if let line = layout.lessonLine {

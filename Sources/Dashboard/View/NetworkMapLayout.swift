@@ -67,16 +67,24 @@ public struct NetworkMapLayout: Equatable, Sendable {
             blocks: [], lines: [], total: count, scroll: 0, folded: false, boxWidth: boxWidth, labelX: labelX)
         guard count > 0, area.height > 0 else { return layout }
         let cursor = max(0, min(cursor, count - 1))
-        let fullHeights = map.namespaces.map(fullHeight)
-        // Folding when the boxes overflow: summing stops at the first overflow, so this is cheap at 1,000.
+        // Heights are worked out only for the boxes looked at (the first screenful, those near the cursor): a
+        // layout is made for every frame and key, and there may be 1,000 namespaces.
+        var fullHeights = [Int?](repeating: nil, count: count)
+        func fullHeightAt(_ index: Int) -> Int {
+            if let known = fullHeights[index] { return known }
+            let height = fullHeight(map.namespaces[index])
+            fullHeights[index] = height
+            return height
+        }
+        // Folding when the boxes overflow: summing stops at the first overflow.
         var sum = 0
-        for height in fullHeights {
-            sum += height
+        for index in 0..<count {
+            sum += fullHeightAt(index)
             if sum > area.height { break }
         }
         let folded = sum > area.height
         layout.folded = folded
-        func height(_ index: Int) -> Int { folded && index != cursor ? 1 : min(fullHeights[index], area.height) }
+        func height(_ index: Int) -> Int { folded && index != cursor ? 1 : min(fullHeightAt(index), area.height) }
         // The first shown: no later than the cursor, early enough that the cursor's box fits, and no later than
         // needed (after End, the last boxes fill the screen rather than leaving it empty below).
         var scroll = max(0, min(given, cursor))
@@ -129,6 +137,9 @@ public struct NetworkMapLayout: Equatable, Sendable {
         guard let first = blocks.first, let last = blocks.last else { return [] }
         var blockOf: [UInt64: Block] = [:]
         for block in blocks { blockOf[map.namespaces[block.index].id] = block }
+        // Only links with an end on screen are drawn; the others are passed over before anything is worked out.
+        let shown = map.links.filter { link in link.ends.contains { $0.namespace.map { blockOf[$0] != nil } ?? false } }
+        guard !shown.isEmpty else { return [] }
         var position: [UInt64: Int] = [:]
         for (index, namespace) in map.namespaces.enumerated() { position[namespace.id] = index }
         func place(_ end: LinkEnd) -> EndPlace {
@@ -140,7 +151,7 @@ public struct NetworkMapLayout: Equatable, Sendable {
             return index < first.index ? .above : index > last.index ? .below : .unknown
         }
         var drawn: [Line] = []
-        for link in map.links {
+        for link in shown {
             let ends = link.ends.map(place)
             let rows = ends.compactMap { if case .row(let y) = $0 { y } else { nil } }
             guard let labelRow = rows.first else { continue }

@@ -18,8 +18,7 @@ public enum NetworkMapView {
 
     /// The layout for the model as it stands (nil before the first reading).
     public static func layout(_ state: DashboardModel) -> NetworkMapLayout? {
-        guard let map = state.network.map else { return nil }
-        return NetworkMapLayout.make(map, cursor: state.network.cursor, scroll: state.network.scroll, in: area(state))
+        state.network.layout(in: area(state))
     }
 
     /// What a person recognises a namespace by: the dashboard's tab whose child is in it, else the netns name,
