@@ -123,9 +123,13 @@ public struct NetworkMapState: Equatable, Sendable {
             if let keep, let index = reading.namespaces.firstIndex(where: { $0.id == keep }) { cursor = index }
             cursor = max(0, min(cursor, reading.namespaces.count - 1))
         } else if var merged = map {
+            map = nil  // so that `merged` holds the namespaces alone and is changed in place, not copied whole
+            var positions: [UInt64: Int] = [:]
+            positions.reserveCapacity(merged.namespaces.count)
+            for index in merged.namespaces.indices { positions[merged.namespaces[index].id] = index }
             for fresh in reading.namespaces {
                 guard case .success(let new) = fresh.contents,
-                    let position = merged.namespaces.firstIndex(where: { $0.id == fresh.id }),
+                    let position = positions[fresh.id],
                     case .success(var old) = merged.namespaces[position].contents
                 else { continue }
                 // Interfaces added or removed (a veth made or moved): the lines may have changed, read everything.

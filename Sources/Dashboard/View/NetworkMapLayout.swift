@@ -141,7 +141,8 @@ public struct NetworkMapLayout: Equatable, Sendable {
         let shown = map.links.filter { link in link.ends.contains { $0.namespace.map { blockOf[$0] != nil } ?? false } }
         guard !shown.isEmpty else { return [] }
         var position: [UInt64: Int] = [:]
-        for (index, namespace) in map.namespaces.enumerated() { position[namespace.id] = index }
+        position.reserveCapacity(map.namespaces.count)
+        for index in map.namespaces.indices { position[map.namespaces[index].id] = index }
         func place(_ end: LinkEnd) -> EndPlace {
             guard let id = end.namespace, let index = position[id] else { return .unknown }
             if let block = blockOf[id] {
