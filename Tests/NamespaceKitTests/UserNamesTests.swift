@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import NamespaceKit
+@testable import NamespaceKit
 import Testing
 
 /// Login names from the password file itself: nslab is static, and NSS modules (libnss_systemd) crash it.
@@ -27,6 +27,22 @@ struct UserNamesTests {
         #expect(names.name(4242) == "4242")
         #expect(UserNames.passwdName(1000, path: path) == "alice")
         #expect(UserNames.passwdName(4242, path: path) == nil)
+    }
+
+    @Test("one reader for names and homes: comments, short lines and a uid that is no number")
+    func entries() {
+        let text = """
+            root:x:0:0:root:/root:/bin/bash
+            # a comment:x:5:5::/home/c:/bin/sh
+            short:x:7
+            odd:x:seven:7::/home/odd:/bin/sh
+
+            alice:x:1000:1000:Alice,,,:/home/alice:/usr/bin/fish
+            """
+        let entries = PasswdEntry.entries(Array(text.utf8))
+        #expect(entries.map(\.name) == ["root", "short", "odd", "alice"])
+        #expect(entries.map(\.uid) == [0, 7, nil, 1000])
+        #expect(entries.map(\.home) == ["/root", nil, "/home/odd", "/home/alice"])
     }
 
     @Test("the machine's own file: root is uid 0, as getent says")

@@ -165,11 +165,9 @@ public final class ContainerDirectory {
             }
         }
         for state in runcStates { if let store = state.store { add(store) } }
-        let passwd = read("etc/passwd").map { String(decoding: $0, as: UTF8.self) } ?? ""
-        for line in passwd.split(separator: "\n") {
-            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count >= 7, fields[5].hasPrefix("/"), fields[5].count > 1 else { continue }
-            add(fields[5] + "/.local/share/containers/storage")
+        for entry in PasswdEntry.entries(read("etc/passwd") ?? []) {
+            guard let home = entry.home, home.hasPrefix("/"), home.count > 1 else { continue }
+            add(home + "/.local/share/containers/storage")
         }
         return stores
     }

@@ -38,17 +38,39 @@ public final class UserNames {
         read(path)[uid]
     }
 
-    /// `name:password:uid:...` lines as uid to name; the first line for a uid wins, as getpwuid's files module.
+    /// The file's lines as uid to name; the first line for a uid wins, as getpwuid's files module.
     static func read(_ path: String) -> [UInt32: String] {
         guard case .success(let bytes) = SystemCall.readRegularFile(path, limit: 16 << 20) else { return [:] }
         var result: [UInt32: String] = [:]
-        for line in bytes.split(separator: UInt8(ascii: "\n")) {
-            let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count >= 3, !fields[0].isEmpty, fields[0].first != UInt8(ascii: "#"),
-                let uid = UInt32(String(decoding: fields[2], as: UTF8.self)), result[uid] == nil
-            else { continue }
-            result[uid] = String(decoding: fields[0], as: UTF8.self)
+        for entry in PasswdEntry.entries(bytes) {
+            guard let uid = entry.uid, result[uid] == nil else { continue }
+            result[uid] = entry.name
         }
         return result
+    }
+}
+
+/// One line of a password file (passwd(5)): `name:password:uid:gid:gecos:home:shell`. The one reader of the file
+/// for user names and for the users' home directories (rootless container stores).
+struct PasswdEntry: Equatable {
+    /// The login name.
+    var name: String
+    /// The uid; nil when the field is missing or not a number.
+    var uid: UInt32?
+    /// The home directory; nil on a line without all seven fields.
+    var home: String?
+
+    /// Every line with a name that is not a comment, in order.
+    static func entries(_ bytes: [UInt8]) -> [PasswdEntry] {
+        bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            let fields = line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+            guard let first = fields.first, !first.isEmpty, first.first != UInt8(ascii: "#") else { return nil }
+            func text(_ index: Int) -> String? {
+                fields.count > index ? String(decoding: fields[index], as: UTF8.self) : nil
+            }
+            return PasswdEntry(
+                name: String(decoding: first, as: UTF8.self), uid: text(2).flatMap { UInt32($0) },
+                home: fields.count >= 7 ? text(5) : nil)
+        }
     }
 }
