@@ -100,7 +100,7 @@ for name, values in results.items():
     median = values[len(values) // 2]
     print(f"  key {name:<5} in the map at {made} namespaces: median {median:6.1f} ms, max {values[-1]:6.1f} ms"
           f"   (bar: <= 50 ms){'  OVER THE BAR' if median > 50 else ''}")
-# Idle with the map open (the boxes on screen read every second, everything every 30th), htop beside it; and
+# Idle with the map open (the boxes on screen read every second, everything on a sign of change or every 300th), htop beside it; and
 # with the map closed, for what the map itself adds.
 idle = float(os.environ.get("IDLE", "10"))
 tmux("new-session", "-d", "-s", "htop", "-x", "120", "-y", "40", "env TERM=tmux-256color htop -d 10")
