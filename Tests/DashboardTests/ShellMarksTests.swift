@@ -254,6 +254,32 @@ struct ShellMarksTests {
         #expect(!session.text.contains("unbound variable"), "\(session.text.debugDescription)")
     }
 
+    @Test(
+        "a user's prompt command ending in ; or & (pyenv's does) stays valid, from ~/.bashrc and from the environment",
+        arguments: ["mine;", "mine &", "mine ; "])
+    func userPromptCommandEndingInSeparator(command: String) throws {
+        try #require(getuid() == 0, "needs root")
+        let home = try TemporaryHome(files: [".bashrc": "mine() { :; }\nPROMPT_COMMAND='\(command)'\n"])
+        let fromFile = try MarkedShellSession(shell: "/bin/bash", environment: Self.environment(home: home.path))
+        #expect(try Self.runTwoCommands(fromFile) == Self.withOutputMark, "\(fromFile.text.debugDescription)")
+        #expect(!fromFile.text.contains("syntax error"), "\(fromFile.text.debugDescription)")
+
+        // From the environment (a shell in another mount namespace): nslab's inline marks around the user's part.
+        let target = try Self.processWithOwnTmp()
+        defer {
+            target.kill()
+            _ = target.wait()
+        }
+        var request = LaunchRequest(kinds: [], options: NamespaceOptions())
+        request.joining = JoinTarget(pid: target.pid, kinds: [.mount])
+        let bare = try TemporaryHome()
+        let fromEnvironment = try MarkedShellSession(
+            shell: "/bin/bash", request: request,
+            environment: Self.environment(home: bare.path) + ["PROMPT_COMMAND=\(command.replacingOccurrences(of: "mine", with: "true"))"])
+        #expect(try Self.runTwoCommands(fromEnvironment) == Self.withOutputMark, "\(fromEnvironment.text.debugDescription)")
+        #expect(!fromEnvironment.text.contains("syntax error"), "\(fromEnvironment.text.debugDescription)")
+    }
+
     @Test("zsh in a pane reads the user's .zshrc and leaves ZDOTDIR as it was; dash reads the user's ENV")
     func userZshrcAndENV() throws {
         try #require(getuid() == 0, "needs root")

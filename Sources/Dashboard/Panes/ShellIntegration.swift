@@ -75,8 +75,9 @@ public enum ShellIntegration {
             spec.command += ["--rcfile", files.bashRC]
             return .full
         case (.bash, nil):
-            let user = value(of: "PROMPT_COMMAND", in: environment).map { "; " + $0 } ?? ""
-            let promptCommand = ShellScripts.bashPromptCommandStart + user + "; " + ShellScripts.bashPromptCommandEnd
+            // Newlines between the parts: the user's own may end in `;` or `&`, which `; ;` would make an error.
+            let user = value(of: "PROMPT_COMMAND", in: environment).map { "\n" + $0 } ?? ""
+            let promptCommand = ShellScripts.bashPromptCommandStart + user + "\n" + ShellScripts.bashPromptCommandEnd
             set("PROMPT_COMMAND", to: promptCommand, in: &environment)
             set("PS0", to: (value(of: "PS0", in: environment) ?? "") + ShellScripts.bashOutputMark, in: &environment)
             return .full

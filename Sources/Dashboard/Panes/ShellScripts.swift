@@ -8,7 +8,8 @@
 enum ShellScripts {
     /// bash's `--rcfile`: bash reads /etc/bash.bashrc itself; this replaces only ~/.bashrc, which it sources.
     /// PROMPT_COMMAND gives D (first, to read `$?`) and re-wraps PS1 with A and B (last, after the user's own
-    /// prompt command rebuilt it); PS0 (bash 4.4 and later) gives C. A PROMPT_COMMAND array (bash 5.1) stays one.
+    /// prompt command rebuilt it); PS0 (bash 4.4 and later) gives C. A PROMPT_COMMAND array (bash 5.1) stays one;
+    /// a string gets the user's part between newlines.
     /// None of these scripts forks (no command substitution, no subshell): in a new PID namespace the learner's
     /// first commands get the pids a lesson expects (2, 3, ...).
     static let bashRC = #"""
@@ -30,7 +31,11 @@ enum ShellScripts {
             [[ ${PROMPT_COMMAND@a} == *a* ]]; then
             PROMPT_COMMAND=(__nslab_prompt_start "${PROMPT_COMMAND[@]}" __nslab_prompt_end)
         else
-            PROMPT_COMMAND="__nslab_prompt_start${PROMPT_COMMAND:+; $PROMPT_COMMAND}; __nslab_prompt_end"
+            # Newlines, not semicolons, between the parts: a prompt command that ends in `;` (pyenv's does) or `&`
+            # stays valid, where `; ;` was a syntax error printed at every prompt.
+            __nslab_nl=$'\n'
+            PROMPT_COMMAND="__nslab_prompt_start${PROMPT_COMMAND:+$__nslab_nl$PROMPT_COMMAND}${__nslab_nl}__nslab_prompt_end"
+            unset __nslab_nl
         fi
         PS0="${PS0-}"'\e]133;C\a'
 
