@@ -197,6 +197,16 @@ struct NetworkMapTests {
         #expect(state.network.rates.isEmpty)
     }
 
+    @Test("the border counts one namespace in the singular")
+    func oneNamespace() throws {
+        var map = NetworkFixture.map()
+        map.namespaces = [map.namespaces[0]]
+        map.links = []
+        let text = screen(NetworkFixture.state(map)).joined(separator: "\n")
+        #expect(text.contains(" 1 namespace · "), "\(text)")
+        #expect(screen(NetworkFixture.state(NetworkFixture.map())).joined().contains(" 4 namespaces · "))
+    }
+
     @Test("the layout kept between frames is always the one the map as it is now gives")
     func keptLayoutFollowsChanges() throws {
         var state = NetworkFixture.state(NetworkFixture.map(extra: 40))

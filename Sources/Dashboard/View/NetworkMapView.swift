@@ -65,7 +65,7 @@ public enum NetworkMapView {
         let last = layout.scroll + layout.blocks.count
         // The marker says where the view is whenever some boxes are out of it.
         let position =
-            layout.blocks.count < layout.total ? "\(first)-\(last) of \(layout.total)" : "\(layout.total) namespaces"
+            layout.blocks.count < layout.total ? "\(first)-\(last) of \(layout.total)" : layout.total == 1 ? "1 namespace" : "\(layout.total) namespaces"
         PanelFrame.marker(
             [position] + (layout.folded ? ["folded"] : []) + [hints], in: frame, focused: true, buffer: &buffer,
             theme: theme)
