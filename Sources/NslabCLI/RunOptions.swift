@@ -17,6 +17,8 @@ struct RunOptions: Equatable {
     var command: [String] = []
     /// A running process whose namespaces the command joins first (`nslab enter`); nil for `nslab run`.
     var joining: JoinTarget?
+    /// `--wire-to`: the checked namespace the child is wired to once launched; nil for none.
+    var wireTo: WireParty?
 
     /// The launch these options describe.
     func makeSpec() throws -> LaunchSpec {
@@ -83,6 +85,7 @@ struct RunOptions: Equatable {
             throw CommandFailure(
                 error.message(for: .commandLine, diagnose: Doctor.launchFinding), status: error.exitStatus)
         }
+        if let target = wireTo { wire(child, to: target) }
         while true {
             // Exit here rather than throw ExitCode up to main: the error box, its witness table and the
             // casts in the catch are runtime work on pages nothing else touches, about 0.1 ms of every run
@@ -93,6 +96,27 @@ struct RunOptions: Equatable {
             // group; passing it on would deliver it twice.
             if info.si_code == SI_KERNEL { continue }
             child.signal(signal)
+        }
+    }
+
+    /// `--wire-to`: the child's namespace wired to `target`'s; what was wired goes to stderr. A failure kills the
+    /// child (it asked to be wired) and ends nslab with status 1.
+    private func wire(_ child: Child, to target: WireParty) {
+        let result: Result<String, WiringFailure>
+        if case .success(let status) = SystemCall.fileStatus("/proc/\(child.pid)/ns/net") {
+            let party = WireParty(namespace: UInt64(status.st_ino), pid: child.pid, label: "pid \(child.pid)")
+            result = NetworkWiring.wirePair(party, to: target)
+        } else {
+            result = .failure(WiringFailure("the child ended before it could be wired"))
+        }
+        switch result {
+        case .success(let message):
+            StandardError.note(message)
+        case .failure(let failure):
+            StandardError.note("--wire-to: " + failure.description)
+            child.kill()
+            _ = child.wait()
+            Glibc.exit(1)
         }
     }
 }
