@@ -23,6 +23,10 @@ public struct NetworkMapState: Equatable, Sendable {
     /// namespace with processes came or went, and a partial reading that finds a box's interfaces changed makes
     /// the next one full, so new namespaces and links show within an interval or two.
     var readsSinceFull = 0
+    /// What the map's wiring key (`w`) has wired: veth pairs and bridges between the children's namespaces.
+    public var wiring = WiringState()
+    /// nslab's bridge namespace while a bridge needs it (its id, for the box's title and the wiring's refusals).
+    public var bridgeNamespace: UInt64?
 
     /// How many rates a sparkline shows.
     public static let historyLength = 8

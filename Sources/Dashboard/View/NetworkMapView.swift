@@ -4,7 +4,7 @@ import NamespaceKit
 /// detail of the namespace under the cursor. Draws only what `NetworkMapLayout` placed.
 public enum NetworkMapView {
     /// The keys the frame and the status bar name.
-    public static let hints = "↑↓ namespace · Enter detail · Esc close"
+    public static let hints = "↑↓ namespace · Enter detail · w wire/unwire · Esc close"
     /// The detail's keys.
     public static let detailHints = "↑↓ scroll · Esc back to the map · W close"
 
@@ -24,7 +24,8 @@ public enum NetworkMapView {
 
     /// What a person recognises a namespace by: the dashboard's tab whose child is in it, else the netns name,
     /// the container, the pid and command (`NetworkNamespace.title`); the host's marked.
-    public static func title(of namespace: NetworkNamespace, tabs: [ChildTab]) -> String {
+    public static func title(of namespace: NetworkNamespace, tabs: [ChildTab], bridge: UInt64? = nil) -> String {
+        if namespace.id == bridge { return "nslab bridge" }
         let tab = tabs.enumerated().first { !$0.element.closed && namespace.pids.contains($0.element.pid) }
         var title = tab.map { "tab \($0.offset + 1) " + SplitPaneView.title(of: $0.element) } ?? namespace.title
         if isHost(namespace) { title = "● HOST · " + title }
@@ -79,7 +80,7 @@ public enum NetworkMapView {
         for block in layout.blocks {
             let namespace = map.namespaces[block.index]
             let selected = block.index == state.network.cursor
-            let title = title(of: namespace, tabs: state.tabs)
+            let title = title(of: namespace, tabs: state.tabs, bridge: state.network.bridgeNamespace)
             let rect = block.rect
             if block.folded {
                 let names = (namespace.interfaces ?? []).map { interface in

@@ -1,0 +1,53 @@
+import NamespaceKit
+
+/// The map's wiring key (`w`): which two children it would join, or why it will not. Pure: the wiring itself is
+/// the update step's (`WiringUpdate.swift`).
+extension DashboardModel {
+    /// `w`: the tab on show and the child under the cursor, wired or unwired; a refusal goes to the status line.
+    mutating func wireKey() -> [DashboardAction] {
+        switch wiringParties() {
+        case .success(let parties):
+            return [.wire(parties.shown, parties.other)]
+        case .failure(let refusal):
+            show(refusal.description, isError: true)
+            return []
+        }
+    }
+
+    /// The two sides `w` would wire: the tab on show's namespace and the namespace under the map's cursor, which
+    /// must be another child's of this dashboard. Refused: no child's tab on show, a child in nslab's own network
+    /// namespace, the host's namespace, nslab's bridge, the same namespace, one no child of this dashboard is
+    /// in, and (not root) two children that are not in one user namespace nslab made.
+    func wiringParties() -> Result<(shown: WireParty, other: WireParty), WiringRefusal> {
+        guard let map = network.map, let target = network.selected else { return .failure(.noChildTab) }
+        let live = tabs.enumerated().filter { !$0.element.closed && !$0.element.isHost && $0.element.exit == nil }
+        guard let shownTab = shownTab, let shown = live.first(where: { $0.element.id == shownTab.id }) else {
+            return .failure(.noChildTab)
+        }
+        let shownLabel = "tab \(shown.offset + 1)"
+        guard let shownNamespace = map.namespaces.first(where: { $0.pids.contains(shown.element.pid) }) else {
+            return .failure(.noOwnNamespace(shownLabel))
+        }
+        if shownNamespace.isOwn || NetworkMapView.isHost(shownNamespace) { return .failure(.noOwnNamespace(shownLabel)) }
+        if target.isOwn || NetworkMapView.isHost(target) { return .failure(.hostNamespace) }
+        if target.id == network.bridgeNamespace { return .failure(.bridgeNamespace) }
+        if target.id == shownNamespace.id { return .failure(.sameNamespace(shownLabel)) }
+        guard let other = live.first(where: { target.pids.contains($0.element.pid) }) else {
+            return .failure(.notCreatedByNslab(NetworkMapView.title(of: target, tabs: tabs)))
+        }
+        if !isRoot {
+            // Unprivileged, both namespaces must belong to one user namespace that is not nslab's own: nslab, its
+            // owner's creator, holds CAP_NET_ADMIN there, and sibling user namespaces never give it over both.
+            let owner = { (id: UInt64) in self.snapshot?.namespace(NamespaceKey(kind: .net, id: id))?.ownerUserNamespace }
+            let own = map.namespaces.first(where: \.isOwn).flatMap { owner($0.id) }
+            guard let mine = owner(shownNamespace.id), mine == owner(target.id), mine != own else {
+                return .failure(.siblingUserNamespaces)
+            }
+        }
+        return .success(
+            (
+                WireParty(namespace: shownNamespace.id, pid: shown.element.pid, label: shownLabel),
+                WireParty(namespace: target.id, pid: other.element.pid, label: "tab \(other.offset + 1)")
+            ))
+    }
+}

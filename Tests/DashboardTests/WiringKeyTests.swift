@@ -1,0 +1,73 @@
+import Testing
+
+@testable import Dashboard
+@testable import NamespaceKit
+
+/// The map's wiring key (`w`): which two children it joins, and each refusal with its reason on the status line.
+@Suite("The map's wiring key")
+struct WiringKeyTests {
+    /// The fixture's map (host, red pid 200, blue pid 300, a container pid 400) with tabs for red and blue, red's
+    /// on show, and the cursor on the namespace at `cursor`.
+    private func state(cursor: Int, isRoot: Bool = true, tabs: [Int32] = [200, 300]) -> DashboardModel {
+        var state = NetworkFixture.state(NetworkFixture.map())
+        state.isRoot = isRoot
+        for pid in tabs {
+            _ = state.addTab(pid: pid, request: LaunchRequest(kinds: [.net], options: NamespaceOptions()), message: "")
+        }
+        if !tabs.isEmpty { state.showTab(at: 0) }
+        state.network.cursor = cursor
+        return state
+    }
+
+    /// The status line after `w`, when it refused.
+    private func refusal(_ state: inout DashboardModel) -> String? {
+        let actions = state.handleNetworkMapKey(.character("w"))
+        #expect(actions.isEmpty)
+        #expect(state.message?.isError == true)
+        return state.message?.text
+    }
+
+    @Test("w with the cursor on another child's box wires the tab on show to it")
+    func wires() {
+        var state = state(cursor: 2)
+        #expect(
+            state.handleNetworkMapKey(.character("w")) == [
+                .wire(
+                    WireParty(namespace: 2, pid: 200, label: "tab 1"), WireParty(namespace: 3, pid: 300, label: "tab 2"))
+            ])
+    }
+
+    @Test("the host's namespace, the same namespace, one no child is in, the bridge: refused with the reason")
+    func refusals() {
+        var host = state(cursor: 0)
+        #expect(refusal(&host) == WiringRefusal.hostNamespace.description)
+        var same = state(cursor: 1)
+        #expect(refusal(&same) == WiringRefusal.sameNamespace("tab 1").description)
+        var foreign = state(cursor: 3)
+        #expect(refusal(&foreign)?.contains("was not created by nslab") == true)
+        var bridge = state(cursor: 2)
+        bridge.network.bridgeNamespace = 3
+        #expect(refusal(&bridge) == WiringRefusal.bridgeNamespace.description)
+    }
+
+    @Test("no child's tab on show, or a child in nslab's own network namespace: refused")
+    func noChild() {
+        var none = state(cursor: 2, tabs: [])
+        #expect(refusal(&none) == WiringRefusal.noChildTab.description)
+        var shared = state(cursor: 2, tabs: [1, 300])
+        #expect(refusal(&shared) == WiringRefusal.noOwnNamespace("tab 1").description)
+    }
+
+    @Test("not root, with children in sibling user namespaces (owners unknown here): the key says why not")
+    func unprivileged() {
+        var state = state(cursor: 2, isRoot: false)
+        #expect(refusal(&state) == WiringRefusal.siblingUserNamespaces.description)
+        #expect(state.message?.text.contains("Shift-F5") == true)
+    }
+
+    @Test("the map's hint line and the help name w")
+    func listed() {
+        #expect(NetworkMapView.hints.contains("w wire"))
+        #expect(KeyBindings.all.contains { $0.context == .networkMap && $0.label == "w" })
+    }
+}
