@@ -58,6 +58,14 @@ struct WiringKeyTests {
         #expect(refusal(&shared) == WiringRefusal.noOwnNamespace("tab 1").description)
     }
 
+    /// A child launched a moment ago was refused as having no network namespace of its own: the map's last full
+    /// reading did not hold it yet. The tree's snapshot names its namespace, or the key says to wait.
+    @Test("the tab on show launched since the map's last reading: wired from the snapshot, or asked to wait")
+    func launchedSinceReading() {
+        var state = state(cursor: 2, tabs: [500, 300])
+        #expect(refusal(&state) == WiringRefusal.notReadYet("tab 1").description)
+    }
+
     @Test("not root, with children in sibling user namespaces (owners unknown here): the key says why not")
     func unprivileged() {
         var state = state(cursor: 2, isRoot: false)

@@ -25,13 +25,16 @@ extension DashboardModel {
             return .failure(.noChildTab)
         }
         let shownLabel = "tab \(shown.offset + 1)"
-        guard let shownNamespace = map.namespaces.first(where: { $0.pids.contains(shown.element.pid) }) else {
-            return .failure(.noOwnNamespace(shownLabel))
-        }
-        if shownNamespace.isOwn || NetworkMapView.isHost(shownNamespace) { return .failure(.noOwnNamespace(shownLabel)) }
-        if target.isOwn || NetworkMapView.isHost(target) { return .failure(.hostNamespace) }
+        // A child launched since the map's last full reading is in the tree's snapshot before it is on the map.
+        let shownID =
+            map.namespaces.first(where: { $0.pids.contains(shown.element.pid) })?.id
+            ?? snapshot?.process(shown.element.pid)?.namespaces[.net].value
+        guard let shownID else { return .failure(.notReadYet(shownLabel)) }
+        let hostIDs = Set(map.namespaces.filter { $0.isOwn || NetworkMapView.isHost($0) }.map(\.id))
+        if hostIDs.contains(shownID) { return .failure(.noOwnNamespace(shownLabel)) }
+        if hostIDs.contains(target.id) { return .failure(.hostNamespace) }
         if target.id == network.bridgeNamespace { return .failure(.bridgeNamespace) }
-        if target.id == shownNamespace.id { return .failure(.sameNamespace(shownLabel)) }
+        if target.id == shownID { return .failure(.sameNamespace(shownLabel)) }
         guard let other = live.first(where: { target.pids.contains($0.element.pid) }) else {
             return .failure(.notCreatedByNslab(NetworkMapView.title(of: target, tabs: tabs)))
         }
@@ -40,13 +43,13 @@ extension DashboardModel {
             // owner's creator, holds CAP_NET_ADMIN there, and sibling user namespaces never give it over both.
             let owner = { (id: UInt64) in self.snapshot?.namespace(NamespaceKey(kind: .net, id: id))?.ownerUserNamespace }
             let own = map.namespaces.first(where: \.isOwn).flatMap { owner($0.id) }
-            guard let mine = owner(shownNamespace.id), mine == owner(target.id), mine != own else {
+            guard let mine = owner(shownID), mine == owner(target.id), mine != own else {
                 return .failure(.siblingUserNamespaces)
             }
         }
         return .success(
             (
-                WireParty(namespace: shownNamespace.id, pid: shown.element.pid, label: shownLabel),
+                WireParty(namespace: shownID, pid: shown.element.pid, label: shownLabel),
                 WireParty(namespace: target.id, pid: other.element.pid, label: "tab \(other.offset + 1)")
             ))
     }

@@ -100,6 +100,8 @@ public enum WiringRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     case sameNamespace(String)
     /// The child shares nslab's network namespace.
     case noOwnNamespace(String)
+    /// The child's namespace has not been read yet (it was launched a moment ago).
+    case notReadYet(String)
     /// The target is nslab's bridge namespace.
     case bridgeNamespace
     /// Not root, and the children are not in one user namespace nslab made.
@@ -122,6 +124,8 @@ public enum WiringRefusal: Error, Hashable, Sendable, CustomStringConvertible {
             "That is \(name)'s own network namespace: put the cursor on another child's"
         case .noOwnNamespace(let name):
             "\(name) has no network namespace of its own: launch it with Net (5) ticked"
+        case .notReadYet(let name):
+            "\(name)'s network namespace is not read yet: press w again in a moment"
         case .bridgeNamespace:
             "That is nslab's bridge namespace: put the cursor on a child to wire it to the bridge"
         case .siblingUserNamespaces:
