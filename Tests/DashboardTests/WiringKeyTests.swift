@@ -66,11 +66,13 @@ struct WiringKeyTests {
         #expect(refusal(&state) == WiringRefusal.notReadYet("tab 1").description)
     }
 
-    @Test("not root, with children in sibling user namespaces (owners unknown here): the key says why not")
-    func unprivileged() {
-        var state = state(cursor: 2, isRoot: false)
-        #expect(refusal(&state) == WiringRefusal.siblingUserNamespaces.description)
-        #expect(state.message?.text.contains("Shift-F5") == true)
+    @Test("a refusal longer than the status row is shown in a box over the map")
+    func longRefusalOnTop() {
+        var state = state(cursor: 2)
+        state.show(WiringRefusal.siblingUserNamespaces.description, isError: true)
+        // It was drawn under the map, unseen.
+        let screen = DashboardView.render(state, theme: .builtinDefault).lines().joined(separator: "\n")
+        #expect(screen.contains("Shift-F5"), "\(screen)")
     }
 
     @Test("the map's hint line and the help name w")

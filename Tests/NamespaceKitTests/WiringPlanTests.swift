@@ -141,6 +141,15 @@ struct WiringPlanTests {
         #expect(WiringRefusal.hostNamespace.description.contains("host"))
     }
 
+    @Test("privilege: root always; otherwise both namespaces owned by one user namespace that is not nslab's own")
+    func privilege() {
+        #expect(WiringRefusal.privilege(isRoot: true, owners: (nil, nil), own: 1) == nil)
+        #expect(WiringRefusal.privilege(isRoot: false, owners: (7, 7), own: 1) == nil, "a nested launch (Shift-F5)")
+        #expect(WiringRefusal.privilege(isRoot: false, owners: (7, 8), own: 1) == .siblingUserNamespaces)
+        #expect(WiringRefusal.privilege(isRoot: false, owners: (1, 1), own: 1) == .siblingUserNamespaces)
+        #expect(WiringRefusal.privilege(isRoot: false, owners: (nil, nil), own: 1) == .siblingUserNamespaces)
+    }
+
     /// The spaces a step acts in.
     private static func spaces(_ step: WiringStep) -> Set<WireSpace> {
         switch step {

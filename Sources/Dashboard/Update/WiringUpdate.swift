@@ -6,6 +6,13 @@ extension DashboardUpdate {
     /// Wires `shown` to `other` (or unwires them), with the names and addresses the map last read, and asks for a
     /// full reading so the new link shows at once.
     func wire(_ shown: WireParty, _ other: WireParty, model: inout DashboardModel) {
+        if !model.isRoot {
+            let owners = (NetworkWiring.owner(of: shown), NetworkWiring.owner(of: other))
+            if let refusal = WiringRefusal.privilege(isRoot: false, owners: owners, own: NetworkWiring.ownUserNamespace) {
+                model.show(refusal.description, isError: true)
+                return
+            }
+        }
         var names: [UInt64: Set<String>] = [:]
         var addresses: [String] = []
         for id in [shown.namespace, other.namespace] {

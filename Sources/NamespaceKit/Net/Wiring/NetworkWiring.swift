@@ -269,3 +269,22 @@ extension NetworkWiring {
         }
     }
 }
+
+extension NetworkWiring {
+    /// The id of the user namespace that owns `party`'s network namespace; nil when it cannot be read (or the
+    /// pid is in another namespace now).
+    public static func owner(of party: WireParty) -> UInt64? {
+        guard case .success(let namespace) = SystemCall.open("/proc/\(party.pid)/ns/net", O_RDONLY | O_CLOEXEC) else {
+            return nil
+        }
+        defer { namespace.close() }
+        guard SystemCall.inode(of: namespace) == party.namespace else { return nil }
+        return SystemCall.inodeClosing(SystemCall.namespaceOwner(of: namespace))
+    }
+
+    /// The id of nslab's own user namespace.
+    public static var ownUserNamespace: UInt64? {
+        guard case .success(let status) = SystemCall.fileStatus("/proc/self/ns/user") else { return nil }
+        return UInt64(status.st_ino)
+    }
+}

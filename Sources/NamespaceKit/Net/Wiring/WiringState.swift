@@ -111,6 +111,16 @@ public enum WiringRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     /// 10.77.0.0/16 has no free /24 (or the link no free address) left.
     case rangeFull
 
+    /// Who may wire two namespaces: root, or a user whose two children's network namespaces belong to one user
+    /// namespace (`owners`, their owning user namespaces' ids) that is not nslab's own (`own`). nslab made that user
+    /// namespace, so it holds CAP_NET_ADMIN there; over two sibling ones no process holds it for both. An owner
+    /// that could not be read counts as different. Nil when allowed, else the refusal.
+    public static func privilege(isRoot: Bool, owners: (UInt64?, UInt64?), own: UInt64?) -> WiringRefusal? {
+        if isRoot { return nil }
+        guard let first = owners.0, first == owners.1, first != own else { return .siblingUserNamespaces }
+        return nil
+    }
+
     /// The sentence.
     public var description: String {
         switch self {
