@@ -217,4 +217,49 @@ extension NetworkMapEndToEndTests {
             #expect(!everything.ids.contains(UInt64(held.dropFirst(5).dropLast()) ?? 0), "\(held) outlived nslab")
         }
     }
+
+    /// As uid 65534: two sibling children (each its own user namespace) are refused with the rule; a child launched
+    /// inside the second's user namespace (Shift-F5, User unticked) is wired to it, and a ping crosses.
+    @Test("unprivileged: siblings refused with the reason, a nested pair in one user namespace wired")
+    func unprivilegedWiring() throws {
+        try requireRoot()  // setpriv needs root to switch to uid 65534
+        let tmux = try TmuxSession(
+            "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups \(Binary.publicCopy) --ns user,net "
+                + "--shell /bin/sh", width: 140, height: 45,
+            environment: ["HOME": "/", "PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"])
+        try tmux.waitFor("Namespaces")
+        var children: [pid_t] = []
+        defer { for pid in children where Processes.namespaceLink(pid, "net") != nil { kill(pid, SIGKILL) } }
+        for _ in 0..<2 {
+            children.append(try launchChild(tmux, besides: children))
+            try tmux.send("C-]")
+        }
+        try tmux.send("W")
+        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
+        try tmux.send("w")
+        try tmux.waitFor("Wiring needs root, or both children in one user namespace", timeout: 10)
+        #expect(try inNetns(children[1], "ip -br link").stdout.contains("nsl") == false)
+        try tmux.send("W")
+        try tmux.waitFor("Namespaces")
+        try tmux.send("6")  // User unticked: the nested child stays in tab 2's user namespace
+        try tmux.send("S-F5")
+        var nested: pid_t?
+        for _ in 0..<100 where nested == nil {
+            nested = childPIDs(try tmux.screen()).subtracting(children).first
+            if nested == nil { usleep(50_000) }
+        }
+        children.append(try #require(nested, "\((try? tmux.screen()) ?? "")"))
+        try tmux.send("C-]")
+        try tmux.send("W")
+        try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
+        try tmux.send("w")
+        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.1) ↔ tab 2 (nsl0 10.77.0.2)", timeout: 10)
+        let ping = try inNetns(children[2], "ping -c 1 -W 2 10.77.0.2")
+        #expect(ping.status == 0, "\(ping.stdout) \(ping.stderr)")
+        try tmux.send("W")
+        try tmux.send("q")
+        try tmux.waitFor("y/n")
+        try tmux.send("y")
+        for pid in children { #expect(Processes.endsSoon(pid)) }
+    }
 }
