@@ -78,14 +78,34 @@ struct RunOptions: Equatable {
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&forwarded, signal) }
         sigprocmask(SIG_BLOCK, &forwarded, nil)
 
+        // --wire-to: the link is made while the child waits to start, so its command never runs without it. With
+        // --inside the new network namespace is made by the child itself after that point: it is wired once running.
+        var wired: Result<String, WiringFailure>?
+        let wireFirst = wireTo != nil && joining == nil
         let child: Child
         do {
-            child = try Launcher.launch(spec)
+            child = try Launcher.launch(spec, beforeStart: wireFirst ? { pid in
+                wired = Self.wire(pid, to: wireTo!)
+                if case .failure(let failure) = wired { return failure.errno ?? .ioError }
+                return nil
+            } : nil)
         } catch let error as LaunchError {
+            if case .failure(let failure)? = wired { throw CommandFailure("--wire-to: " + failure.description) }
             throw CommandFailure(
                 error.message(for: .commandLine, diagnose: Doctor.launchFinding), status: error.exitStatus)
         }
-        if let target = wireTo { wire(child, to: target) }
+        if let target = wireTo, !wireFirst { wired = Self.wire(child.pid, to: target) }
+        switch wired {
+        case .success(let message)?:
+            StandardError.note(message)
+        case .failure(let failure)?:
+            StandardError.note("--wire-to: " + failure.description)
+            child.kill()
+            _ = child.wait()
+            Glibc.exit(1)
+        case nil:
+            break
+        }
         while true {
             // Exit here rather than throw ExitCode up to main: the error box, its witness table and the
             // casts in the catch are runtime work on pages nothing else touches, about 0.1 ms of every run
@@ -99,24 +119,12 @@ struct RunOptions: Equatable {
         }
     }
 
-    /// `--wire-to`: the child's namespace wired to `target`'s; what was wired goes to stderr. A failure kills the
-    /// child (it asked to be wired) and ends nslab with status 1.
-    private func wire(_ child: Child, to target: WireParty) {
-        let result: Result<String, WiringFailure>
-        if case .success(let status) = SystemCall.fileStatus("/proc/\(child.pid)/ns/net") {
-            let party = WireParty(namespace: UInt64(status.st_ino), pid: child.pid, label: "pid \(child.pid)")
-            result = NetworkWiring.wirePair(party, to: target)
-        } else {
-            result = .failure(WiringFailure("the child ended before it could be wired"))
+    /// `--wire-to`: the namespace of `pid` (the child) wired to `target`'s; the sentence of what was wired.
+    private static func wire(_ pid: pid_t, to target: WireParty) -> Result<String, WiringFailure> {
+        guard case .success(let status) = SystemCall.fileStatus("/proc/\(pid)/ns/net") else {
+            return .failure(WiringFailure("the child ended before it could be wired"))
         }
-        switch result {
-        case .success(let message):
-            StandardError.note(message)
-        case .failure(let failure):
-            StandardError.note("--wire-to: " + failure.description)
-            child.kill()
-            _ = child.wait()
-            Glibc.exit(1)
-        }
+        let party = WireParty(namespace: UInt64(status.st_ino), pid: pid, label: "pid \(pid)")
+        return NetworkWiring.wirePair(party, to: target)
     }
 }

@@ -47,6 +47,23 @@ struct WireToTests {
         #expect(out.contains("host unchanged"), "\(out)")
     }
 
+    /// The command starts only once its link exists: the wiring is done while the child waits to start (it
+    /// raced the command before, and a `ping` given as the command could run before its address existed).
+    @Test("the command runs with its link already there: ping as the command itself succeeds")
+    func commandSeesTheLink() throws {
+        try requireRoot()
+        let result = try Binary.runScript(
+            """
+            $NSLAB run --net -- sleep 6014 </dev/null >/dev/null 2>&1 &
+            first=$!
+            sleep 0.3
+            A=$(pgrep -P $first)
+            $NSLAB run --net --wire-to $A -- ping -c 1 -W 2 10.77.0.2 >/dev/null 2>&1 && echo "first ping ok"
+            kill $first; wait
+            """)
+        #expect(result.stdout.contains("first ping ok"), "\(result.stdout) \(result.stderr)")
+    }
+
     /// The host's namespace (the test's own), one `unshare --net` made, a dead pid and a missing --net: each
     /// refused in one line, and the command never runs.
     @Test("namespaces nslab did not create are refused before anything is made")
