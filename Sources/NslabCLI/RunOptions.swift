@@ -90,7 +90,7 @@ struct RunOptions: Equatable {
                 return nil
             } : nil)
         } catch let error as LaunchError {
-            if case .failure(let failure)? = wired { throw CommandFailure("--wire-to: " + failure.description) }
+            if case .failure(let failure)? = wired { throw CommandFailure("--wire-to: " + failure.explained(isRoot: SystemCall.effectiveUserID == 0)) }
             throw CommandFailure(
                 error.message(for: .commandLine, diagnose: Doctor.launchFinding), status: error.exitStatus)
         }
@@ -99,7 +99,7 @@ struct RunOptions: Equatable {
         case .success(let message)?:
             StandardError.note(message)
         case .failure(let failure)?:
-            StandardError.note("--wire-to: " + failure.description)
+            StandardError.note("--wire-to: " + failure.explained(isRoot: SystemCall.effectiveUserID == 0))
             child.kill()
             _ = child.wait()
             Glibc.exit(1)

@@ -75,6 +75,15 @@ struct WiringKeyTests {
         #expect(screen.contains("Shift-F5"), "\(screen)")
     }
 
+    @Test("nslab's bridge namespace is titled 'nslab bridge' on its box and in its detail")
+    func bridgeTitle() throws {
+        let state = state(cursor: 2)
+        let namespace = try #require(state.network.map?.namespaces[2])
+        #expect(NetworkMapView.title(of: namespace, tabs: [], bridge: namespace.id) == "nslab bridge")
+        #expect(NetworkMapView.detailLines(namespace, tabs: [], bridge: namespace.id).first?.hasPrefix("nslab bridge") == true)
+        #expect(NetworkMapView.title(of: namespace, tabs: [], bridge: 99) != "nslab bridge")
+    }
+
     @Test("the map's hint line and the help name w")
     func listed() {
         #expect(NetworkMapView.hints.contains("w wire"))

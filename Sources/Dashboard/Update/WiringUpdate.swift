@@ -27,18 +27,12 @@ extension DashboardUpdate {
         case .success(let plan):
             switch wiring.apply(plan, to: &model.network.wiring) {
             case .success(let message): model.show(message.prefix(1).uppercased() + message.dropFirst())
-            case .failure(let failure): model.show(Self.wiringFailureText(failure, isRoot: model.isRoot), isError: true)
+            case .failure(let failure): model.show("Wiring failed: " + failure.explained(isRoot: model.isRoot), isError: true)
             }
         }
         noteBridge(&model)
         model.network.readsSinceFull = NetworkMapState.fullEvery
         refresh(&model)
-    }
-
-    /// "Wiring failed: …", with the rule that stops an unprivileged user when the kernel said EPERM.
-    static func wiringFailureText(_ failure: WiringFailure, isRoot: Bool) -> String {
-        let rule = !isRoot && failure.errno == .notPermitted ? " (" + WiringRefusal.siblingUserNamespaces.description + ")" : ""
-        return "Wiring failed: \(failure)\(rule)"
     }
 
     /// The links of children that ended or whose tabs closed: their namespaces (and the ends inside) go with

@@ -23,7 +23,8 @@ public enum NetworkMapView {
     }
 
     /// What a person recognises a namespace by: the dashboard's tab whose child is in it, else the netns name,
-    /// the container, the pid and command (`NetworkNamespace.title`); the host's marked.
+    /// the container, the pid and command (`NetworkNamespace.title`); the host's marked, nslab's bridge namespace
+    /// (`bridge`) titled "nslab bridge".
     public static func title(of namespace: NetworkNamespace, tabs: [ChildTab], bridge: UInt64? = nil) -> String {
         if namespace.id == bridge { return "nslab bridge" }
         let tab = tabs.enumerated().first { !$0.element.closed && namespace.pids.contains($0.element.pid) }
@@ -192,8 +193,8 @@ public enum NetworkMapView {
     // MARK: detail
 
     /// The detail's lines: the namespace, each interface with its addresses and counters, routes, neighbours.
-    public static func detailLines(_ namespace: NetworkNamespace, tabs: [ChildTab]) -> [String] {
-        var lines = [title(of: namespace, tabs: tabs) + "  net:[\(namespace.id)]"]
+    public static func detailLines(_ namespace: NetworkNamespace, tabs: [ChildTab], bridge: UInt64? = nil) -> [String] {
+        var lines = [title(of: namespace, tabs: tabs, bridge: bridge) + "  net:[\(namespace.id)]"]
         if !namespace.names.isEmpty { lines.append("ip netns: " + namespace.names.joined(separator: ", ")) }
         if !namespace.pids.isEmpty {
             let shown = namespace.pids.prefix(8).map(String.init).joined(separator: " ")
@@ -250,7 +251,7 @@ public enum NetworkMapView {
     static func renderDetail(_ state: DashboardModel, in frame: Rect, buffer: inout ScreenBuffer, theme: Theme) {
         let inner = frame.inset(by: 1)
         guard let namespace = state.network.selected else { return }
-        let lines = detailLines(namespace, tabs: state.tabs)
+        let lines = detailLines(namespace, tabs: state.tabs, bridge: state.network.bridgeNamespace)
         let top = min(state.network.detailScroll, max(0, lines.count - inner.height))
         for (offset, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
             let heading = !line.hasPrefix(" ") && offset + top > 0
@@ -267,6 +268,6 @@ public enum NetworkMapView {
     /// The most the detail scrolls in this model's screen.
     public static func maxDetailScroll(_ state: DashboardModel) -> Int {
         guard let namespace = state.network.selected else { return 0 }
-        return max(0, detailLines(namespace, tabs: state.tabs).count - area(state).height)
+        return max(0, detailLines(namespace, tabs: state.tabs, bridge: state.network.bridgeNamespace).count - area(state).height)
     }
 }

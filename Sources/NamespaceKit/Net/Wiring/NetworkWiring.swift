@@ -218,6 +218,12 @@ public struct WiringFailure: Error, Hashable, Sendable, CustomStringConvertible 
         self.description = description
         self.errno = errno
     }
+
+    /// The sentence for the user, with the rule that stops one who is not root when the kernel said EPERM.
+    public func explained(isRoot: Bool) -> String {
+        !isRoot && errno == .notPermitted ? description + " (" + WiringRefusal.siblingUserNamespaces.description + ")"
+            : description
+    }
 }
 
 extension NetworkWiring {
