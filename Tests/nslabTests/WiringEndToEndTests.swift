@@ -74,16 +74,19 @@ extension NetworkMapEndToEndTests {
         return (names, ids)
     }
 
-    /// The network namespaces the dashboard holds by an fd that no process of it is in: its bridge namespace.
-    func heldNetworkNamespaces(_ pid: pid_t) -> Set<String> {
+    /// The network namespaces the dashboard holds by an fd that hold a bridge: its bridge namespace. (The scan
+    /// thread also holds namespace fds for a moment while it reads them; those have no bridge.)
+    func bridgeNamespaces(_ pid: pid_t) -> Set<String> {
         let own = Processes.namespaceLink(pid, "net")
         var held: Set<String> = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? [] {
-            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(entry)"),
-                target.hasPrefix("net:["), target != own
-            {
-                held.insert(target)
-            }
+            let path = "/proc/\(pid)/fd/\(entry)"
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path),
+                target.hasPrefix("net:["), target != own,
+                let bridges = try? Binary.runProgram("/usr/bin/nsenter", ["--net=" + path, "ip", "-br", "link", "show", "type", "bridge"]),
+                bridges.status == 0, !bridges.stdout.isEmpty
+            else { continue }
+            held.insert(target)
         }
         return held
     }
@@ -156,7 +159,7 @@ extension NetworkMapEndToEndTests {
             let shown = try inNetns(pid, "ip -br -4 addr show dev nsl0")
             #expect(shown.stdout.contains(address), "pid \(pid): \(shown.stdout) \(shown.stderr)")
         }
-        let bridge = heldNetworkNamespaces(dashboard)
+        let bridge = bridgeNamespaces(dashboard)
         #expect(bridge.count == 1, "the dashboard holds one bridge namespace: \(bridge)")
         try tmux.send("W")
         try tmux.waitFor("BOTH-REACHED", timeout: 15)
@@ -168,7 +171,7 @@ extension NetworkMapEndToEndTests {
         try tmux.send("y")
         try tmux.waitFor("Back to the start")
         for pid in children { #expect(Processes.endsSoon(pid), "pid \(pid) outlived the reset") }
-        #expect(heldNetworkNamespaces(dashboard).isEmpty, "the bridge namespace's fd is still open")
+        #expect(bridgeNamespaces(dashboard).isEmpty, "the bridge namespace's fd is still open")
         let everything = try everyNamespace()
         #expect(!everything.names.contains { $0.hasPrefix("nsl") || $0.hasPrefix("p0-") || $0 == "br0" }, "\(everything.names)")
         for held in bridge {
@@ -203,7 +206,7 @@ extension NetworkMapEndToEndTests {
         try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
         try tmux.send("w")
         try tmux.waitFor("Wired tab 2 (nsl0 10.77.0.3) to the bridge of tab 3, tab 1", timeout: 10)
-        let bridge = heldNetworkNamespaces(dashboard)
+        let bridge = bridgeNamespaces(dashboard)
         try #require(bridge.count == 1, "\(bridge)")
         let ping = try inNetns(children[1], "ping -c 1 -W 2 10.77.0.2")
         #expect(ping.status == 0, "tab 2 reaches tab 1 through the bridge: \(ping.stdout) \(ping.stderr)")
@@ -268,5 +271,44 @@ extension NetworkMapEndToEndTests {
         try tmux.waitFor("y/n")
         try tmux.send("y")
         for pid in children { #expect(Processes.endsSoon(pid)) }
+    }
+
+    /// Children that end take their ends along, but the bridge namespace would keep the last one's port and the
+    /// bridge alive: with one child left on it, nslab deletes that child's end and closes the bridge namespace.
+    @Test("when only one child is left on the bridge, its end is deleted and the bridge namespace closed")
+    func bridgeGoesWithItsChildren() throws {
+        try requireRoot()
+        let tmux = try TmuxSession("\(Binary.path) --ns net --shell /bin/sh", width: 140, height: 45)
+        try tmux.waitFor("Namespaces")
+        var children: [pid_t] = []
+        defer { for pid in children where Processes.namespaceLink(pid, "net") != nil { kill(pid, SIGKILL) } }
+        for _ in 0..<3 {
+            children.append(try launchChild(tmux, besides: children))
+            try tmux.send("C-]")
+        }
+        let dashboard = try tmux.panePID()
+        try tmux.send("W")
+        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
+        try tmux.send("w")
+        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)", timeout: 10)
+        try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
+        try tmux.send("w")
+        try tmux.waitFor("Wired tab 2 (nsl0 10.77.0.3) to the bridge of tab 3, tab 1", timeout: 10)
+        try #require(bridgeNamespaces(dashboard).count == 1)
+        // Two of the three end; the one left must not keep a link to a bridge nobody else is on.
+        kill(children[0], SIGKILL)
+        kill(children[2], SIGKILL)
+        var left = "nsl0"
+        for _ in 0..<40 where left.contains("nsl0") || !bridgeNamespaces(dashboard).isEmpty {
+            usleep(100_000)
+            left = try inNetns(children[1], "ip -br link").stdout
+        }
+        #expect(!left.contains("nsl0"), "tab 2 kept its end: \(left)")
+        #expect(bridgeNamespaces(dashboard).isEmpty, "the bridge namespace is still held")
+        try tmux.send("W")
+        try tmux.send("q")
+        try tmux.waitFor("y/n")
+        try tmux.send("y")
+        #expect(Processes.endsSoon(dashboard))
     }
 }
