@@ -50,6 +50,22 @@ struct WiringKeyTests {
         #expect(refusal(&bridge) == WiringRefusal.bridgeNamespace.description)
     }
 
+    /// A tab opened with `e` has nslab's child in a namespace someone else made (a container's): wiring it would
+    /// change that namespace, so it is refused as the tab on show and as the target.
+    @Test("a tab that joined a network namespace (e in the tree) is not wired, either way")
+    func joinedNamespace() {
+        var state = state(cursor: 2)
+        var entered = LaunchRequest(kinds: [], options: NamespaceOptions())
+        entered.joining = JoinTarget(pid: 400, kinds: [.net])
+        _ = state.addTab(pid: 400, request: entered, message: "")
+        state.showTab(at: 2)
+        #expect(refusal(&state)?.contains("tab 3's network namespace was not created by nslab") == true)
+        var target = self.state(cursor: 3)
+        _ = target.addTab(pid: 400, request: entered, message: "")
+        target.showTab(at: 0)
+        #expect(refusal(&target)?.contains("was not created by nslab") == true)
+    }
+
     @Test("no child's tab on show, or a child in nslab's own network namespace: refused")
     func noChild() {
         var none = state(cursor: 2, tabs: [])

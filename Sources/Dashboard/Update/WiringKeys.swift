@@ -35,7 +35,15 @@ extension DashboardModel {
         if hostIDs.contains(target.id) { return .failure(.hostNamespace) }
         if target.id == network.bridgeNamespace { return .failure(.bridgeNamespace) }
         if target.id == shownID { return .failure(.sameNamespace(shownLabel)) }
-        guard let other = live.first(where: { target.pids.contains($0.element.pid) }) else {
+        // Only a namespace nslab created is changed: one a child launched with Net is in. A tab opened with `e`
+        // joined a namespace someone else made (a container's, say), even though its child is nslab's.
+        let created = live.filter { $0.element.request.kinds.contains(.net) }
+        if !created.contains(where: { $0.element.pid == shown.element.pid })
+            && !(map.namespace(shownID)?.pids.contains { pid in created.contains { $0.element.pid == pid } } ?? false)
+        {
+            return .failure(.notCreatedByNslab(shownLabel + "'s network namespace"))
+        }
+        guard let other = created.first(where: { target.pids.contains($0.element.pid) }) else {
             return .failure(.notCreatedByNslab(NetworkMapView.title(of: target, tabs: tabs)))
         }
         return .success(
