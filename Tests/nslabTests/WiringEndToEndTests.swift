@@ -9,38 +9,44 @@ import Testing
 /// and the host's interfaces and addresses are as they were.
 extension NetworkMapEndToEndTests {
     /// Moves the map's cursor onto the box of `tab` ("tab 1 "); true when found. Folded (many namespaces, as when
-    /// a benchmark runs beside), the box under the cursor is the one drawn whole, titled in its border; otherwise
-    /// the detail's first line is the title (Enter opens the detail and Enter closes it: Esc followed at once by
-    /// an arrow would read as Alt and the arrow).
+    /// a benchmark runs beside), the box under the cursor is the one drawn whole, and each Down is followed by
+    /// waiting for that box to change (a frame drawn before the Down was handled must not be taken for after it);
+    /// otherwise the detail's first line is the title (Enter opens the detail and Enter closes it: Esc followed at
+    /// once by an arrow would read as Alt and the arrow).
     func cursor(on tab: String, in tmux: TmuxSession) throws -> Bool {
         // The first reading is in once the border counts the namespaces.
         try tmux.waitFor(#"(\d+ namespaces|\d+-\d+ of \d+) ·"#, regex: true, timeout: 20)
         try tmux.send("Home")
         usleep(200_000)
-        var last = ""
+        func boxed(_ screen: String) -> String {
+            String(screen.split(separator: "\n").first { $0.hasPrefix("│┌ ") } ?? "")
+        }
         for _ in 0..<1200 {
-            var screen = try tmux.screen()
-            for _ in 0..<40 where screen == last {
-                usleep(25_000)
-                screen = try tmux.screen()
-            }
-            last = screen
+            let screen = try tmux.screen()
             if screen.contains(" folded ") {
-                if screen.split(separator: "\n").contains(where: { $0.contains("┌ " + tab + "Child") }) { return true }
-            } else {
-                // An Enter was seen lost once under load (the map stayed): it is sent again while the map shows.
-                try tmux.send("Enter")
-                var detail = (try? tmux.waitFor("Esc back to the map", timeout: 3)) ?? ""
-                for _ in 0..<3 where detail.isEmpty {
-                    if try tmux.screen().contains("Enter detail") { try tmux.send("Enter") }
-                    detail = (try? tmux.waitFor("Esc back to the map", timeout: 3)) ?? ""
+                let before = boxed(screen)
+                if before.contains("┌ " + tab + "Child") { return true }
+                try tmux.send("Down")
+                var now = before
+                for _ in 0..<200 where now == before {
+                    usleep(25_000)
+                    now = boxed(try tmux.screen())
                 }
-                try #require(!detail.isEmpty, "the detail never opened:\n\((try? tmux.screen()) ?? "")")
-                let title = detail.split(separator: "\n").first { $0.contains("net:[") } ?? ""
-                try tmux.send("Enter")
-                last = try tmux.waitFor("Enter detail", timeout: 10)
-                if title.contains(tab + "Child") { return true }
+                if now == before { return false }  // the last namespace: Down moved nothing
+                continue
             }
+            // An Enter was seen lost once under load (the map stayed): it is sent again while the map shows.
+            try tmux.send("Enter")
+            var detail = (try? tmux.waitFor("Esc back to the map", timeout: 3)) ?? ""
+            for _ in 0..<3 where detail.isEmpty {
+                if try tmux.screen().contains("Enter detail") { try tmux.send("Enter") }
+                detail = (try? tmux.waitFor("Esc back to the map", timeout: 3)) ?? ""
+            }
+            try #require(!detail.isEmpty, "the detail never opened:\n\((try? tmux.screen()) ?? "")")
+            let title = detail.split(separator: "\n").first { $0.contains("net:[") } ?? ""
+            try tmux.send("Enter")
+            try tmux.waitFor("Enter detail", timeout: 10)
+            if title.contains(tab + "Child") { return true }
             try tmux.send("Down")
         }
         return false
