@@ -80,6 +80,21 @@ struct WireToTests {
         expectRefusal(
             try Binary.run(["run", "--net", "--wire-to", pid, "--", "echo", "ran"]),
             containing: "was not created by a running nslab")
+        // nslab enter's child is nslab's, but it joined that namespace: it was accepted and wired before.
+        let entered = try Binary.runScript(
+            """
+            $NSLAB enter \(pid) --net -- sleep 6015 </dev/null >/dev/null 2>&1 &
+            sleep 0.4
+            child=$(pgrep -P $!)
+            $NSLAB run --net --wire-to $child -- echo ran
+            echo "status $?"
+            nsenter -t \(pid) -n ip -br link | grep -q nsl && echo "an nsl link in the unshare namespace"
+            kill $!
+            """)
+        #expect(entered.stderr.contains("was there before pid"), "\(entered.stdout) \(entered.stderr)")
+        #expect(entered.stdout.contains("status 1"), "\(entered.stdout)")
+        #expect(!entered.stdout.contains("ran"), "\(entered.stdout)")
+        #expect(!entered.stdout.contains("an nsl link"), "\(entered.stdout)")
         expectRefusal(
             try Binary.run(["run", "--net", "--wire-to", "999999999", "--", "echo", "ran"]), containing: "no such process")
         let noNet = try Binary.run(["run", "--uts", "--wire-to", pid, "--", "echo", "ran"])

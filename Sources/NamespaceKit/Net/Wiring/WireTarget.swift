@@ -2,9 +2,11 @@ import Glibc
 
 /// The check `nslab run --net --wire-to PID` makes before anything is created: PID's network namespace must be
 /// one a running nslab created for a child. Read in /proc: the namespace is not the host's (PID 1's, when it can
-/// be read) nor nslab's own, and the topmost process of PID's ancestry still in it (the one that was created with
-/// it) has as parent a live process whose executable is nslab (the same file as this one, or one named `nslab`).
-/// A namespace made by `unshare` or `ip netns add` fails the last test; so does a dead pid.
+/// be read) nor nslab's own; the topmost process of PID's ancestry still in it (the one that was created with
+/// it) has as parent a live process whose executable is nslab (the same file as this one, or one named `nslab`);
+/// and no process in the namespace started before that one (else it joined a namespace that was there already, as
+/// `nslab enter` and the dashboard's `e` do). A namespace made by `unshare` or `ip netns add` fails; so does a
+/// dead pid.
 public enum WireTarget {
     /// PID's network namespace id when it may be wired to, else the refusal in one sentence.
     public static func check(pid: Int32, root: ProcRoot = .system) -> Result<UInt64, WiringFailure> {
@@ -34,7 +36,25 @@ public enum WireTarget {
                     "--wire-to \(pid): net:[\(target)] was not created by a running nslab (pid \(creator) made it, "
                         + "and its parent is not nslab): nslab wires only network namespaces it created"))
         }
+        if let older = olderMember(than: creator, in: target, root: root) {
+            return .failure(
+                WiringFailure(
+                    "--wire-to \(pid): net:[\(target)] was there before pid \(creator) joined it (pid \(older) in it is "
+                        + "older): it was not created by nslab, which wires only network namespaces it created"))
+        }
         return .success(target)
+    }
+
+    /// A process in `namespace` that started before `creator` did; nil when there is none.
+    static func olderMember(than creator: Int32, in namespace: UInt64, root: ProcRoot) -> Int32? {
+        guard let start = startTime(of: creator, root: root) else { return nil }
+        for entry in SystemCall.directoryEntries(root.path) ?? [] {
+            guard let pid = Int32(entry), pid != creator, self.namespace(of: pid, root: root) == namespace,
+                let started = startTime(of: pid, root: root), started < start
+            else { continue }
+            return pid
+        }
+        return nil
     }
 
     /// The id of PID's network namespace; nil when it cannot be read (a dead pid, a zombie).
@@ -47,14 +67,26 @@ public enum WireTarget {
         return UInt64(status.st_ino)
     }
 
-    /// PID's parent from /proc/PID/stat (the fourth field, after the command's closing parenthesis).
+    /// PID's parent from /proc/PID/stat (the fourth field).
     static func parentPID(of pid: Int32, root: ProcRoot) -> Int32? {
+        statField(4, of: pid, root: root).flatMap { Int32($0) }
+    }
+
+    /// When PID started, in clock ticks since boot (/proc/PID/stat's 22nd field).
+    static func startTime(of pid: Int32, root: ProcRoot) -> UInt64? {
+        statField(22, of: pid, root: root).flatMap { UInt64($0) }
+    }
+
+    /// Field `number` (counted from 1, as proc(5) does) of /proc/PID/stat, read after the command's closing
+    /// parenthesis (a command may hold spaces and parentheses).
+    static func statField(_ number: Int, of pid: Int32, root: ProcRoot) -> String? {
         guard case .success(let bytes) = SystemCall.readRegularFile("\(root.path)/\(pid)/stat", limit: 4096),
             let close = bytes.lastIndex(of: UInt8(ascii: ")"))
         else { return nil }
         let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
-        guard fields.count > 1 else { return nil }
-        return Int32(String(decoding: fields[1], as: UTF8.self))
+        // Field 3 (the state) is the first after the parenthesis.
+        guard number >= 3, fields.count > number - 3 else { return nil }
+        return String(decoding: fields[number - 3], as: UTF8.self)
     }
 
     /// True when PID runs nslab: its executable is this binary's file, or a file named `nslab`.
