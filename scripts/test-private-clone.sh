@@ -44,6 +44,7 @@ tests=(
     'ShellMarksTests/unprivilegedInUserNamespace'
     'ComparisonLiveTests/mapsFromBothReaders'
     'NetCommandTests/unprivilegedUnknownIsNotEmpty'
+    'NetworkMapEndToEndTests/unprivilegedWiring'
 )
 filters=()
 for test in "${tests[@]}"; do filters+=(--filter "$test"); done

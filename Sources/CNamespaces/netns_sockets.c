@@ -10,6 +10,7 @@
 #include "nsl_netns_sockets.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <string.h>
@@ -85,4 +86,41 @@ int nsl_open_netns_sockets(struct nsl_netns_socket *requests, int count) {
         return -1;
     }
     return 0;
+}
+
+struct create_job {
+    int user_fd;
+    int netns_fd;
+    int error;
+};
+
+static int create_helper(void *argument) {
+    struct create_job *job = argument;
+    if (job->user_fd >= 0 && geteuid() != 0 && enter(job->user_fd, CLONE_NEWUSER, "/proc/self/ns/user") != 0) {
+        job->error = errno;
+        return 0;
+    }
+    if (unshare(CLONE_NEWNET) != 0) {
+        job->error = errno;
+        return 0;
+    }
+    /* The helper is a process of its own (no CLONE_THREAD): /proc/self is it, and the fd lands in nslab's table. */
+    job->netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    job->error = job->netns_fd < 0 ? errno : 0;
+    return 0;
+}
+
+int nsl_create_netns(int user_fd) {
+    struct create_job job = {user_fd, -1, 0};
+    if (nsl_helper_run_sharing_files(create_helper, &job) != 0) {
+        int saved = errno;
+        if (job.netns_fd >= 0) close(job.netns_fd);
+        errno = saved;
+        return -1;
+    }
+    if (job.netns_fd < 0) {
+        errno = job.error;
+        return -1;
+    }
+    return job.netns_fd;
 }

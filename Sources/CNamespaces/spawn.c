@@ -9,6 +9,7 @@
 //      process enters the namespace. The child handles time itself (step 3 below).
 //   3. With a new user namespace: write uid_map, then "deny" to setgroups when asked, then gid_map.
 //      This order is the kernel's: an unprivileged gid_map is refused while setgroups is allowed.
+//   3b. The caller's before_start, when given (nslab run --wire-to wires the child's new network namespace).
 //   4. Write one byte to the sync pipe: the child may go on.
 //   5. Read the error pipe until EOF. EOF alone means execve() succeeded (the pipe is
 //      close-on-exec); a (step, errno) record means a step failed, and the child is reaped.
@@ -718,6 +719,14 @@ int nsl_spawn(const nsl_spawn_spec *spec, nsl_spawn_result *result) {
         if (spec->gid_map && nsl_write_proc_at(AT_FDCWD, pid, "gid_map", spec->gid_map) < 0) {
             step = NSL_STEP_GID_MAP;
             error = errno;
+            goto fail;
+        }
+    }
+    if (spec->before_start) {
+        int failed = spec->before_start(spec->before_start_context, pid);
+        if (failed != 0) {
+            step = NSL_STEP_BEFORE_START;
+            error = failed;
             goto fail;
         }
     }

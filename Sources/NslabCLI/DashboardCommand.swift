@@ -13,7 +13,13 @@ struct DashboardCommand: ParsableCommand {
             dashboard between students (y/n first: every tab closed, every child killed, back to the start). \
             W opens the network map: every network namespace a box with its interfaces and addresses, veth pairs \
             and bridge ports lines between them with their live rates; arrows move, Enter shows a namespace's \
-            routes and neighbours, Esc closes. It only reads. \
+            routes and neighbours, Esc closes. In the map, w wires the tab on show to the child under the cursor \
+            with a veth pair whose ends are only inside the two children's network namespaces (names nsl0, nsl1, \
+            ...; addresses from 10.77.0.0/16, one /24 per link, assigned inside; both ends and lo up); a third \
+            child joins through a bridge in a network namespace nslab makes for it (the nslab bridge box), and the \
+            first two keep their names and addresses; w again unwires. The host's network namespace and namespaces \
+            nslab did not create are never changed; a reset (R), closing the tabs or quitting removes it all. Wiring \
+            needs root, or both children in one user namespace (a nested launch with Shift-F5). \
             Every option is checked before the terminal is touched.
             """
     )

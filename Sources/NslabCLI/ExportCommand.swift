@@ -42,6 +42,10 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw ValidationError(RunCommand.message(for: error))
         }
+        // An unshare line or a C program makes no veth pair: exporting it without the link would be another launch.
+        if run.wireTo != nil {
+            throw ValidationError("--wire-to is not exported: unshare and the C program make no veth pair; use nslab run")
+        }
         try run.options.validate()
         return try run.options.makeSpec()
     }

@@ -33,7 +33,7 @@ enum RunField: Equatable, Sendable {
 /// The long options of each command, by the command's name.
 enum OptionTable {
     /// `nslab run`. Every kind flag (with `--mnt` beside `--mount`) may repeat, as the `[KindFlag]` property
-    /// takes it; `--inside` is left to ArgumentParser, whose `run()` resolves the target's namespaces.
+    /// takes it; `--inside` and `--wire-to` are left to ArgumentParser, whose `run()` resolves and checks their pids.
     static let run: [CommandOption] =
         KindFlag.allCases.flatMap { flag in
             flag.longNames.map { CommandOption.flag($0, repeats: true, field: .kind(flag)) }
@@ -48,6 +48,7 @@ enum OptionTable {
             .valued("boottime", field: .boottime),
             .flag("no-loopback", field: .noLoopback),
             .valued("inside"),
+            .valued("wire-to"),
         ]
 
     /// The dashboard, `nslab` with no subcommand.

@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
               nslab run --pid --mount --mount-proc ps ax
               nslab run --user id
               nslab run --inside 4242 --pid --mount --mount-proc ps ax
+              nslab run --net --wire-to 4242 -- ping -c 3 10.77.0.1
 
             As with unshare, the first argument that is not an option starts the command; after --, \
             every argument belongs to the command.
@@ -62,6 +63,14 @@ struct RunCommand: ParsableCommand {
             valueName: "PID"))
     var inside: String?
 
+    @Option(
+        name: .customLong("wire-to"),
+        help: ArgumentHelp(
+            "Wire the child (needs --net) to this process's network namespace by a veth pair (10.77.0.0/16); it "
+                + "must be one a running nslab created.",
+            valueName: "PID"))
+    var wireTo: String?
+
     // Everything from the first argument that is not one of the options above: the command, as unshare takes
     // it. It starts with "--" when the command line had one there, and with "-" for an unknown option.
     @Argument(
@@ -95,6 +104,15 @@ struct RunCommand: ParsableCommand {
             throw ValidationError(
                 "--inside takes a pid, a positive number (nslab ps lists them); \(inside.quoted) is not one")
         }
+        if let wireTo {
+            guard InspectCommand.pid(wireTo) != nil else {
+                throw ValidationError(
+                    "--wire-to takes a pid, a positive number (nslab net lists them); \(wireTo.quoted) is not one")
+            }
+            guard kindFlags.contains(.net) || kindFlags.contains(.all) else {
+                throw ValidationError("--wire-to needs --net: the child's own network namespace is what gets wired")
+            }
+        }
         try options.validate()
     }
 
@@ -103,6 +121,13 @@ struct RunCommand: ParsableCommand {
         if let inside, let pid = InspectCommand.pid(inside) {
             let target = try EnterCommand.joinTarget(pid: pid, kindFlags: [])
             options.joining = target.kinds.isEmpty ? nil : target
+        }
+        if let wireTo, let pid = InspectCommand.pid(wireTo) {
+            // Checked before anything is created: only a namespace a running nslab made may be changed.
+            switch WireTarget.check(pid: pid) {
+            case .success(let namespace): options.wireTo = WireParty(namespace: namespace, pid: pid, label: "pid \(pid)")
+            case .failure(let failure): throw CommandFailure(failure.description)
+            }
         }
         try options.execute()
     }

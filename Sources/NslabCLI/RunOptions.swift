@@ -17,6 +17,8 @@ struct RunOptions: Equatable {
     var command: [String] = []
     /// A running process whose namespaces the command joins first (`nslab enter`); nil for `nslab run`.
     var joining: JoinTarget?
+    /// `--wire-to`: the checked namespace the child is wired to once launched; nil for none.
+    var wireTo: WireParty?
 
     /// The launch these options describe.
     func makeSpec() throws -> LaunchSpec {
@@ -76,12 +78,33 @@ struct RunOptions: Equatable {
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&forwarded, signal) }
         sigprocmask(SIG_BLOCK, &forwarded, nil)
 
+        // --wire-to: the link is made while the child waits to start, so its command never runs without it. With
+        // --inside the new network namespace is made by the child itself after that point: it is wired once running.
+        var wired: Result<String, WiringFailure>?
+        let wireFirst = wireTo != nil && joining == nil
         let child: Child
         do {
-            child = try Launcher.launch(spec)
+            child = try Launcher.launch(spec, beforeStart: wireFirst ? { pid in
+                wired = Self.wire(pid, to: wireTo!)
+                if case .failure(let failure) = wired { return failure.errno ?? .ioError }
+                return nil
+            } : nil)
         } catch let error as LaunchError {
+            if case .failure(let failure)? = wired { throw CommandFailure("--wire-to: " + failure.explained(isRoot: SystemCall.effectiveUserID == 0)) }
             throw CommandFailure(
                 error.message(for: .commandLine, diagnose: Doctor.launchFinding), status: error.exitStatus)
+        }
+        if let target = wireTo, !wireFirst { wired = Self.wire(child.pid, to: target) }
+        switch wired {
+        case .success(let message)?:
+            StandardError.note(message)
+        case .failure(let failure)?:
+            StandardError.note("--wire-to: " + failure.explained(isRoot: SystemCall.effectiveUserID == 0))
+            child.kill()
+            _ = child.wait()
+            Glibc.exit(1)
+        case nil:
+            break
         }
         while true {
             // Exit here rather than throw ExitCode up to main: the error box, its witness table and the
@@ -94,5 +117,14 @@ struct RunOptions: Equatable {
             if info.si_code == SI_KERNEL { continue }
             child.signal(signal)
         }
+    }
+
+    /// `--wire-to`: the namespace of `pid` (the child) wired to `target`'s; the sentence of what was wired.
+    private static func wire(_ pid: pid_t, to target: WireParty) -> Result<String, WiringFailure> {
+        guard case .success(let status) = SystemCall.fileStatus("/proc/\(pid)/ns/net") else {
+            return .failure(WiringFailure("the child ended before it could be wired"))
+        }
+        let party = WireParty(namespace: UInt64(status.st_ino), pid: pid, label: "pid \(pid)")
+        return NetworkWiring.wirePair(party, to: target)
     }
 }

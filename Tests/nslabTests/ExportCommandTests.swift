@@ -102,5 +102,9 @@ struct ExportCommandTests {
         #expect(hostname.status != 0 && hostname.stderr.contains("UTS"), "\(hostname.stderr)")
         let quoted = try Binary.run(["export", "--unshare", "--uts", "--", "echo", "it's"])
         #expect(quoted.stdout == "unshare --fork --kill-child --uts echo 'it'\\''s'\n", "\(quoted.stdout)")
+        // The export would leave out the link, so it is refused rather than printed without it.
+        let wired = try Binary.run(["export", "--unshare", "--net", "--wire-to", "1"])
+        #expect(wired.status != 0 && wired.stderr.contains("--wire-to is not exported"), "\(wired.stderr)")
+        #expect(wired.stdout.isEmpty)
     }
 }

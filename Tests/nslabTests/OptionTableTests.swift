@@ -39,10 +39,11 @@ struct OptionTableTests {
         }
     }
 
-    @Test("run's table gives the quick reader a field for every option but --inside, each field once")
+    /// --inside and --wire-to name a process that ArgumentParser's `run()` resolves and checks in /proc.
+    @Test("run's table gives the quick reader a field for every option but --inside and --wire-to, each field once")
     func runFields() {
         let fields = OptionTable.run.compactMap(\.field)
-        #expect(OptionTable.run.filter { $0.field == nil }.map(\.name) == ["inside"])
+        #expect(OptionTable.run.filter { $0.field == nil }.map(\.name) == ["inside", "wire-to"])
         for flag in KindFlag.allCases {
             #expect(fields.filter { $0 == .kind(flag) }.count == flag.longNames.count)
         }

@@ -35,7 +35,12 @@ struct PrivateCloneCoverageTests {
                 var current: (String, [Substring])?
                 var awaitingFunction = false
                 for line in lines {
-                    if let name = Self.word(after: "struct ", in: line, atStart: true) { type = name }
+                    // A suite's tests may sit in an extension of it in another file (WiringEndToEndTests.swift).
+                    if let name = Self.word(after: "struct ", in: line, atStart: true)
+                        ?? Self.word(after: "extension ", in: line, atStart: true)
+                    {
+                        type = name
+                    }
                     if line.contains("@Test") {
                         if let current { found.append((current.0, current.1.joined(separator: "\n"))) }
                         current = nil

@@ -52,6 +52,7 @@ typedef enum nsl_step {
     NSL_STEP_UNSHARE_USER,   ///< child: unshare(CLONE_NEWUSER) on top of joined namespaces (run --inside)
     NSL_STEP_MAPPER,         ///< child: the helper that writes the maps of a nested user namespace
     NSL_STEP_UNSHARE,        ///< child: unshare() of the other new kinds on top of joined namespaces
+    NSL_STEP_BEFORE_START,   ///< parent: the caller's before_start (nslab run --wire-to wiring the new namespace)
 } nsl_step;
 
 /// What to launch. Strings are borrowed for the duration of nsl_spawn().
@@ -82,6 +83,11 @@ typedef struct nsl_spawn_spec {
     const char *path;           ///< the executable, found where it runs: inside the joined root, if any
     char *_Nullable const *_Nonnull argv;
     char *_Nullable const *_Nonnull envp;
+    /// Called in the parent once the child's namespaces exist (and its maps are written), before the child may go
+    /// on: `nslab run --wire-to` wires the new network namespace here, so the command never runs without its link.
+    /// Returns 0, or an errno that fails the launch (NSL_STEP_BEFORE_START; the child is killed and reaped).
+    int (*_Nullable before_start)(void *_Nullable context, pid_t pid);
+    void *_Nullable before_start_context;
 } nsl_spawn_spec;
 
 /// What a launch produced, or where it failed.

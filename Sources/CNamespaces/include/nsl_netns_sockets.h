@@ -32,6 +32,12 @@ struct nsl_netns_socket {
 /// result), or -1 with errno set when it could not be started (then no socket is open).
 int nsl_open_netns_sockets(struct nsl_netns_socket *_Nonnull requests, int count);
 
+/// Creates a new network namespace in a helper task (unshare(CLONE_NEWNET) after joining user_fd's user namespace
+/// when the caller is not root, so that namespace owns it; -1 to skip) and returns an fd that holds it (its
+/// /proc/self/ns/net, close-on-exec): the namespace lives as long as that fd or what is made inside keeps it.
+/// Returns the fd, or -1 with errno set.
+int nsl_create_netns(int user_fd);
+
 #ifdef __cplusplus
 }
 #endif

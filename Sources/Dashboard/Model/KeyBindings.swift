@@ -247,6 +247,11 @@ public enum KeyBindings {
             .networkMap, "Enter", "the namespace's detail: interfaces, addresses, counters, routes, neighbours",
             .these([.enter])),
         KeyBinding(
+            .networkMap, "w",
+            "wire the tab on show to the child under the cursor (veth pair, 10.77.0.0/16; a third joins by a bridge); "
+                + "again: unwire",
+            .these([.character("w")])),
+        KeyBinding(
             .networkMap, "Esc / W / q", "close the map", .these([.escape, .character("W"), .character("q")])),
 
         KeyBinding(.networkDetail, "↑↓ j k", "scroll a line", .these(moveKeys)),

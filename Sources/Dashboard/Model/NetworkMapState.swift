@@ -33,6 +33,10 @@ public struct NetworkMapState: Equatable, Sendable {
     /// reopening the map or scrolling boxes into view whose interfaces changed meanwhile. So new namespaces and
     /// links show within an interval or two.
     var readsSinceFull = 0
+    /// What the map's wiring key (`w`) has wired: veth pairs and bridges between the children's namespaces.
+    public var wiring = WiringState()
+    /// nslab's bridge namespace while a bridge needs it (its id, for the box's title and the wiring's refusals).
+    public var bridgeNamespace: UInt64?
 
     /// Bumped by every reading taken: a layout made before it is out of date.
     var generation = 0

@@ -211,6 +211,9 @@ public enum DashboardAction: Equatable, Sendable {
     case reset
     /// The network map opened or wants its detail: read the network now rather than at the next refresh.
     case readNetwork
+    /// `w` in the map: wire the first child's namespace to the second's with a veth pair (or a bridge), or unwire
+    /// them when they are wired (`WiringState.toggle`).
+    case wire(WireParty, WireParty)
 }
 
 /// Checks what the user types in the edit dialogs; nil means valid, else the problem in one sentence.

@@ -52,6 +52,8 @@ public final class DashboardUpdate {
     public let system: DashboardSystem
     /// The children's ptys and screens.
     public let panes: PaneSet
+    /// The map's wiring: carries out its plans and holds nslab's bridge namespace while one is needed.
+    public let wiring = NetworkWiring()
     /// The monotonic clock, in nanoseconds; tests may set their own.
     var now: () -> UInt64 = SystemCall.monotonicNanoseconds
 
@@ -107,6 +109,7 @@ public final class DashboardUpdate {
             outcome.changedPanels = true
             reap(&model)
         }
+        settleWiring(&model)
         model.settleSplit()
         model.settlePresenterFocus()
         // Sizes follow the layout here, never while drawing: a resize, a launch or a tab change may have moved it.
@@ -156,6 +159,8 @@ public final class DashboardUpdate {
     /// Kills and reaps every child and closes their ptys: on every way out.
     public func shutdown() {
         system.backgroundScan?.stop()
+        // The bridge namespace goes with its fd; the veth ends in the children's namespaces go with the children.
+        wiring.closeBridge()
         panes.lab?.close()
         panes.lab = nil
         panes.shutdown()
@@ -219,6 +224,9 @@ public final class DashboardUpdate {
                 reset(&model, outcome: &outcome)
             case .readNetwork:
                 refresh(&model)
+            case .wire(let shown, let other):
+                outcome.changedPanels = true
+                wire(shown, other, model: &model)
             }
         }
     }

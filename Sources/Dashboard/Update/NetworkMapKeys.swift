@@ -11,8 +11,8 @@ extension DashboardModel {
         return [.readNetwork]
     }
 
-    /// Keys of the open map: arrows, pages, Home/End move between namespaces; Enter opens the detail; Esc, `W`
-    /// and `q` close. In the detail: arrows and pages scroll, Esc or Enter go back to the map, `W` and `q` close.
+    /// Keys of the open map: arrows, pages, Home/End move between namespaces; Enter opens the detail; `w` wires
+    /// the tab on show to the namespace under the cursor (or unwires them); Esc, `W` and `q` close. In the detail: arrows and pages scroll, Esc or Enter go back to the map, `W` and `q` close.
     mutating func handleNetworkMapKey(_ key: Key) -> [DashboardAction] {
         if network.detail {
             let last = NetworkMapView.maxDetailScroll(self)
@@ -44,6 +44,8 @@ extension DashboardModel {
             network.detail = true
             network.detailScroll = 0
             return [.readNetwork]  // the neighbours are read for the detail
+        case .character("w"):
+            return wireKey()
         case .escape, .character("W"), .character("q"):
             overlay = .none
         default:

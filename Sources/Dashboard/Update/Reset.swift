@@ -68,9 +68,9 @@ extension DashboardUpdate {
         refresh(&model)
     }
 
-    /// The hook that undoes what a reset must not leave behind besides the children: the network map's wiring
-    /// (veth pairs, a bridge namespace) goes here. Nothing is wired yet, so there is nothing to undo.
-    func undoWiring(_ model: inout DashboardModel) {}
+    /// Undoes what a reset must not leave behind besides the children: the network map's wiring (veth pairs, a
+    /// bridge and its namespace), while the namespaces it joins still exist.
+    func undoWiring(_ model: inout DashboardModel) { undoAllWiring(&model) }
 }
 
 extension PaneSet {

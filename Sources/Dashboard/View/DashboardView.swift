@@ -47,7 +47,9 @@ public enum DashboardView {
                 LessonCard.renderLine(session, state: state, in: line, buffer: &buffer, theme: theme)
             }
         }
-        StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme)
+        var mapOpen = false
+        if case .network = state.overlay { mapOpen = true }
+        if !mapOpen { StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme) }
         switch state.overlay {
         case .help: HelpOverlay.render(in: buffer.bounds, scroll: state.helpScroll, buffer: &buffer, theme: theme)
         case .dialog(let dialog): DialogView.render(dialog, in: buffer.bounds, buffer: &buffer, theme: theme)
@@ -56,6 +58,9 @@ public enum DashboardView {
         case .network: NetworkMapView.render(state, buffer: &buffer, theme: theme)
         case .confirmQuit, .confirmReset, .none: break
         }
+        // The map covers everything above the bar; an error of its own keys (w's refusals) too long for the row goes
+        // in a box above the bar, which must be drawn over the map, not under it.
+        if mapOpen { StatusBar.render(state: state, in: layout.statusBar, buffer: &buffer, theme: theme) }
         return buffer
     }
 }

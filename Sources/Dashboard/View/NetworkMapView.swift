@@ -4,7 +4,7 @@ import NamespaceKit
 /// detail of the namespace under the cursor. Draws only what `NetworkMapLayout` placed.
 public enum NetworkMapView {
     /// The keys the frame and the status bar name.
-    public static let hints = "↑↓ namespace · Enter detail · Esc close"
+    public static let hints = "↑↓ namespace · Enter detail · w wire/unwire · Esc close"
     /// The detail's keys.
     public static let detailHints = "↑↓ scroll · Esc back to the map · W close"
 
@@ -22,8 +22,10 @@ public enum NetworkMapView {
     }
 
     /// What a person recognises a namespace by: the dashboard's tab whose child is in it, else the netns name,
-    /// the container, the pid and command (`NetworkNamespace.title`); the host's marked.
-    public static func title(of namespace: NetworkNamespace, tabs: [ChildTab]) -> String {
+    /// the container, the pid and command (`NetworkNamespace.title`); the host's marked, nslab's bridge namespace
+    /// (`bridge`) titled "nslab bridge".
+    public static func title(of namespace: NetworkNamespace, tabs: [ChildTab], bridge: UInt64? = nil) -> String {
+        if namespace.id == bridge { return "nslab bridge" }
         let tab = tabs.enumerated().first { !$0.element.closed && namespace.pids.contains($0.element.pid) }
         var title = tab.map { "tab \($0.offset + 1) " + SplitPaneView.title(of: $0.element) } ?? namespace.title
         if isHost(namespace) { title = "● HOST · " + title }
@@ -78,7 +80,7 @@ public enum NetworkMapView {
         for block in layout.blocks {
             let namespace = map.namespaces[block.index]
             let selected = block.index == state.network.cursor
-            let title = title(of: namespace, tabs: state.tabs)
+            let title = title(of: namespace, tabs: state.tabs, bridge: state.network.bridgeNamespace)
             let rect = block.rect
             if block.folded {
                 let names = (namespace.interfaces ?? []).map { interface in
@@ -190,8 +192,8 @@ public enum NetworkMapView {
     // MARK: detail
 
     /// The detail's lines: the namespace, each interface with its addresses and counters, routes, neighbours.
-    public static func detailLines(_ namespace: NetworkNamespace, tabs: [ChildTab]) -> [String] {
-        var lines = [title(of: namespace, tabs: tabs) + "  net:[\(namespace.id)]"]
+    public static func detailLines(_ namespace: NetworkNamespace, tabs: [ChildTab], bridge: UInt64? = nil) -> [String] {
+        var lines = [title(of: namespace, tabs: tabs, bridge: bridge) + "  net:[\(namespace.id)]"]
         if !namespace.names.isEmpty { lines.append("ip netns: " + namespace.names.joined(separator: ", ")) }
         if !namespace.pids.isEmpty {
             let shown = namespace.pids.prefix(8).map(String.init).joined(separator: " ")
@@ -248,7 +250,7 @@ public enum NetworkMapView {
     static func renderDetail(_ state: DashboardModel, in frame: Rect, buffer: inout ScreenBuffer, theme: Theme) {
         let inner = frame.inset(by: 1)
         guard let namespace = state.network.selected else { return }
-        let lines = detailLines(namespace, tabs: state.tabs)
+        let lines = detailLines(namespace, tabs: state.tabs, bridge: state.network.bridgeNamespace)
         let top = min(state.network.detailScroll, max(0, lines.count - inner.height))
         for (offset, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
             let heading = !line.hasPrefix(" ") && offset + top > 0
@@ -265,6 +267,6 @@ public enum NetworkMapView {
     /// The most the detail scrolls in this model's screen.
     public static func maxDetailScroll(_ state: DashboardModel) -> Int {
         guard let namespace = state.network.selected else { return 0 }
-        return max(0, detailLines(namespace, tabs: state.tabs).count - area(state).height)
+        return max(0, detailLines(namespace, tabs: state.tabs, bridge: state.network.bridgeNamespace).count - area(state).height)
     }
 }

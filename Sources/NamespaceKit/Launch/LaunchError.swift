@@ -10,6 +10,7 @@ public enum LaunchStep: Int32, Sendable {
     case mountPrivate, mountProc, hostname, loopback, signals, closeFDs, exec
     case join, joinCredentials, joinRoot
     case unshareUser, mapper, unshare
+    case beforeStart
 
     /// The call that failed, in the words of the man pages.
     public var call: String {
@@ -42,6 +43,7 @@ public enum LaunchStep: Int32, Sendable {
         case .unshareUser: "unshare(CLONE_NEWUSER) (on top of the joined namespaces)"
         case .mapper: "the helper that writes the nested maps"
         case .unshare: "unshare (the new kinds on top of the joined namespaces)"
+        case .beforeStart: "preparing the child before it starts (wiring its network namespace)"
         }
     }
 }

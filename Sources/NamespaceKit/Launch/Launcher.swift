@@ -5,7 +5,10 @@ import Glibc
 public enum Launcher {
     /// Validates `spec`, resolves its command and launches it. Call from the thread that lives as
     /// long as nslab (the main thread): the child's death signal fires when that thread exits.
-    public static func launch(_ spec: LaunchSpec) throws -> Child {
+    ///
+    /// `beforeStart` runs in nslab once the child's namespaces exist and before the child goes on to its command,
+    /// with the child's pid; an errno it returns fails the launch at `LaunchStep.beforeStart` (the child is killed).
+    public static func launch(_ spec: LaunchSpec, beforeStart: ((pid_t) -> Errno?)? = nil) throws -> Child {
         // Maps of a user namespace on top of a joined one are ids of the joined namespace, where the child is
         // root: the kernel, not nslab, judges them.
         try spec.validate(privileged: LaunchSpec.mayMapAnyIDs(joiningUser: spec.joining?.kinds.contains(.user) == true))
@@ -47,6 +50,9 @@ public enum Launcher {
         for kind in spec.joining?.kinds ?? [] { joinFlags |= kind.cloneFlag }
 
         var result = nsl_spawn_result()
+        // The hook goes to C as a function pointer with its closure behind the context pointer.
+        let hook = beforeStart.map(BeforeStart.init)
+        let context = hook.map { Unmanaged.passUnretained($0).toOpaque() }
         let rc = argv.withPointers { argvPointer in
             envp.withPointers { envpPointer in
                 var cSpec = nsl_spawn_spec(
@@ -72,10 +78,13 @@ public enum Launcher {
                     join_cwd_fd: join?.cwd?.rawValue ?? -1,
                     path: UnsafePointer(pathC),
                     argv: argvPointer,
-                    envp: envpPointer)
+                    envp: envpPointer,
+                    before_start: hook == nil ? nil : BeforeStart.trampoline,
+                    before_start_context: context)
                 return nsl_spawn(&cSpec, &result)
             }
         }
+        withExtendedLifetime(hook) {}
         guard rc == 0 else {
             let step = LaunchStep(rawValue: result.failed_step) ?? .clone
             throw LaunchError.step(step, Errno(result.error), kinds: spec.kinds, command: spec.command[0])
@@ -212,5 +221,18 @@ final class CStringArray {
 
     func withPointers<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
         pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// `Launcher.launch`'s `beforeStart` as C calls it: the closure, reached through the context pointer.
+private final class BeforeStart {
+    let body: (pid_t) -> Errno?
+
+    init(_ body: @escaping (pid_t) -> Errno?) { self.body = body }
+
+    /// The C side's `before_start`: 0, or the errno the closure returned.
+    static let trampoline: @convention(c) (UnsafeMutableRawPointer?, pid_t) -> Int32 = { context, pid in
+        guard let context else { return 0 }
+        return Unmanaged<BeforeStart>.fromOpaque(context).takeUnretainedValue().body(pid)?.rawValue ?? 0
     }
 }
