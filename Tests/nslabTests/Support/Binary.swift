@@ -53,23 +53,13 @@ enum Binary {
         }
     }
 
-    /// Copies an executable with close-on-exec fds: a write fd leaked into a program another test
-    /// thread starts at that moment (a tmux server lives on) would make every exec fail with ETXTBSY.
+    /// Copies a file with `install` (mode `mode`), in a process of its own: the copy's write fd then never exists
+    /// in this multi-threaded test process, where a program another test thread forks at that moment inherits it
+    /// until its exec, and an exec of the copy meanwhile fails with ETXTBSY ("Text file busy": seen as a flaky
+    /// setuid test and status 126 from the uid-65534 copy). Close-on-exec alone does not cover that window.
     static func copyExecutable(from source: String, to target: String, mode: mode_t = 0o755) {
         unlink(target)
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        defer {
-            close(input)
-            close(output)
-        }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = read(input, &buffer, buffer.count)
-            if n <= 0 { break }
-            _ = buffer.withUnsafeBytes { write(output, $0.baseAddress, n) }
-        }
-        fchmod(output, mode)
+        _ = try? Spawn.run("/usr/bin/install", ["-m", String(mode, radix: 8), source, target])
     }
 
     /// Runs `executable` with `arguments`, waits, and collects both outputs.
