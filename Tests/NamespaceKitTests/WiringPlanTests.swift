@@ -44,7 +44,7 @@ struct WiringPlanTests {
         #expect(plan.steps.allSatisfy { Self.spaces($0).isSubset(of: [.namespace(101), .namespace(102)]) })
     }
 
-    @Test("a second pair takes the next /24, and a /24 found in use is skipped")
+    @Test("a second pair takes the next /24, and a /24 found in use is passed over")
     func secondPair() throws {
         let first = try WiringState().toggle(one, two, names: [:], usedSubnets: [0]).get()
         #expect(first.message.contains("10.77.1.1"))
