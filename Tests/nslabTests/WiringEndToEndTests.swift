@@ -189,6 +189,25 @@ extension NetworkMapEndToEndTests {
         #expect(try hostNetwork() == hostBefore, "the host's interfaces or addresses changed")
     }
 
+    /// Launches three children with Net ticked (their pids added to `children`), opens the map, wires tab 3 (on
+    /// show) to tab 1, then tab 2 to them through nslab's bridge; returns the dashboard's pid.
+    func threeOnTheBridge(_ tmux: TmuxSession, children: inout [pid_t]) throws -> pid_t {
+        for _ in 0..<3 {
+            children.append(try launchChild(tmux, besides: children))
+            try tmux.send("C-]")
+        }
+        let dashboard = try tmux.panePID()
+        try tmux.send("W")
+        try tmux.waitFor("Network map")
+        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
+        try tmux.send("w")
+        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)", timeout: 10)
+        try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
+        try tmux.send("w")
+        try tmux.waitFor("Wired tab 2 (nsl0 10.77.0.3) to the bridge of tab 3, tab 1", timeout: 10)
+        return dashboard
+    }
+
     /// Quitting with a bridge wired: the children go, and with them their ends; the bridge namespace's fd is closed
     /// (nothing else holds it), so it goes too.
     @Test("quitting with three children on nslab's bridge leaves no nsl* interface and no bridge namespace")
@@ -198,20 +217,7 @@ extension NetworkMapEndToEndTests {
         try tmux.waitFor("Namespaces")
         var children: [pid_t] = []
         defer { for pid in children where Processes.namespaceLink(pid, "net") != nil { kill(pid, SIGKILL) } }
-        for _ in 0..<3 {
-            children.append(try launchChild(tmux, besides: children))
-            try tmux.send("C-]")
-        }
-        let dashboard = try tmux.panePID()
-        try tmux.send("W")
-        try tmux.waitFor("Network map")
-        // Tab 3 is on show: wire it to tab 1, then tab 2 joins them (shown tab 3 again, cursor on tab 2).
-        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)", timeout: 10)
-        try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 2 (nsl0 10.77.0.3) to the bridge of tab 3, tab 1", timeout: 10)
+        let dashboard = try threeOnTheBridge(tmux, children: &children)
         let bridge = bridgeNamespaces(dashboard)
         try #require(bridge.count == 1, "\(bridge)")
         let ping = try inNetns(children[1], "ping -c 1 -W 2 10.77.0.2")
@@ -288,18 +294,7 @@ extension NetworkMapEndToEndTests {
         try tmux.waitFor("Namespaces")
         var children: [pid_t] = []
         defer { for pid in children where Processes.namespaceLink(pid, "net") != nil { kill(pid, SIGKILL) } }
-        for _ in 0..<3 {
-            children.append(try launchChild(tmux, besides: children))
-            try tmux.send("C-]")
-        }
-        let dashboard = try tmux.panePID()
-        try tmux.send("W")
-        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)", timeout: 10)
-        try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 2 (nsl0 10.77.0.3) to the bridge of tab 3, tab 1", timeout: 10)
+        let dashboard = try threeOnTheBridge(tmux, children: &children)
         try #require(bridgeNamespaces(dashboard).count == 1)
         // Two of the three end; the one left must not keep a link to a bridge nobody else is on.
         kill(children[0], SIGKILL)
