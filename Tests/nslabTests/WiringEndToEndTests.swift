@@ -125,9 +125,7 @@ extension NetworkMapEndToEndTests {
         try tmux.send("C-]")
         try tmux.send("W")
         try tmux.waitFor("Network map")
-        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 2 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)", timeout: 10)
+        try wire(tmux, cursorOn: "tab 1", expecting: "Wired tab 2 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)")
         let firstAddress = try inNetns(first, "ip -br -4 addr show dev nsl0")
         #expect(firstAddress.stdout.contains("10.77.0.2/24") && firstAddress.stdout.contains("UP"), "\(firstAddress.stdout)")
 
@@ -157,9 +155,7 @@ extension NetworkMapEndToEndTests {
         try tmux.send("C-]")
         try tmux.send("W")
         try tmux.waitFor("Network map")
-        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.3) to the bridge of tab 2, tab 1", timeout: 10)
+        try wire(tmux, cursorOn: "tab 1", expecting: "Wired tab 3 (nsl0 10.77.0.3) to the bridge of tab 2, tab 1")
         try tmux.waitFor("nslab bridge", timeout: 10)
         for (pid, address) in [(first, "10.77.0.2/24"), (second, "10.77.0.1/24"), (third, "10.77.0.3/24")] {
             let shown = try inNetns(pid, "ip -br -4 addr show dev nsl0")
@@ -189,6 +185,13 @@ extension NetworkMapEndToEndTests {
         #expect(try hostNetwork() == hostBefore, "the host's interfaces or addresses changed")
     }
 
+    /// With the map open: moves the cursor to `tab`'s box, presses w and waits for the status line `message`.
+    func wire(_ tmux: TmuxSession, cursorOn tab: String, expecting message: String) throws {
+        try #require(try cursor(on: tab + " ", in: tmux), "\(tab) box not found:\n\((try? tmux.screen()) ?? "")")
+        try tmux.send("w")
+        try tmux.waitFor(message, timeout: 10)
+    }
+
     /// Launches three children with Net ticked (their pids added to `children`), opens the map, wires tab 3 (on
     /// show) to tab 1, then tab 2 to them through nslab's bridge; returns the dashboard's pid.
     func threeOnTheBridge(_ tmux: TmuxSession, children: inout [pid_t]) throws -> pid_t {
@@ -199,12 +202,8 @@ extension NetworkMapEndToEndTests {
         let dashboard = try tmux.panePID()
         try tmux.send("W")
         try tmux.waitFor("Network map")
-        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)", timeout: 10)
-        try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 2 (nsl0 10.77.0.3) to the bridge of tab 3, tab 1", timeout: 10)
+        try wire(tmux, cursorOn: "tab 1", expecting: "Wired tab 3 (nsl0 10.77.0.1) ↔ tab 1 (nsl0 10.77.0.2)")
+        try wire(tmux, cursorOn: "tab 2", expecting: "Wired tab 2 (nsl0 10.77.0.3) to the bridge of tab 3, tab 1")
         return dashboard
     }
 
@@ -257,9 +256,7 @@ extension NetworkMapEndToEndTests {
             try tmux.send("C-]")
         }
         try tmux.send("W")
-        try #require(try cursor(on: "tab 1 ", in: tmux), "tab 1 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wiring needs root, or both children in one user namespace", timeout: 10)
+        try wire(tmux, cursorOn: "tab 1", expecting: "Wiring needs root, or both children in one user namespace")
         #expect(try inNetns(children[1], "ip -br link").stdout.contains("nsl") == false)
         try tmux.send("W")
         try tmux.waitFor("Namespaces")
@@ -273,9 +270,7 @@ extension NetworkMapEndToEndTests {
         children.append(try #require(nested, "\((try? tmux.screen()) ?? "")"))
         try tmux.send("C-]")
         try tmux.send("W")
-        try #require(try cursor(on: "tab 2 ", in: tmux), "tab 2 box not found:\n\((try? tmux.screen()) ?? "")")
-        try tmux.send("w")
-        try tmux.waitFor("Wired tab 3 (nsl0 10.77.0.1) ↔ tab 2 (nsl0 10.77.0.2)", timeout: 10)
+        try wire(tmux, cursorOn: "tab 2", expecting: "Wired tab 3 (nsl0 10.77.0.1) ↔ tab 2 (nsl0 10.77.0.2)")
         let ping = try inNetns(children[2], "ping -c 1 -W 2 10.77.0.2")
         #expect(ping.status == 0, "\(ping.stdout) \(ping.stderr)")
         try tmux.send("W")
