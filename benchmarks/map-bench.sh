@@ -31,23 +31,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-: >"$work/make"
-for i in $(seq 1 "$pairs"); do
-    names+=("mb${i}a" "mb${i}b")
-    printf 'netns add mb%sa\nnetns add mb%sb\n' "$i" "$i" >>"$work/make"
-done
-ip -batch "$work/make"
-: >"$work/link"
-for i in $(seq 1 "$pairs"); do
-    printf 'link add va netns mb%sa type veth peer name vb netns mb%sb\n' "$i" "$i" >>"$work/link"
-done
-ip -batch "$work/link"
-for i in $(seq 1 "$pairs"); do
-    printf 'addr add 10.%s.%s.1/30 dev va\nlink set va up\n' $((i / 250)) $((i % 250)) >"$work/a"
-    printf 'addr add 10.%s.%s.2/30 dev vb\nlink set vb up\n' $((i / 250)) $((i % 250)) >"$work/b"
-    ip -n "mb${i}a" -batch "$work/a"
-    ip -n "mb${i}b" -batch "$work/b"
-done
+source benchmarks/netns-pairs.sh
+make_netns_pairs mb "$pairs" "$work"
 echo "made $((pairs * 2)) network namespaces and $pairs veth pairs"
 python3 - "$socket" "$nslab" "$keys" "$((pairs * 2))" <<'PY'
 import os, re, subprocess, sys, time

@@ -25,24 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 start=$(date +%s.%N)
-# One ip per batch file: a thousand `ip netns add` lines and the veth lines go through ip -batch.
-: >"$work/make"
-for i in $(seq 1 "$pairs"); do
-    names+=("nb${i}a" "nb${i}b")
-    printf 'netns add nb%sa\nnetns add nb%sb\n' "$i" "$i" >>"$work/make"
-done
-ip -batch "$work/make"
-: >"$work/link"
-for i in $(seq 1 "$pairs"); do
-    printf 'link add va netns nb%sa type veth peer name vb netns nb%sb\n' "$i" "$i" >>"$work/link"
-done
-ip -batch "$work/link"
-for i in $(seq 1 "$pairs"); do
-    printf 'addr add 10.%s.%s.1/30 dev va\nlink set va up\n' $((i / 250)) $((i % 250)) >"$work/a"
-    printf 'addr add 10.%s.%s.2/30 dev vb\nlink set vb up\n' $((i / 250)) $((i % 250)) >"$work/b"
-    ip -n "nb${i}a" -batch "$work/a"
-    ip -n "nb${i}b" -batch "$work/b"
-done
+source benchmarks/netns-pairs.sh
+make_netns_pairs nb "$pairs" "$work"
 made=$(date +%s.%N)
 printf '%s\n' "${names[@]}" >"$work/names"
 echo "made $((pairs * 2)) network namespaces and $pairs veth pairs in $(echo "$made - $start" | bc) s"
