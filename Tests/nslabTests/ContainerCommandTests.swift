@@ -39,36 +39,11 @@ import Testing
         try requireRoot()
         let bundle = NSTemporaryDirectory() + "nslab-runc-\(UUID().uuidString.prefix(8))"
         let id = "nslabtest\(getpid())"
-        try FileManager.default.createDirectory(atPath: bundle + "/rootfs", withIntermediateDirectories: true)
         defer {
             _ = try? Binary.runProgram("/usr/sbin/runc", ["delete", "-f", id])
             try? FileManager.default.removeItem(atPath: bundle)
         }
-        let spec = try Binary.runProgram("/usr/sbin/runc", ["spec"], directory: bundle)
-        #expect(spec.status == 0, "\(spec.stderr)")
-        let configPath = bundle + "/config.json"
-        var config = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath)))
-                as? [String: Any])
-        config["root"] = ["path": "rootfs", "readonly": true]
-        var process = try #require(config["process"] as? [String: Any])
-        process["args"] = ["sleep", "100"]
-        process["terminal"] = false
-        config["process"] = process
-        let mounts = try #require(config["mounts"] as? [[String: Any]])
-        config["mounts"] = mounts.filter { ["/proc", "/dev"].contains($0["destination"] as? String ?? "") }
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
-        let started = try Binary.runProgram(
-            "/usr/bin/unshare",
-            [
-                "-m", "--propagation", "private", "sh", "-c",
-                "mount --bind / rootfs && exec runc run -d \(id) </dev/null >/dev/null 2>&1",
-            ], directory: bundle)
-        #expect(started.status == 0, "\(started.stderr)")
-        let state = try Binary.runProgram("/usr/sbin/runc", ["state", id])
-        let pid = try #require(
-            (try JSONSerialization.jsonObject(with: Data(state.stdout.utf8)) as? [String: Any])?["pid"] as? Int,
-            "runc state: \(state.stdout) \(state.stderr)")
+        let pid = try RuncContainer.start(id: id, bundle: bundle, arguments: ["sleep", "100"])
         let entry = try psEntry(Int32(pid))
         let container = try #require(entry["container"] as? [String: Any], "\(entry)")
         #expect(container["engine"] as? String == "runc")

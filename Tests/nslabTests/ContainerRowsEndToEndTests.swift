@@ -11,40 +11,6 @@ struct ContainerRowsEndToEndTests {
     /// The cgroup parent the container is put under; removed with the container.
     static let parent = "nslabtest_parent_\(getpid())"
 
-    /// Starts `sleep 31337` in a runc container (a read-only bind of `/` as its root, made in a private mount
-    /// namespace so the host never sees it) under the cgroup `/parent/libpod-<64 hex>`; returns its id and pid.
-    static func startContainer(id: String, bundle: String, cgroupPath: String) throws -> Int {
-        try FileManager.default.createDirectory(atPath: bundle + "/rootfs", withIntermediateDirectories: true)
-        let spec = try Binary.runProgram("/usr/sbin/runc", ["spec"], directory: bundle)
-        try #require(spec.status == 0, "\(spec.stderr)")
-        let configPath = bundle + "/config.json"
-        var config = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath)))
-                as? [String: Any])
-        config["root"] = ["path": "rootfs", "readonly": true]
-        var process = try #require(config["process"] as? [String: Any])
-        process["args"] = ["sleep", "31337"]
-        process["terminal"] = false
-        config["process"] = process
-        var linux = try #require(config["linux"] as? [String: Any])
-        linux["cgroupsPath"] = cgroupPath
-        config["linux"] = linux
-        let mounts = try #require(config["mounts"] as? [[String: Any]])
-        config["mounts"] = mounts.filter { ["/proc", "/dev"].contains($0["destination"] as? String ?? "") }
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
-        let started = try Binary.runProgram(
-            "/usr/bin/unshare",
-            [
-                "-m", "--propagation", "private", "sh", "-c",
-                "mount --bind / rootfs && exec runc run -d \(id) </dev/null >/dev/null 2>&1",
-            ], directory: bundle)
-        try #require(started.status == 0, "\(started.stderr)")
-        let state = try Binary.runProgram("/usr/sbin/runc", ["state", id])
-        return try #require(
-            (try JSONSerialization.jsonObject(with: Data(state.stdout.utf8)) as? [String: Any])?["pid"] as? Int,
-            "runc state: \(state.stdout) \(state.stderr)")
-    }
-
     /// The Host vs child rows on a 160-column screen: the text right of the 72-cell left column.
     static func comparisonRows(_ screen: String) -> [String: String] {
         AsciiTerminalEndToEndTests.comparisonRows(screen, leftColumn: 72)
@@ -64,7 +30,7 @@ struct ContainerRowsEndToEndTests {
             let hierarchies = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? []
             for hierarchy in hierarchies + [""] { rmdir("/sys/fs/cgroup/\(hierarchy)/\(Self.parent)") }
         }
-        let pid = try Self.startContainer(id: id, bundle: bundle, cgroupPath: cgroupPath)
+        let pid = try RuncContainer.start(id: id, bundle: bundle, arguments: ["sleep", "31337"], cgroupPath: cgroupPath)
         let cgroup = try String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8)
         try #require(cgroup.contains("libpod-\(hex)"), "the container is in the long cgroup: \(cgroup)")
 
