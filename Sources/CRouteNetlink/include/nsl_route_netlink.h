@@ -110,6 +110,20 @@ int nsl_net_read(int socket_fd, int ask_peers, int routes, int neighbours, struc
 /// Frees what nsl_net_read allocated; *reading is zeroed.
 void nsl_net_reading_free(struct nsl_net_reading *_Nonnull reading);
 
+/// One link's counters as RTM_GETSTATS reports them (IFLA_STATS_LINK_64).
+struct nsl_net_counters {
+    int32_t index;
+    uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
+};
+/// Makes socket_fd (a NETLINK_ROUTE socket made inside a namespace) a watch of that namespace: it joins the link
+/// and address notification groups, so that what changes there waits on it to be counted. Returns 0 or -errno.
+int nsl_net_watch(int socket_fd);
+/// Reads every link's counters over a watch socket (not closed) with one RTM_GETSTATS dump. *changed is 1 when
+/// notifications came since the last call (or the kernel dropped some): links or addresses changed and the
+/// namespace should be read whole. Fills *out with *count entries (free() it); returns 0 or -errno.
+int nsl_net_read_counters(
+    int socket_fd, struct nsl_net_counters *_Nullable *_Nonnull out, int32_t *_Nonnull count,
+    int32_t *_Nonnull changed);
 /// libnl's sentence for an error code (`Object not found`, `Operation not permitted`).
 const char *_Nonnull nsl_net_error_text(int32_t status);
 

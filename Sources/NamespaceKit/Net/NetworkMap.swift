@@ -95,6 +95,9 @@ public struct NetworkContents: Sendable, Hashable {
     public var neighbours: [NetworkNeighbour]?
     /// True when the address dump failed (every interface's addresses are then unknown).
     public var addressesUnknown: Bool
+    /// True for a reading of counters alone (`NetworkCounterWatch`): the interfaces hold their index and
+    /// counters, nothing else that was read; a merge takes only the counters.
+    public var countersOnly = false
 
     /// Contents.
     public init(

@@ -29,9 +29,7 @@ public struct NetworkMapReader {
         -> NetworkMap
     {
         let root = snapshot.root
-        let found = (snapshot.namespaces + snapshot.heldNamespaces).filter { $0.kind == .net }
-            .filter { only?.contains($0.inode) ?? true }
-            .sorted { $0.inode < $1.inode }
+        let found = Self.netNamespaces(of: snapshot, only: only)
         let hostID = snapshot.process(1)?.namespaces[.net].value
         let ownID = SystemCall.fileStatus("\(root.path)/self/ns/net").map { UInt64($0.st_ino) }
         let own = try? ownID.get()
@@ -39,6 +37,7 @@ public struct NetworkMapReader {
         let privileged = SystemCall.effectiveUserID == 0
         var start = 0
         while start < found.count {
+            // Read batch by batch: at most `batchSize` sockets open at once.
             let batch = Array(found[start..<min(start + (privileged ? batchSize : 1), found.count)])
             start += batch.count
             for (namespace, result) in zip(batch, readBatch(batch, root: root, privileged: privileged)) {
@@ -67,11 +66,47 @@ public struct NetworkMapReader {
         return NetworkMap(namespaces: namespaces, links: links)
     }
 
+    /// The network namespaces of `snapshot` (with processes, then held), those in `only` when given, by inode;
+    /// without copying the thousand others a partial reading leaves out.
+    static func netNamespaces(of snapshot: Snapshot, only: Set<UInt64>?) -> [Namespace] {
+        var found: [Namespace] = []
+        for list in [snapshot.namespaces, snapshot.heldNamespaces] {
+            for namespace in list where namespace.kind == .net && (only?.contains(namespace.inode) ?? true) {
+                found.append(namespace)
+            }
+        }
+        return found.sorted { $0.inode < $1.inode }
+    }
+
     /// Opens each namespace of the batch, asks the helper for sockets inside them, and reads each socket.
     private func readBatch(_ batch: [Namespace], root: ProcRoot, privileged: Bool)
         -> [Result<RawNamespace, NetworkReadFailure>]
     {
-        var results: [Result<RawNamespace, NetworkReadFailure>?] = Array(repeating: nil, count: batch.count)
+        Self.openSockets(batch, root: root, privileged: privileged).map { socket in
+            socket.flatMap { Self.read($0, neighbours: readsNeighbours, peers: readsPeers, routes: readsRoutes) }
+        }
+    }
+
+    /// A NETLINK_ROUTE socket inside each namespace of `namespaces` (the caller's to close), or why not; the
+    /// helper makes them in batches of `batchSize` (one at a time for a reader that is not root).
+    static func openSockets(_ namespaces: [Namespace], root: ProcRoot, privileged: Bool, batchSize: Int = 32)
+        -> [Result<FileDescriptor, NetworkReadFailure>]
+    {
+        var results: [Result<FileDescriptor, NetworkReadFailure>] = []
+        results.reserveCapacity(namespaces.count)
+        var start = 0
+        while start < namespaces.count {
+            let batch = namespaces[start..<min(start + (privileged ? batchSize : 1), namespaces.count)]
+            start += batch.count
+            results += openBatch(Array(batch), root: root, privileged: privileged)
+        }
+        return results
+    }
+
+    private static func openBatch(_ batch: [Namespace], root: ProcRoot, privileged: Bool)
+        -> [Result<FileDescriptor, NetworkReadFailure>]
+    {
+        var results: [Result<FileDescriptor, NetworkReadFailure>?] = Array(repeating: nil, count: batch.count)
         var requests: [SystemCall.NetnsSocketRequest] = []
         var positions: [Int] = []
         for (position, namespace) in batch.enumerated() {
@@ -90,11 +125,8 @@ public struct NetworkMapReader {
             request.owner?.close()
         }
         for (position, socket) in zip(positions, sockets) {
-            switch socket {
-            case .failure(let errno):
-                results[position] = .failure(NetworkReadFailure(step: "setns", reason: errno.description, errno: errno.rawValue))
-            case .success(let fd):
-                results[position] = Self.read(fd, neighbours: readsNeighbours, peers: readsPeers, routes: readsRoutes)
+            results[position] = socket.mapError {
+                NetworkReadFailure(step: "setns", reason: $0.description, errno: $0.rawValue)
             }
         }
         return results.map { $0 ?? .failure(NetworkReadFailure(step: "open", reason: "not opened", errno: nil)) }

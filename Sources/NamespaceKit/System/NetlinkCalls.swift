@@ -51,6 +51,35 @@ extension SystemCall {
         return status == 0 ? .success(reading) : .failure(NetlinkFailure(code: status))
     }
 
+    /// Joins `socket` (from `openRouteSockets`) to its namespace's link and address notifications, which
+    /// `readLinkCounters` then counts.
+    public static func watchNetworkNamespace(_ socket: FileDescriptor) -> Result<Void, Errno> {
+        let status = nsl_net_watch(socket.rawValue)
+        return status == 0 ? .success(()) : .failure(Errno(-status))
+    }
+
+    /// Every link's counters in the namespace of a watched `socket` (kept open), from one RTM_GETSTATS dump, and
+    /// whether links or addresses changed there since the last call (notifications were waiting).
+    public static func readLinkCounters(_ socket: FileDescriptor)
+        -> Result<(counters: [Int32: InterfaceCounters], changed: Bool), Errno>
+    {
+        var list: UnsafeMutablePointer<nsl_net_counters>?
+        var count: Int32 = 0
+        var changed: Int32 = 0
+        let status = nsl_net_read_counters(socket.rawValue, &list, &count, &changed)
+        defer { free(list) }
+        guard status == 0 else { return .failure(Errno(-status)) }
+        var counters: [Int32: InterfaceCounters] = [:]
+        counters.reserveCapacity(Int(count))
+        for position in 0..<Int(count) {
+            let entry = list![position]
+            counters[entry.index] = InterfaceCounters(
+                rxBytes: entry.rx_bytes, txBytes: entry.tx_bytes, rxPackets: entry.rx_packets,
+                txPackets: entry.tx_packets)
+        }
+        return .success((counters, changed != 0))
+    }
+
     /// Frees a reading from `readNetworkNamespace`.
     public static func freeNetworkReading(_ reading: inout nsl_net_reading) {
         nsl_net_reading_free(&reading)
