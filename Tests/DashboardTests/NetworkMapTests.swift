@@ -379,6 +379,61 @@ struct NetworkMapTests {
         #expect(screen(state).joined(separator: "\n").contains("10.77.0.9/16"))
     }
 
+    @Test("a reading that changes nothing shown says so (no frame is drawn); counters alone keep states and addresses")
+    func unchangedReadingsDrawNothing() throws {
+        var state = NetworkFixture.state(NetworkFixture.map(redBytes: 10_000, redPackets: 100))
+        var partial = NetworkFixture.map(redBytes: 10_000, redPackets: 100)
+        partial.namespaces = partial.namespaces.filter { $0.id == 2 }
+        partial.links = []
+        // Idle: the rate is 0 each interval; once the sparkline is all zeros, a reading changes nothing.
+        var changes: [Bool] = []
+        for second in 2...(2 + NetworkMapState.historyLength + 1) {
+            changes.append(state.network.take(partial, full: false, now: UInt64(second) * 1_000_000_000))
+        }
+        #expect(changes.prefix(NetworkMapState.historyLength) == ArraySlice(repeating: true, count: NetworkMapState.historyLength))
+        #expect(changes.suffix(2) == [false, false], "\(changes)")
+        let generation = state.network.generation
+        // Counters that moved change the rate: shown, but the layout is still good.
+        var counters = NetworkFixture.map(redBytes: 30_000, redPackets: 300)
+        counters.namespaces = counters.namespaces.filter { $0.id == 2 }
+        var contents = try #require(try? counters.namespaces[0].contents.get())
+        // A reading of counters alone: its interfaces carry nothing else.
+        for i in contents.interfaces.indices {
+            contents.interfaces[i].state = ""
+            contents.interfaces[i].flags = 0
+            contents.interfaces[i].addresses = nil
+        }
+        contents.countersOnly = true
+        counters.namespaces[0].contents = .success(contents)
+        let countersShown = state.network.take(counters, full: false, now: 20_000_000_000)
+        #expect(countersShown)
+        #expect(state.network.generation == generation, "counters do not make the layout out of date")
+        let red = try #require(try? state.network.map?.namespaces[1].contents.get())
+        #expect(red.interfaces[1].counters.rxBytes == 30_000)
+        #expect(red.interfaces[1].state == "up", "a reading of counters alone keeps the state")
+        #expect(red.interfaces[1].addresses?.map(\.address) == ["10.9.0.1"])
+        #expect(state.network.rates[NetworkMapState.LinkKey(NetworkFixture.map().links[0])]?.last?.bytes ?? 0 > 0)
+        // A state that changed makes the layout out of date, and is shown.
+        var down = NetworkFixture.map(redBytes: 30_000, redPackets: 300)
+        down.namespaces = down.namespaces.filter { $0.id == 2 }
+        var downContents = try #require(try? down.namespaces[0].contents.get())
+        downContents.interfaces[1].state = "down"
+        down.namespaces[0].contents = .success(downContents)
+        let downShown = state.network.take(down, full: false, now: 21_000_000_000)
+        #expect(downShown)
+        #expect(state.network.generation != generation)
+        // The detail shows counters themselves: there, counters that moved are a change even at the same rate.
+        state.network.detail = true
+        var steady = down
+        for second in 22...40 {
+            var moved = try #require(try? steady.namespaces[0].contents.get())
+            moved.interfaces[1].counters.rxBytes += 1_000
+            steady.namespaces[0].contents = .success(moved)
+            let shown = state.network.take(steady, full: false, now: UInt64(second) * 1_000_000_000)
+            #expect(shown)
+        }
+    }
+
     @Test("a partial reading that finds a box's interfaces changed makes the next reading full; so does reopening")
     func changedInterfacesReadEverything() throws {
         var state = NetworkFixture.state(NetworkFixture.map())

@@ -170,8 +170,10 @@ struct Runner {
                         decision = decision.merged(with: step)
                     }
                 case .readable(let fd) where fd == scanFD:
-                    if apply(.scanFinished) { return 0 }
-                    decision = decision.merged(with: pacer.panelsChanged())
+                    let outcome = update.apply(.scanFinished, to: &model)
+                    if carryOut(outcome) { return 0 }
+                    // A scan that changed nothing shown (the open map, idle) draws no frame.
+                    if outcome.changedPanels { decision = decision.merged(with: pacer.panelsChanged()) }
                 case .readable(let fd):
                     _ = update.apply(.ptyReadable(fd), to: &model)
                     decision = decision.merged(with: pacer.childOutput(polledAt: polled, now: EventLoop.now()))
@@ -189,8 +191,10 @@ struct Runner {
                 case .signal(let signal):
                     return 128 + signal  // SIGTERM, SIGHUP, SIGINT: leave cleanly
                 case .timer(refreshTimer):
-                    if apply(.refresh) { return 0 }
-                    decision = decision.merged(with: pacer.panelsChanged())
+                    // With the scan on its thread, the tick only asks for a scan: its result brings the frame.
+                    let outcome = update.apply(.refresh, to: &model)
+                    if carryOut(outcome) { return 0 }
+                    if outcome.changedPanels { decision = decision.merged(with: pacer.panelsChanged()) }
                 case .timer(let id) where id == frameTimer:
                     frameTimer = nil
                     decision = decision.merged(with: pacer.timerFired())

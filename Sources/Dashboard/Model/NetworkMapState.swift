@@ -118,10 +118,15 @@ public struct NetworkMapState: Equatable, Sendable {
     }
 
     /// Takes a reading made at `now`: a full one replaces the map, a partial one (`full == false`) only updates
-    /// the counters, states and addresses (and routes and neighbours, when read) of the namespaces it holds. Rates come from the counter deltas.
-    public mutating func take(_ reading: NetworkMap, full: Bool, now: UInt64) {
-        generation &+= 1
+    /// the counters, states and addresses (and routes and neighbours, when read) of the namespaces it holds.
+    /// Rates come from the counter deltas. True when anything the map shows changed: a partial reading of idle
+    /// links (counters as before, rates as before) changes nothing, and the dashboard then draws no frame. Only a
+    /// change of what the layout is made from (interfaces' states, flags, addresses) makes it out of date.
+    @discardableResult
+    public mutating func take(_ reading: NetworkMap, full: Bool, now: UInt64) -> Bool {
+        var shownChanged = full || map == nil
         if full || map == nil {
+            generation &+= 1
             let keep = selected?.id
             map = reading
             if let keep, let index = reading.namespaces.firstIndex(where: { $0.id == keep }) { cursor = index }
@@ -131,6 +136,8 @@ public struct NetworkMapState: Equatable, Sendable {
             var positions: [UInt64: Int] = [:]
             positions.reserveCapacity(merged.namespaces.count)
             for index in merged.namespaces.indices { positions[merged.namespaces[index].id] = index }
+            var contentsChanged = false
+            var countersChanged = false
             for fresh in reading.namespaces {
                 guard case .success(let new) = fresh.contents,
                     let position = positions[fresh.id],
@@ -141,29 +148,51 @@ public struct NetworkMapState: Equatable, Sendable {
                     readsSinceFull = Self.fullEvery
                 }
                 // What a box shows that changes in place: counters, state and addresses (an `ip addr add` shows
-                // within an interval, not at the next full reading).
+                // within an interval, not at the next full reading). A reading of counters alone leaves the rest.
+                var changed = false
                 for (i, interface) in old.interfaces.enumerated() {
                     guard let now = new.interface(interface.index) else { continue }
-                    old.interfaces[i].counters = now.counters
-                    old.interfaces[i].state = now.state
-                    old.interfaces[i].flags = now.flags
-                    if let addresses = now.addresses { old.interfaces[i].addresses = addresses }
+                    if interface.counters != now.counters {
+                        old.interfaces[i].counters = now.counters
+                        countersChanged = true
+                    }
+                    guard !new.countersOnly else { continue }
+                    if interface.state != now.state || interface.flags != now.flags {
+                        old.interfaces[i].state = now.state
+                        old.interfaces[i].flags = now.flags
+                        changed = true
+                    }
+                    if let addresses = now.addresses, addresses != interface.addresses {
+                        old.interfaces[i].addresses = addresses
+                        changed = true
+                    }
                 }
-                if new.neighbours != nil { old.neighbours = new.neighbours }
-                if new.routes != nil { old.routes = new.routes }
+                if let neighbours = new.neighbours, neighbours != old.neighbours {
+                    old.neighbours = neighbours
+                    changed = true
+                }
+                if let routes = new.routes, routes != old.routes {
+                    old.routes = routes
+                    changed = true
+                }
+                if changed { contentsChanged = true }
                 merged.namespaces[position].contents = .success(old)
             }
             map = merged
+            if contentsChanged { generation &+= 1 }
+            // The detail shows the cursor's counters themselves.
+            shownChanged = contentsChanged || (detail && countersChanged)
         }
-        noteRates(reading, full: full, now: now)
+        return noteRates(reading, full: full, now: now) || shownChanged
     }
 
     /// Adds a rate to each link with an end in `reading`, from the difference to that end's counters before
     /// over the time between. Only what was read is touched (a partial reading holds the boxes on screen), so the
     /// work each interval follows the screen, not the 1,000 namespaces; a full reading also forgets links and
-    /// interfaces that are gone.
-    mutating func noteRates(_ reading: NetworkMap, full: Bool, now: UInt64) {
-        guard let map else { return }
+    /// interfaces that are gone. True when a link's rates (its label and sparkline) changed.
+    @discardableResult
+    mutating func noteRates(_ reading: NetworkMap, full: Bool, now: UInt64) -> Bool {
+        guard let map else { return false }
         var fresh: [LinkEnd: InterfaceCounters] = [:]
         for namespace in reading.namespaces {
             for interface in namespace.interfaces ?? [] {
@@ -176,6 +205,7 @@ public struct NetworkMapState: Equatable, Sendable {
             rates = rates.filter { links.contains($0.key) }
             lastCounters = lastCounters.filter { fresh[$0.key] != nil }
         }
+        var changed = false
         for link in map.links where link.ends.contains(where: { $0.namespace.map(read.contains) ?? false }) {
             let key = LinkKey(link)
             // The traffic of a veth pair or a port passes through its first end that can be read (both
@@ -190,9 +220,15 @@ public struct NetworkMapState: Equatable, Sendable {
             let rate =
                 new.rxBytes < old.counters.rxBytes || new.txBytes < old.counters.txBytes
                 ? LinkRate(bytes: 0, packets: 0) : LinkRate(bytes: bytes / seconds, packets: packets / seconds)
-            rates[key] = Array(((rates[key] ?? []) + [rate]).suffix(Self.historyLength))
+            let before = rates[key] ?? []
+            let after = Array((before + [rate]).suffix(Self.historyLength))
+            if after != before {
+                rates[key] = after
+                changed = true
+            }
         }
         for (end, counters) in fresh { lastCounters[end] = CountersRead(counters: counters, time: now) }
+        return changed
     }
 
     /// What the next reading should be while the map is open: full (every namespace, new ones included) or only

@@ -10,6 +10,9 @@ struct ScanRequest: Sendable, Equatable {
     var children: Set<Int32>
     /// The network map's reading, while the map is open.
     var network: NetworkReadRequest? = nil
+    /// Whether to build the tree's rows: not while the map covers the tree (the update step asks for a scan as
+    /// the map closes, so the tree is never shown older than a scan).
+    var wantsRows = true
 
     /// Reads the network as `request` asks, from `snapshot` (on the scan thread, or the update step's in tests).
     static func readNetwork(_ request: NetworkReadRequest, of snapshot: Snapshot) -> NetworkMap {
@@ -30,8 +33,8 @@ struct ScanResult: Sendable {
     var request: ScanRequest
     /// The snapshot.
     var snapshot: Snapshot
-    /// The process tree's rows.
-    var rows: [ProcessRow]
+    /// The process tree's rows; nil when not asked for (`ScanRequest.wantsRows`).
+    var rows: [ProcessRow]?
     /// The network map's reading, when one was asked for.
     var network: NetworkMap? = nil
     /// The reading holds every namespace (asked for, or made so because namespaces came or went).
@@ -199,12 +202,16 @@ private final class Worker: @unchecked Sendable {
         var lastNetIDs: Set<UInt64> = []
         // `ip netns add` and `delete` change /run/netns: a named namespace came or went.
         var lastNames = NetnsDirectoryStamp()
+        // The boxes on screen, watched between full readings (their sockets closed as soon as the map closes).
+        let watch = NetworkCounterWatch(root: root)
         while let request = scan.next() {
             scanner.watchedPids = request.watched
             let askedFull = request.network.map { $0.only == nil } ?? false
             scanner.findsHeldNamespaces = askedFull
             let snapshot = scanner.refresh(relations: askedFull)
-            let rows = ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name)
+            let rows =
+                request.wantsRows
+                ? ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name) : nil
             var network: NetworkMap?
             var networkFull = false
             if var asked = request.network {
@@ -218,7 +225,16 @@ private final class Worker: @unchecked Sendable {
                     lastNetIDs = netIDs
                     lastNames = names
                 }
-                network = ScanRequest.readNetwork(asked, of: seen)
+                if let only = asked.only, asked.neighboursOf == nil {
+                    network = watch.read(seen, only: only)
+                } else {
+                    let reading = ScanRequest.readNetwork(asked, of: seen)
+                    // The detail reads its one namespace whole each interval: no box is watched meanwhile.
+                    watch.keepOnly(networkFull ? Set(reading.namespaces.map(\.id)) : [])
+                    network = reading
+                }
+            } else {
+                watch.keepOnly([])
             }
             scan.publish(
                 ScanResult(request: request, snapshot: snapshot, rows: rows, network: network, networkFull: networkFull))

@@ -82,6 +82,7 @@ public final class DashboardUpdate {
         switch event {
         case .input(let input):
             let paneHadKeys = model.focus == .child && model.overlay == .none
+            let mapWasOpen = model.overlay == .network
             let actions = model.handle(input)
             var isResize = false
             if case .resize = input { isResize = true }
@@ -89,14 +90,19 @@ public final class DashboardUpdate {
                 isResize || !(paneHadKeys && model.focus == .child && model.overlay == .none)
                 || !actions.allSatisfy(Self.onlyForChild)
             perform(actions, on: &model, outcome: &outcome)
+            // The scans under the map left the tree's rows as they were: the tree gets new ones at once.
+            if mapWasOpen, model.overlay != .network { refresh(&model) }
         case .refresh:
             outcome.changedPanels = system.backgroundScan == nil
             refresh(&model)
         case .scanFinished:
             guard let result = system.backgroundScan?.take() else { break }
-            outcome.changedPanels = true
+            let messageBefore = model.message
             take(result.snapshot, rows: result.rows, into: &model)
-            takeNetwork(result.network, full: result.networkFull, into: &model)
+            let mapChanged = takeNetwork(result.network, full: result.networkFull, into: &model)
+            // Under the open map only the map and the status bar show: a scan that changed neither needs no
+            // frame (idle with 1,000 namespaces that is most intervals, and the frame was the map's dearest part).
+            outcome.changedPanels = model.overlay != .network || mapChanged || model.message != messageBefore
         case .wake:
             outcome.changedPanels = recomputeIfDue(&model)
         case .ptyReadable(let fd):
@@ -404,11 +410,14 @@ public final class DashboardUpdate {
         takeNetwork(network, full: request.network?.only == nil, into: &model)
     }
 
-    /// Puts a network reading (made with the scan, while the map is open) into the map's state.
-    private func takeNetwork(_ reading: NetworkMap?, full: Bool, into model: inout DashboardModel) {
-        guard let reading else { return }
-        model.network.take(reading, full: full, now: now())
+    /// Puts a network reading (made with the scan, while the map is open) into the map's state; true when
+    /// anything the map shows changed.
+    @discardableResult
+    private func takeNetwork(_ reading: NetworkMap?, full: Bool, into model: inout DashboardModel) -> Bool {
+        guard let reading else { return false }
+        let changed = model.network.take(reading, full: full, now: now())
         model.network.keepLayout(in: NetworkMapView.area(model))
+        return changed
     }
 
     /// What a scan should re-read completely (the running children and the compared process) and mark.
@@ -417,14 +426,15 @@ public final class DashboardUpdate {
         let running = Set(model.tabs.filter { $0.exit == nil }.map(\.pid))
         let compared = comparedPID(model).map { [$0] } ?? []
         let network = model.overlay == .network ? model.network.nextRequest(onScreen: model.networkOnScreen) : nil
-        return ScanRequest(watched: running.union(compared), children: running, network: network)
+        return ScanRequest(
+            watched: running.union(compared), children: running, network: network, wantsRows: model.overlay != .network)
     }
 
     /// Puts a scan's snapshot and tree into the model, and recomputes the comparison and the maps from it.
-    private func take(_ snapshot: Snapshot, rows: [ProcessRow], into model: inout DashboardModel) {
+    private func take(_ snapshot: Snapshot, rows: [ProcessRow]?, into model: inout DashboardModel) {
         system.forgetHostFacts()
         model.snapshot = snapshot
-        model.setProcesses(rows)
+        if let rows { model.setProcesses(rows) }
         // A selected process that exited (a nested `unshare -u sh`, then `exit`) hands the panels back to the
         // tab's child, rather than leaving them on a process that is gone.
         if case .process(let pid)? = model.comparison.target, snapshot.process(pid) == nil, let tab = model.shownTab,

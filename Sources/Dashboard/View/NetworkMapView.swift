@@ -60,7 +60,10 @@ public enum NetworkMapView {
                 "no network namespace could be found", x: inner.x + 1, y: inner.y, style: theme[.hint], clip: inner)
             return
         }
-        let layout = NetworkMapLayout.make(map, cursor: network.cursor, scroll: network.scroll, in: inner)
+        // The layout kept since the last change (the frames of an idle map lay out nothing).
+        let layout =
+            network.layout(in: inner)
+            ?? NetworkMapLayout.make(map, cursor: network.cursor, scroll: network.scroll, in: inner)
         renderBoxes(state, layout: layout, map: map, buffer: &buffer, theme: theme)
         renderLines(state, layout: layout, in: inner, buffer: &buffer, theme: theme)
         let first = layout.scroll + 1
