@@ -174,6 +174,23 @@ struct NetworkMapEndToEndTests {
         // The name's namespace has lo only, down, and no process: its box says so, read rather than unknown.
         let screen = try tmux.waitFor("lo         down", timeout: 5)
         #expect(!screen.contains("unknown:"), "\(screen)")
+        // A box on screen is watched through a socket in its namespace, which must not keep the namespace alive
+        // once its name is deleted: a veth from it to a second named namespace goes with it within a few scans.
+        let other = name + "b"
+        func inDashboard(_ command: String) throws -> Int32 {
+            try Binary.runProgram("/usr/bin/nsenter", ["-t", String(dashboard), "-m", "/bin/sh", "-c", command]).status
+        }
+        try #require(try inDashboard("ip netns add \(other) && ip -n \(name) link add va type veth peer name vb netns \(other)") == 0)
+        try tmux.waitFor("vb", timeout: 10)
+        usleep(2_500_000)  // a few partial readings, so both boxes are watched
+        try #require(try inDashboard("ip netns delete \(name)") == 0)
+        var gone = false
+        for _ in 0..<100 where !gone {
+            usleep(100_000)
+            gone = try inDashboard("ip -n \(other) link show vb") != 0
+        }
+        #expect(gone, "the veth end stayed: something kept the deleted namespace alive")
+        _ = try inDashboard("ip netns delete \(other)")
         try tmux.send("W")  // not Esc: Esc then q at once reads as Alt-q
         try tmux.waitFor("Namespaces")
         try tmux.send("q")

@@ -206,39 +206,55 @@ private final class Worker: @unchecked Sendable {
         let watch = NetworkCounterWatch(root: root)
         while let request = scan.next() {
             scanner.watchedPids = request.watched
-            let askedFull = request.network.map { $0.only == nil } ?? false
-            scanner.findsHeldNamespaces = askedFull
-            let snapshot = scanner.refresh(relations: askedFull)
-            let rows =
-                request.wantsRows
-                ? ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name) : nil
+            // A full reading when asked for, or when `ip netns add` or `delete` changed the directory: the held
+            // namespaces are then looked for again, so a name added meanwhile is on the map at once.
+            let names = NetnsDirectoryStamp()
+            var full = request.network.map { $0.only == nil || names != lastNames } ?? false
+            scanner.findsHeldNamespaces = full
+            var snapshot = scanner.refresh(relations: full)
             var network: NetworkMap?
-            var networkFull = false
             if var asked = request.network {
+                var netIDs = Self.netIDs(snapshot)
+                if !full, netIDs != lastNetIDs {
+                    // A namespace with processes came or went; the one that went may still be held (its name, an
+                    // fd): scan again, looking for held ones this time.
+                    full = true
+                    scanner.findsHeldNamespaces = true
+                    snapshot = scanner.refresh(relations: true)
+                    netIDs = Self.netIDs(snapshot)
+                }
                 var seen = snapshot
-                let netIDs = Set(snapshot.namespaces.filter { $0.kind == .net }.map(\.inode))
-                if askedFull { held = snapshot.heldNamespaces } else { seen.heldNamespaces = held }
-                let names = NetnsDirectoryStamp()
-                if netIDs != lastNetIDs || names != lastNames { asked.only = nil }
-                networkFull = asked.only == nil
-                if networkFull {
+                if full {
+                    asked.only = nil
+                    held = snapshot.heldNamespaces
                     lastNetIDs = netIDs
                     lastNames = names
+                } else {
+                    seen.heldNamespaces = held
                 }
                 if let only = asked.only, asked.neighboursOf == nil {
                     network = watch.read(seen, only: only)
                 } else {
                     let reading = ScanRequest.readNetwork(asked, of: seen)
                     // The detail reads its one namespace whole each interval: no box is watched meanwhile.
-                    watch.keepOnly(networkFull ? Set(reading.namespaces.map(\.id)) : [])
+                    watch.keepOnly(full ? Set(reading.namespaces.map(\.id)) : [])
                     network = reading
                 }
             } else {
+                full = false
                 watch.keepOnly([])
             }
+            let rows =
+                request.wantsRows
+                ? ProcessRows.rows(snapshot, host: host, children: request.children, userName: users.name) : nil
             scan.publish(
-                ScanResult(request: request, snapshot: snapshot, rows: rows, network: network, networkFull: networkFull))
+                ScanResult(request: request, snapshot: snapshot, rows: rows, network: network, networkFull: full))
         }
+    }
+
+    /// The network namespaces with processes in them.
+    private static func netIDs(_ snapshot: Snapshot) -> Set<UInt64> {
+        Set(snapshot.namespaces.lazy.filter { $0.kind == .net }.map(\.inode))
     }
 }
 
