@@ -37,10 +37,13 @@ struct ShellMarksEndToEndTests {
         try tmux.waitFor("y/n")
         try tmux.send("y")
         #expect(Processes.endsSoon(pid), "the shell outlived the dashboard")
+        // The file goes first, then its directory: wait for both (checking the directory the moment the file
+        // was gone once caught the dashboard between the two).
+        let directory = (rcfile as NSString).deletingLastPathComponent
         let deadline = Date().addingTimeInterval(5)
-        while FileManager.default.fileExists(atPath: rcfile), Date() < deadline { usleep(50_000) }
+        while FileManager.default.fileExists(atPath: directory), Date() < deadline { usleep(50_000) }
         #expect(!FileManager.default.fileExists(atPath: rcfile), "the wrapper outlived the dashboard")
-        #expect(!FileManager.default.fileExists(atPath: (rcfile as NSString).deletingLastPathComponent))
+        #expect(!FileManager.default.fileExists(atPath: directory), "the wrapper's directory outlived the dashboard")
     }
 
     @Test(
