@@ -127,13 +127,18 @@ struct LabRecordingTests {
         }
     }
 
-    @Test("the eight-byte test agrees with the byte-wise one: every byte value at every position, and random words")
+    @Test("the eight-byte test agrees with the byte-wise one, and finds the first byte that is not plain: every byte value at every position, and random words")
     func plainWords() {
-        func bytewise(_ word: UInt64) -> Bool {
-            (0..<8).allSatisfy { shift in
-                let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(shift)))
-                return byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
-            }
+        func plainByte(_ word: UInt64, _ shift: Int) -> Bool {
+            let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(shift)))
+            return byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
+        }
+        func bytewise(_ word: UInt64) -> Bool { (0..<8).allSatisfy { plainByte(word, $0) } }
+        /// Where the escaping stops copying: the first byte that is not plain, 8 when all are.
+        func firstStop(_ word: UInt64) -> Int { (0..<8).first { !plainByte(word, $0) } ?? 8 }
+        func stopFound(_ word: UInt64) -> Int {
+            let stops = UTF8Carry.notPlain(word)
+            return stops == 0 ? 8 : stops.trailingZeroBitCount / 8
         }
         let plain = UInt64(0x6161_6161_6161_6161)  // "aaaaaaaa"
         for position in 0..<8 {
@@ -141,6 +146,7 @@ struct LabRecordingTests {
                 let shift = UInt64(8 * position)
                 let word = (plain & ~(0xFF << shift)) | (UInt64(value) << shift)
                 #expect(UTF8Carry.plainASCII(word) == bytewise(word), "byte \(value) at \(position)")
+                #expect(stopFound(word) == firstStop(word), "byte \(value) at \(position)")
             }
         }
         var generator = SystemRandomNumberGenerator()
@@ -152,6 +158,7 @@ struct LabRecordingTests {
                 word |= byte << UInt64(shift)
             }
             #expect(UTF8Carry.plainASCII(word) == bytewise(word))
+            #expect(stopFound(word) == firstStop(word), "\(String(word, radix: 16))")
         }
     }
 

@@ -44,11 +44,16 @@ struct UTF8Carry {
         while index < count {
             // Eight bytes at a time while they are all printable ASCII other than `"` and `\`, which stand as
             // themselves (most of a child's text between escape sequences).
-            if index + 8 <= count, Self.plainASCII(UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self)) {
+            if index + 8 <= count {
+                // The plain bytes before the first that is not are copied at once (all eight when none is): the
+                // byte that stopped them is then taken alone, and the next word starts after it.
+                let word = UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self)
+                let stops = Self.notPlain(word)
                 UnsafeMutableRawPointer(out + written).copyMemory(from: input + index, byteCount: 8)
-                written += 8
-                index += 8
-                continue
+                let plain = stops == 0 ? 8 : stops.trailingZeroBitCount / 8
+                written += plain
+                index += plain
+                if plain == 8 { continue }
             }
             let byte = input[index]
             if byte >= 0x20 && byte < 0x7F {
@@ -65,6 +70,30 @@ struct UTF8Carry {
                 written += Self.escapeControl(byte, to: out + written)
                 index += 1
                 continue
+            }
+            // Two- and three-byte characters whole in the chunk (accents, CJK), checked and copied in place: the
+            // general path below costs twice as much per character.
+            if byte >= 0xC2 && byte <= 0xDF, index + 1 < count, input[index + 1] & 0xC0 == 0x80 {
+                out[written] = byte
+                out[written + 1] = input[index + 1]
+                written += 2
+                index += 2
+                continue
+            }
+            if byte >= 0xE0 && byte <= 0xEF, index + 2 < count {
+                let second = input[index + 1]
+                let third = input[index + 2]
+                let secondFits =
+                    byte == 0xE0 ? second >= 0xA0 && second <= 0xBF
+                    : byte == 0xED ? second >= 0x80 && second <= 0x9F : second & 0xC0 == 0x80
+                if secondFits && third & 0xC0 == 0x80 {
+                    out[written] = byte
+                    out[written + 1] = second
+                    out[written + 2] = third
+                    written += 3
+                    index += 3
+                    continue
+                }
             }
             let (consumed, complete) = Self.sequence(at: index, in: chunk)
             guard complete else {
@@ -85,15 +114,20 @@ struct UTF8Carry {
     /// True when all eight bytes of `word` are printable ASCII (0x20-0x7E) other than `"` and `\` (bit tricks on
     /// the whole word: a byte's high bit is set where it fails a test, with no carry from one byte to the next
     /// once bytes with the high bit set are ruled out).
-    static func plainASCII(_ word: UInt64) -> Bool {
+    static func plainASCII(_ word: UInt64) -> Bool { notPlain(word) == 0 }
+
+    /// The high bit of each byte of `word` (loaded little-endian: the first byte lowest) that is not plain ASCII,
+    /// exact up to the first such byte: above it a borrow or carry may mark plain bytes too, so only the lowest
+    /// set bit is to be trusted, which is all the escaping uses.
+    static func notPlain(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        guard word & highs == 0 else { return false }
         /// High bit set in each byte of `value` that is zero.
         func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let high = word & highs  // not ASCII
         let control = (word &- 0x20 &* ones) & ~word & highs  // a byte below 0x20
-        let delete = (word &+ ones) & highs  // 0x7F
-        return control | delete | zeroBytes(word ^ (0x22 &* ones)) | zeroBytes(word ^ (0x5C &* ones)) == 0
+        let delete = (word &+ ones) & highs  // 0x7F (and any byte with the high bit set)
+        return high | control | delete | zeroBytes(word ^ (0x22 &* ones)) | zeroBytes(word ^ (0x5C &* ones))
     }
 
     /// Appends what is held at the end of the recording: an incomplete character becomes U+FFFD.
