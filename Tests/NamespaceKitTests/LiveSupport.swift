@@ -8,26 +8,40 @@ func withLiveChild(
     _ configure: (inout LaunchSpec) -> Void = { _ in }, kinds: Set<NamespaceKind>,
     _ body: (Child, ProcScanner) throws -> Void
 ) throws {
+    try withLiveChildren(1, configure, kinds: kinds) { children, scanner in try body(children[0], scanner) }
+}
+
+/// Launches `count` children running `sleep`, each in namespaces of its own as `spec` says, waits until each
+/// runs, hands them to `body`, then kills every one (also those `body` already ended, which is harmless).
+func withLiveChildren(
+    _ count: Int, _ configure: (inout LaunchSpec) -> Void = { _ in }, kinds: Set<NamespaceKind>,
+    _ body: ([Child], ProcScanner) throws -> Void
+) throws {
     try #require(getuid() == 0, "live namespace tests need root")
     var spec = LaunchSpec(kinds: kinds, command: ["sleep", "100"])
     configure(&spec)
-    let child = try Launcher.launch(spec)
+    var children: [Child] = []
     defer {
-        child.kill()
-        _ = child.wait()
+        for child in children {
+            child.kill()
+            _ = child.wait()
+        }
     }
+    for _ in 0..<count { children.append(try Launcher.launch(spec)) }
     let scanner = try ProcScanner()
     // The launcher returns once the command is exec'd; allow a moment for a time-namespace keeper.
-    var running = false
-    for _ in 0..<200 {
-        if scanner.readProcess(child.pid)?.comm == "sleep" {
-            running = true
-            break
+    for child in children {
+        var running = false
+        for _ in 0..<200 {
+            if scanner.readProcess(child.pid)?.comm == "sleep" {
+                running = true
+                break
+            }
+            usleep(10_000)
         }
-        usleep(10_000)
+        try #require(running, "the launched child \(child.pid) never ran sleep")
     }
-    try #require(running, "the launched child never ran sleep")
-    try body(child, scanner)
+    try body(children, scanner)
 }
 
 /// What `readlink /proc/<pid>/ns/<kind>` says, as an inode number (independent of the model's reader).

@@ -23,107 +23,81 @@ struct NetworkReaderLiveTests {
     /// at once, and the helper's sockets land in nslab's fd table).
     @Test("five children's namespaces read in batches of two: each read, the fd count the same after")
     func batchesLeaveNoDescriptor() throws {
-        try #require(getuid() == 0, "live namespace tests need root")
-        var children: [Child] = []
-        defer {
+        try withLiveChildren(5, kinds: [.net]) { children, scanner in
+            let before = openDescriptors()
+            var reader = NetworkMapReader()
+            reader.batchSize = 2
+            let map = reader.read(scanner.refresh(relations: true))
+            #expect(openDescriptors() == before)
             for child in children {
-                child.kill()
-                _ = child.wait()
+                let id = try #require(readlinkNamespace(child.pid, .net))
+                let namespace = try #require(map.namespace(id), "pid \(child.pid)'s namespace is missing")
+                #expect(namespace.pids.contains(child.pid))
+                // A new network namespace holds only lo, down (the launcher brings it up unless told not to).
+                let names = namespace.interfaces?.map(\.name)
+                #expect(names == ["lo"], "\(namespace.contents)")
             }
+            // nslab's own namespace is marked as such, exactly once; neighbours are read only when asked for.
+            let own = try #require(map.namespaces.first { $0.isOwn })
+            #expect(map.namespaces.filter(\.isOwn).count == 1)
+            #expect((try? own.contents.get())?.neighbours == nil)
+            reader.readsNeighbours = true
+            let withNeighbours = reader.read(scanner.refresh(relations: true))
+            let ownAgain = try #require(withNeighbours.namespace(own.id))
+            #expect((try? ownAgain.contents.get())?.neighbours != nil, "\(ownAgain.contents)")
+            #expect(openDescriptors() == before)
         }
-        for _ in 0..<5 {
-            children.append(try Launcher.launch(LaunchSpec(kinds: [.net], command: ["sleep", "100"])))
-        }
-        let scanner = try ProcScanner()
-        for child in children {
-            for _ in 0..<200 where scanner.readProcess(child.pid)?.comm != "sleep" { usleep(10_000) }
-        }
-        let before = openDescriptors()
-        var reader = NetworkMapReader()
-        reader.batchSize = 2
-        let map = reader.read(scanner.refresh(relations: true))
-        #expect(openDescriptors() == before)
-        for child in children {
-            let id = try #require(readlinkNamespace(child.pid, .net))
-            let namespace = try #require(map.namespace(id), "pid \(child.pid)'s namespace is missing")
-            #expect(namespace.pids.contains(child.pid))
-            // A new network namespace holds only lo, down (the launcher brings it up unless told not to).
-            let names = namespace.interfaces?.map(\.name)
-            #expect(names == ["lo"], "\(namespace.contents)")
-        }
-        // nslab's own namespace is marked as such, exactly once; neighbours are read only when asked for.
-        let own = try #require(map.namespaces.first { $0.isOwn })
-        #expect(map.namespaces.filter(\.isOwn).count == 1)
-        #expect((try? own.contents.get())?.neighbours == nil)
-        reader.readsNeighbours = true
-        let withNeighbours = reader.read(scanner.refresh(relations: true))
-        let ownAgain = try #require(withNeighbours.namespace(own.id))
-        #expect((try? ownAgain.contents.get())?.neighbours != nil, "\(ownAgain.contents)")
-        #expect(openDescriptors() == before)
     }
 
     /// Guards the map's readings between full ones: counters alone while nothing changes, the whole namespace
     /// again once its socket heard of a change, and no socket left holding a namespace nslab no longer shows.
     @Test("watched namespaces: counters alone when idle, whole after a change, sockets closed off screen and at exit")
     func watchReadsCountersAndChanges() throws {
-        try #require(getuid() == 0, "live namespace tests need root")
-        var children: [Child] = []
-        defer {
-            for child in children {
-                child.kill()
-                _ = child.wait()
+        try withLiveChildren(2, kinds: [.net]) { children, scanner in
+            let ids = try children.map { try #require(readlinkNamespace($0.pid, .net)) }
+            let before = openDescriptors()
+            let watch = NetworkCounterWatch(root: scanner.root)
+            func read() -> [UInt64: NetworkContents] {
+                let map = watch.read(scanner.refresh(relations: false), only: Set(ids))
+                var contents: [UInt64: NetworkContents] = [:]
+                for namespace in map.namespaces { contents[namespace.id] = try? namespace.contents.get() }
+                return contents
             }
+            func inFirst(_ command: String) {
+                #expect(system("nsenter -t \(children[0].pid) -n \(command) >/dev/null 2>&1") == 0, "\(command)")
+            }
+            let first = read()
+            #expect(first.count == 2 && first.values.allSatisfy { !$0.countersOnly }, "new boxes are read whole")
+            #expect(watch.watched == Set(ids))
+            #expect(openDescriptors() == before + 2, "one socket per watched namespace")
+            let idle = read()
+            #expect(idle.count == 2 && idle.values.allSatisfy(\.countersOnly), "\(idle)")
+            #expect(idle[ids[0]]?.interfaces.map(\.index) == first[ids[0]]?.interfaces.map(\.index))
+            // A link made in the first: its next reading is whole and shows it; the second stays counters alone.
+            inFirst("ip link add nslwatch0 type veth peer name nslwatch1")
+            let changed = read()
+            #expect(changed[ids[0]]?.countersOnly == false)
+            #expect(changed[ids[0]]?.interfaces.map(\.name).contains("nslwatch0") == true, "\(String(describing: changed[ids[0]]))")
+            #expect(changed[ids[1]]?.countersOnly == true)
+            // Traffic alone changes the counters of a reading of counters alone.
+            inFirst("ip link set lo up")
+            _ = read()
+            let quiet = try #require(read()[ids[0]])
+            #expect(quiet.countersOnly)
+            let lo = try #require(quiet.interfaces.first { $0.index == 1 })
+            inFirst("ping -c 2 -i 0.2 -W 1 127.0.0.1")
+            let busy = try #require(read()[ids[0]])
+            #expect(busy.countersOnly)
+            let loAfter = try #require(busy.interfaces.first { $0.index == 1 })
+            #expect(loAfter.counters.txPackets >= lo.counters.txPackets + 4, "\(lo.counters) -> \(loAfter.counters)")
+            // The second child ends: its namespace's socket is closed at the next reading, not kept.
+            children[1].kill()
+            _ = children[1].wait()
+            #expect(read().keys.sorted() == [ids[0]])
+            #expect(watch.watched == [ids[0]])
+            #expect(openDescriptors() == before + 1)
+            watch.keepOnly([])
+            #expect(openDescriptors() == before)
         }
-        for _ in 0..<2 {
-            children.append(try Launcher.launch(LaunchSpec(kinds: [.net], command: ["sleep", "100"])))
-        }
-        let scanner = try ProcScanner()
-        for child in children {
-            for _ in 0..<200 where scanner.readProcess(child.pid)?.comm != "sleep" { usleep(10_000) }
-        }
-        let ids = try children.map { try #require(readlinkNamespace($0.pid, .net)) }
-        let before = openDescriptors()
-        let watch = NetworkCounterWatch(root: scanner.root)
-        func read() -> [UInt64: NetworkContents] {
-            let map = watch.read(scanner.refresh(relations: false), only: Set(ids))
-            var contents: [UInt64: NetworkContents] = [:]
-            for namespace in map.namespaces { contents[namespace.id] = try? namespace.contents.get() }
-            return contents
-        }
-        func inFirst(_ command: String) {
-            #expect(system("nsenter -t \(children[0].pid) -n \(command) >/dev/null 2>&1") == 0, "\(command)")
-        }
-        let first = read()
-        #expect(first.count == 2 && first.values.allSatisfy { !$0.countersOnly }, "new boxes are read whole")
-        #expect(watch.watched == Set(ids))
-        #expect(openDescriptors() == before + 2, "one socket per watched namespace")
-        let idle = read()
-        #expect(idle.count == 2 && idle.values.allSatisfy(\.countersOnly), "\(idle)")
-        #expect(idle[ids[0]]?.interfaces.map(\.index) == first[ids[0]]?.interfaces.map(\.index))
-        // A link made in the first: its next reading is whole and shows it; the second stays counters alone.
-        inFirst("ip link add nslwatch0 type veth peer name nslwatch1")
-        let changed = read()
-        #expect(changed[ids[0]]?.countersOnly == false)
-        #expect(changed[ids[0]]?.interfaces.map(\.name).contains("nslwatch0") == true, "\(String(describing: changed[ids[0]]))")
-        #expect(changed[ids[1]]?.countersOnly == true)
-        // Traffic alone changes the counters of a reading of counters alone.
-        inFirst("ip link set lo up")
-        _ = read()
-        let quiet = try #require(read()[ids[0]])
-        #expect(quiet.countersOnly)
-        let lo = try #require(quiet.interfaces.first { $0.index == 1 })
-        inFirst("ping -c 2 -i 0.2 -W 1 127.0.0.1")
-        let busy = try #require(read()[ids[0]])
-        #expect(busy.countersOnly)
-        let loAfter = try #require(busy.interfaces.first { $0.index == 1 })
-        #expect(loAfter.counters.txPackets >= lo.counters.txPackets + 4, "\(lo.counters) -> \(loAfter.counters)")
-        // The second child ends: its namespace's socket is closed at the next reading, not kept.
-        children[1].kill()
-        _ = children[1].wait()
-        #expect(read().keys.sorted() == [ids[0]])
-        #expect(watch.watched == [ids[0]])
-        #expect(openDescriptors() == before + 1)
-        watch.keepOnly([])
-        #expect(openDescriptors() == before)
     }
 }
