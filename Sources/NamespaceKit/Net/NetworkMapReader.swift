@@ -35,11 +35,9 @@ public struct NetworkMapReader {
         let own = try? ownID.get()
         var readings: [UInt64: Result<RawNamespace, NetworkReadFailure>] = [:]
         let privileged = SystemCall.effectiveUserID == 0
-        var start = 0
-        while start < found.count {
-            // Read batch by batch: at most `batchSize` sockets open at once.
-            let batch = Array(found[start..<min(start + (privileged ? batchSize : 1), found.count)])
-            start += batch.count
+        // Read batch by batch: at most `batchSize` sockets open at once.
+        for range in Self.batches(found.count, privileged: privileged, size: batchSize) {
+            let batch = Array(found[range])
             for (namespace, result) in zip(batch, readBatch(batch, root: root, privileged: privileged)) {
                 readings[namespace.inode] = result
             }
@@ -92,15 +90,16 @@ public struct NetworkMapReader {
     static func openSockets(_ namespaces: [Namespace], root: ProcRoot, privileged: Bool, batchSize: Int = 32)
         -> [Result<FileDescriptor, NetworkReadFailure>]
     {
-        var results: [Result<FileDescriptor, NetworkReadFailure>] = []
-        results.reserveCapacity(namespaces.count)
-        var start = 0
-        while start < namespaces.count {
-            let batch = namespaces[start..<min(start + (privileged ? batchSize : 1), namespaces.count)]
-            start += batch.count
-            results += openBatch(Array(batch), root: root, privileged: privileged)
+        batches(namespaces.count, privileged: privileged, size: batchSize).flatMap {
+            openBatch(Array(namespaces[$0]), root: root, privileged: privileged)
         }
-        return results
+    }
+
+    /// The ranges of a list of `count` namespaces that go to the helper together: `size` at a time for root, one
+    /// at a time for another user (a request that joins a user namespace must be alone in its batch).
+    static func batches(_ count: Int, privileged: Bool, size: Int) -> [Range<Int>] {
+        let step = privileged ? max(1, size) : 1
+        return stride(from: 0, to: count, by: step).map { $0..<min($0 + step, count) }
     }
 
     private static func openBatch(_ batch: [Namespace], root: ProcRoot, privileged: Bool)
