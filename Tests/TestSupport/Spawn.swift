@@ -71,3 +71,16 @@ public enum Spawn {
         return RunResult(status: exit, stdout: out, stderr: err)
     }
 }
+
+extension Spawn {
+    /// Writes `text` to a new file at `path` with mode `mode`, in a process of its own. A file a test will exec
+    /// must never have a write fd in this multi-threaded test process: a program another test thread forks at that
+    /// moment inherits the fd until its own exec, and an exec of the file meanwhile fails with ETXTBSY ("Text file
+    /// busy"; close-on-exec does not cover that window).
+    public static func writeExecutable(_ text: String, to path: String, mode: mode_t = 0o755) throws {
+        unlink(path)
+        let result = try run(
+            "/bin/sh", ["-c", "printf '%s' \"$1\" > \"$2\" && chmod \(String(mode, radix: 8)) \"$2\"", "sh", text, path])
+        guard result.status == 0 else { throw SpawnError(description: "writing \(path): \(result.stderr)") }
+    }
+}

@@ -140,8 +140,7 @@ struct LauncherTests {
         // A file that passes every check before the launch (a regular file with execute permission) but
         // is no program: execve fails with ENOEXEC. (A directory, used before, is now refused up front.)
         let path = "/tmp/nslab-launch-test-\(getpid())"
-        FileManager.default.createFile(atPath: path, contents: Data("not a program\n".utf8))
-        chmod(path, 0o755)
+        try Spawn.writeExecutable("not a program\n", to: path)
         defer { unlink(path) }
         #expect {
             _ = try Launcher.launch(LaunchSpec(kinds: [.uts], command: [path]))
